@@ -1,0 +1,1 @@
+"""aiscale: multi-cloud AI platforms on Pulumi."""
