@@ -1,0 +1,194 @@
+"""Run a Pulumi Python program in-process on the mock runtime and capture what it registers.
+
+This is what ``pulumi preview`` would see, without the CLI, plugins or credentials: the program
+runs exactly as the Python language host runs it (``run_in_stack`` around the program), against
+:class:`CaptureMonitor` and :class:`FakeCloud`. Each run gets a fresh context and event loop, so
+many previews can run in one process (tests, benchmarks) without leaking state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import os
+import runpy
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+
+from google.protobuf import empty_pb2
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.proto import engine_pb2
+from pulumi.runtime.stack import run_in_stack
+
+from aiscale.preview.fake_cloud import FakeCloud
+from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
+from aiscale.preview.project import Project, load_project
+from aiscale.preview.records import ResourceRecord
+
+
+@dataclass
+class PreviewResult:
+    """What a program registered, in registration order, and what it said."""
+
+    project: str
+    """The project name."""
+    stack: str
+    """The stack name."""
+    resources: list[ResourceRecord]
+    """Every registration, the stack first."""
+    config: dict[str, str] = field(default_factory=dict)
+    """The configuration the program ran with."""
+    warnings: list[str] = field(default_factory=list)
+    """Warnings from the program (``pulumi.log.warn``) and the fake cloud."""
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """The stack outputs (``pulumi.export``)."""
+        stack = next((r for r in self.resources if r.type == STACK_TYPE), None)
+        return stack.outputs if stack else {}
+
+    def by_type(self, type_token: str) -> list[ResourceRecord]:
+        """All resources of one type token."""
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name_contains: str = "") -> ResourceRecord:
+        """The single resource of a type (whose name contains ``name_contains``)."""
+        found = [r for r in self.by_type(type_token) if name_contains in r.name]
+        if len(found) != 1:
+            names = [r.name for r in self.by_type(type_token)]
+            raise LookupError(f"expected one {type_token} named *{name_contains}*, found {len(found)}: {names}")
+        return found[0]
+
+    def children(self, parent_urn: str) -> list[ResourceRecord]:
+        """The resources whose parent is ``parent_urn``."""
+        return [r for r in self.resources if r.parent == parent_urn]
+
+
+class PreviewError(Exception):
+    """The program could not be previewed: invalid input or a program error (exit code 2).
+
+    ``resources`` holds what was registered before the failure (for "nothing registered"
+    checks); ``str()`` is the one message to show the user.
+    """
+
+    def __init__(self, message: str, resources: Optional[list[ResourceRecord]] = None) -> None:
+        super().__init__(message)
+        self.resources = resources or []
+
+
+class _CapturingEngine(MockEngine):
+    """Keeps the program's warnings and errors instead of only logging them."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.getLogger("aiscale.preview"))
+        self._sink = sink
+
+    def Log(self, request):  # noqa: N802 - gRPC method name
+        if request.severity in (engine_pb2.WARNING, engine_pb2.ERROR):
+            self._sink.append(request.message)
+        return super().Log(request)
+
+
+#: Errors whose message is already the whole story: invalid input, not a bug in the program.
+_USER_ERRORS = ("PlatformValidationError", "RunError", "InputPropertiesError", "InputPropertyError",
+                "ValueError", "CatalogLookupError")
+
+
+def describe_failure(error: BaseException) -> str:
+    """One clear message for a failed program: the error itself, and where a program raised it."""
+    message = str(error) or type(error).__name__
+    if type(error).__name__ in _USER_ERRORS:
+        return message
+    frame = None
+    trace = error.__traceback__
+    while trace is not None:
+        if "site-packages" not in trace.tb_frame.f_code.co_filename:
+            frame = trace
+        trace = trace.tb_next
+    where = f" (at {frame.tb_frame.f_code.co_filename}:{frame.tb_lineno})" if frame else ""
+    return f"program error: {type(error).__name__}: {message}{where}"
+
+
+def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
+         secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
+    warnings: list[str] = []
+    monitor = CaptureMonitor(FakeCloud(config, warnings.append))
+    features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
+    runtime_settings.ROOT.set(None)
+    runtime_settings.configure(MockSettings(
+        monitor=monitor, monitor_features=features, engine=_CapturingEngine(warnings),
+        project=project, stack=stack, dry_run=dry_run, organization="organization",
+        callbacks=None, outputs=set(), lock=threading.Lock(), parallel=None,
+        legacy_apply_enabled=False, root_directory=None, package_refs={}, base_providers_by_ref={},
+    ))
+    runtime_config.set_all_config(dict(config), list(secret_keys))
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    failure: Optional[BaseException] = None
+    try:
+        loop.run_until_complete(run_in_stack(program))
+    except BaseException as error:  # noqa: BLE001 - reported to the user as one message
+        failure = error
+    finally:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(task)
+        loop.close()
+        asyncio.set_event_loop(None)
+    records = list(monitor.records.values())
+    if failure is not None:
+        if isinstance(failure, KeyboardInterrupt):
+            raise failure
+        raise PreviewError(describe_failure(failure), records) from failure
+    return PreviewResult(project=project, stack=stack, resources=records,
+                         config=dict(config), warnings=warnings)
+
+
+def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str = "dev",
+               config: Optional[Mapping[str, Any]] = None, dry_run: bool = True) -> PreviewResult:
+    """Preview a Python callable as if it were a program's ``__main__``.
+
+    ``config`` maps fully qualified keys (``aws:region``, ``aiscale:platform``) to values;
+    non-string values are passed as JSON, as the Pulumi CLI does for structured config.
+    """
+    import json
+
+    as_strings = {key: value if isinstance(value, str) else json.dumps(value)
+                  for key, value in (config or {}).items()}
+    return contextvars.Context().run(_run, program, project, stack, as_strings, (), dry_run)
+
+
+def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
+    """Preview the program of a Pulumi project folder with one stack's configuration."""
+    program_dir = project.program if project.program.is_dir() else project.program.parent
+
+    def program() -> None:
+        runpy.run_path(str(project.program), run_name="__main__")
+
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    saved_modules = set(sys.modules)
+    sys.path.insert(0, str(program_dir))
+    os.chdir(project.directory)
+    try:
+        return contextvars.Context().run(_run, program, project.name, project.stack,
+                                         project.config, project.secret_keys, dry_run)
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - saved_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(program_dir) + os.sep):
+                del sys.modules[name]
+
+
+def run_directory(directory: Path, stack: str, *, dry_run: bool = True) -> PreviewResult:
+    """Read the project in ``directory`` and preview ``stack``."""
+    return run_project(load_project(Path(directory), stack), dry_run=dry_run)

@@ -1,0 +1,52 @@
+"""The record of one registered resource, as the offline preview captures it.
+
+Every consumer of a preview (the tree renderer, the JSON report, the cost estimator, the policy
+driver, tests) reads these records, never the Pulumi runtime directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+#: The value the Pulumi engine uses for an input that is not known during preview.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@dataclass
+class ResourceRecord:
+    """One resource registration, with the inputs exactly as the program sent them."""
+
+    urn: str
+    """The resource's URN, as the mock monitor assigned it."""
+    type: str
+    """The type token, e.g. ``aws:s3/bucket:Bucket`` or ``aiscale:index:ObjectStore``."""
+    name: str
+    """The logical name the program gave the resource."""
+    custom: bool
+    """True for provider (custom) resources, False for components and the stack."""
+    parent: Optional[str] = None
+    """The parent's URN, or None for the stack itself."""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The engine's camelCase inputs; unknown values are :data:`UNKNOWN`, secrets are unwrapped."""
+    secret_paths: list[str] = field(default_factory=list)
+    """Top-level input keys that the program marked secret (rendered as ``[secret]``)."""
+    protect: bool = False
+    """Whether the program asked for ``protect=True``."""
+    retain_on_delete: bool = False
+    """Whether the program asked for ``retain_on_delete=True``."""
+    provider: Optional[str] = None
+    """The provider reference (``urn::id``) the resource was registered with, if any."""
+    dependencies: list[str] = field(default_factory=list)
+    """URNs this resource depends on."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """For each input key, the URNs its value came from."""
+    id: Optional[str] = None
+    """The id the fake cloud answered with (None for components)."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The state the fake cloud answered with (custom resources) or the registered outputs."""
+
+    @property
+    def package(self) -> str:
+        """The provider package of the type token (``aws``, ``azure-native``, ``gcp``, ...)."""
+        return self.type.split(":", 1)[0]

@@ -1,0 +1,52 @@
+"""Rendering a preview like ``pulumi preview``: the resource tree and a count summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from aiscale.preview.engine import PreviewResult
+
+#: Which cloud a provider package belongs to, for the per-cloud summary.
+CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
+
+
+def resource_tree(result: PreviewResult) -> Tree:
+    """The resources nested under their parents, each marked ``+`` (to create)."""
+    nodes: dict[str, Tree] = {}
+    root: Tree | None = None
+    for record in result.resources:
+        label = Text.assemble(("+ ", "green"), (record.type, "cyan"), "  ", (record.name, "bold"))
+        if record.protect:
+            label.append("  [protected]", style="yellow")
+        parent = nodes.get(record.parent) if record.parent else None
+        if parent is None and root is None:
+            node = root = Tree(label)
+        else:
+            node = (parent or root).add(label)
+        nodes[record.urn] = node
+    return root if root is not None else Tree(Text("(no resources)", style="dim"))
+
+
+def cloud_counts(result: PreviewResult) -> Counter:
+    """Custom resources per cloud (``other`` for packages outside the three clouds)."""
+    return Counter(CLOUD_OF_PACKAGE.get(r.package, "other") for r in result.resources if r.custom)
+
+
+def summary(result: PreviewResult) -> Group:
+    """``Resources: + N to create`` with a breakdown per cloud and the component count."""
+    counts = cloud_counts(result)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right")
+    table.add_column()
+    for cloud in sorted(counts):
+        table.add_row(str(counts[cloud]), f"{cloud} resources")
+    components = sum(1 for r in result.resources if not r.custom)
+    table.add_row(str(components), "components (including the stack)")
+    headline = Text.assemble("Resources:\n    ", ("+ ", "green"),
+                             f"{len(result.resources)} to create")
+    return Group(headline, table)
