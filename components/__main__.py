@@ -1,0 +1,5 @@
+"""``python -m aiscale`` runs the command line."""
+
+from aiscale.cli import main
+
+main()
