@@ -1,0 +1,26 @@
+"""Dispatch from a cloud-neutral component to its per-cloud builder, imported lazily.
+
+A builder is a module ``aiscale.<cloud>.<capability>`` with a function
+``build(component, args) -> dict[str, Any]`` that declares the cloud's resources as children of
+``component`` and returns the component's outputs. Importing it here, only when a component is
+built on that cloud, keeps a one-cloud stack from importing the other clouds' SDKs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pulumi
+
+#: The clouds that have builders.
+CLOUDS = ("aws", "azure", "gcp")
+
+
+def build_on_cloud(component: pulumi.ComponentResource, capability: str, cloud: str,
+                   args: Any) -> dict[str, Any]:
+    """Run ``aiscale.<cloud>.<capability>.build(component, args)``."""
+    if cloud not in CLOUDS:
+        raise ValueError(f"cloud: got {cloud!r}; valid: {', '.join(CLOUDS)}")
+    builder = importlib.import_module(f"aiscale.{cloud}.{capability}")
+    return builder.build(component, args)

@@ -1,0 +1,1 @@
+"""GCP builders: the only modules that import the GCP provider SDK (each imported lazily)."""

@@ -1,0 +1,1 @@
+"""Kubernetes-side builders shared by every cloud: add-ons and (later) workloads."""

@@ -1,0 +1,75 @@
+"""Cluster add-ons as Helm releases with pinned chart versions.
+
+- The NVIDIA device plugin advertises ``nvidia.com/gpu`` to the scheduler. GKE installs its own
+  (with ``gpu_driver_installation_config``), so only EKS and AKS get this release.
+- The cluster autoscaler scales EKS managed node groups (AKS and GKE have one built in).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+import pulumi
+import pulumi_kubernetes.helm.v3 as helm
+
+
+class Chart:
+    """A Helm chart pinned to one version from one repository."""
+
+    def __init__(self, name: str, version: str, repository: str) -> None:
+        self.name, self.version, self.repository = name, version, repository
+
+
+#: https://github.com/NVIDIA/k8s-device-plugin releases; 0.17.x supports Kubernetes 1.29-1.32.
+NVIDIA_DEVICE_PLUGIN = Chart("nvidia-device-plugin", "0.17.1", "https://nvidia.github.io/k8s-device-plugin")
+#: https://github.com/kubernetes/autoscaler charts; 9.46.x ships cluster-autoscaler 1.32.
+CLUSTER_AUTOSCALER = Chart("cluster-autoscaler", "9.46.6", "https://kubernetes.github.io/autoscaler")
+
+#: Tolerations that let a DaemonSet run on GPU nodes (the GPU taint, and the spot taint on AKS).
+GPU_TOLERATIONS = [
+    {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot",
+     "effect": "NoSchedule"},
+]
+
+
+def _release(name: str, chart: Chart, namespace: str, values: Mapping[str, Any],
+             provider: Any, parent: pulumi.Resource) -> helm.Release:
+    return helm.Release(
+        name,
+        chart=chart.name,
+        version=chart.version,
+        repository_opts=helm.RepositoryOptsArgs(repo=chart.repository),
+        namespace=namespace,
+        create_namespace=False,
+        atomic=True,
+        values=dict(values),
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider),
+    )
+
+
+def nvidia_device_plugin(name: str, provider: Any, parent: pulumi.Resource) -> helm.Release:
+    """The NVIDIA device plugin DaemonSet, only on nodes labelled ``nvidia.com/gpu.present``."""
+    values = {
+        "nodeSelector": {"nvidia.com/gpu.present": "true"},
+        "tolerations": GPU_TOLERATIONS,
+    }
+    return _release(name, NVIDIA_DEVICE_PLUGIN, "kube-system", values, provider, parent)
+
+
+def cluster_autoscaler(name: str, provider: Any, parent: pulumi.Resource, *, cluster_name: Any,
+                       region: str, role_arn: Any, extra_values: Optional[Mapping[str, Any]] = None
+                       ) -> helm.Release:
+    """The cluster autoscaler for EKS, discovering node groups by their autoscaler tags and
+    running under its own pod role (IRSA)."""
+    values = {
+        "cloudProvider": "aws",
+        "awsRegion": region,
+        "autoDiscovery": {"clusterName": cluster_name},
+        "rbac": {"serviceAccount": {"name": "cluster-autoscaler",
+                                    "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
+        "extraArgs": {"balance-similar-node-groups": True, "skip-nodes-with-system-pods": False,
+                      "expander": "least-waste"},
+        **dict(extra_values or {}),
+    }
+    return _release(name, CLUSTER_AUTOSCALER, "kube-system", values, provider, parent)
