@@ -1,0 +1,152 @@
+"""AWS pricers: EKS managed node groups, Auto Scaling groups, EC2 instances, SageMaker.
+
+Input paths are the engine's camelCase names of pulumi-aws 7 (``scalingConfig.minSize``,
+``mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from aiscale import catalog
+from aiscale.preview.records import ResourceRecord
+
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
+from ._graph import Graph
+from ._regions import aws_region
+from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str
+
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+INSTANCE = "aws:ec2/instance:Instance"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+SAGEMAKER_ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+SAGEMAKER_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+
+ASG_DEFAULT_ON_DEMAND_PERCENT = 100
+"""AWS default of ``onDemandPercentageAboveBaseCapacity`` when a mixed policy omits it."""
+
+
+def _launch_template(record: ResourceRecord, graph: Graph, *keys: str) -> Optional[ResourceRecord]:
+    """The launch template that one of the inputs `keys` refers to, if it is in the preview."""
+    for key in keys:
+        found = graph.linked(record, key, LAUNCH_TEMPLATE)
+        if found is not None:
+            return found
+    return None
+
+
+def _machine(record: ResourceRecord, template: Optional[ResourceRecord], *path: str | int) -> str:
+    """The instance type at `path` of the resource, else its launch template's instanceType."""
+    own = get(record.inputs, *path)
+    if is_unknown(own):
+        raise Unpriced(f"{dotted(*path)} is unknown during preview")
+    if known_str(own):
+        return own
+    if template is not None:
+        from_template = template.inputs.get("instanceType")
+        if is_unknown(from_template):
+            raise Unpriced(f"launch template {template.name} instanceType is unknown during preview")
+        if known_str(from_template):
+            return from_template
+    raise Unpriced(f"{dotted(*path)} is not set and no launch template in the preview sets "
+                   "instanceType")
+
+
+def _market_is_spot(inputs: dict) -> bool:
+    """True when ``instanceMarketOptions.marketType`` asks for spot."""
+    market = get(inputs, "instanceMarketOptions", "marketType")
+    if is_unknown(market):
+        raise Unpriced("instanceMarketOptions.marketType is unknown during preview")
+    return isinstance(market, str) and market.lower() == "spot"
+
+
+def node_group(record: ResourceRecord, graph: Graph) -> Quote:
+    """EKS managed node group: scalingConfig.minSize..maxSize x instanceTypes[0] (or the launch
+    template's instanceType), capacityType SPOT or ON_DEMAND (the default)."""
+    inputs = record.inputs
+    template = _launch_template(record, graph, "launchTemplate")
+    machine = _machine(record, template, "instanceTypes", 0)
+    capacity_type = inputs.get("capacityType", "ON_DEMAND")
+    if is_unknown(capacity_type):
+        raise Unpriced("capacityType is unknown during preview")
+    capacity = SPOT if str(capacity_type).upper() == "SPOT" else ON_DEMAND
+    types = inputs.get("instanceTypes")
+    note = (f" (first of {len(types)} instance types)"
+            if isinstance(types, list) and len(types) > 1 else "")
+    return Fleet("aws", machine, aws_region(record, graph), capacity,
+                 count_at(inputs, "scalingConfig", "minSize"),
+                 count_at(inputs, "scalingConfig", "maxSize"), note).quote()
+
+
+def _on_demand_count(size: int, base: int, percent: int) -> int:
+    """Instances launched on-demand out of `size`: the base, then `percent` of the rest
+    (rounded up, so the estimate leans to the dearer side)."""
+    return min(size, base) + math.ceil(max(size - base, 0) * percent / 100)
+
+
+def autoscaling_group(record: ResourceRecord, graph: Graph) -> Quote:
+    """Auto Scaling group: minSize..maxSize x the launch template's instanceType (or the first
+    mixed-policy override). Spot when the mixed policy buys no on-demand (base 0, 0% above
+    base) or, without a mixed policy, when the template's market type is spot; a partly
+    on-demand mixed policy is priced instance by instance."""
+    inputs = record.inputs
+    low = count_at(inputs, "minSize")
+    high = count_at(inputs, "maxSize")
+    region = aws_region(record, graph)
+    template = _launch_template(record, graph, "launchTemplate", "mixedInstancesPolicy")
+    policy = inputs.get("mixedInstancesPolicy")
+    path = ("mixedInstancesPolicy", "launchTemplate", "overrides", 0, "instanceType")
+    machine = _machine(record, template, *path)
+    if not isinstance(policy, dict):
+        spot = template is not None and _market_is_spot(template.inputs)
+        return Fleet("aws", machine, region, SPOT if spot else ON_DEMAND, low, high).quote()
+    distribution = ("mixedInstancesPolicy", "instancesDistribution")
+    base = count_at(inputs, *distribution, "onDemandBaseCapacity", default=0)
+    percent = count_at(inputs, *distribution, "onDemandPercentageAboveBaseCapacity",
+                       default=ASG_DEFAULT_ON_DEMAND_PERCENT)
+    if base == 0 and percent in (0, 100):
+        capacity = SPOT if percent == 0 else ON_DEMAND
+        return Fleet("aws", machine, region, capacity, low, high).quote()
+    found = offering("aws", machine, region)
+    on_demand, spot = hourly(found, ON_DEMAND), hourly(found, SPOT)
+    hours = catalog.HOURS_PER_MONTH
+
+    def monthly(size: int) -> float:
+        paid = _on_demand_count(size, base, percent)
+        return (paid * on_demand + (size - paid) * spot) * hours
+
+    basis = (f"{count_text(low, high)} x {machine} in {region}: {base} on-demand base + "
+             f"{percent}% on-demand above base (rounded up), the rest spot, at "
+             f"{price_text(on_demand)}/h on-demand and {price_text(spot)}/h spot x {hours} h")
+    return Quote(monthly(low), monthly(high), basis)
+
+
+def instance(record: ResourceRecord, graph: Graph) -> Quote:
+    """EC2 instance: 1 x instanceType (or its launch template's), spot when its (or the
+    template's) instanceMarketOptions.marketType is spot."""
+    template = _launch_template(record, graph, "launchTemplate")
+    machine = _machine(record, template, "instanceType")
+    spot = _market_is_spot(record.inputs) or (template is not None
+                                               and _market_is_spot(template.inputs))
+    return Fleet("aws", machine, aws_region(record, graph), SPOT if spot else ON_DEMAND,
+                 1, 1).quote()
+
+
+def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
+    """SageMaker endpoints and endpoint configurations: managed, never priced."""
+    types = sorted({v.get("instanceType") for v in record.inputs.get("productionVariants") or []
+                    if isinstance(v, dict) and known_str(v.get("instanceType"))})
+    on = f" ({', '.join(types)})" if types else ""
+    raise Unpriced(f"SageMaker is a managed service the catalog has no prices for{on}")
+
+
+PRICERS = {
+    NODE_GROUP: node_group,
+    AUTOSCALING_GROUP: autoscaling_group,
+    INSTANCE: instance,
+    SAGEMAKER_ENDPOINT_CONFIG: sagemaker,
+    SAGEMAKER_ENDPOINT: sagemaker,
+}
+"""Type token -> pricer for AWS compute and managed ML."""

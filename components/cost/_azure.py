@@ -1,0 +1,149 @@
+"""Azure pricers: AKS agent pools (alone or inside a managed cluster), VM scale sets (with
+their autoscale settings), and Azure ML online deployments (unpriced).
+
+Input paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``minCount``,
+``sku.capacity``, ``virtualMachineProfile.priority``).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from aiscale.preview.records import ResourceRecord
+
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
+from ._graph import Graph
+from ._regions import azure_location
+from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
+
+AGENT_POOL = "azure-native:containerservice:AgentPool"
+MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
+SCALE_SET = "azure-native:compute:VirtualMachineScaleSet"
+AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
+ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
+VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
+
+AKS_DEFAULT_COUNT = 1
+"""Agents in a pool whose ``count`` is omitted (the AKS API default)."""
+
+_SPOT_PRIORITIES = ("spot", "low")
+"""``scaleSetPriority`` / ``priority`` values billed at spot prices ("Low" is the old name)."""
+
+
+def _is_spot(inputs: dict, *path: str | int) -> bool:
+    """True when the priority at `path` is Spot (or the legacy Low)."""
+    priority = get(inputs, *path)
+    if is_unknown(priority):
+        raise Unpriced(f"{dotted(*path)} is unknown during preview")
+    return isinstance(priority, str) and priority.lower() in _SPOT_PRIORITIES
+
+
+def _pool_fleet(inputs: dict, location: str, *at: str | int) -> Fleet:
+    """The fleet of one agent pool whose fields sit at path `at` inside `inputs`."""
+    machine = require_str(inputs, *at, "vmSize")
+    autoscale = get(inputs, *at, "enableAutoScaling")
+    if is_unknown(autoscale):
+        raise Unpriced(f"{dotted(*at, 'enableAutoScaling')} is unknown during preview")
+    note = ""
+    if autoscale is True:
+        low = count_at(inputs, *at, "minCount")
+        high = count_at(inputs, *at, "maxCount")
+    else:
+        if get(inputs, *at, "count") is None:
+            note = f" (count not set: AKS default {AKS_DEFAULT_COUNT})"
+        low = high = count_at(inputs, *at, "count", default=AKS_DEFAULT_COUNT)
+    capacity = SPOT if _is_spot(inputs, *at, "scaleSetPriority") else ON_DEMAND
+    name = known_str(get(inputs, *at, "name"))
+    if at and name:
+        note = f" (pool {name}){note}"
+    return Fleet("azure", machine, location, capacity, low, high, note)
+
+
+def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
+    """AKS agent pool: minCount..maxCount when enableAutoScaling, else count, x vmSize, Spot
+    when scaleSetPriority is Spot; the location is the cluster's (followed through
+    resourceName) or the resource group's or azure-native:location."""
+    location = azure_location(record, graph, "resourceName")
+    return _pool_fleet(record.inputs, location).quote()
+
+
+def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
+    """AKS managed cluster: the sum of its agentPoolProfiles[] (each priced like an agent
+    pool); pools that cannot be priced are reported, the rest still counted."""
+    profiles = record.inputs.get("agentPoolProfiles")
+    if is_unknown(profiles):
+        raise Unpriced("agentPoolProfiles is unknown during preview")
+    if not isinstance(profiles, list) or not profiles:
+        raise Unpriced("agentPoolProfiles is not set")
+    location = azure_location(record, graph)
+    quotes, missing = [], []
+    for index in range(len(profiles)):
+        try:
+            quotes.append(_pool_fleet(record.inputs, location, "agentPoolProfiles", index).quote())
+        except Unpriced as why:
+            missing.append(f"agentPoolProfiles[{index}]: {why}")
+    if not quotes:
+        raise Unpriced("; ".join(missing))
+    total = combine(quotes)
+    return Quote(total.monthly_min, total.monthly_max, total.basis, "; ".join(missing))
+
+
+def _autoscale_bounds(record: ResourceRecord, graph: Graph
+                      ) -> tuple[Optional[int], Optional[int], str]:
+    """(min, max, note) from the enabled autoscale settings targeting the scale set;
+    (None, None, note) when no enabled setting targets it."""
+    settings = graph.pointing_at(record, "targetResourceUri", AUTOSCALE_SETTING)
+    enabled = [s for s in settings if s.inputs.get("enabled") is not False]
+    if not enabled:
+        note = f" (autoscale setting {settings[0].name} is disabled)" if settings else ""
+        return None, None, note
+    lows, highs = [], []
+    for setting in enabled:
+        profiles = setting.inputs.get("profiles")
+        if is_unknown(profiles) or not isinstance(profiles, list) or not profiles:
+            raise Unpriced(f"autoscale setting {setting.name} profiles are unknown or empty")
+        for index in range(len(profiles)):
+            lows.append(count_at(setting.inputs, "profiles", index, "capacity", "minimum"))
+            highs.append(count_at(setting.inputs, "profiles", index, "capacity", "maximum"))
+    names = ", ".join(s.name for s in enabled)
+    return min(lows), max(highs), f" (bounds from autoscale setting {names})"
+
+
+def scale_set(record: ResourceRecord, graph: Graph) -> Quote:
+    """VM scale set: sku.name, sku.capacity machines, or the min..max of the enabled
+    autoscale settings targeting it; Spot when virtualMachineProfile.priority is Spot."""
+    inputs = record.inputs
+    machine = require_str(inputs, "sku", "name")
+    low, high, note = _autoscale_bounds(record, graph)
+    if low is None or high is None:
+        low = high = count_at(inputs, "sku", "capacity")
+    capacity = SPOT if _is_spot(inputs, "virtualMachineProfile", "priority") else ON_DEMAND
+    return Fleet("azure", machine, azure_location(record, graph), capacity, low, high,
+                 note).quote()
+
+
+def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
+    """Virtual machine: 1 x hardwareProfile.vmSize, Spot when priority is Spot."""
+    inputs = record.inputs
+    capacity = SPOT if _is_spot(inputs, "priority") else ON_DEMAND
+    return Fleet("azure", require_str(inputs, "hardwareProfile", "vmSize"),
+                 azure_location(record, graph), capacity, 1, 1).quote()
+
+
+def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
+    """Azure ML online deployment: managed, never priced."""
+    machine = known_str(get(record.inputs, "properties", "instanceType")) or known_str(
+        get(record.inputs, "sku", "name"))
+    on = f" ({machine})" if machine else ""
+    raise Unpriced(f"Azure ML online deployments are a managed service the catalog has no "
+                   f"prices for{on}")
+
+
+PRICERS = {
+    AGENT_POOL: agent_pool,
+    MANAGED_CLUSTER: managed_cluster,
+    SCALE_SET: scale_set,
+    VIRTUAL_MACHINE: virtual_machine,
+    ONLINE_DEPLOYMENT: online_deployment,
+}
+"""Type token -> pricer for Azure compute and managed ML."""

@@ -1,0 +1,60 @@
+"""The estimator: price every resource of a preview from its own inputs and the catalog."""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Optional, Sequence
+
+from aiscale.preview.records import ResourceRecord
+
+from . import _aws, _azure, _gcp, _storage
+from ._fleet import Quote
+from ._graph import Graph
+from ._model import CostEstimate, CostItem
+from ._values import Unpriced, canonical_type
+
+Pricer = Callable[[ResourceRecord, Graph], Optional[Quote]]
+"""Prices one resource: a Quote, None when it has nothing to estimate, or raises Unpriced."""
+
+
+def pricers() -> dict[str, Pricer]:
+    """Canonical type token -> pricer, for every resource kind the estimator understands."""
+    table: dict[str, Pricer] = {}
+    for module in (_aws, _azure, _gcp, _storage):
+        table.update({canonical_type(token): pricer for token, pricer in module.PRICERS.items()})
+    return table
+
+
+def priced_types() -> tuple[str, ...]:
+    """The type tokens the estimator looks at (priced or reported unpriced), sorted."""
+    tokens = [t for m in (_aws, _azure, _gcp, _storage) for t in m.PRICERS]
+    return tuple(sorted(tokens))
+
+
+def estimate(resources: Sequence[ResourceRecord],
+             config: Mapping[str, str] = {}) -> CostEstimate:  # noqa: B006 - read only
+    """The estimated monthly cost of `resources`, priced from their own provider inputs.
+
+    `config` is the stack configuration (``aws:region``, ``azure-native:location``,
+    ``gcp:region``...), used for the region of resources whose inputs and provider set none.
+    Each priced resource gives one item (min..max size x catalog hourly price x 730 h);
+    resources that cost money but cannot be priced are listed in ``unpriced`` with a reason.
+    """
+    graph = Graph(resources, config)
+    table = pricers()
+    items: list[CostItem] = []
+    unpriced: list[tuple[str, str]] = []
+    for record in graph.records:
+        pricer = table.get(canonical_type(record.type)) if record.custom else None
+        if pricer is None:
+            continue
+        try:
+            quote = pricer(record, graph)
+        except Unpriced as why:
+            unpriced.append((record.urn, str(why)))
+            continue
+        if quote is None:
+            continue
+        items.append(quote.item(record.urn))
+        if quote.unpriced:
+            unpriced.append((record.urn, quote.unpriced))
+    return CostEstimate.of(items, unpriced)

@@ -1,0 +1,114 @@
+"""Pricing a fleet: between min and max machines of one type, on-demand or spot, in one region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from aiscale import catalog
+
+from ._model import CostItem, to_cents
+from ._values import Unpriced
+
+ON_DEMAND = "on-demand"
+SPOT = "spot"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A monthly cost range before rounding, with the sentence that explains it."""
+
+    monthly_min: float
+    """USD per month at the smallest size."""
+    monthly_max: float
+    """USD per month at the largest size."""
+    basis: str
+    """How the figures were computed."""
+    unpriced: str = ""
+    """Why some part of the resource could not be priced ("" when all of it was)."""
+
+    def item(self, urn: str) -> CostItem:
+        """The cost item of `urn`, rounded to cents."""
+        return CostItem(urn=urn, monthly_min=to_cents(self.monthly_min),
+                        monthly_max=to_cents(self.monthly_max), basis=self.basis)
+
+
+def combine(quotes: Iterable[Quote]) -> Quote:
+    """The sum of several quotes of one resource (e.g. the pools of one cluster)."""
+    quotes = list(quotes)
+    return Quote(sum(q.monthly_min for q in quotes), sum(q.monthly_max for q in quotes),
+                 "; ".join(q.basis for q in quotes),
+                 "; ".join(q.unpriced for q in quotes if q.unpriced))
+
+
+def price_text(price: float) -> str:
+    """An hourly price as the catalog has it, at least two decimals: 0.4048 -> "$0.4048"."""
+    text = f"{price:.6f}".rstrip("0")
+    whole, _, cents = text.partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}"
+
+
+def count_text(low: int, high: int) -> str:
+    """"2" for a fixed size, "0-4" for a range."""
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def offering(cloud: str, machine: str, region: str, *,
+             accelerator_type: Optional[str] = None, gpus: Optional[int] = None
+             ) -> catalog.Offering:
+    """The catalog row of `machine` in `region`; Unpriced when the catalog has none."""
+    found = catalog.find_instance_type(cloud, machine, region,
+                                       accelerator_type=accelerator_type, gpus=gpus)
+    if found is None:
+        attached = f" with {gpus} x {accelerator_type}" if accelerator_type else ""
+        raise Unpriced(f"the catalog has no price for {machine}{attached} in {cloud} {region}")
+    return found
+
+
+def hourly(found: catalog.Offering, capacity: str) -> float:
+    """The hourly list price of `found` for `capacity`; Unpriced when that figure is missing."""
+    price = found.price_hour(capacity)
+    if price is None:
+        raise Unpriced(f"the catalog has no {capacity} price for {found.instance_type} "
+                       f"in {found.cloud} {found.region}")
+    return price
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Between `min_count` and `max_count` machines of one type in one region."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    machine: str
+    """The provider machine type (for GCP N1, the host VM)."""
+    region: str
+    """The provider region."""
+    capacity: str
+    """"on-demand" or "spot"."""
+    min_count: int
+    """Machines at the smallest size."""
+    max_count: int
+    """Machines at the largest size."""
+    note: str = ""
+    """Appended to the basis, e.g. how per-zone counts were multiplied."""
+    accelerator_type: Optional[str] = None
+    """GCP attached GPU type (N1 hosts), e.g. "nvidia-tesla-t4"."""
+    gpus: Optional[int] = None
+    """GCP attached GPUs per machine (N1 hosts)."""
+
+    def quote(self) -> Quote:
+        """The monthly cost range: count x catalog hourly price x hours per month."""
+        if self.max_count < self.min_count:
+            raise Unpriced(f"the maximum size {self.max_count} is below the minimum "
+                           f"{self.min_count}")
+        found = offering(self.cloud, self.machine, self.region,
+                         accelerator_type=self.accelerator_type, gpus=self.gpus)
+        price = hourly(found, self.capacity)
+        hours = catalog.HOURS_PER_MONTH
+        attached = (f" + {self.gpus} x {self.accelerator_type}"
+                    if found.gpu_attached and self.accelerator_type else "")
+        basis = (f"{count_text(self.min_count, self.max_count)} x {self.machine}{attached} "
+                 f"{self.capacity} in {self.region} at {price_text(price)}/h x {hours} h"
+                 f"{self.note}")
+        return Quote(self.min_count * price * hours, self.max_count * price * hours, basis)

@@ -1,0 +1,90 @@
+"""Where a resource runs: its region, from its own inputs, its provider, or the stack config."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from aiscale.preview.records import ResourceRecord
+
+from ._graph import Graph
+from ._values import Unpriced, is_unknown, known_str
+
+_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+"""A GCP zone ("us-central1-a"): the region is everything before the last dash."""
+
+AZURE_CLUSTER = "azure-native:containerservice:ManagedCluster"
+AZURE_RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+
+
+def _known(value: object, what: str) -> Optional[str]:
+    """`value` if it is a known string; Unpriced when it is unknown during preview."""
+    if is_unknown(value):
+        raise Unpriced(f"{what} is unknown during preview")
+    return known_str(value)
+
+
+def aws_region(record: ResourceRecord, graph: Graph) -> str:
+    """The AWS region: the resource's own ``region`` input (provider 7+), else its provider
+    resource's ``region`` input, else the stack's ``aws:region``; Unpriced when none is set."""
+    region = _known(record.inputs.get("region"), "region")
+    provider = graph.provider(record)
+    if region is None and provider is not None:
+        region = _known(provider.inputs.get("region"), f"provider {provider.name} region")
+    region = region or known_str(graph.config.get("aws:region"))
+    if region is None:
+        raise Unpriced("no AWS region: the resource, its provider and aws:region set none")
+    return region
+
+
+def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
+    """The Azure location, normalised ("East US" -> "eastus").
+
+    From the resource's ``location`` input, else the location of the resources its inputs
+    `via` came from (the managed cluster of an agent pool, the resource group), else the
+    stack's ``azure-native:location``; Unpriced when none is set.
+    """
+    location = _known(record.inputs.get("location"), "location")
+    for key in (*via, "resourceGroupName"):
+        if location is not None:
+            break
+        source = graph.linked(record, key, AZURE_CLUSTER, AZURE_RESOURCE_GROUP)
+        if source is not None:
+            location = _known(source.inputs.get("location"), f"{source.name} location")
+    location = location or known_str(graph.config.get("azure-native:location"))
+    if location is None:
+        raise Unpriced("no Azure location: the resource, its resource group and "
+                       "azure-native:location set none")
+    return location.replace(" ", "").lower()
+
+
+def gcp_region_of(location: str) -> str:
+    """The region of a GCP zone or region ("us-central1-a" -> "us-central1"), lower case."""
+    location = location.lower()
+    match = _GCP_ZONE.match(location)
+    return match.group(1) if match else location
+
+
+def is_gcp_zone(location: str) -> bool:
+    """True for a zone ("us-central1-a"), False for a region or multi-region."""
+    return bool(_GCP_ZONE.match(location.lower()))
+
+
+def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:
+    """The GCP location as written (region or zone): the first of the resource's inputs
+    `keys` (default region, location, zone), else the stack's ``gcp:region`` or ``gcp:zone``;
+    Unpriced when none is set."""
+    for key in keys or ("region", "location", "zone"):
+        value = _known(record.inputs.get(key), key)
+        if value is not None:
+            return value.lower()
+    for key in ("gcp:region", "gcp:zone"):
+        value = known_str(graph.config.get(key))
+        if value is not None:
+            return value.lower()
+    raise Unpriced("no GCP region: the resource and gcp:region set none")
+
+
+def gcp_region(record: ResourceRecord, graph: Graph, *keys: str) -> str:
+    """The GCP region of a resource (a zone input gives its region); see `gcp_location`."""
+    return gcp_region_of(gcp_location(record, graph, *keys))
