@@ -1,0 +1,121 @@
+"""Rules for endpoints: their model bucket, the node pools they run on, managed services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiscale import catalog
+
+from ._base import choices
+from ._fleet_rules import accelerator_known, report_lookup
+from .crosscheck import Context
+
+MANAGED_SERVICE = {
+    "aws": "SageMaker (the managed runtime on aws)",
+    "azure": "Azure Machine Learning (the managed runtime on azure)",
+    "gcp": "Cloud Run (the managed runtime on gcp)",
+}
+"""What `runtime: managed` means on each cloud."""
+
+NO_SCALE_TO_ZERO = ("aws", "azure")
+"""Clouds whose managed endpoints keep at least one instance running."""
+
+CLOUD_RUN_MAX_GPUS = 1
+"""GPUs Cloud Run attaches to one instance."""
+
+
+def check_endpoints(ctx: Context) -> None:
+    """Apply the endpoint rules to every valid endpoint."""
+    for index, endpoint in ctx.items("endpoints"):
+        targets = ctx.targets.get(("endpoints", index)) or ()
+        item = ("endpoints", index)
+        if endpoint.model is not None:
+            _check_model_bucket(ctx, item, endpoint, targets)
+        if not accelerator_known(ctx, item + ("accelerator",), endpoint.accelerator):
+            continue
+        if endpoint.runtime == "kubernetes":
+            _check_node_pools(ctx, item, endpoint, targets)
+        else:
+            for cloud in targets:
+                _check_managed(ctx, item, endpoint, cloud)
+
+
+def _check_model_bucket(ctx: Context, item: tuple, endpoint: Any,
+                        targets: tuple[str, ...]) -> None:
+    if "buckets" not in ctx.parts.complete:
+        return
+    wanted = endpoint.model.bucket
+    path = item + ("model", "bucket")
+    buckets = ctx.items("buckets")
+    found = next(((i, b) for i, b in buckets if b.name == wanted), None)
+    if found is None:
+        ctx.add(path, wanted, f"no bucket named {wanted} in buckets; valid: "
+                f"{choices(dict.fromkeys(b.name for _, b in buckets))}")
+        return
+    bucket_index, _ = found
+    on = ctx.targets.get(("buckets", bucket_index)) or ()
+    missing = [cloud for cloud in targets if cloud not in on]
+    if missing:
+        ctx.add(path, wanted,
+                f"bucket {wanted} is not on {choices(missing)}, where the endpoint runs (it is "
+                f"on: {choices(on)}); add {choices(missing)} to buckets[{bucket_index}].clouds")
+
+
+def _pools_ready(ctx: Context) -> bool:
+    """True when every node pool validated and resolved its clouds."""
+    return "node_pools" in ctx.parts.complete and all(
+        ctx.targets.get(("node_pools", index)) is not None
+        for index, _ in ctx.items("node_pools")
+    )
+
+
+def _check_node_pools(ctx: Context, item: tuple, endpoint: Any,
+                      targets: tuple[str, ...]) -> None:
+    if not _pools_ready(ctx):
+        return
+    accelerator, gpus = endpoint.accelerator, endpoint.gpus_per_replica
+    add_pool = f"add a node pool with accelerator {accelerator} and gpus_per_node >= {gpus}"
+    for cloud in targets:
+        pools = [
+            pool for index, pool in ctx.items("node_pools")
+            if pool.accelerator == accelerator and cloud in ctx.targets[("node_pools", index)]
+        ]
+        if not pools:
+            ctx.add(item + ("accelerator",), accelerator,
+                    f"no node pool on {cloud} has accelerator {accelerator}: {add_pool} on "
+                    f"{cloud}")
+        elif all(pool.gpus_per_node < gpus for pool in pools):
+            sizes = choices(f"{pool.name} ({pool.gpus_per_node})" for pool in pools)
+            ctx.add(item + ("gpus_per_replica",), gpus,
+                    f"is above the gpus_per_node of every {accelerator} node pool on {cloud} "
+                    f"({sizes}): lower it or {add_pool} on {cloud}")
+
+
+def _check_managed(ctx: Context, item: tuple, endpoint: Any, cloud: str) -> None:
+    service = MANAGED_SERVICE[cloud]
+    if cloud in NO_SCALE_TO_ZERO and endpoint.min_replicas < 1:
+        ctx.add(item + ("min_replicas",), endpoint.min_replicas,
+                f"{service} keeps at least one instance running: use min_replicas >= 1, or "
+                "runtime: kubernetes to scale to zero")
+    if cloud == "gcp":
+        _check_cloud_run(ctx, item, endpoint, service)
+        return
+    try:
+        catalog.resolve(cloud, endpoint.accelerator, endpoint.gpus_per_replica,
+                        ctx.region(cloud))
+    except catalog.CatalogLookupError as error:
+        report_lookup(ctx, item, endpoint.accelerator, "gpus_per_replica",
+                      endpoint.gpus_per_replica, error, service=service)
+
+
+def _check_cloud_run(ctx: Context, item: tuple, endpoint: Any, service: str) -> None:
+    if not catalog.accelerator_info(endpoint.accelerator).cloud_run:
+        served = [name for name in catalog.accelerators()
+                  if catalog.accelerator_info(name).cloud_run]
+        ctx.add(item + ("accelerator",), endpoint.accelerator,
+                f"{service} serves only {choices(served)}; use runtime: kubernetes to serve "
+                f"{endpoint.accelerator} on GKE")
+    elif endpoint.gpus_per_replica > CLOUD_RUN_MAX_GPUS:
+        ctx.add(item + ("gpus_per_replica",), endpoint.gpus_per_replica,
+                f"must be <= {CLOUD_RUN_MAX_GPUS}: {service} attaches {CLOUD_RUN_MAX_GPUS} GPU "
+                "per instance; use runtime: kubernetes for more")

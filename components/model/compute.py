@@ -1,0 +1,141 @@
+"""GPU compute: node pools on managed Kubernetes, and autoscaling VM groups outside it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import AfterValidator, Field, model_serializer, model_validator
+
+from ._base import Capacity, CloudName, ProblemCollector, SpecModel, matches, no_duplicates
+from ._kubernetes_names import Taint, label_key_problem, label_value_problem, parse_taint
+
+POOL_NAME = r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$"
+PoolName = matches(POOL_NAME, "2-20 characters: lowercase letters, digits and '-', starting "
+                   "with a letter and ending with a letter or digit")
+
+MAX_NODES_LIMIT = 1000
+"""Sanity bound on one pool or group (AKS allows 1000 nodes per pool); split larger fleets."""
+MIN_DISK_GB = 20
+"""Smallest node disk: a GPU image with drivers and a container runtime needs about this."""
+MAX_DISK_GB = 4096
+"""Largest node boot disk accepted."""
+
+def _not_empty(clouds: tuple[str, ...]) -> tuple[str, ...]:
+    if not clouds:
+        raise ValueError("must name at least one cloud; omit clouds to use every configured "
+                         "cloud")
+    return clouds
+
+
+TargetClouds = Annotated[
+    tuple[CloudName, ...],
+    AfterValidator(_not_empty),
+    AfterValidator(no_duplicates),
+    Field(json_schema_extra={"minItems": 1, "uniqueItems": True}),
+]
+"""A non-empty list of cloud ids without repeats."""
+
+
+class _GpuFleet(SpecModel):
+    """Fields shared by node pools and autoscaling groups: a fleet of identical GPU machines."""
+
+    name: PoolName
+    """Unique within its section; part of resource names. Required."""
+    accelerator: str
+    """Canonical accelerator name from the catalog, e.g. "nvidia-l4". Required."""
+    gpus_per_node: int = Field(ge=1)
+    """GPUs on each machine; must be a count the catalog offers for the accelerator. Required."""
+    min_nodes: int = Field(0, ge=0, le=MAX_NODES_LIMIT)
+    """Fewest machines the autoscaler keeps (0 allows scaling to zero). Omitted: 0."""
+    max_nodes: int = Field(ge=1, le=MAX_NODES_LIMIT)
+    """Most machines the autoscaler may run; at least `min_nodes`. Required."""
+    capacity: Capacity = "on-demand"
+    """on-demand, or spot (cheaper, may be reclaimed). Omitted: on-demand."""
+    clouds: TargetClouds = ()
+    """Clouds to create it on, each a configured cloud. Omitted: every configured cloud, or the
+    cloud `placement` chose. After validation: the resolved clouds, in the order aws, azure,
+    gcp."""
+    placement: Optional[Literal["cheapest"]] = None
+    """`cheapest`: instead of `clouds`, create it on the configured cloud with the lowest list
+    price for this accelerator, GPU count and capacity. Omitted: use `clouds`."""
+    disk_gb: int = Field(100, ge=MIN_DISK_GB, le=MAX_DISK_GB)
+    """Boot disk size of each machine, GB (20-4096). Omitted: 100."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Any:
+        problems = ProblemCollector()
+        if self.max_nodes < self.min_nodes:
+            problems.add(("max_nodes",), self.max_nodes,
+                         f"must be >= min_nodes ({self.min_nodes})")
+        if self.placement is not None and "clouds" in self.model_fields_set:
+            problems.add(("placement",), self.placement,
+                         "placement and clouds are exclusive: remove clouds to let placement "
+                         "choose the cloud, or remove placement to use the clouds listed")
+        problems.raise_if_any()
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> Any:
+        """Dump as valid input: with `placement`, the chosen cloud is left out of the dump."""
+        data = handler(self)
+        if self.placement is not None and isinstance(data, dict):
+            data.pop("clouds", None)
+        return data
+
+
+def _check_labels(labels: dict[str, str]) -> dict[str, str]:
+    problems = ProblemCollector()
+    for key, value in labels.items():
+        key_problem = label_key_problem(key)
+        if key_problem:
+            problems.add((key,), key, f"label key {key_problem}")
+        value_problem = label_value_problem(value)
+        if value_problem:
+            problems.add((key,), value, f"label value {value_problem}")
+    problems.raise_if_any()
+    return labels
+
+
+def _check_taints(taints: tuple[str, ...]) -> tuple[str, ...]:
+    problems = ProblemCollector()
+    seen: dict[tuple[str, str], int] = {}
+    for index, text in enumerate(taints):
+        try:
+            taint = parse_taint(text)
+        except ValueError as error:
+            problems.add((index,), text, str(error))
+            continue
+        if (taint.key, taint.effect) in seen:
+            problems.add((index,), text, f"repeats the key and effect of taints"
+                         f"[{seen[(taint.key, taint.effect)]}]")
+        seen.setdefault((taint.key, taint.effect), index)
+    problems.raise_if_any()
+    return taints
+
+
+class NodePool(_GpuFleet):
+    """A GPU node pool on the managed Kubernetes of each target cloud (EKS, AKS, GKE).
+
+    Nodes carry the taint nvidia.com/gpu=present:NoSchedule and accelerator labels, so only GPU
+    workloads land on them.
+    """
+
+    labels: Annotated[dict[str, str], AfterValidator(_check_labels)] = {}
+    """Extra Kubernetes node labels (valid label keys and values; the kubernetes.io, k8s.io and
+    aiscale.io prefixes are reserved). Omitted: none."""
+    taints: Annotated[tuple[str, ...], AfterValidator(_check_taints)] = ()
+    """Extra node taints, each "key=value:Effect" (Effect: NoSchedule, PreferNoSchedule or
+    NoExecute); the GPU taint is always added. Omitted: none."""
+
+    @property
+    def parsed_taints(self) -> tuple[Taint, ...]:
+        """`taints` as (key, value, effect) tuples."""
+        return tuple(parse_taint(text) for text in self.taints)
+
+
+class AutoscalingGroup(_GpuFleet):
+    """A fleet of GPU VMs outside Kubernetes (AWS Auto Scaling group, Azure VM scale set, GCP
+    managed instance group), scaled on CPU utilization."""
+
+    target_cpu_utilization: int = Field(60, ge=1, le=100)
+    """Average CPU utilization, percent, that autoscaling aims for (1-100). Omitted: 60."""
