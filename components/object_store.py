@@ -4,13 +4,19 @@ The face is cloud-neutral; the per-cloud builders (``aiscale.aws.storage``,
 ``aiscale.azure.storage``, ``aiscale.gcp.storage``) are imported only when a store on that
 cloud is constructed, so an AWS stack never imports the Azure or GCP SDKs. Arguments are
 validated and defaults resolved here, in one place, before any resource is registered.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Pulumi's component analyzer (``pulumi package
+add``) reads the annotations of ``ObjectStoreArgs`` and ``ObjectStore`` as real types.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional, TypedDict
+
+try:
+    from typing import Required  # Python 3.11+
+except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
+    from typing_extensions import Required
 
 import pulumi
 
@@ -50,23 +56,20 @@ class LifecycleArgs(TypedDict, total=False):
     becomes noncurrent and is removed after the retention window). Omitted or None: never."""
 
 
-class _RequiredObjectStoreArgs(TypedDict):
-    cloud: str
-    """``aws``, ``azure`` or ``gcp``. Required."""
-    platform: str
-    """The platform name; part of every physical name. Required."""
-    environment: str
-    """The environment (``dev``, ``staging``, ``prod``); part of every physical name, and
-    ``prod`` selects zone-redundant storage and 30-day retention. Required."""
-    bucket: str
-    """The bucket's name in the model (``models``); part of every physical name. Required."""
-    region: str
-    """The AWS region, Azure location or GCP region the bucket lives in. Required."""
-
-
-class ObjectStoreArgs(_RequiredObjectStoreArgs, total=False):
+class ObjectStoreArgs(TypedDict, total=False):
     """The arguments of :class:`ObjectStore`."""
 
+    cloud: Required[str]
+    """``aws``, ``azure`` or ``gcp``. Required."""
+    platform: Required[str]
+    """The platform name; part of every physical name. Required."""
+    environment: Required[str]
+    """The environment (``dev``, ``staging``, ``prod``); part of every physical name, and
+    ``prod`` selects zone-redundant storage and 30-day retention. Required."""
+    bucket: Required[str]
+    """The bucket's name in the model (``models``); part of every physical name. Required."""
+    region: Required[str]
+    """The AWS region, Azure location or GCP region the bucket lives in. Required."""
     gcp_project: Optional[str]
     """GCP only: the project of the bucket and key. Omitted or None: the provider's project."""
     resource_group_name: Optional[pulumi.Input[str]]

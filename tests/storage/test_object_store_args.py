@@ -84,3 +84,17 @@ def test_defaults(overrides, field, expected, reason):
         args.pop("tags")
     spec = resolve_args("models", args)
     assert getattr(spec, field) == expected, reason
+
+
+def test_component_schema_can_be_inferred_for_other_languages():
+    """``pulumi package add`` infers the schema from the annotations of the args and outputs."""
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    definition = Analyzer("aiscale").analyze_component(ObjectStore)
+    required = {name for name, prop in definition.inputs.items() if not prop.optional}
+    assert required == {"cloud", "platform", "environment", "bucket", "region"}
+    assert {"encryption", "lifecycle", "tags", "protect", "resourceGroupName"} <= set(definition.inputs)
+    assert set(definition.outputs) == {"bucketName", "bucketUrl", "keyId"}
+    assert definition.outputs["keyId"].optional is True
+    assert "Omitted" in definition.inputs["encryption"].description
+    assert all(prop.description for prop in definition.inputs.values()), "every field is documented"
