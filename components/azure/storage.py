@@ -52,12 +52,12 @@ def management_policy_rules(spec: StoreSpec) -> list[dict[str, Any]]:
     block_blobs = {"blob_types": ["blockBlob"]}
     base_blob: dict[str, Any] = {}
     if spec.cool_after_days:
-        base_blob["tier_to_cool"] = {"days_after_modification_greater_than": spec.cool_after_days}
+        base_blob["tier_to_cool"] = {"days_after_creation_greater_than": spec.cool_after_days}
     if spec.archive_after_days:
         tier = "tier_to_cold" if _sku(spec) in ARCHIVE_UNSUPPORTED_SKUS else "tier_to_archive"
-        base_blob[tier] = {"days_after_modification_greater_than": spec.archive_after_days}
+        base_blob[tier] = {"days_after_creation_greater_than": spec.archive_after_days}
     if spec.expire_after_days:
-        base_blob["delete"] = {"days_after_modification_greater_than": spec.expire_after_days}
+        base_blob["delete"] = {"days_after_creation_greater_than": spec.expire_after_days}
     rules: list[dict[str, Any]] = []
     if base_blob:
         rules.append({"name": "tiering-and-expiry", "type": "Lifecycle", "enabled": True,

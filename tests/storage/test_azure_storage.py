@@ -128,16 +128,16 @@ def _rules(result) -> dict:
 def test_management_policy_tiers_and_expires(azure):
     rules = _rules(azure(lifecycle={"cool_after_days": 30, "archive_after_days": 90, "expire_after_days": 365}))
     base = rules["tiering-and-expiry"]["definition"]["actions"]["baseBlob"]
-    assert base["tierToCool"] == {"daysAfterModificationGreaterThan": 30}
-    assert base["tierToArchive"] == {"daysAfterModificationGreaterThan": 90}
-    assert base["delete"] == {"daysAfterModificationGreaterThan": 365}
+    assert base["tierToCool"] == {"daysAfterCreationGreaterThan": 30}
+    assert base["tierToArchive"] == {"daysAfterCreationGreaterThan": 90}
+    assert base["delete"] == {"daysAfterCreationGreaterThan": 365}
     assert rules["cleanup"]["definition"]["actions"]["version"] == {"delete": {"daysAfterCreationGreaterThan": 7}}
 
 
 def test_archive_on_zone_redundant_prod_tiers_to_cold_with_a_warning(azure):
     result = azure(environment="prod", lifecycle={"archive_after_days": 90})
     base = _rules(result)["tiering-and-expiry"]["definition"]["actions"]["baseBlob"]
-    assert "tierToArchive" not in base and base["tierToCold"] == {"daysAfterModificationGreaterThan": 90}
+    assert "tierToArchive" not in base and base["tierToCold"] == {"daysAfterCreationGreaterThan": 90}
     assert any("tiers to Cold" in w for w in result.warnings)
 
 
