@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Callable, ClassVar, Iterable, Literal, Sequence
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 CloudName = Literal["aws", "azure", "gcp"]
 """A cloud id."""
@@ -36,6 +36,19 @@ class SpecModel(BaseModel):
 
     unknown_field_noun: ClassVar[str] = "field"
     """How the error for an unknown key names it ("unknown cloud; valid clouds: ...")."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_omitted(cls, data: Any) -> Any:
+        """An explicit null (an empty YAML key) for a field with a default means "omitted"."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value for key, value in data.items()
+            if not (value is None and key in fields and not fields[key].is_required()
+                    and fields[key].default is not None)
+        }
 
 
 class FieldProblems(ValueError):

@@ -170,3 +170,25 @@ def test_error_is_a_value_error_with_problems(valid_raw):
     assert [(p.path, p.value) for p in error.problems] == [("node_pools[1].max_nodes", 2)]
     assert str(error) == ("invalid platform model: 1 problem(s)\n"
                           "  node_pools[1].max_nodes: got 2; must be >= min_nodes (4)")
+
+
+def test_null_means_omitted_for_fields_with_defaults():
+    platform = load_platform({
+        "name": "acme", "environment": "dev", "tags": None, "kubernetes": None,
+        "network": None, "node_pools": None, "operations": None,
+        "clouds": {"aws": {"region": "us-west-2", "zones": None}, "gcp": None},
+        "buckets": [{"name": "bkt", "lifecycle": None, "clouds": None}],
+    })
+
+    assert platform.configured_clouds == ("aws",)
+    assert platform.kubernetes.version == "1.31" and platform.network.cidr == "10.40.0.0/16"
+    assert platform.node_pools == () and platform.tags == {}
+    assert platform.buckets[0].lifecycle == Lifecycle() and platform.buckets[0].clouds == ("aws",)
+
+
+def test_null_for_a_required_field_is_still_an_error(valid_raw):
+    valid_raw["environment"] = None
+
+    with pytest.raises(PlatformValidationError) as caught:
+        load_platform(valid_raw)
+    assert [(p.path, p.value) for p in caught.value.problems] == [("environment", None)]
