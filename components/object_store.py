@@ -103,22 +103,37 @@ class StoreSpec:
     """Validated arguments with every default resolved: what the per-cloud builders read."""
 
     cloud: str
+    """``aws``, ``azure`` or ``gcp``."""
     platform: str
+    """The platform name."""
     environment: str
+    """The environment name."""
     bucket: str
+    """The bucket's name in the model."""
     region: str
+    """AWS region, Azure location or GCP region."""
     versioning: bool
+    """Whether object versioning is on."""
     customer_managed: bool
+    """True when a key is created for the bucket (``encryption: customer-managed``)."""
     protect: bool
+    """Whether stateful children get ``protect`` and ``retain_on_delete``."""
     cool_after_days: Optional[int] = None
+    """Days before the infrequent-access tier, or None."""
     archive_after_days: Optional[int] = None
+    """Days before the archive tier, or None."""
     expire_after_days: Optional[int] = None
+    """Days before objects expire, or None."""
     tags: dict[str, str] = field(default_factory=dict)
     """Unsanitised tags including the defaults; builders sanitise with ``aiscale.naming``."""
     gcp_project: Optional[str] = None
+    """The GCP project, or None for the provider's."""
     resource_group_name: Optional[pulumi.Input[str]] = None
+    """The Azure resource group (None elsewhere)."""
     name_seed: str = ""
+    """Extra text for the uniqueness hash of globally unique names."""
     allowed_subnet_ids: tuple = ()
+    """Azure subnets let through the storage firewall."""
 
     @property
     def is_prod(self) -> bool:
@@ -141,9 +156,13 @@ class BuiltStore:
     """What a per-cloud builder returns to the face."""
 
     bucket_name: pulumi.Input[str]
+    """The physical bucket (or container) name."""
     bucket_url: pulumi.Input[str]
+    """The bucket's URL."""
     key_id: Optional[pulumi.Input[str]]
+    """The customer-managed key's id, or None."""
     resources: dict[str, pulumi.Resource]
+    """The children by role."""
 
 
 def _is_days(value: Any) -> bool:
