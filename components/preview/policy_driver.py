@@ -1,0 +1,345 @@
+"""Run CrossGuard policy packs out of process, over the Analyzer gRPC protocol, as the Pulumi
+engine does for ``pulumi preview --policy-pack DIR``.
+
+Per pack directory: serve an Engine endpoint (policy log messages arrive there), start
+``python -u -m pulumi.policy <engine-address> .`` in the pack directory (what the CLI's
+``pulumi-analyzer-policy-python`` plugin runs), read the port the pack prints, then
+``Handshake`` (optional), ``GetAnalyzerInfo``, ``Configure`` with the reconciled policy config,
+``ConfigureStack``, ``Remediate`` + ``Analyze`` for every resource in registration order, and one
+``AnalyzeStack``. The pack process and the endpoint are always shut down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent import futures
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Mapping, Optional, Sequence
+
+import grpc
+import yaml
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
+
+from aiscale.preview import policy_wire as wire
+from aiscale.preview.records import ResourceRecord
+
+LOG = logging.getLogger("aiscale.preview.policy_driver")
+"""Where policy packs' log messages and stray output go."""
+
+START_TIMEOUT_S = 60.0
+"""How long a pack may take to print its port (imports of provider SDKs can be slow)."""
+RPC_TIMEOUT_S = 120.0
+"""Deadline of each Analyzer call."""
+STOP_GRACE_S = 5.0
+"""How long a pack gets to exit after terminate, before it is killed."""
+STDERR_TAIL_LINES = 25
+"""Lines of a failing pack's stderr quoted in the error."""
+
+_LOG_LEVELS = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One policy finding, with the keys of the report's ``policies.violations[]``."""
+
+    pack: str
+    """The policy pack's name (from GetAnalyzerInfo)."""
+    policy: str
+    """The policy's name."""
+    enforcement: str
+    """"advisory" or "mandatory" (remediate is reported as mandatory, as the engine does)."""
+    severity: str
+    """"low", "medium", "high", "critical", or "unspecified" when the policy declares none."""
+    urn: Optional[str]
+    """The resource in violation; None for a stack policy's finding about the whole stack."""
+    message: str
+    """The policy's description and the violation message, as the CLI prints them."""
+
+    def to_report(self) -> dict[str, Any]:
+        """The violation as the JSON report's entry."""
+        return {"pack": self.pack, "policy": self.policy, "enforcement": self.enforcement,
+                "severity": self.severity, "urn": self.urn, "message": self.message}
+
+    def sort_key(self) -> tuple:
+        """Deterministic order: pack, urn (stack findings first), policy, message."""
+        return (self.pack, self.urn or "", self.policy, self.message)
+
+
+class PolicyPackError(Exception):
+    """A policy pack could not be run; the message names the pack directory and why (with the
+    tail of its stderr when it failed)."""
+
+    def __init__(self, pack_dir: Path, message: str, stderr_tail: str = "") -> None:
+        detail = f"\n--- stderr (last lines) ---\n{stderr_tail}" if stderr_tail.strip() else ""
+        super().__init__(f"policy pack {pack_dir}: {message}{detail}")
+        self.pack_dir = pack_dir
+        self.stderr_tail = stderr_tail
+
+
+class _Engine(engine_pb2_grpc.EngineServicer):
+    """The Engine service a policy pack may talk to: logs go to LOG, the root resource is kept."""
+
+    def __init__(self) -> None:
+        self._root = ""
+
+    def Log(self, request, context):  # noqa: N802 - gRPC method name
+        LOG.log(_LOG_LEVELS.get(request.severity, logging.INFO), "policy pack: %s%s",
+                request.message, f" ({request.urn})" if request.urn else "")
+        return empty_pb2.Empty()
+
+    def GetRootResource(self, request, context):  # noqa: N802
+        from pulumi.runtime.proto import engine_pb2
+        return engine_pb2.GetRootResourceResponse(urn=self._root)
+
+    def SetRootResource(self, request, context):  # noqa: N802
+        from pulumi.runtime.proto import engine_pb2
+        self._root = request.urn
+        return engine_pb2.SetRootResourceResponse()
+
+
+def _start_engine() -> tuple[grpc.Server, str]:
+    """Serve the Engine service on 127.0.0.1 at a free port; (server, address)."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    engine_pb2_grpc.add_EngineServicer_to_server(_Engine(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, f"127.0.0.1:{port}"
+
+
+def _tail(stderr: IO[bytes]) -> str:
+    """The last lines a pack wrote to stderr."""
+    stderr.flush()
+    stderr.seek(0)
+    lines = stderr.read().decode(errors="replace").splitlines()
+    return "\n".join(lines[-STDERR_TAIL_LINES:])
+
+
+def _read_runtime(pack_dir: Path) -> None:
+    """Check PulumiPolicy.yaml: it must exist and name the python runtime."""
+    manifest = pack_dir / "PulumiPolicy.yaml"
+    if not manifest.is_file():
+        raise PolicyPackError(pack_dir, "no PulumiPolicy.yaml (is this a policy pack folder?)")
+    try:
+        data = yaml.safe_load(manifest.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise PolicyPackError(pack_dir, f"PulumiPolicy.yaml is not valid YAML: {error}") from None
+    runtime = data.get("runtime") if isinstance(data, dict) else None
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name != "python":
+        raise PolicyPackError(pack_dir, f"PulumiPolicy.yaml runtime is {name!r}; only python "
+                                        "packs run out of process here")
+
+
+class _Pack:
+    """One running policy pack process and the stub to reach it."""
+
+    def __init__(self, pack_dir: Path, engine_address: str, env: Mapping[str, str]) -> None:
+        self.dir = pack_dir
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", engine_address, "."],
+            cwd=pack_dir, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=self.stderr)
+        self.channel: Optional[grpc.Channel] = None
+        self.stub: Optional[analyzer_pb2_grpc.AnalyzerStub] = None
+
+    def connect(self, timeout: float) -> None:
+        """Read the port from the pack's first stdout line, then open the channel."""
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, args=(lines,), daemon=True).start()
+        try:
+            first = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise self.error(f"printed no port within {timeout:.0f} s") from None
+        if first is None:
+            self.process.wait(timeout=STOP_GRACE_S)
+            raise self.error(f"exited with code {self.process.returncode} before printing "
+                             "its port")
+        try:
+            port = int(first.strip())
+        except ValueError:
+            raise self.error(f"printed {first.strip()[:200]!r} where its port was expected "
+                             "(a pack must not write to stdout before serving)") from None
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            grpc.channel_ready_future(self.channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError:
+            raise self.error(f"did not answer on port {port}") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def _pump(self, lines: queue.Queue) -> None:
+        """Hand the first stdout line to `connect`, then log the rest (None at end of file)."""
+        first = True
+        for raw in iter(self.process.stdout.readline, b""):
+            text = raw.decode(errors="replace")
+            if first:
+                lines.put(text)
+                first = False
+            else:
+                LOG.info("policy pack %s: %s", self.dir.name, text.rstrip())
+        if first:
+            lines.put(None)
+
+    def call(self, method: str, request: Any, what: str = "") -> Any:
+        """Call an Analyzer method; a failure becomes PolicyPackError naming the call."""
+        try:
+            return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
+        except grpc.RpcError as error:
+            where = f" for {what}" if what else ""
+            raise self.error(f"{method}{where} failed: {error.details()}") from None
+
+    def optional(self, method: str, request: Any) -> None:
+        """Call a method that older packs do not implement (UNIMPLEMENTED is fine)."""
+        try:
+            getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise self.error(f"{method} failed: {error.details()}") from None
+
+    def error(self, message: str) -> PolicyPackError:
+        """A PolicyPackError for this pack, with its stderr tail."""
+        return PolicyPackError(self.dir, message, _tail(self.stderr))
+
+    def stop(self) -> None:
+        """Close the channel and end the process: terminate, then kill."""
+        if self.channel is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        for line in _tail(self.stderr).splitlines():
+            LOG.debug("policy pack %s stderr: %s", self.dir.name, line)
+        self.stderr.close()
+
+
+def _diagnostic(diagnostic: analyzer_pb2.AnalyzeDiagnostic, pack: str,
+                severities: Mapping[str, str], urn: Optional[str]) -> Optional[Violation]:
+    """A Violation from a diagnostic (None for a disabled one)."""
+    level = wire.LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory")
+    if level == "disabled":
+        return None
+    return Violation(
+        pack=diagnostic.policyPackName or pack, policy=diagnostic.policyName,
+        enforcement="mandatory" if level == "remediate" else level,
+        severity=wire.SEVERITY_NAMES.get(diagnostic.severity)
+        or severities.get(diagnostic.policyName, wire.UNSPECIFIED_SEVERITY),
+        urn=urn, message=diagnostic.message)
+
+
+def _run_one(pack_dir: Path, engine_address: str, resources: Sequence[ResourceRecord], *,
+             project: str, stack: str, config: Optional[Mapping[str, Mapping]],
+             stack_config: Mapping[str, str], dry_run: bool) -> tuple[list[Violation], set[str]]:
+    """Run one pack against the resources; its violations and the names of its policies."""
+    _read_runtime(pack_dir)
+    env = {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
+           "PULUMI_DRY_RUN": "true" if dry_run else "false",
+           "PULUMI_CONFIG": _json(stack_config)}
+    pack = _Pack(pack_dir, engine_address, env)
+    try:
+        pack.connect(START_TIMEOUT_S)
+        pack.optional("Handshake", analyzer_pb2.AnalyzerHandshakeRequest(
+            engine_address=engine_address, root_directory=str(pack_dir),
+            program_directory=str(pack_dir)))
+        info = pack.call("GetAnalyzerInfo", empty_pb2.Empty())
+        try:
+            policy_config = wire.reconcile_config(info, config)
+        except wire.PolicyConfigError as error:
+            raise PolicyPackError(pack_dir, str(error)) from None
+        pack.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+        pack.optional("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=stack, project=project, organization="organization", dry_run=dry_run,
+            config=dict(stack_config)))
+        found = _analyze(pack, info, resources, project=project, stack=stack,
+                         stack_config=stack_config)
+        return found, {policy.name for policy in info.policies}
+    finally:
+        pack.stop()
+
+
+def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[ResourceRecord],
+             *, project: str, stack: str, stack_config: Mapping[str, str]) -> list[Violation]:
+    """Remediate + Analyze each resource, then AnalyzeStack; the violations found."""
+    severities = {p.name: wire.SEVERITY_NAMES[p.severity] for p in info.policies
+                  if p.severity in wire.SEVERITY_NAMES}
+    by_urn = {r.urn: r for r in resources}
+    found: list[Violation] = []
+    stack_resources = []
+    for record in resources:
+        provider = wire.provider_message(record, by_urn, project=project, stack=stack,
+                                         stack_config=stack_config)
+        properties = wire.properties_struct(record.inputs, tuple(record.secret_paths))
+        request = wire.analyze_request(record, properties, provider)
+        remediated = pack.call("Remediate", request, record.urn)
+        for remediation in remediated.remediations:
+            if remediation.diagnostic:
+                found.append(Violation(
+                    pack=remediation.policyPackName or info.name, policy=remediation.policyName,
+                    enforcement="advisory", severity=severities.get(
+                        remediation.policyName, wire.UNSPECIFIED_SEVERITY),
+                    urn=record.urn, message=remediation.diagnostic))
+            elif remediation.HasField("properties"):
+                request.properties.CopyFrom(remediation.properties)
+        response = pack.call("Analyze", request, record.urn)
+        found += [v for d in response.diagnostics
+                  if (v := _diagnostic(d, info.name, severities, record.urn)) is not None]
+        state = wire.properties_struct(wire.stack_properties(record), tuple(record.secret_paths))
+        stack_resources.append(wire.stack_resource(record, state, provider))
+    response = pack.call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(
+        resources=stack_resources))
+    for diagnostic in response.diagnostics:
+        urn = diagnostic.urn if diagnostic.urn in by_urn else None
+        violation = _diagnostic(diagnostic, info.name, severities, urn)
+        if violation is not None:
+            found.append(violation)
+    return found
+
+
+def _json(values: Mapping[str, str]) -> str:
+    import json
+    return json.dumps(dict(values), sort_keys=True)
+
+
+def run_policy_packs(pack_dirs: Sequence[Path], resources: Sequence[ResourceRecord], *,
+                     project: str, stack: str, config: Mapping[str, Mapping] | None = None,
+                     dry_run: bool = True, stack_config: Mapping[str, str] | None = None
+                     ) -> list[Violation]:
+    """Run each policy pack in `pack_dirs` against `resources`, as ``pulumi preview
+    --policy-pack`` would; every violation, sorted by (pack, urn, policy, message).
+
+    `config` maps a policy name (or ``all``) to its config, as ``--policy-pack-config`` does:
+    ``{"enforcementLevel": "mandatory", "<property>": value}`` or just a level name.
+    `stack_config` is the stack configuration (``aws:region``...): the packs see it as
+    PULUMI_CONFIG and as the inputs of default providers. Packs run concurrently. Raises
+    PolicyPackError (naming the pack and quoting its stderr) when a pack cannot start or fails.
+    """
+    dirs = [Path(d).resolve() for d in pack_dirs]
+    if not dirs:
+        return []
+    server, address = _start_engine()
+    try:
+        with futures.ThreadPoolExecutor(max_workers=min(len(dirs), 4)) as pool:
+            jobs = [pool.submit(_run_one, d, address, list(resources), project=project,
+                                stack=stack, config=config, stack_config=stack_config or {},
+                                dry_run=dry_run) for d in dirs]
+            results = [job.result() for job in jobs]
+    finally:
+        server.stop(grace=None)
+    known = set().union(*(names for _, names in results))
+    for name in sorted(set(config or {}) - known - {"all"}):
+        LOG.warning("policy config names %r, which no policy pack has (policies: %s)",
+                    name, ", ".join(sorted(known)))
+    return sorted((v for found, _ in results for v in found), key=Violation.sort_key)
