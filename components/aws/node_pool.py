@@ -1,0 +1,92 @@
+"""The AWS builder of ``GpuNodePool``: an EKS managed node group of GPU nodes.
+
+Declares a launch template (IMDSv2 only with hop limit 2, encrypted gp3 root volume of
+``pool.disk_gb`` GB, cost tags on instances and volumes) and ``aws.eks.NodeGroup`` with:
+``ami_type`` AL2023 NVIDIA (driver and container toolkit in the image), ``instance_types`` the
+catalog's instance type, ``capacity_type`` ON_DEMAND or SPOT, scaling ``min_nodes`` ..
+``max_nodes`` (zero allowed; desired size starts at ``min_nodes`` and its drift is ignored, the
+cluster autoscaler owns it), the GPU taint and labels plus the model's, the cluster-autoscaler
+discovery and node-template tags (so the autoscaler can scale the group up from zero), node auto
+repair, the cluster's node role and its private subnets.
+
+Returns ``pool_name`` (the node group name EKS assigns: ``<pool>-<suffix>``), plus
+``node_group``, ``launch_template``, ``instance_type``, ``capacity_type``, ``ami_type`` and
+``resources``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws.eks as eks
+
+from aiscale import naming
+from aiscale.aws import _nodes
+from aiscale.gpu_node_pool import node_labels, node_taints
+
+MAX_NODE_GROUP_TAGS = 50
+"""AWS allows at most 50 tags on a node group."""
+MAX_UNAVAILABLE = 1
+"""Nodes replaced at a time during a node group update (GPU nodes are scarce)."""
+
+
+def eks_taints(taints: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Kubernetes taints in the EKS spelling (effect ``NO_SCHEDULE``)."""
+    return [{"key": t["key"], "value": t["value"], "effect": _nodes.eks_taint_effect(t["effect"])}
+            for t in taints]
+
+
+def node_group_tags(cost_tags: dict[str, str], cluster_name: str, pool: Any, gpus: int) -> dict[str, str]:
+    """Cost tags plus the cluster-autoscaler tags; at most ``MAX_NODE_GROUP_TAGS``."""
+    tags = {**cost_tags, **_nodes.autoscaler_tags(cluster_name, node_labels(pool), node_taints(pool), gpus)}
+    if len(tags) > MAX_NODE_GROUP_TAGS:
+        raise ValueError(
+            f"node_pools[{pool.name}]: got {len(tags)} node group tags ({len(cost_tags)} cost tags "
+            f"+ autoscaler tags for {len(node_labels(pool))} labels and {len(node_taints(pool))} "
+            f"taints); valid: at most {MAX_NODE_GROUP_TAGS}: use fewer tags, labels or taints")
+    return tags
+
+
+def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+    """Declare the GPU node group of ``args['pool']`` on ``args['cluster']`` under ``component``."""
+    scope, cluster, pool, offering = args["scope"], args["cluster"], args["pool"], args["offering"]
+    details = cluster.details
+    name = component._name
+    cost_tags = naming.aws_tags(scope.tags)
+    ami_type = _nodes.EKS_GPU_AMI_TYPES[_nodes.architecture(offering.instance_type)]
+    capacity_type = _nodes.eks_capacity_type(pool.capacity)
+
+    template = _nodes.node_launch_template(
+        f"{name}-nodes", pool.disk_gb, cost_tags, component,
+        f"GPU nodes of pool {pool.name}: IMDSv2 only, encrypted gp3 root volume")
+    node_group = eks.NodeGroup(
+        f"{name}-gpu",
+        cluster_name=cluster.cluster_name,
+        node_group_name_prefix=f"{pool.name}-",
+        node_role_arn=details["node_role_arn"],
+        subnet_ids=details["subnet_ids"],
+        ami_type=ami_type,
+        capacity_type=capacity_type,
+        instance_types=[offering.instance_type],
+        scaling_config={"min_size": pool.min_nodes, "max_size": pool.max_nodes,
+                        "desired_size": pool.min_nodes},
+        labels=node_labels(pool),
+        taints=eks_taints(node_taints(pool)),
+        launch_template={"id": template.id, "version": _nodes.template_version(template)},
+        update_config={"max_unavailable": MAX_UNAVAILABLE},
+        node_repair_config={"enabled": True},
+        tags=node_group_tags(cost_tags, details["name"], pool, offering.gpus),
+        opts=pulumi.ResourceOptions(parent=component,
+                                    depends_on=list(details.get("node_dependencies") or []),
+                                    ignore_changes=["scalingConfig.desiredSize"]),
+    )
+    return {
+        "pool_name": node_group.node_group_name,
+        "node_group": node_group,
+        "launch_template": template,
+        "instance_type": offering.instance_type,
+        "capacity_type": capacity_type,
+        "ami_type": ami_type,
+        "resources": {"node_group": node_group, "launch_template": template},
+    }
