@@ -116,6 +116,12 @@ def describe_failure(error: BaseException) -> str:
     return f"program error: {type(error).__name__}: {message}{where}"
 
 
+def ordered(records) -> list[ResourceRecord]:
+    """The stack first, then every resource by URN: registrations arrive from executor threads
+    in an order that can change between runs, the URNs do not."""
+    return sorted(records, key=lambda record: (record.type != STACK_TYPE, record.urn))
+
+
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
          secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
     warnings: list[str] = []
@@ -143,7 +149,7 @@ def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[s
                 loop.run_until_complete(task)
         loop.close()
         asyncio.set_event_loop(None)
-    records = list(monitor.records.values())
+    records = ordered(monitor.records.values())
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure

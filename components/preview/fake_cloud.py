@@ -150,6 +150,13 @@ class FakeCloud(pulumi.runtime.Mocks):
         inputs.setdefault("name", physical)
         inputs.setdefault("location", self.azure_location)
         inputs["azureApiVersion"] = "2024-01-01"
+        identity = inputs.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            # Inputs list the identity ids; Azure answers with a map of id -> identity details.
+            inputs["identity"] = {**identity, "principalId": AZURE_OBJECT_ID, "tenantId": AZURE_TENANT_ID,
+                                  "userAssignedIdentities": {
+                                      str(ref): {"principalId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID}
+                                      for ref in identity["userAssignedIdentities"]}}
         if kind == "StorageAccount":
             inputs["primaryEndpoints"] = {"blob": f"https://{physical}.blob.core.windows.net/"}
         elif kind == "Vault":

@@ -12,6 +12,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.sync_await import _ensure_event_loop
 
 from aiscale.preview.records import UNKNOWN, ResourceRecord
@@ -45,6 +46,13 @@ class CaptureMonitor(MockMonitor):
     def __init__(self, mocks) -> None:
         super().__init__(mocks)
         self.records: dict[str, ResourceRecord] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the Pulumi engine makes them: the parent's whole type chain (the stack left
+        out) joined with ``$``, so a child's URN is the one ``pulumi up`` would give it."""
+        if parent and parent.split("::")[2] != STACK_TYPE:
+            type_ = parent.split("::")[2] + "$" + type_
+        return "urn:pulumi:" + "::".join([get_stack(), get_project(), type_, name])
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         """Record the request, then delegate to :class:`MockMonitor` for the answer."""

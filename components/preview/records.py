@@ -48,5 +48,8 @@ class ResourceRecord:
 
     @property
     def package(self) -> str:
-        """The provider package of the type token (``aws``, ``azure-native``, ``gcp``, ...)."""
+        """The provider package of the type token (``aws``, ``azure-native``, ``gcp``, ...);
+        for a provider resource (``pulumi:providers:aws``), the package it configures."""
+        if self.type.startswith("pulumi:providers:"):
+            return self.type.rsplit(":", 1)[1]
         return self.type.split(":", 1)[0]

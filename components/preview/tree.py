@@ -15,21 +15,34 @@ from aiscale.preview.engine import PreviewResult
 CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
 
 
+def _label(record) -> Text:
+    label = Text.assemble(("+ ", "green"), (record.type, "cyan"), "  ", (record.name, "bold"))
+    if record.protect:
+        label.append("  [protected]", style="yellow")
+    return label
+
+
 def resource_tree(result: PreviewResult) -> Tree:
-    """The resources nested under their parents, each marked ``+`` (to create)."""
-    nodes: dict[str, Tree] = {}
-    root: Tree | None = None
+    """The resources nested under their parents, each marked ``+`` (to create); components
+    before their resources, each group in URN order."""
+    if not result.resources:
+        return Tree(Text("(no resources)", style="dim"))
+    known = {record.urn for record in result.resources}
+    children: dict[str | None, list] = {}
     for record in result.resources:
-        label = Text.assemble(("+ ", "green"), (record.type, "cyan"), "  ", (record.name, "bold"))
-        if record.protect:
-            label.append("  [protected]", style="yellow")
-        parent = nodes.get(record.parent) if record.parent else None
-        if parent is None and root is None:
-            node = root = Tree(label)
-        else:
-            node = (parent or root).add(label)
-        nodes[record.urn] = node
-    return root if root is not None else Tree(Text("(no resources)", style="dim"))
+        parent = record.parent if record.parent in known else None
+        children.setdefault(parent, []).append(record)
+
+    def attach(node: Tree, urn: str) -> None:
+        for child in sorted(children.get(urn, []), key=lambda r: (r.custom, r.type, r.name)):
+            attach(node.add(_label(child)), child.urn)
+
+    roots = children.get(None, [])
+    tree = Tree(_label(roots[0]))
+    attach(tree, roots[0].urn)
+    for orphan in roots[1:]:  # resources whose parent was never registered
+        attach(tree.add(_label(orphan)), orphan.urn)
+    return tree
 
 
 def cloud_counts(result: PreviewResult) -> Counter:

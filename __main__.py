@@ -1,0 +1,16 @@
+"""The aiscale Pulumi program: read the stack's platform model, declare it, export its outputs."""
+
+import pulumi
+
+from aiscale import AiPlatform, PlatformValidationError, load_platform
+
+try:
+    platform = load_platform(pulumi.Config("aiscale").require_object("platform"))
+except PlatformValidationError as error:
+    # One clear message, no traceback, nothing registered (the Pulumi CLI prints RunError bare).
+    raise pulumi.RunError(str(error)) from None
+
+deployment = AiPlatform(platform.name, {"platform": platform})
+
+pulumi.export("bucket_names", deployment.bucket_names)
+pulumi.export("bucket_urls", deployment.bucket_urls)

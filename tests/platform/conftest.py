@@ -1,0 +1,39 @@
+"""Fixtures for previewing this repository's own program with any platform model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from aiscale.cli import app
+from tests.conftest import REPO
+
+
+def stack_model(stack: str) -> dict[str, Any]:
+    """The ``aiscale:platform`` value of ``stacks/Pulumi.<stack>.yaml``."""
+    return yaml.safe_load((REPO / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]["aiscale:platform"]
+
+
+@pytest.fixture
+def project_with(tmp_path: Path) -> Callable[[dict], Path]:
+    """A copy of this Pulumi project whose ``test`` stack holds the given platform model."""
+
+    def make(model: dict) -> Path:
+        shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+        shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
+        (tmp_path / "stacks").mkdir(exist_ok=True)
+        (tmp_path / "stacks" / "Pulumi.test.yaml").write_text(
+            yaml.safe_dump({"config": {"aiscale:platform": model}}))
+        return tmp_path
+
+    return make
+
+
+def invoke(*args: str):
+    """Run the CLI in-process (fast); returns typer's Result with exit_code, stdout, stderr."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
