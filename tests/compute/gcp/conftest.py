@@ -54,25 +54,39 @@ def model(**overrides: Any) -> Any:
 Body = Callable[[Any, Any], Any]
 
 
+def run_gcp(body: Body, **overrides: Any) -> PreviewResult:
+    """Preview a program that opens the GCP scope for ``model(**overrides)`` and calls ``body``."""
+    platform = model(**overrides)
+
+    def program() -> None:
+        from aiscale.gcp.provider import open_scope
+
+        root = pulumi.ComponentResource("aiscale:index:AiPlatform", platform.name)
+        scope = open_scope(platform.name, platform, dict(platform.tags),
+                           "aiscale:index:CloudDeployment", root)
+        body(scope, platform)
+
+    return run_inline(program, config={"gcp:project": platform.clouds.gcp.project,
+                                       "gcp:region": platform.clouds.gcp.region})
+
+
 @pytest.fixture
 def gcp_stack() -> Callable[..., PreviewResult]:
     """``gcp_stack(body, **model_overrides)``: preview a program that declares ``body``."""
+    return run_gcp
 
-    def run(body: Body, **overrides: Any) -> PreviewResult:
-        platform = model(**overrides)
 
-        def program() -> None:
-            from aiscale.gcp.provider import open_scope
+@pytest.fixture(scope="session")
+def base_stack() -> PreviewResult:
+    """One preview of the base model: network, cluster, both GPU pools and both VM groups
+    (shared by the read-only tests)."""
 
-            root = pulumi.ComponentResource("aiscale:index:AiPlatform", platform.name)
-            scope = open_scope(platform.name, platform, dict(platform.tags),
-                               "aiscale:index:CloudDeployment", root)
-            body(scope, platform)
+    def body(scope: Any, platform: Any) -> None:
+        network = declare_network(scope, platform)
+        declare_pools(scope, platform, declare_cluster(scope, platform, network))
+        declare_groups(scope, platform, network)
 
-        return run_inline(program, config={"gcp:project": platform.clouds.gcp.project,
-                                           "gcp:region": platform.clouds.gcp.region})
-
-    return run
+    return run_gcp(body)
 
 
 def declare_network(scope: Any, platform: Any) -> Any:

@@ -1,0 +1,101 @@
+"""The GCP builder of ``GpuNodePool``: a GKE node pool with GPU-correct, hardened defaults.
+
+- Machine type ``offering.instance_type`` with ``guest_accelerators`` = ``offering.accelerator_type``
+  x ``pool.gpus_per_node`` and the NVIDIA driver installed by GKE (``gpu_driver_version`` LATEST),
+  so no device-plugin release is needed: GKE runs its own.
+- Taints ``node_taints(pool)`` (the GPU taint ``nvidia.com/gpu=present`` is set explicitly even
+  though GKE may add it, so a re-apply never sees a diff) with effects spelled ``NO_SCHEDULE``;
+  Kubernetes labels ``node_labels(pool)``; GCE resource labels from the platform's tags.
+- Spot (``node_config.spot``) when ``pool.capacity`` is spot, with the autoscaler's location
+  policy ANY (the zone with capacity wins); BALANCED for on-demand.
+- Autoscaling with ``total_min_node_count`` / ``total_max_node_count``: the model's min and max
+  count nodes across all zones of the region, and min 0 scales to zero. No fixed node count.
+- The cluster's node service account, minimal OAuth scopes, the GKE metadata server (Workload
+  Identity), shielded nodes (secure boot, integrity monitoring), a ``pool.disk_gb`` boot disk
+  (pd-balanced; Hyperdisk on H200/B200 machines), auto-repair and auto-upgrade, private nodes (the
+  cluster's private_cluster_config).
+- ``node_locations`` unset: the catalog has no per-zone data, so GKE uses the cluster's zones and
+  a zone without the accelerator simply never gets a node.
+
+Returns ``pool_name`` plus ``node_pool`` (the resource), ``machine_type``, ``accelerator_type``
+and ``spot``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_gcp.container as container
+
+from aiscale import naming
+from aiscale.gcp import _names, _node_defaults
+from aiscale.gpu_node_pool import node_labels, node_taints
+
+IMAGE_TYPE = "COS_CONTAINERD"
+"""Container-Optimized OS: the node image GKE's managed GPU drivers support."""
+UPGRADE_SETTINGS = {"strategy": "SURGE", "max_surge": 0, "max_unavailable": 1}
+"""Upgrade one node at a time without a surge node: no extra GPU is needed during upgrades."""
+
+
+def _check(pool: Any, offering: Any) -> None:
+    """The offering must be a GKE GPU machine with exactly the pool's GPU count."""
+    if not offering.accelerator_type:
+        raise ValueError(f"node_pools.{pool.name}.accelerator: got {pool.accelerator!r}, whose GCP "
+                         f"offering {offering.instance_type!r} has no GKE accelerator type")
+    if offering.gpus != pool.gpus_per_node:
+        raise ValueError(f"node_pools.{pool.name}.gpus_per_node: got {pool.gpus_per_node}; the "
+                         f"offering {offering.instance_type!r} has {offering.gpus} GPUs")
+
+
+def autoscaling(pool: Any) -> dict[str, Any]:
+    """Total (all zones) min and max nodes; ANY location for spot, BALANCED for on-demand."""
+    return {"total_min_node_count": pool.min_nodes, "total_max_node_count": pool.max_nodes,
+            "location_policy": "ANY" if pool.capacity == "spot" else "BALANCED"}
+
+
+def node_config(pool: Any, offering: Any, service_account_email: Any, labels: dict[str, str]) -> dict[str, Any]:
+    """The ``node_config`` of a GPU pool."""
+    return {
+        "machine_type": offering.instance_type,
+        "image_type": IMAGE_TYPE,
+        "guest_accelerators": [{
+            "type": offering.accelerator_type,
+            "count": pool.gpus_per_node,
+            "gpu_driver_installation_config": {"gpu_driver_version": _node_defaults.GPU_DRIVER_VERSION},
+        }],
+        "spot": pool.capacity == "spot",
+        "taints": [_node_defaults.gke_taint(taint) for taint in node_taints(pool)],
+        "labels": node_labels(pool),
+        "disk_size_gb": pool.disk_gb,
+        "disk_type": _node_defaults.disk_type(offering.instance_type),
+        "resource_labels": labels,
+        **_node_defaults.node_identity(service_account_email),
+    }
+
+
+def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+    """Declare the node pool under ``component``."""
+    scope, pool, offering = args["scope"], args["pool"], args["offering"]
+    details = args["cluster"].details
+    _check(pool, offering)
+    labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-node-pool": pool.name})}
+    node_pool = container.NodePool(
+        f"{component._name}-pool",
+        name=_names.node_pool_name(pool.name),
+        project=scope.gcp_project,
+        location=details["location"],
+        cluster=details["cluster"].name,
+        initial_node_count=0 if pool.min_nodes == 0 else 1,
+        autoscaling=autoscaling(pool),
+        management={"auto_repair": True, "auto_upgrade": True},
+        upgrade_settings=dict(UPGRADE_SETTINGS),
+        node_config=node_config(pool, offering, details["node_service_account_email"], labels),
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=list(details.get("node_identity_grants") or []),
+            # The name is fixed, so a replacement must delete the old pool first.
+            delete_before_replace=True,
+            ignore_changes=["initialNodeCount"]))
+    return {"pool_name": node_pool.name, "node_pool": node_pool, "machine_type": offering.instance_type,
+            "accelerator_type": offering.accelerator_type, "spot": pool.capacity == "spot"}
