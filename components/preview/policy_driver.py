@@ -283,8 +283,9 @@ def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[R
                                          stack_config=stack_config)
         properties = wire.properties_struct(record.inputs, tuple(record.secret_paths))
         request = wire.analyze_request(record, properties, provider)
-        remediated = pack.call("Remediate", request, record.urn)
-        for remediation in remediated.remediations:
+        remediations = pack.call("Remediate", request, record.urn).remediations
+        remediated = False
+        for remediation in remediations:
             if remediation.diagnostic:
                 found.append(Violation(
                     pack=remediation.policyPackName or info.name, policy=remediation.policyName,
@@ -293,10 +294,12 @@ def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[R
                     urn=record.urn, message=remediation.diagnostic))
             elif remediation.HasField("properties"):
                 request.properties.CopyFrom(remediation.properties)
+                remediated = True
         response = pack.call("Analyze", request, record.urn)
         found += [v for d in response.diagnostics
                   if (v := _diagnostic(d, info.name, severities, record.urn)) is not None]
-        state = wire.properties_struct(wire.stack_properties(record), tuple(record.secret_paths))
+        state = (wire.remediated_state(record, request.properties) if remediated else
+                 wire.properties_struct(wire.stack_properties(record), tuple(record.secret_paths)))
         stack_resources.append(wire.stack_resource(record, state, provider))
     response = pack.call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(
         resources=stack_resources))

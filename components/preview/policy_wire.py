@@ -150,6 +150,16 @@ def stack_properties(record: ResourceRecord) -> dict[str, Any]:
     return dict(record.outputs)
 
 
+def remediated_state(record: ResourceRecord, remediated: struct_pb2.Struct) -> struct_pb2.Struct:
+    """The state stack policies see of a remediated resource: the remediated inputs plus the
+    outputs that are not inputs (the fake cloud echoes inputs, which must not undo the fix)."""
+    state = struct_pb2.Struct()
+    state.CopyFrom(remediated)
+    computed = {k: v for k, v in record.outputs.items() if k not in record.inputs}
+    state.update(json_format.MessageToDict(properties_struct(computed, tuple(record.secret_paths))))
+    return state
+
+
 # -- configuration ------------------------------------------------------------------------------
 
 def _split(policy: str, given: Any) -> tuple[Optional[str], dict[str, Any]]:

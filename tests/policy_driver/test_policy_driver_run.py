@@ -204,3 +204,38 @@ def test_a_pack_failing_during_analysis_names_the_resource(tmp_path, started):
 
 def test_no_packs_no_violations():
     assert run_policy_packs([], RECORDS, project="proj", stack="dev") == []
+
+
+REMEDIATING_PACK = '''
+from pulumi_policy import (EnforcementLevel, PolicyPack, ResourceValidationPolicy,
+                           StackValidationPolicy)
+
+def fix(args):
+    if args.resource_type == "aws:s3/bucket:Bucket" and args.name == "good":
+        return {**args.props, "bucket": "fixed-name"}
+
+def seen(args, report):
+    if args.resource_type == "aws:s3/bucket:Bucket" and args.name == "good":
+        report("analyze saw " + args.props["bucket"])
+
+def seen_in_stack(args, report):
+    for r in args.resources:
+        if r.name == "good":
+            report("stack saw " + r.props["bucket"], r.urn)
+
+PolicyPack("fixer", [
+    ResourceValidationPolicy("fix-name", "Fixes names.", remediate=fix,
+                             enforcement_level=EnforcementLevel.REMEDIATE),
+    ResourceValidationPolicy("seen", "Reports names.", seen),
+    StackValidationPolicy("seen-in-stack", "Reports names.", seen_in_stack),
+])
+'''
+
+
+def test_remediations_apply_before_analysis_as_in_the_engine(tmp_path):
+    shutil.copy(SAMPLE / "PulumiPolicy.yaml", tmp_path)
+    (tmp_path / "__main__.py").write_text(REMEDIATING_PACK)
+    found = run_policy_packs([tmp_path], RECORDS, project="proj", stack="dev")
+    messages = [v.message for v in found if v.urn == URN["good"]]
+    assert any(m.endswith("analyze saw fixed-name") for m in messages), found
+    assert any(m.endswith("stack saw fixed-name") for m in messages), found
