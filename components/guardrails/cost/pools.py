@@ -1,0 +1,270 @@
+"""GPU capacity in a stack: node pools and VM groups, each reduced to one :class:`Pool`.
+
+A pool's machine type can live on another resource (an ASG's launch template, a managed instance
+group's template) and its bounds too (a GCE autoscaler, an Azure autoscale setting): those links
+are followed through property dependencies, so pool rules are stack rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..context import ResourceView
+from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items, lower
+from .machines import facts, machines
+
+EKS_POOL = "aws:eks/nodeGroup:NodeGroup"
+ASG = "aws:autoscaling/group:Group"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+AKS = "azure-native:containerservice:ManagedCluster"
+AKS_POOL = "azure-native:containerservice:AgentPool"
+VMSS = "azure-native:compute:VirtualMachineScaleSet"
+AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
+AML_COMPUTE = "azure-native:machinelearningservices:Compute"
+GKE = "gcp:container/cluster:Cluster"
+GKE_POOL = "gcp:container/nodePool:NodePool"
+MIGS = ("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+        "gcp:compute/instanceGroupManager:InstanceGroupManager")
+GCE_TEMPLATES = ("gcp:compute/instanceTemplate:InstanceTemplate",
+                 "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate")
+GCE_AUTOSCALERS = ("gcp:compute/regionAutoscaler:RegionAutoscaler", "gcp:compute/autoscaler:Autoscaler")
+GKE_REGION_ZONES = 3
+"""Zones a regional GKE node pool spans when nodeLocations is not given (GKE's default)."""
+_ZONE = re.compile(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$")
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A group of identical machines the stack may scale between min and max."""
+
+    urn: str
+    """The resource that declares the pool."""
+    name: str
+    """A readable name (resource name, or resource/profile for AKS inline pools)."""
+    kind: str
+    """The canonical type token of the declaring resource."""
+    gpus_per_node: Optional[float]
+    """GPUs per machine; 0 for CPU pools; None when the machine type is not in the catalog."""
+    accelerators: tuple[str, ...]
+    """Canonical accelerator names (provider names when unknown to the catalog)."""
+    min_nodes: Optional[float]
+    """Smallest size (all zones); None when unknown."""
+    max_nodes: Optional[float]
+    """Largest size (all zones); None when unknown."""
+    spot: Optional[bool]
+    """True for spot / preemptible / low-priority capacity; None when unknown."""
+    autoscaled: Optional[bool]
+    """True when the size may change between min and max; None when unknown."""
+    taints: Optional[tuple[tuple[str, str], ...]] = None
+    """(key, effect) of node taints, for Kubernetes pools; None where taints do not apply."""
+    system: bool = False
+    """True for AKS System-mode pools (they cannot scale to zero)."""
+
+    @property
+    def is_gpu(self) -> bool:
+        """True when the machines carry at least one GPU."""
+        return bool(self.gpus_per_node)
+
+    @property
+    def max_gpus(self) -> Optional[float]:
+        """GPUs at the largest size, or None when unknown."""
+        if self.gpus_per_node is None or self.max_nodes is None:
+            return None
+        return self.gpus_per_node * self.max_nodes
+
+
+def _gpu_facts(kind: str, props, ctx) -> tuple[Optional[float], tuple[str, ...]]:
+    found = [facts(m, ctx.lookup) for m in machines(kind, props)]
+    known = [f for f in found if f.gpus is not None]
+    gpus = max((f.gpus for f in known), default=0.0 if found else None)
+    if found and not known:
+        gpus = 0.0  # machine types the GPU catalog does not list are CPU machines
+    accelerators = tuple(sorted({f.accelerator for f in known if f.accelerator}))
+    return gpus, accelerators
+
+
+def _linked(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -> Optional[ResourceView]:
+    """The candidate `view` refers to through input `key` (dependency, or name/id text)."""
+    value = view.props.get(key)
+    text = value if isinstance(value, str) and not is_unknown(value) else ""
+    for c in candidates:
+        if view.depends_on(c.urn, key):
+            return c
+    for c in candidates:
+        if text and text in (c.name, str(c.props.get("name") or "")):
+            return c
+    return None
+
+
+def _targets(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -> list[ResourceView]:
+    """The candidates whose input `key` refers to `view` (e.g. autoscalers of a group)."""
+    return [c for c in candidates if c.depends_on(view.urn, key)]
+
+
+def _eks_taints(props):
+    return tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "taints"))
+
+
+def _aks_taints(props, key="nodeTaints"):
+    out = []
+    for text in items(props, key):
+        head, _, effect = str(text).partition(":")
+        out.append((head.split("=", 1)[0], effect))
+    return tuple(out)
+
+
+def _eks_pool(view, ctx, by_type):
+    props = view.props
+    gpus, accs = _gpu_facts(EKS_POOL, props, ctx)
+    if not items(props, "instanceTypes"):
+        lt = _linked(view, "launchTemplate", by_type.get(LAUNCH_TEMPLATE, []))
+        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+    low, high = get_number(props, "scalingConfig.minSize"), get_number(props, "scalingConfig.maxSize")
+    auto = None if low is None or high is None else high > low
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high,
+                get(props, "capacityType") == "SPOT", auto, _eks_taints(props))
+
+
+def _asg_pool(view, ctx, by_type):
+    props = view.props
+    gpus, accs = _gpu_facts(ASG, props, ctx)
+    lt_key = "launchTemplate" if get(props, "launchTemplate") is not None else "mixedInstancesPolicy"
+    lt = _linked(view, lt_key, by_type.get(LAUNCH_TEMPLATE, []))
+    if not machines(ASG, props):
+        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+    dist = "mixedInstancesPolicy.instancesDistribution"
+    spot_mix = (get_number(props, f"{dist}.onDemandPercentageAboveBaseCapacity") == 0
+                and not get_number(props, f"{dist}.onDemandBaseCapacity"))
+    spot_lt = bool(lt) and lower(get(lt.props, "instanceMarketOptions.marketType")) == "spot"
+    low, high = get_number(props, "minSize"), get_number(props, "maxSize")
+    auto = None if low is None or high is None else high > low
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot_mix or spot_lt, auto)
+
+
+def _aks_profile(view, ctx, props, name):
+    gpus, accs = _gpu_facts(AKS_POOL, props, ctx)
+    auto = as_bool(get(props, "enableAutoScaling"), False)
+    count = get_number(props, "count")
+    low = get_number(props, "minCount") if auto else count
+    high = get_number(props, "maxCount") if auto else count
+    return Pool(view.urn, name, view.canonical, gpus, accs, low, high,
+                get(props, "scaleSetPriority") == "Spot", auto, _aks_taints(props),
+                system=get(props, "mode") == "System")
+
+
+def _gke_zones(props) -> float:
+    locations = items(props, "nodeLocations")
+    if locations:
+        return float(len(locations))
+    location = str(get(props, "location") or "")
+    return 1.0 if _ZONE.match(location) else float(GKE_REGION_ZONES)
+
+
+def _gke_pool(view, ctx, by_type):
+    props = view.props
+    gpus, accs = _gpu_facts(GKE_POOL, props, ctx)
+    scaling = get(props, "autoscaling")
+    zones = _gke_zones(props)
+    if scaling is not None:
+        total_low, total_high = get_number(scaling, "totalMinNodeCount"), get_number(scaling, "totalMaxNodeCount")
+        low = total_low if total_low is not None else (get_number(scaling, "minNodeCount") or 0.0) * zones
+        high = total_high if total_high is not None else _times(get_number(scaling, "maxNodeCount"), zones)
+        auto = True
+    else:
+        count = get_number(props, "nodeCount")
+        count = count if count is not None else get_number(props, "initialNodeCount")
+        low = high = _times(count, zones)
+        auto = False
+    spot = bool(as_bool(get(props, "nodeConfig.spot"), False) or as_bool(get(props, "nodeConfig.preemptible"), False))
+    taints = tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "nodeConfig.taints"))
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto, taints)
+
+
+def _times(value, factor):
+    return None if value is None else value * factor
+
+
+def _gke_nap(view, ctx, by_type):
+    gpus, accs = _gpu_facts(GKE, view.props, ctx)
+    if not gpus:
+        return None
+    return Pool(view.urn, view.name, view.canonical, 1.0, accs, 0.0, gpus, None, True)
+
+
+def _vmss_pool(view, ctx, by_type):
+    props = view.props
+    gpus, accs = _gpu_facts(VMSS, props, ctx)
+    capacity = get_number(props, "sku.capacity")
+    settings = [s for s in _targets(view, "targetResourceUri", by_type.get(AUTOSCALE_SETTING, []))
+                if as_bool(get(s.props, "enabled"), True)]
+    profiles = [p for s in settings for p in items(s.props, "profiles")]
+    if profiles:
+        low = min(as_number(get(p, "capacity.minimum")) or 0.0 for p in profiles)
+        high = max(as_number(get(p, "capacity.maximum")) or 0.0 for p in profiles)
+    else:
+        low = high = capacity
+    spot = get(props, "virtualMachineProfile.priority") in ("Spot", "Low")
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, bool(profiles))
+
+
+def _mig_pool(view, ctx, by_type):
+    props = view.props
+    templates = [t for kind in GCE_TEMPLATES for t in by_type.get(kind, [])]
+    template = _linked(view, "versions", templates)
+    gpus, accs = _gpu_facts(template.canonical, template.props, ctx) if template else (None, ())
+    scalers = [s for kind in GCE_AUTOSCALERS for s in _targets(view, "target", by_type.get(kind, []))]
+    if scalers:
+        policy = scalers[0].props.get("autoscalingPolicy") or {}
+        low, high, auto = get_number(policy, "minReplicas"), get_number(policy, "maxReplicas"), True
+    else:
+        low = high = get_number(props, "targetSize")
+        auto = False
+    spot = None
+    if template:
+        spot = (get(template.props, "scheduling.provisioningModel") == "SPOT"
+                or as_bool(get(template.props, "scheduling.preemptible"), False))
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
+
+
+def _aml_pool(view, ctx, by_type):
+    props = view.props
+    if get(props, "properties.computeType") != "AmlCompute":
+        return None
+    gpus, accs = _gpu_facts(AML_COMPUTE, props, ctx)
+    scale = "properties.properties.scaleSettings"
+    low, high = get_number(props, f"{scale}.minNodeCount"), get_number(props, f"{scale}.maxNodeCount")
+    auto = None if low is None or high is None else high > low
+    spot = get(props, "properties.properties.vmPriority") == "LowPriority"
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
+
+
+_EXTRACTORS = {EKS_POOL: _eks_pool, ASG: _asg_pool, GKE_POOL: _gke_pool, GKE: _gke_nap,
+               VMSS: _vmss_pool, AML_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool}
+
+
+def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
+    """Every pool the stack declares, GPU or not, in resource order."""
+    by_type: dict[str, list[ResourceView]] = {}
+    for r in resources:
+        by_type.setdefault(r.canonical, []).append(r)
+    out: list[Pool] = []
+    for r in resources:
+        try:
+            out.extend(_pools_of(r, ctx, by_type))
+        except UnknownValue:
+            continue  # inputs not known during preview: this resource cannot be judged yet
+    return out
+
+
+def _pools_of(r: ResourceView, ctx, by_type) -> list[Pool]:
+    if r.canonical == AKS_POOL:
+        return [_aks_profile(r, ctx, r.props, r.name)]
+    if r.canonical == AKS:
+        return [_aks_profile(r, ctx, profile, f"{r.name}/{get(profile, 'name') or i}")
+                for i, profile in enumerate(items(r.props, "agentPoolProfiles"))]
+    if r.canonical in _EXTRACTORS:
+        pool = _EXTRACTORS[r.canonical](r, ctx, by_type)
+        return [pool] if pool is not None else []
+    return []

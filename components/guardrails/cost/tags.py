@@ -1,0 +1,110 @@
+"""Cost-allocation tags and labels: present on costly resources, and propagated to instances."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from .. import schema
+from ..props import as_bool, get, is_unknown, items
+from ..registry import Check, NotApplicable
+from ..security.workloads import POD_SPEC_PATHS
+from .endpoints import container_gpus
+
+ASG = "aws:autoscaling/group:Group"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+DEFAULT_REQUIRED_TAGS = ("team", "cost-center")
+"""Tag keys required by default: who owns it and who pays (matched case- and _/- insensitively)."""
+
+TAG_PATHS: Mapping[str, str] = {
+    **{t: "tags" for t in (
+        "aws:s3/bucket:Bucket", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup",
+        LAUNCH_TEMPLATE, "aws:ec2/instance:Instance", "aws:kms/key:Key",
+        "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+        "aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/notebookInstance:NotebookInstance",
+        "azure-native:storage:StorageAccount", "azure-native:containerservice:ManagedCluster",
+        "azure-native:containerservice:AgentPool", "azure-native:compute:VirtualMachineScaleSet",
+        "azure-native:machinelearningservices:Workspace", "azure-native:machinelearningservices:Compute",
+        "azure-native:machinelearningservices:OnlineEndpoint",
+        "azure-native:machinelearningservices:OnlineDeployment")},
+    **{t: "labels" for t in (
+        "gcp:storage/bucket:Bucket", "gcp:compute/instanceTemplate:InstanceTemplate",
+        "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "gcp:vertex/aiEndpoint:AiEndpoint",
+        "gcp:cloudrunv2/service:Service", "gcp:workbench/instance:Instance")},
+    "gcp:container/cluster:Cluster": "resourceLabels",
+    ASG: "tags",
+    **{t: "metadata.labels" for t in POD_SPEC_PATHS},
+}
+"""Canonical token -> where its cost-allocation tags live. GKE node pools inherit the cluster's
+resourceLabels; Kubernetes workloads are checked only when they request GPUs."""
+
+
+def normalize_key(key: Any) -> str:
+    """A tag key compared loosely: lower case, '_' read as '-'."""
+    return str(key).strip().lower().replace("_", "-")
+
+
+def _json_object(value: Any) -> Any:
+    """Provider inputs hold nested config as JSON text; decode it (other values pass through)."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
+
+
+def _tag_keys(resource_type: str, props, ctx) -> set[str]:
+    path = TAG_PATHS[resource_type]
+    if resource_type == ASG:
+        keys = {get(t, "key") for t in items(props, "tags")}
+    else:
+        keys = set((get(props, path) or {}).keys())
+    provider = ctx.provider_props or {}
+    default_tags = _json_object(provider.get("defaultTags"))
+    if isinstance(default_tags, dict) and isinstance(default_tags.get("tags"), dict):
+        keys |= set(default_tags["tags"])  # AWS provider default tags
+    default_labels = _json_object(provider.get("defaultLabels"))
+    if isinstance(default_labels, dict):
+        keys |= set(default_labels)  # GCP provider default labels
+    return {normalize_key(k) for k in keys if k and not is_unknown(k)}
+
+
+def required_tags(resource_type, props, ctx):
+    """Costly resources carry every key of config required_tags (provider default tags count)."""
+    if resource_type in POD_SPEC_PATHS and not container_gpus(get(props, POD_SPEC_PATHS[resource_type]) or {}):
+        return NotApplicable("the workload requests no GPUs")
+    wanted = [str(k) for k in ctx.config.get("required_tags", DEFAULT_REQUIRED_TAGS)]
+    have = _tag_keys(resource_type, props, ctx)
+    missing = [k for k in wanted if normalize_key(k) not in have]
+    where = TAG_PATHS[resource_type]
+    return [f"{where} lacks {', '.join(missing)}; add them (or set the provider's default tags)"] if missing else []
+
+
+def tags_propagate(resource_type, props, ctx):
+    """Instances and volumes launched from ASGs / launch templates inherit the tags."""
+    if resource_type == ASG:
+        tags = items(props, "tags")
+        if not tags:
+            return ["the group has no tags to propagate; add tags with propagateAtLaunch true"]
+        stuck = [str(get(t, "key")) for t in tags if as_bool(get(t, "propagateAtLaunch")) is not True]
+        return [f"tags {', '.join(stuck)} do not propagate at launch; set propagateAtLaunch true"] if stuck else []
+    kinds = {str(get(s, "resourceType")) for s in items(props, "tagSpecifications")}
+    missing = sorted({"instance", "volume"} - kinds)
+    return [f"tagSpecifications lack resourceType {', '.join(missing)}; add them"] if missing else []
+
+
+CHECKS = (
+    Check("COST-TAG-001", "cost", "Cost-allocation tags present",
+          "Costly resources (clusters, pools, VM groups, buckets, endpoints, GPU workloads) carry every "
+          "key of config required_tags as tags / labels; AWS provider defaultTags and GCP provider "
+          "defaultLabels count. Keys match case-insensitively with '_' equal to '-'.", "medium", "advisory",
+          "Add the missing tags (aiscale: put them in the platform's `tags`).", required_tags,
+          tuple(TAG_PATHS), anchors=("CKV_GCP_21", "AVD-GCP-0051"),
+          config_schema={"required_tags": schema.strings(DEFAULT_REQUIRED_TAGS, "Tag keys every costly resource needs.")}),
+    Check("COST-TAG-002", "cost", "Tags propagate to GPU instances and volumes",
+          "Auto Scaling groups propagate their tags at launch; launch templates tag instances and volumes.",
+          "low", "advisory", "Set propagateAtLaunch true / add tagSpecifications for instance and volume.",
+          tags_propagate, (ASG, LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",)),
+)
+"""The tagging checks of the cost pack."""

@@ -1,0 +1,174 @@
+"""Security checks for GPU virtual machines: EC2 launch templates and instances, Azure VM scale
+sets, GCE instance templates."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from .. import schema
+from ..props import as_bool, get, get_bool, get_number, is_unknown, items, lower
+from ..registry import NOT_APPLICABLE, Check
+
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EC2_INSTANCE = "aws:ec2/instance:Instance"
+VMSS = "azure-native:compute:VirtualMachineScaleSet"
+GCE_TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
+GCE_REGION_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
+GCE_TEMPLATES = (GCE_TEMPLATE, GCE_REGION_TEMPLATE)
+DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
+_VMSS_NICS = "virtualMachineProfile.networkProfile.networkInterfaceConfigurations"
+_IMDS_DOCS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html"
+
+SECRET_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("an AWS secret access key", re.compile(r"aws_secret_access_key\s*[=:]", re.IGNORECASE)),
+    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+    ("a GCP service-account key", re.compile(r'"private_key"\s*:')),
+    ("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/=]{20,}")),
+)
+"""(what it is, pattern) for credentials that must never sit in user data."""
+
+
+def imdsv2_required(resource_type, props, ctx):
+    """Instance metadata requires session tokens (IMDSv2), with a small hop limit."""
+    if lower(get(props, "metadataOptions.httpEndpoint")) == "disabled":
+        return []
+    out = []
+    tokens = get(props, "metadataOptions.httpTokens")
+    if tokens != "required":
+        out.append(f"metadataOptions.httpTokens is '{tokens or 'optional'}'; set 'required' (IMDSv2)")
+    hops = get_number(props, "metadataOptions.httpPutResponseHopLimit")
+    limit = float(ctx.config.get("max_hop_limit", 2))
+    if hops is not None and hops > limit:
+        out.append(f"httpPutResponseHopLimit is {hops:g}; use at most {limit:g}")
+    return out
+
+
+def no_public_ip(resource_type, props, ctx):
+    """VMs get no public IP address."""
+    if resource_type == LAUNCH_TEMPLATE:
+        flags = [as_bool(get(n, "associatePublicIpAddress")) for n in items(props, "networkInterfaces")]
+        return ["a network interface sets associatePublicIpAddress; set it false"] if True in flags else []
+    if resource_type == EC2_INSTANCE:
+        return ["associatePublicIpAddress is true; set it false"] if get_bool(props, "associatePublicIpAddress") else []
+    if resource_type == VMSS:
+        configs = [ip for nic in items(props, _VMSS_NICS) for ip in items(nic, "ipConfigurations")]
+        bad = [ip for ip in configs if get(ip, "publicIPAddressConfiguration") is not None]
+        return ["an IP configuration has publicIPAddressConfiguration; remove it"] if bad else []
+    bad = [n for n in items(props, "networkInterfaces") if items(n, "accessConfigs")]
+    return ["a network interface has accessConfigs (an external IP); remove them and use Cloud NAT"] if bad else []
+
+
+def encrypted_volumes(resource_type, props, ctx):
+    """EBS volumes are encrypted."""
+    if resource_type == LAUNCH_TEMPLATE:
+        volumes = [get(m, "ebs") for m in items(props, "blockDeviceMappings") if get(m, "ebs") is not None]
+    else:
+        volumes = [get(props, "rootBlockDevice") or {}] + items(props, "ebsBlockDevices")
+    bad = [v for v in volumes if as_bool(get(v, "encrypted")) is not True]
+    return [f"{len(bad)} EBS volume(s) not encrypted; set encrypted true (and a kmsKeyId)"] if bad else []
+
+
+def _decode(text: str) -> str:
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return text
+
+
+def _user_data(resource_type, props) -> list[str]:
+    if resource_type == LAUNCH_TEMPLATE:
+        blobs = [get(props, "userData")]
+    elif resource_type == EC2_INSTANCE:
+        blobs = [get(props, "userData"), get(props, "userDataBase64")]
+    elif resource_type == VMSS:
+        blobs = [get(props, "virtualMachineProfile.osProfile.customData"), get(props, "virtualMachineProfile.userData")]
+    else:
+        metadata = get(props, "metadata") or {}
+        blobs = [get(props, "metadataStartupScript")] + [metadata.get(k) for k in ("startup-script", "user-data")]
+    return [_decode(b) for b in blobs if isinstance(b, str) and b and not is_unknown(b)]
+
+
+def no_secrets_in_user_data(resource_type, props, ctx):
+    """User data / startup scripts carry no credentials (anyone on the VM can read them)."""
+    found = {what for text in _user_data(resource_type, props) for what, pattern in SECRET_PATTERNS if pattern.search(text)}
+    return [f"user data contains {what}; fetch secrets at boot from a secret store instead" for what in sorted(found)]
+
+
+def gce_dedicated_identity(resource_type, props, ctx):
+    """GCE templates run as a dedicated service account, not the default compute one."""
+    email = get(props, "serviceAccount.email")
+    if get(props, "serviceAccount") is None:
+        return []  # no service account attached: no credentials on the VM
+    if not email or email == "default" or str(email).endswith(DEFAULT_COMPUTE_SA_SUFFIX):
+        return [f"serviceAccount.email is '{email or 'default'}'; use a dedicated least-privilege account"]
+    return []
+
+
+def gce_block_project_ssh_keys(resource_type, props, ctx):
+    """GCE templates block project-wide SSH keys (or use OS Login)."""
+    metadata = get(props, "metadata") or {}
+    if as_bool(metadata.get("block-project-ssh-keys")) is True or as_bool(metadata.get("enable-oslogin")) is True:
+        return []
+    return ["metadata sets neither block-project-ssh-keys nor enable-oslogin to true; set one"]
+
+
+def vmss_no_password_auth(resource_type, props, ctx):
+    """Linux scale sets authenticate with SSH keys only."""
+    linux = get(props, "virtualMachineProfile.osProfile.linuxConfiguration")
+    if linux is None:
+        return NOT_APPLICABLE
+    if get_bool(linux, "disablePasswordAuthentication") is not True:
+        return ["linuxConfiguration.disablePasswordAuthentication is not true; use SSH keys only"]
+    return []
+
+
+def vmss_encryption_at_host(resource_type, props, ctx):
+    """Scale-set disks are encrypted at the host."""
+    if get_bool(props, "virtualMachineProfile.securityProfile.encryptionAtHost") is not True:
+        return ["virtualMachineProfile.securityProfile.encryptionAtHost is not true; enable it"]
+    return []
+
+
+CHECKS = (
+    Check("SEC-COMPUTE-001", "security", "IMDSv2 required",
+          "EC2 launch templates and instances require IMDSv2 tokens and keep the PUT hop limit at or "
+          "below config max_hop_limit (2 lets pods on EKS nodes reach it only through the node).",
+          "high", "mandatory", "Set metadataOptions.httpTokens 'required' and a hop limit of 1-2.",
+          imdsv2_required, (LAUNCH_TEMPLATE, EC2_INSTANCE),
+          anchors=("CKV_AWS_79", "CKV_AWS_341", "AVD-AWS-0028", "AVD-AWS-0130"), url=_IMDS_DOCS,
+          config_schema={"max_hop_limit": schema.number(2, "Largest allowed httpPutResponseHopLimit.", 1)}),
+    Check("SEC-COMPUTE-002", "security", "No public IP on GPU VMs",
+          "Launch templates, instances, VM scale sets and GCE templates attach no public address.",
+          "high", "mandatory", "Drop public IPs; reach the VMs through private networking and NAT.",
+          no_public_ip, (LAUNCH_TEMPLATE, EC2_INSTANCE, VMSS) + GCE_TEMPLATES,
+          anchors=("CKV_AWS_88", "AVD-AWS-0009", "compliance aws-ec2-launchtemplate-disallow-public-ip")),
+    Check("SEC-COMPUTE-003", "security", "Encrypted EBS volumes",
+          "Block devices of launch templates and instances are encrypted.", "high", "mandatory",
+          "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes, (LAUNCH_TEMPLATE, EC2_INSTANCE),
+          anchors=("CKV_AWS_8", "AVD-AWS-0008", "awsguard encrypted-volumes")),
+    Check("SEC-COMPUTE-004", "security", "No credentials in user data",
+          "User data, custom data and startup scripts carry no access keys, private keys or account keys.",
+          "critical", "mandatory", "Give the VM an identity and read secrets from a secret store.",
+          no_secrets_in_user_data, (LAUNCH_TEMPLATE, EC2_INSTANCE, VMSS) + GCE_TEMPLATES,
+          anchors=("CKV_AWS_46", "AVD-AWS-0029", "AVD-AWS-0129")),
+    Check("SEC-COMPUTE-005", "security", "GCE templates use a dedicated service account",
+          "GPU instance templates do not run as the default compute service account.", "medium", "advisory",
+          "Create a least-privilege service account and set serviceAccount.email.",
+          gce_dedicated_identity, GCE_TEMPLATES, anchors=("CKV_GCP_30",)),
+    Check("SEC-COMPUTE-006", "security", "GCE templates block project-wide SSH keys",
+          "Instance templates set metadata block-project-ssh-keys or enable-oslogin.", "medium", "advisory",
+          "Add metadata block-project-ssh-keys = 'true' (or enable-oslogin = 'TRUE').",
+          gce_block_project_ssh_keys, GCE_TEMPLATES, anchors=("CKV_GCP_32",)),
+    Check("SEC-COMPUTE-007", "security", "VM scale sets: no password login",
+          "Linux scale sets disable password authentication.", "high", "mandatory",
+          "Set linuxConfiguration.disablePasswordAuthentication true and use SSH keys.",
+          vmss_no_password_auth, (VMSS,), anchors=("CKV_AZURE_49",)),
+    Check("SEC-COMPUTE-008", "security", "VM scale sets: encryption at host",
+          "Scale sets encrypt OS, data and temp disks at the host.", "medium", "advisory",
+          "Set virtualMachineProfile.securityProfile.encryptionAtHost true.",
+          vmss_encryption_at_host, (VMSS,), anchors=("CKV_AZURE_97",)),
+)
+"""The GPU-VM checks of the security pack."""

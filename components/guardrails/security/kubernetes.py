@@ -1,0 +1,277 @@
+"""Security checks for managed Kubernetes: EKS, AKS, GKE clusters and their node pools."""
+
+from __future__ import annotations
+
+from .. import schema
+from ..props import get, get_bool, is_set, items, lower
+from ..registry import NOT_APPLICABLE, Check
+
+EKS = "aws:eks/cluster:Cluster"
+EKS_POOL = "aws:eks/nodeGroup:NodeGroup"
+AKS = "azure-native:containerservice:ManagedCluster"
+AKS_POOL = "azure-native:containerservice:AgentPool"
+GKE = "gcp:container/cluster:Cluster"
+GKE_POOL = "gcp:container/nodePool:NodePool"
+OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0", "*", "0.0.0.0"})
+DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
+
+_EKS_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"
+_GKE_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster"
+_AKS_DOCS = "https://learn.microsoft.com/en-us/azure/aks/operator-best-practices-cluster-security"
+
+
+def _open(cidrs) -> list[str]:
+    return [c for c in cidrs if str(c).strip() in OPEN_CIDRS]
+
+
+def _public_cidrs(resource_type, props):
+    """(is the endpoint public, the CIDRs allowed to reach it) for a cluster."""
+    if resource_type == EKS:
+        return (get_bool(props, "vpcConfig.endpointPublicAccess", True),
+                items(props, "vpcConfig.publicAccessCidrs") or ["0.0.0.0/0"])
+    if resource_type == AKS:
+        return (get_bool(props, "apiServerAccessProfile.enablePrivateCluster") is not True,
+                items(props, "apiServerAccessProfile.authorizedIPRanges"))
+    public = get_bool(props, "privateClusterConfig.enablePrivateEndpoint") is not True
+    blocks = items(props, "masterAuthorizedNetworksConfig.cidrBlocks")
+    cidrs = [get(block, "cidrBlock") for block in blocks]
+    if get_bool(props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") is True:
+        cidrs.append("0.0.0.0/0")
+    return public, cidrs
+
+
+def api_not_open(resource_type, props, ctx):
+    """A public API endpoint must be limited to authorized networks (never 0.0.0.0/0)."""
+    public, cidrs = _public_cidrs(resource_type, props)
+    if not public:
+        return []
+    if not cidrs:
+        return ["the API endpoint is public with no authorized networks; make it private or list CIDRs"]
+    wide = _open(cidrs)
+    return [f"the public API endpoint admits {', '.join(wide)}; list your own CIDRs"] if wide else []
+
+
+def api_private(resource_type, props, ctx):
+    """The API endpoint has no public address at all."""
+    public, _cidrs = _public_cidrs(resource_type, props)
+    return ["the API endpoint is public (restricted or not); prefer a private endpoint"] if public else []
+
+
+def secrets_encryption(resource_type, props, ctx):
+    """Kubernetes secrets are envelope-encrypted with a customer-managed key."""
+    if resource_type == EKS:
+        configs = items(props, "encryptionConfig")
+        ok = any("secrets" in items(c, "resources") and is_set(c, "provider.keyArn") for c in configs)
+        return [] if ok else ["no encryptionConfig with resources ['secrets'] and a KMS keyArn; add one"]
+    if resource_type == AKS:
+        ok = get_bool(props, "securityProfile.azureKeyVaultKms.enabled") is True
+        return [] if ok else ["securityProfile.azureKeyVaultKms is not enabled; enable KMS with a Key Vault key"]
+    state = get(props, "databaseEncryption.state")
+    if state != "ENCRYPTED" or not is_set(props, "databaseEncryption.keyName"):
+        return ["databaseEncryption is not ENCRYPTED with a keyName; set both"]
+    return []
+
+
+def control_plane_logging(resource_type, props, ctx):
+    """Control-plane audit logs are kept."""
+    if resource_type == EKS:
+        wanted = [str(t) for t in ctx.config.get("eks_log_types", ())]
+        have = {str(t) for t in items(props, "enabledClusterLogTypes")}
+        missing = [t for t in wanted if t not in have]
+        return [f"enabledClusterLogTypes lacks {', '.join(missing)}; add them"] if missing else []
+    if lower(get(props, "loggingService")) == "none":
+        return ["loggingService is 'none'; use 'logging.googleapis.com/kubernetes'"]
+    components = get(props, "loggingConfig.enableComponents")
+    if components is not None and not components:
+        return ["loggingConfig.enableComponents is empty; enable at least SYSTEM_COMPONENTS"]
+    return []
+
+
+def network_policy(resource_type, props, ctx):
+    """Pod network policy is enforced."""
+    if resource_type == AKS:
+        policy = get(props, "networkProfile.networkPolicy")
+        return [] if policy and lower(policy) != "none" else ["networkProfile.networkPolicy is not set; use 'cilium', 'calico' or 'azure'"]
+    if get_bool(props, "networkPolicy.enabled") is True or get(props, "datapathProvider") == "ADVANCED_DATAPATH":
+        return []
+    return ["network policy is off; set networkPolicy.enabled or datapathProvider 'ADVANCED_DATAPATH'"]
+
+
+def rbac_no_local_accounts(resource_type, props, ctx):
+    """RBAC on; local admin accounts, legacy ABAC and client certificates off."""
+    out = []
+    if resource_type == AKS:
+        if get_bool(props, "enableRBAC") is False:
+            out.append("enableRBAC is false; set it to true")
+        if get_bool(props, "disableLocalAccounts") is not True:
+            out.append("disableLocalAccounts is not true; set it and use Entra ID (aadProfile)")
+        return out
+    if get_bool(props, "enableLegacyAbac") is True:
+        out.append("enableLegacyAbac is true; set it to false")
+    if get_bool(props, "masterAuth.clientCertificateConfig.issueClientCertificate") is True:
+        out.append("masterAuth issues a client certificate; set issueClientCertificate to false")
+    return out
+
+
+def workload_identity(resource_type, props, ctx):
+    """Pods get cloud credentials through workload identity, never the node's metadata server."""
+    if resource_type == GKE_POOL:
+        mode = get(props, "nodeConfig.workloadMetadataConfig.mode")
+        return [] if mode == "GKE_METADATA" else [f"nodeConfig.workloadMetadataConfig.mode is '{mode or 'unset'}'; set 'GKE_METADATA'"]
+    if resource_type == GKE:
+        return [] if is_set(props, "workloadIdentityConfig.workloadPool") else ["workloadIdentityConfig.workloadPool is not set; set '<project>.svc.id.goog'"]
+    if get_bool(props, "securityProfile.workloadIdentity.enabled") is not True:
+        return ["securityProfile.workloadIdentity is not enabled (with oidcIssuerProfile); enable both"]
+    return []
+
+
+def no_node_public_ip(resource_type, props, ctx):
+    """Nodes get no public IP addresses."""
+    if resource_type == AKS:
+        bad = [get(p, "name") or str(i) for i, p in enumerate(items(props, "agentPoolProfiles"))
+               if get_bool(p, "enableNodePublicIP") is True]
+        return [f"agent pool '{name}' enables node public IPs; set enableNodePublicIP false" for name in bad]
+    if resource_type == AKS_POOL:
+        return ["enableNodePublicIP is true; set it to false"] if get_bool(props, "enableNodePublicIP") is True else []
+    if resource_type == GKE_POOL:
+        if get_bool(props, "networkConfig.enablePrivateNodes") is False:
+            return ["networkConfig.enablePrivateNodes is false; remove it or set true"]
+        return []
+    return [] if get_bool(props, "privateClusterConfig.enablePrivateNodes") is True else ["privateClusterConfig.enablePrivateNodes is not true; set it"]
+
+
+def node_group_ssh(resource_type, props, ctx):
+    """An EKS node group with an SSH key must limit SSH to named security groups."""
+    if not is_set(props, "remoteAccess.ec2SshKey"):
+        return []
+    if items(props, "remoteAccess.sourceSecurityGroupIds"):
+        return []
+    return ["remoteAccess has an SSH key but no sourceSecurityGroupIds (SSH open to 0.0.0.0/0); add them or drop the key"]
+
+
+def shielded_nodes(resource_type, props, ctx):
+    """Shielded GKE nodes with secure boot."""
+    if resource_type == GKE:
+        return ["enableShieldedNodes is false; set it to true"] if get_bool(props, "enableShieldedNodes") is False else []
+    if get_bool(props, "nodeConfig.shieldedInstanceConfig.enableSecureBoot") is not True:
+        return ["nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true; enable it"]
+    return []
+
+
+def _version_tuple(text):
+    parts = []
+    for piece in str(text).lstrip("v").split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            return None
+        parts.append(int(digits))
+    return tuple(parts) if len(parts) == 2 else None
+
+
+def managed_upgrades(resource_type, props, ctx):
+    """Nodes auto-repair and auto-upgrade; clusters follow a channel on a supported version."""
+    out = []
+    version_key = {EKS: "version", AKS: "kubernetesVersion", GKE: "minMasterVersion"}.get(resource_type)
+    floor = _version_tuple(ctx.config.get("min_kubernetes_version", ""))
+    if version_key and floor:
+        version = get(props, version_key)
+        have = _version_tuple(version) if version and lower(version) != "latest" else None
+        if have and have < floor:
+            out.append(f"{version_key} {version} is older than {ctx.config['min_kubernetes_version']}; upgrade")
+    if resource_type == GKE_POOL:
+        for flag in ("autoRepair", "autoUpgrade"):
+            if get_bool(props, f"management.{flag}") is False:
+                out.append(f"management.{flag} is false; set it to true")
+    elif resource_type == GKE and get(props, "releaseChannel.channel") == "UNSPECIFIED":
+        out.append("releaseChannel.channel is UNSPECIFIED; use REGULAR or STABLE")
+    elif resource_type == AKS and lower(get(props, "autoUpgradeProfile.upgradeChannel") or "none") == "none":
+        out.append("autoUpgradeProfile.upgradeChannel is none; use 'patch' or 'stable'")
+    return out
+
+
+def dedicated_node_identity(resource_type, props, ctx):
+    """GKE nodes run as a dedicated service account, not the default compute one."""
+    account = get(props, "nodeConfig.serviceAccount")
+    if not account or account == "default" or str(account).endswith(DEFAULT_COMPUTE_SA_SUFFIX):
+        return [f"nodeConfig.serviceAccount is '{account or 'default'}'; use a dedicated least-privilege account"]
+    return []
+
+
+def host_encryption(resource_type, props, ctx):
+    """AKS node disks and temp disks encrypted at the host."""
+    if resource_type == AKS_POOL:
+        return [] if get_bool(props, "enableEncryptionAtHost") is True else ["enableEncryptionAtHost is not true; enable it"]
+    pools = items(props, "agentPoolProfiles")
+    if not pools:
+        return NOT_APPLICABLE
+    return [f"agent pool '{get(p, 'name') or i}' lacks enableEncryptionAtHost; enable it"
+            for i, p in enumerate(pools) if get_bool(p, "enableEncryptionAtHost") is not True]
+
+
+CLUSTERS = (EKS, AKS, GKE)
+
+CHECKS = (
+    Check("SEC-K8S-001", "security", "Cluster API not open to the internet",
+          "A public Kubernetes API endpoint must be limited to authorized networks; 0.0.0.0/0 or no "
+          "list at all is refused (EKS public access defaults to on and to 0.0.0.0/0).",
+          "critical", "mandatory", "Make the endpoint private or list the CIDRs that may reach it.",
+          api_not_open, CLUSTERS, anchors=("CKV_AWS_38", "AVD-AWS-0041", "CKV_AZURE_6", "AVD-AZU-0041",
+                                           "CKV_GCP_18", "AVD-GCP-0053"), url=_EKS_DOCS),
+    Check("SEC-K8S-002", "security", "Cluster API endpoint private",
+          "The Kubernetes API endpoint has no public address (EKS endpointPublicAccess false, AKS "
+          "private cluster, GKE private endpoint).", "medium", "advisory",
+          "Use a private endpoint and reach it through the VPC / VNet.", api_private, CLUSTERS,
+          anchors=("CKV_AWS_39", "AVD-AWS-0040", "CKV_AZURE_115", "AVD-AZU-0065", "CKV_GCP_25"), url=_EKS_DOCS),
+    Check("SEC-K8S-003", "security", "Secrets encrypted with a customer-managed key",
+          "Kubernetes secrets are envelope-encrypted with KMS (EKS encryptionConfig, AKS Key Vault "
+          "KMS, GKE databaseEncryption).", "high", "mandatory",
+          "Configure secrets encryption with a KMS / Key Vault key.", secrets_encryption, CLUSTERS,
+          anchors=("CKV_AWS_58", "AVD-AWS-0039")),
+    Check("SEC-K8S-004", "security", "Control-plane logging on",
+          "EKS logs the api, audit and authenticator streams (config eks_log_types); GKE logging is "
+          "not turned off.", "medium", "advisory", "Enable control-plane log types.",
+          control_plane_logging, (EKS, GKE), anchors=("CKV_AWS_37", "AVD-AWS-0038", "CKV_GCP_1"),
+          config_schema={"eks_log_types": schema.strings(["api", "audit", "authenticator"],
+                                                         "EKS log types that must be enabled.")}),
+    Check("SEC-K8S-005", "security", "Network policy enforced",
+          "AKS sets networkProfile.networkPolicy; GKE enables network policy or Dataplane V2.",
+          "high", "mandatory", "Enable a network policy engine.", network_policy, (AKS, GKE),
+          anchors=("CKV_AZURE_7", "AVD-AZU-0043", "CKV_GCP_12", "AVD-GCP-0056")),
+    Check("SEC-K8S-006", "security", "RBAC on, local accounts and legacy auth off",
+          "AKS keeps RBAC and disables local accounts; GKE disables legacy ABAC and client certificates.",
+          "high", "mandatory", "Disable local accounts / legacy ABAC / client certificates.",
+          rbac_no_local_accounts, (AKS, GKE),
+          anchors=("CKV_AZURE_5", "CKV_AZURE_141", "AVD-AZU-0042", "CKV_GCP_7", "CKV_GCP_13", "AVD-GCP-0062")),
+    Check("SEC-K8S-007", "security", "Workload identity, node metadata protected",
+          "GKE clusters set a workload pool and node pools use GKE_METADATA; AKS enables workload identity.",
+          "high", "mandatory", "Enable workload identity and the GKE metadata server.", workload_identity,
+          (GKE, GKE_POOL, AKS), anchors=("CKV_GCP_69", "AVD-GCP-0057"), url=_GKE_DOCS),
+    Check("SEC-K8S-008", "security", "Nodes have no public IPs",
+          "AKS pools do not enable node public IPs; GKE clusters use private nodes.", "high", "mandatory",
+          "Turn off node public IPs / enable private nodes.", no_node_public_ip, (AKS, AKS_POOL, GKE, GKE_POOL),
+          anchors=("CKV_AZURE_143", "CKV_GCP_64")),
+    Check("SEC-K8S-009", "security", "EKS node group SSH not open",
+          "A node group with remoteAccess.ec2SshKey must list sourceSecurityGroupIds.", "high", "mandatory",
+          "Add sourceSecurityGroupIds, or drop the SSH key and use SSM.", node_group_ssh, (EKS_POOL,),
+          anchors=("CKV_AWS_100",)),
+    Check("SEC-K8S-010", "security", "Shielded GKE nodes with secure boot",
+          "GKE node pools enable secure boot; clusters keep shielded nodes on.", "medium", "advisory",
+          "Set shieldedInstanceConfig.enableSecureBoot true.", shielded_nodes, (GKE, GKE_POOL),
+          anchors=("CKV_GCP_68", "CKV_GCP_71", "AVD-GCP-0055"), url=_GKE_DOCS),
+    Check("SEC-K8S-011", "security", "Managed upgrades on a supported version",
+          "GKE pools auto-repair and auto-upgrade, GKE follows a release channel, AKS has an upgrade "
+          "channel, and versions are not older than config min_kubernetes_version.", "medium", "advisory",
+          "Enable auto-upgrade / a release channel and raise the version.", managed_upgrades,
+          (EKS, AKS, GKE, GKE_POOL), anchors=("CKV_GCP_9", "CKV_GCP_10", "CKV_AZURE_171", "AVD-GCP-0063"),
+          config_schema={"min_kubernetes_version": schema.string(
+              "1.31", "Oldest Kubernetes minor version accepted (raise as versions leave support).")}),
+    Check("SEC-K8S-012", "security", "GKE nodes use a dedicated service account",
+          "GKE node pools set nodeConfig.serviceAccount to an account other than the default compute one.",
+          "medium", "advisory", "Create a least-privilege node service account and set it.",
+          dedicated_node_identity, (GKE_POOL,), anchors=("AVD-GCP-0050", "KICS 1c8eef02-17b1-4a3e-b01d-dcc3292d2c38"), url=_GKE_DOCS),
+    Check("SEC-K8S-013", "security", "AKS host encryption",
+          "AKS agent pools enable encryption at host.", "medium", "advisory",
+          "Set enableEncryptionAtHost true on every agent pool.", host_encryption, (AKS, AKS_POOL),
+          anchors=("CKV_AZURE_227", "AVD-AZU-0067"), url=_AKS_DOCS),
+)
+"""The managed-Kubernetes checks of the security pack."""

@@ -1,0 +1,294 @@
+"""Security checks for object storage: S3, Azure Storage, Google Cloud Storage."""
+
+from __future__ import annotations
+
+import json
+
+from .. import schema
+from ..props import as_bool, get, get_bool, is_set, is_unknown, items, lower
+from ..registry import NOT_APPLICABLE, Check, NotApplicable, Violation
+
+S3_BUCKET = "aws:s3/bucket:Bucket"
+S3_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_ACL = "aws:s3/bucketAcl:BucketAcl"
+S3_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+AZ_ACCOUNT = "azure-native:storage:StorageAccount"
+AZ_CONTAINER = "azure-native:storage:BlobContainer"
+AZ_BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
+GCS_BUCKET = "gcp:storage/bucket:Bucket"
+GCS_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
+GCS_IAM_BINDING = "gcp:storage/bucketIAMBinding:BucketIAMBinding"
+GCS_IAM_POLICY = "gcp:storage/bucketIAMPolicy:BucketIAMPolicy"
+GCS_ACCESS_CONTROL = "gcp:storage/bucketAccessControl:BucketAccessControl"
+GCS_ACL = "gcp:storage/bucketACL:BucketACL"
+
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+PUBLIC_GRANTEE_URIS = ("acs.amazonaws.com/groups/global/AllUsers",
+                       "acs.amazonaws.com/groups/global/AuthenticatedUsers")
+PUBLIC_GCP_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
+PUBLIC_GCS_PREDEFINED = frozenset({"publicread", "publicreadwrite", "authenticatedread"})
+KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+STRONG_TLS = frozenset({"TLS1_2", "TLS1_3"})
+
+_AWS_S3_DOCS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+_GCS_DOCS = "https://cloud.google.com/storage/docs/public-access-prevention"
+
+
+def pab_all_flags(resource_type, props, ctx):
+    """All four S3 Block Public Access flags must be true."""
+    off = [flag for flag in PAB_FLAGS if get_bool(props, flag) is not True]
+    return [f"public access block leaves {', '.join(off)} off; set all four flags to true"] if off else []
+
+
+def _pab_covers(pab, bucket) -> bool:
+    if pab.depends_on(bucket.urn, "bucket") or pab.parent == bucket.urn:
+        return True
+    target = pab.props.get("bucket")
+    return isinstance(target, str) and not is_unknown(target) and target in (
+        bucket.props.get("bucket"), bucket.name)
+
+
+def every_bucket_has_pab(resources, ctx):
+    """Every S3 bucket needs a BucketPublicAccessBlock that targets it."""
+    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    if not buckets:
+        return NotApplicable("no S3 buckets")
+    blocks = [r for r in resources if r.canonical == S3_PAB]
+    return [Violation(b.urn, f"S3 bucket '{b.name}' has no BucketPublicAccessBlock; add one with all four flags true")
+            for b in buckets if not any(_pab_covers(pab, b) for pab in blocks)]
+
+
+def no_public_s3_acl(resource_type, props, ctx):
+    """No public canned ACL and no grant to AllUsers/AuthenticatedUsers."""
+    out = []
+    acl = get(props, "acl")
+    if lower(acl) in PUBLIC_CANNED_ACLS:
+        out.append(f"acl is '{acl}'; use 'private' (or no ACL with bucket-owner-enforced ownership)")
+    grants = items(props, "grants") if resource_type == S3_BUCKET else items(props, "accessControlPolicy.grants")
+    for grant in grants:
+        uri = get(grant, "uri") or get(grant, "grantee.uri") or ""
+        if any(uri.endswith(public) for public in PUBLIC_GRANTEE_URIS):
+            out.append(f"a grant gives access to the public group {uri}; remove it")
+    return out
+
+
+def azure_no_blob_public_access(resource_type, props, ctx):
+    """allowBlobPublicAccess must be explicitly false (older API versions default to true)."""
+    if get_bool(props, "allowBlobPublicAccess") is not False:
+        return ["allowBlobPublicAccess is not false; set it to false"]
+    return []
+
+
+def azure_container_private(resource_type, props, ctx):
+    """Blob containers must not allow anonymous access."""
+    access = get(props, "publicAccess")
+    if access not in (None, "None"):
+        return [f"publicAccess is '{access}'; set it to 'None'"]
+    return []
+
+
+def gcs_public_access_prevention(resource_type, props, ctx):
+    """publicAccessPrevention must be "enforced" (missing means "inherited")."""
+    value = get(props, "publicAccessPrevention")
+    if value != "enforced":
+        return [f"publicAccessPrevention is '{value or 'inherited'}'; set it to 'enforced'"]
+    return []
+
+
+def _public_members(members) -> list[str]:
+    return [m for m in members if isinstance(m, str) and lower(m) in PUBLIC_GCP_MEMBERS]
+
+
+def gcs_no_public_members(resource_type, props, ctx):
+    """No allUsers/allAuthenticatedUsers in bucket IAM or ACLs."""
+    if resource_type == GCS_IAM_MEMBER:
+        found = _public_members([get(props, "member")])
+    elif resource_type == GCS_IAM_BINDING:
+        found = _public_members(items(props, "members"))
+    elif resource_type == GCS_IAM_POLICY:
+        data = get(props, "policyData")
+        try:
+            bindings = json.loads(data).get("bindings", []) if isinstance(data, str) else []
+        except (ValueError, AttributeError):
+            return NotApplicable("policyData is not JSON")
+        found = _public_members([m for b in bindings for m in b.get("members", [])])
+    elif resource_type == GCS_ACCESS_CONTROL:
+        found = _public_members([get(props, "entity")])
+    else:
+        entities = [str(e).split(":", 1)[-1] for e in items(props, "roleEntities")]
+        found = _public_members(entities)
+        if lower(get(props, "predefinedAcl")) in PUBLIC_GCS_PREDEFINED:
+            found.append(str(get(props, "predefinedAcl")))
+    return [f"grants bucket access to '{m}'; grant named principals instead" for m in found]
+
+
+def gcs_uniform_access(resource_type, props, ctx):
+    """uniformBucketLevelAccess must be true (IAM only, no per-object ACLs)."""
+    if get_bool(props, "uniformBucketLevelAccess") is not True:
+        return ["uniformBucketLevelAccess is not true; set it to true"]
+    return []
+
+
+def _s3_sse_rules(resource_type, props):
+    if resource_type == S3_SSE:
+        return [get(rule, "applyServerSideEncryptionByDefault") or {} for rule in items(props, "rules")]
+    inline = get(props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
+    if inline is not None:
+        return [inline]
+    legacy = items(props, "serverSideEncryptionConfigurations")  # pulumi-aws v6 BucketV2
+    return [d for c in legacy for r in items(c, "rules") for d in items(r, "applyServerSideEncryptionByDefaults")]
+
+
+def encryption_with_cmk(resource_type, props, ctx):
+    """Encryption at rest with a customer-managed key (config require_cmk)."""
+    require = as_bool(ctx.config.get("require_cmk"), True)
+    if resource_type in (S3_SSE, S3_BUCKET):
+        rules = _s3_sse_rules(resource_type, props)
+        if not rules:
+            return ["no default encryption rule; add one"] if resource_type == S3_SSE else NOT_APPLICABLE
+        out = []
+        for rule in rules:
+            algorithm = get(rule, "sseAlgorithm")
+            if require and (algorithm not in KMS_ALGORITHMS or not is_set(rule, "kmsMasterKeyId")):
+                out.append(f"sseAlgorithm '{algorithm}' without a KMS key; use 'aws:kms' with kmsMasterKeyId")
+        return out
+    if not require:
+        return []
+    if resource_type == AZ_ACCOUNT:
+        source = get(props, "encryption.keySource")
+        if lower(source) != "microsoft.keyvault":
+            return [f"encryption.keySource is '{source or 'Microsoft.Storage'}'; use 'Microsoft.Keyvault' with a key"]
+        return []
+    if not is_set(props, "encryption.defaultKmsKeyName"):
+        return ["no encryption.defaultKmsKeyName; set a Cloud KMS key"]
+    return []
+
+
+def azure_https_only(resource_type, props, ctx):
+    """enableHttpsTrafficOnly must not be false."""
+    return ["enableHttpsTrafficOnly is false; set it to true"] if get_bool(props, "enableHttpsTrafficOnly") is False else []
+
+
+def azure_min_tls(resource_type, props, ctx):
+    """minimumTlsVersion must be TLS1_2 or newer."""
+    version = get(props, "minimumTlsVersion")
+    return [] if version in STRONG_TLS else [f"minimumTlsVersion is '{version or 'unset'}'; set 'TLS1_2'"]
+
+
+def azure_network_deny(resource_type, props, ctx):
+    """Network access denied by default, or public network access disabled."""
+    if get(props, "publicNetworkAccess") == "Disabled" or get(props, "networkRuleSet.defaultAction") == "Deny":
+        return []
+    return ["the account accepts traffic from any network; set networkRuleSet.defaultAction 'Deny' "
+            "or publicNetworkAccess 'Disabled'"]
+
+
+def versioning_enabled(resource_type, props, ctx):
+    """Versioning (or soft delete) protects model weights and checkpoints from overwrite."""
+    if resource_type == S3_VERSIONING:
+        status = get(props, "versioningConfiguration.status")
+        return [] if status == "Enabled" else [f"versioning status is '{status}'; set 'Enabled'"]
+    if resource_type == GCS_BUCKET:
+        return [] if get_bool(props, "versioning.enabled") is True else ["versioning.enabled is not true; enable it"]
+    versioning = get_bool(props, "isVersioningEnabled") is True
+    soft_delete = get_bool(props, "deleteRetentionPolicy.enabled") is True
+    return [] if versioning or soft_delete else ["neither isVersioningEnabled nor deleteRetentionPolicy is on; enable one"]
+
+
+def _logging_target(logging) -> bool:
+    return isinstance(logging, dict) and is_set(logging, "targetBucket")
+
+
+def s3_access_logging(resources, ctx):
+    """Every S3 bucket logs access, inline (legacy) or through a BucketLogging resource."""
+    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    if not buckets:
+        return NotApplicable("no S3 buckets")
+    loggings = [r for r in resources if r.canonical == "aws:s3/bucketLogging:BucketLogging"]
+    out = []
+    for b in buckets:
+        inline = _logging_target(b.props.get("logging")) or any(
+            _logging_target(x) for x in b.props.get("loggings") or [] if not is_unknown(x))
+        if not inline and not any(_pab_covers(lg, b) for lg in loggings):
+            out.append(Violation(b.urn, f"S3 bucket '{b.name}' has no access logging; add a BucketLogging"))
+    return out
+
+
+def gcs_access_logging(resource_type, props, ctx):
+    """GCS buckets write usage logs to a log bucket."""
+    return [] if is_set(props, "logging.logBucket") else ["no logging.logBucket; set a log bucket"]
+
+
+CHECKS = (
+    Check("SEC-STORAGE-001", "security", "S3 Block Public Access: all four flags on",
+          "An S3 public access block must set blockPublicAcls, blockPublicPolicy, ignorePublicAcls "
+          "and restrictPublicBuckets to true.", "high", "mandatory",
+          "Set all four flags of the BucketPublicAccessBlock to true.", pab_all_flags, (S3_PAB,),
+          anchors=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086",
+                   "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"), url=_AWS_S3_DOCS),
+    Check("SEC-STORAGE-002", "security", "Every S3 bucket has a public access block",
+          "Each S3 bucket in the stack needs a BucketPublicAccessBlock whose bucket input refers to it.",
+          "high", "mandatory", "Add a BucketPublicAccessBlock for the bucket.", every_bucket_has_pab,
+          scope="stack", anchors=("CKV2_AWS_6", "AVD-AWS-0094"), url=_AWS_S3_DOCS),
+    Check("SEC-STORAGE-003", "security", "No public S3 ACLs",
+          "S3 buckets and bucket ACLs must not use public canned ACLs or grant the AllUsers or "
+          "AuthenticatedUsers groups.", "critical", "mandatory",
+          "Use a private ACL, or none with BucketOwnerEnforced ownership.", no_public_s3_acl,
+          (S3_BUCKET, S3_ACL), anchors=("CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"), url=_AWS_S3_DOCS),
+    Check("SEC-STORAGE-004", "security", "Azure blob anonymous access disabled",
+          "Storage accounts must set allowBlobPublicAccess to false.", "critical", "mandatory",
+          "Set allowBlobPublicAccess to false on the storage account.", azure_no_blob_public_access,
+          (AZ_ACCOUNT,), anchors=("CKV_AZURE_190", "AVD-AZU-0007")),
+    Check("SEC-STORAGE-005", "security", "Azure blob containers private",
+          "Blob containers must have publicAccess 'None'.", "high", "mandatory",
+          "Set publicAccess to 'None' on the container.", azure_container_private, (AZ_CONTAINER,),
+          anchors=("CKV_AZURE_34",)),
+    Check("SEC-STORAGE-006", "security", "GCS public access prevention enforced",
+          "GCS buckets must set publicAccessPrevention to 'enforced'.", "critical", "mandatory",
+          "Set publicAccessPrevention to 'enforced'.", gcs_public_access_prevention, (GCS_BUCKET,),
+          anchors=("CKV_GCP_114",), url=_GCS_DOCS),
+    Check("SEC-STORAGE-007", "security", "No allUsers or allAuthenticatedUsers on GCS buckets",
+          "Bucket IAM members, bindings, policies and ACLs must not grant allUsers or "
+          "allAuthenticatedUsers.", "critical", "mandatory",
+          "Grant access to named principals only.", gcs_no_public_members,
+          (GCS_IAM_MEMBER, GCS_IAM_BINDING, GCS_IAM_POLICY, GCS_ACCESS_CONTROL, GCS_ACL),
+          anchors=("CKV_GCP_28", "AVD-GCP-0001"), url=_GCS_DOCS),
+    Check("SEC-STORAGE-008", "security", "GCS uniform bucket-level access",
+          "GCS buckets must set uniformBucketLevelAccess to true.", "medium", "advisory",
+          "Set uniformBucketLevelAccess to true.", gcs_uniform_access, (GCS_BUCKET,),
+          anchors=("CKV_GCP_29", "AVD-GCP-0002")),
+    Check("SEC-STORAGE-009", "security", "Encryption at rest with a customer-managed key",
+          "Buckets encrypt with a KMS / Key Vault key the platform controls (config require_cmk; "
+          "when false, S3 only needs a default encryption rule).", "medium", "advisory",
+          "Configure a KMS key (aws:kms + kmsMasterKeyId, Microsoft.Keyvault, defaultKmsKeyName).",
+          encryption_with_cmk, (S3_SSE, S3_BUCKET, AZ_ACCOUNT, GCS_BUCKET),
+          anchors=("CKV_AWS_145", "AVD-AWS-0132", "CKV2_AZURE_1", "AVD-GCP-0066"),
+          config_schema={"require_cmk": schema.boolean(True, "Require a customer-managed key.")}),
+    Check("SEC-STORAGE-010", "security", "Azure storage HTTPS only",
+          "Storage accounts must not set enableHttpsTrafficOnly to false.", "high", "mandatory",
+          "Set enableHttpsTrafficOnly to true.", azure_https_only, (AZ_ACCOUNT,),
+          anchors=("CKV_AZURE_3", "AVD-AZU-0008")),
+    Check("SEC-STORAGE-011", "security", "Azure storage minimum TLS 1.2",
+          "Storage accounts must set minimumTlsVersion to TLS1_2 or newer.", "high", "mandatory",
+          "Set minimumTlsVersion to 'TLS1_2'.", azure_min_tls, (AZ_ACCOUNT,),
+          anchors=("CKV_AZURE_44", "AVD-AZU-0011")),
+    Check("SEC-STORAGE-012", "security", "Azure storage network access denied by default",
+          "Storage accounts must deny network access by default or disable public network access.",
+          "high", "mandatory", "Set networkRuleSet.defaultAction to 'Deny' and allow the subnets that need it.",
+          azure_network_deny, (AZ_ACCOUNT,), anchors=("CKV_AZURE_35", "CKV_AZURE_59", "AVD-AZU-0012")),
+    Check("SEC-STORAGE-013", "security", "Versioning or soft delete on buckets",
+          "S3 versioning Enabled, GCS versioning on, Azure blob versioning or soft delete on.",
+          "low", "advisory", "Enable versioning (or blob soft delete on Azure).", versioning_enabled,
+          (S3_VERSIONING, GCS_BUCKET, AZ_BLOB_SERVICE),
+          anchors=("CKV_AWS_21", "AVD-AWS-0090", "CKV_GCP_78", "AVD-GCP-0078", "AVD-AZU-0056")),
+    Check("SEC-STORAGE-014", "security", "S3 access logging",
+          "Every S3 bucket logs access (BucketLogging, or the legacy inline logging).", "low", "advisory",
+          "Add a BucketLogging that writes to a log bucket.", s3_access_logging, scope="stack",
+          anchors=("CKV_AWS_18", "AVD-AWS-0089")),
+    Check("SEC-STORAGE-015", "security", "GCS access logging",
+          "GCS buckets set logging.logBucket.", "low", "advisory", "Set logging.logBucket.",
+          gcs_access_logging, (GCS_BUCKET,), anchors=("CKV_GCP_62", "AVD-GCP-0077")),
+)
+"""The object-storage checks of the security pack."""
