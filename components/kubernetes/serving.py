@@ -1,0 +1,201 @@
+"""The ``kubernetes`` runtime of ``ModelEndpoint``, the same on EKS, AKS and GKE.
+
+Declares, with the cluster's ``kubernetes_provider``: a Namespace (Pod Security ``restricted``),
+a ServiceAccount bound to a cloud identity that can read only the model's bucket
+(``aiscale.<cloud>.endpoint_identity``), a Deployment (``_serving_pod``), a Service (ClusterIP;
+LoadBalancer when public), a HorizontalPodAutoscaler (autoscaling/v2) on a per-pod custom
+metric, a PodDisruptionBudget (``maxUnavailable: 1``) and a NetworkPolicy that admits traffic on
+the serving port only.
+
+The autoscaler's metric is served by the custom metrics API (``custom.metrics.k8s.io``): install
+Prometheus and prometheus-adapter (or KEDA) in the cluster; see docs/endpoints.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes.apps.v1 as apps
+import pulumi_kubernetes.autoscaling.v2 as autoscaling
+import pulumi_kubernetes.core.v1 as core
+import pulumi_kubernetes.meta.v1 as meta
+import pulumi_kubernetes.networking.v1 as networking
+import pulumi_kubernetes.policy.v1 as policy
+
+from aiscale import naming
+from aiscale.kubernetes import _serving_pod as pod
+
+NAMESPACE_PREFIX = "aiscale-"
+"""Each endpoint gets its own namespace, ``aiscale-<endpoint>``."""
+CLIENT_LABEL_PREFIX = "client.aiscale.io/"
+"""A namespace labelled ``client.aiscale.io/<endpoint>: "true"`` may call that endpoint."""
+PUBLIC_SERVICE_ANNOTATIONS = {
+    "aws": {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"},
+    "azure": {},
+    "gcp": {},
+}
+"""Annotations of a public (LoadBalancer) Service, per cloud (a Network Load Balancer on EKS)."""
+SCALE_DOWN_WINDOW_SECONDS = 300
+"""The autoscaler scales down only after the metric stayed low this long."""
+DEPLOY_TIMEOUT = "45m"
+"""How long Pulumi waits for replicas: a GPU node may have to start and a model to download."""
+
+
+def namespace_name(endpoint: Any) -> str:
+    """The endpoint's namespace: ``aiscale-<endpoint name>``."""
+    return f"{NAMESPACE_PREFIX}{endpoint.name}"
+
+
+def kube_labels(tags: dict[str, str]) -> dict[str, str]:
+    """Cost tags as Kubernetes labels: GCP label rules, then trimmed to start and end with an
+    alphanumeric character as Kubernetes requires (empty values stay empty)."""
+    labels = {}
+    for key, value in naming.gcp_labels(tags).items():
+        key, value = re.sub(r"[-_]+$", "", key), re.sub(r"^[-_]+|[-_]+$", "", value)
+        if key:
+            labels[key] = value
+    return labels
+
+
+def selector_labels(endpoint: Any) -> dict[str, str]:
+    """The labels that select the endpoint's pods (stable: the Deployment selector is immutable)."""
+    return {"app.kubernetes.io/name": endpoint.name, "app.kubernetes.io/component": "model-server"}
+
+
+def _metadata(name: Any, namespace: Any, labels: dict[str, str], **extra: Any) -> meta.ObjectMetaArgs:
+    return meta.ObjectMetaArgs(name=name, namespace=namespace, labels=labels, **extra)
+
+
+def _identity(component: Any, args: dict, namespace: str, service_account: str) -> dict:
+    """The cloud identity of the pods, or none when the image carries its model."""
+    if args["endpoint"].model is None:
+        return {"service_account_annotations": {}, "pod_labels": {}, "resources": {}}
+    module = importlib.import_module(f"aiscale.{args['scope'].cloud}.endpoint_identity")
+    return module.build(component, args, namespace, service_account)
+
+
+def autoscaler_spec(endpoint: Any, deployment: Any, metric: str) -> autoscaling.HorizontalPodAutoscalerSpecArgs:
+    """min..max replicas, keeping the per-pod average of ``metric`` at ``target_concurrency``.
+
+    A HorizontalPodAutoscaler cannot go below one replica: ``min_replicas: 0`` keeps one (scale
+    to zero needs KEDA). Scale-up may double the replicas every minute; scale-down removes one
+    pod per two minutes after five quiet minutes.
+    """
+    return autoscaling.HorizontalPodAutoscalerSpecArgs(
+        scale_target_ref=autoscaling.CrossVersionObjectReferenceArgs(
+            api_version="apps/v1", kind="Deployment", name=deployment),
+        min_replicas=max(1, endpoint.min_replicas),
+        max_replicas=endpoint.max_replicas,
+        metrics=[autoscaling.MetricSpecArgs(type="Pods", pods=autoscaling.PodsMetricSourceArgs(
+            metric=autoscaling.MetricIdentifierArgs(name=metric),
+            target=autoscaling.MetricTargetArgs(type="AverageValue",
+                                                average_value=str(endpoint.target_concurrency))))],
+        behavior=autoscaling.HorizontalPodAutoscalerBehaviorArgs(
+            scale_up=autoscaling.HPAScalingRulesArgs(stabilization_window_seconds=0, policies=[
+                autoscaling.HPAScalingPolicyArgs(type="Percent", value=100, period_seconds=60)]),
+            scale_down=autoscaling.HPAScalingRulesArgs(
+                stabilization_window_seconds=SCALE_DOWN_WINDOW_SECONDS, policies=[
+                    autoscaling.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=120)])),
+    )
+
+
+def ingress_rules(endpoint: Any, metrics_namespace: str) -> list[networking.NetworkPolicyIngressRuleArgs]:
+    """The serving port only: from anywhere when public, else from the endpoint's namespace,
+    namespaces labelled ``client.aiscale.io/<endpoint>: "true"`` and the metrics namespace."""
+    ports = [networking.NetworkPolicyPortArgs(port=endpoint.port, protocol="TCP")]
+    if endpoint.public:
+        return [networking.NetworkPolicyIngressRuleArgs(ports=ports)]
+    peers = [
+        networking.NetworkPolicyPeerArgs(pod_selector=meta.LabelSelectorArgs()),
+        networking.NetworkPolicyPeerArgs(namespace_selector=meta.LabelSelectorArgs(
+            match_labels={f"{CLIENT_LABEL_PREFIX}{endpoint.name}": "true"})),
+        networking.NetworkPolicyPeerArgs(namespace_selector=meta.LabelSelectorArgs(
+            match_labels={"kubernetes.io/metadata.name": metrics_namespace})),
+    ]
+    return [networking.NetworkPolicyIngressRuleArgs(from_=peers, ports=ports)]
+
+
+def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
+    """Declare the endpoint's Kubernetes resources under ``component``; return its outputs."""
+    from aiscale.model_endpoint import model_uri
+
+    scope, endpoint, pool = args["scope"], args["endpoint"], args["pool"]
+    name = component._name
+    k8s = pulumi.ResourceOptions(parent=component, provider=args["cluster"].kubernetes_provider)
+    labels = {**kube_labels(scope.tags), **selector_labels(endpoint),
+              "app.kubernetes.io/managed-by": "aiscale"}
+    resources: dict[str, Any] = {}
+
+    resources["namespace"] = namespace = core.Namespace(f"{name}-namespace", metadata=_metadata(
+        namespace_name(endpoint), None, {**labels, "pod-security.kubernetes.io/enforce": "restricted"}),
+        opts=k8s)
+    ns = namespace.metadata.apply(lambda m: m.name)
+    identity = _identity(component, args, namespace_name(endpoint), endpoint.name)
+    resources.update(identity["resources"])
+    resources["service_account"] = account = core.ServiceAccount(
+        f"{name}-sa", metadata=_metadata(endpoint.name, ns, labels,
+                                         annotations=identity["service_account_annotations"]),
+        automount_service_account_token=False, opts=k8s)
+
+    uri = model_uri(args["store"], endpoint) if endpoint.model is not None else None
+    selector = selector_labels(endpoint)
+    resources["deployment"] = deployment = apps.Deployment(
+        f"{name}-deployment",
+        metadata=_metadata(endpoint.name, ns, labels),
+        spec=apps.DeploymentSpecArgs(
+            # No replicas: the autoscaler owns the count (a fixed value would fight it).
+            selector=meta.LabelSelectorArgs(match_labels=selector),
+            strategy=apps.DeploymentStrategyArgs(type="RollingUpdate", rolling_update=apps.RollingUpdateDeploymentArgs(
+                max_surge=1, max_unavailable=0)),
+            revision_history_limit=5,
+            progress_deadline_seconds=3600,
+            template=core.PodTemplateSpecArgs(
+                metadata=meta.ObjectMetaArgs(labels={**labels, **identity["pod_labels"]}),
+                spec=pod.pod_spec(scope.cloud, endpoint, pool, args.get("offering"), uri,
+                                  account.metadata.apply(lambda m: m.name)))),
+        opts=pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(
+            custom_timeouts=pulumi.CustomTimeouts(create=DEPLOY_TIMEOUT, update=DEPLOY_TIMEOUT))))
+
+    public = endpoint.public
+    resources["service"] = service = core.Service(
+        f"{name}-service",
+        metadata=_metadata(endpoint.name, ns, labels,
+                           annotations=PUBLIC_SERVICE_ANNOTATIONS[scope.cloud] if public else {}),
+        spec=core.ServiceSpecArgs(
+            type="LoadBalancer" if public else "ClusterIP", selector=selector,
+            ports=[core.ServicePortArgs(name="http", port=endpoint.port, target_port="http",
+                                        protocol="TCP")]),
+        opts=k8s)
+    resources["autoscaler"] = autoscaling.HorizontalPodAutoscaler(
+        f"{name}-hpa", metadata=_metadata(endpoint.name, ns, labels),
+        spec=autoscaler_spec(endpoint, deployment.metadata.apply(lambda m: m.name),
+                             args["autoscaling_metric"]),
+        opts=k8s)
+    resources["disruption_budget"] = policy.PodDisruptionBudget(
+        f"{name}-pdb", metadata=_metadata(endpoint.name, ns, labels),
+        spec=policy.PodDisruptionBudgetSpecArgs(
+            max_unavailable=1, selector=meta.LabelSelectorArgs(match_labels=selector),
+            unhealthy_pod_eviction_policy="AlwaysAllow"),
+        opts=k8s)
+    resources["network_policy"] = networking.NetworkPolicy(
+        f"{name}-netpol", metadata=_metadata(endpoint.name, ns, labels),
+        spec=networking.NetworkPolicySpecArgs(
+            pod_selector=meta.LabelSelectorArgs(match_labels=selector), policy_types=["Ingress"],
+            ingress=ingress_rules(endpoint, args["metrics_namespace"])),
+        opts=k8s)
+
+    url = pulumi.Output.all(service.metadata.apply(lambda m: m.name), ns).apply(
+        lambda parts: f"http://{parts[0]}.{parts[1]}.svc.cluster.local:{endpoint.port}")
+    if endpoint.min_replicas == 0:
+        pulumi.log.warn(f"{name}: min_replicas 0 on runtime kubernetes keeps 1 replica (a "
+                        "HorizontalPodAutoscaler cannot scale to zero; use KEDA for that)",
+                        resource=component)
+    return {"url": url, "namespace": ns, "service_name": service.metadata.apply(lambda m: m.name),
+            "service_account": account.metadata.apply(lambda m: m.name),
+            "autoscaling_metric": args["autoscaling_metric"],
+            **{k: v for k, v in identity.items() if k not in ("resources", "pod_labels",
+                                                              "service_account_annotations")},
+            "resources": resources}

@@ -1,0 +1,200 @@
+"""``ModelEndpoint``: one model-serving endpoint with autoscaling, on one cloud.
+
+runtime ``kubernetes`` (any cloud): a hardened Deployment, Service, HorizontalPodAutoscaler,
+PodDisruptionBudget and NetworkPolicy on the cloud's cluster, with a pod identity that can read
+only the model's bucket (``aiscale.kubernetes.serving`` + ``aiscale.<cloud>.endpoint_identity``).
+runtime ``managed``: SageMaker (``aiscale.aws.sagemaker``), Azure Machine Learning
+(``aiscale.azure.ml_endpoint``) or Cloud Run with a GPU (``aiscale.gcp.cloud_run``).
+
+Builders are imported only when an endpoint is built with them, so a GCP stack never imports
+``pulumi_aws``. The arguments are checked here, before anything is registered; the endpoint
+itself (replicas, accelerator, pools, buckets) was validated by ``aiscale.model``.
+
+No ``from __future__ import annotations``: the annotations stay real types, as in the other
+faces.
+"""
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, Optional, TypedDict
+
+try:
+    from typing import Required  # Python 3.11+
+except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
+    from typing_extensions import Required
+
+import pulumi
+
+from aiscale.catalog import Offering
+from aiscale.kubernetes_cluster import KubernetesCluster
+from aiscale.model import Endpoint, NodePool
+from aiscale.network import Network
+from aiscale.object_store import ObjectStore
+from aiscale.scope import CloudScope
+
+__all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "model_uri"]
+
+TYPE_TOKEN = "aiscale:index:ModelEndpoint"
+RUNTIMES = ("kubernetes", "managed")
+"""Where an endpoint runs: on the cloud's Kubernetes cluster, or on its managed service."""
+CLOUDS = ("aws", "azure", "gcp")
+"""The clouds an endpoint can be declared on."""
+MANAGED_BUILDERS = {"aws": "aiscale.aws.sagemaker", "azure": "aiscale.azure.ml_endpoint",
+                    "gcp": "aiscale.gcp.cloud_run"}
+"""The module that builds a ``managed`` endpoint, per cloud."""
+KUBERNETES_BUILDER = "aiscale.kubernetes.serving"
+"""The module that builds a ``kubernetes`` endpoint on every cloud."""
+DEFAULT_METRIC = "vllm_num_requests_running"
+"""The per-pod custom metric the HorizontalPodAutoscaler reads: vLLM's in-flight request gauge
+``vllm:num_requests_running``, exposed by prometheus-adapter under this name."""
+DEFAULT_METRICS_NAMESPACE = "monitoring"
+"""The namespace whose pods (Prometheus) may scrape the endpoint through its NetworkPolicy."""
+OIDC_DETAIL = {"aws": ("oidc_provider_arn", "oidc_provider_url"), "azure": ("oidc_issuer_url",),
+               "gcp": ()}
+"""Keys of ``KubernetesCluster.details`` the pod identity needs, per cloud (GKE falls back to
+``<project>.svc.id.goog`` when ``workload_pool`` is absent)."""
+
+
+class ModelEndpointArgs(TypedDict, total=False):
+    """Arguments of :class:`ModelEndpoint`."""
+
+    scope: Required[CloudScope]
+    """Required. The cloud, region, provider, parent and tags to declare on."""
+    endpoint: Required[Endpoint]
+    """Required. The model's endpoint (``aiscale.model.Endpoint``): name, runtime, image, model,
+    accelerator, gpus_per_replica, min/max_replicas, target_concurrency, port, public."""
+    store: ObjectStore
+    """The ``ObjectStore`` of ``endpoint.model.bucket`` on this cloud; the endpoint gets read
+    access to that bucket only. Required when ``endpoint.model`` is set; omitted otherwise (the
+    image carries its model and no storage access is granted)."""
+    cluster: KubernetesCluster
+    """The cluster to run on. Required for runtime ``kubernetes``; ignored for ``managed``."""
+    pool: NodePool
+    """The model's node pool the replicas run on (same accelerator, enough GPUs per node): its
+    capacity decides the spot toleration, its labels and taints the node selector and
+    tolerations, its disk the model cache size. Required for runtime ``kubernetes``; ignored
+    for ``managed``."""
+    offering: Offering
+    """The catalog offering for the accelerator and ``gpus_per_replica`` on this cloud
+    (``aiscale.catalog.resolve``). Required for runtime ``managed`` on aws (SageMaker type
+    ``ml.<instance_type>``) and azure (the Azure ML instance type); ignored by Cloud Run. For
+    ``kubernetes``: the pool's offering, used to size CPU and memory per replica; omitted: 3 vCPU
+    and 12 GiB per GPU (what fits the smallest GPU nodes)."""
+    network: Network
+    """The cloud's network. Required for runtime ``managed`` on aws (the SageMaker model runs in
+    its private subnets); ignored elsewhere."""
+    autoscaling_metric: str
+    """runtime ``kubernetes``: the per-pod custom metric the autoscaler averages across pods and
+    keeps at ``target_concurrency``. Omitted: ``vllm_num_requests_running``."""
+    metrics_namespace: str
+    """runtime ``kubernetes``: the namespace (Prometheus) allowed through the NetworkPolicy to
+    scrape the endpoint. Omitted: ``monitoring``."""
+
+
+def model_uri(store: Any, endpoint: Endpoint) -> pulumi.Output:
+    """The model's location: the bucket URL plus ``endpoint.model.path`` (``s3://b/llama/``)."""
+    path = endpoint.model.path.lstrip("/")
+    return pulumi.Output.from_input(store.bucket_url).apply(
+        lambda url: f"{url.rstrip('/')}/{path}" if path else url)
+
+
+def _missing(args: Mapping[str, Any], key: str) -> bool:
+    return args.get(key) is None
+
+
+def _problems(args: Mapping[str, Any]) -> list[str]:
+    """Every problem with ``args`` (not with the endpoint: the model validated that)."""
+    known = set(ModelEndpointArgs.__required_keys__) | set(ModelEndpointArgs.__optional_keys__)
+    problems = [f"{key}: unknown field; valid: {', '.join(sorted(known))}"
+                for key in sorted(set(args) - known)]
+    scope, endpoint = args.get("scope"), args.get("endpoint")
+    cloud = getattr(scope, "cloud", None)
+    if scope is None or cloud not in CLOUDS:
+        problems.append(f"scope: got {scope!r}; valid: a CloudScope whose cloud is one of "
+                        f"{', '.join(CLOUDS)}")
+    if endpoint is None:
+        problems.append("endpoint: got None; valid: an aiscale.model.Endpoint")
+        return problems
+    runtime = getattr(endpoint, "runtime", None)
+    if runtime not in RUNTIMES:
+        problems.append(f"endpoint.runtime: got {runtime!r}; valid: {', '.join(RUNTIMES)}")
+        return problems
+    if getattr(endpoint, "model", None) is not None and _missing(args, "store"):
+        problems.append(f"store: got None; valid: the ObjectStore of bucket "
+                        f"{endpoint.model.bucket!r} on {cloud} (endpoint.model is set)")
+    if runtime == "kubernetes":
+        problems.extend(_kubernetes_problems(args, cloud, endpoint))
+    elif cloud in ("aws", "azure") and _missing(args, "offering"):
+        problems.append(f"offering: got None; valid: the catalog offering for "
+                        f"{endpoint.accelerator} x{endpoint.gpus_per_replica} on {cloud} "
+                        "(runtime managed)")
+    if runtime == "managed" and cloud == "aws" and _missing(args, "network"):
+        problems.append("network: got None; valid: the aws Network (SageMaker runs in its "
+                        "private subnets)")
+    if cloud == "azure" and scope is not None and scope.resource_group_name is None:
+        problems.append("scope.resource_group_name: got None; valid: the platform's resource "
+                        "group (required on azure)")
+    return problems
+
+
+def _kubernetes_problems(args: Mapping[str, Any], cloud: Any, endpoint: Any) -> list[str]:
+    problems = []
+    cluster, pool = args.get("cluster"), args.get("pool")
+    if cluster is None or getattr(cluster, "kubernetes_provider", None) is None:
+        problems.append(f"cluster: got {cluster!r}; valid: the KubernetesCluster on {cloud} "
+                        "(runtime kubernetes)")
+    elif endpoint.model is not None:
+        details = getattr(cluster, "details", None) or {}
+        for key in OIDC_DETAIL.get(cloud, ()):
+            if details.get(key) is None:
+                problems.append(f"cluster.details[{key!r}]: got None; valid: the cluster's "
+                                f"{key} (pod identity on {cloud} needs it)")
+    if pool is None:
+        problems.append(f"pool: got None; valid: a node pool with accelerator "
+                        f"{endpoint.accelerator} on {cloud} (runtime kubernetes)")
+    elif pool.accelerator != endpoint.accelerator:
+        problems.append(f"pool: got {pool.name!r} with accelerator {pool.accelerator!r}; valid: "
+                        f"a pool with accelerator {endpoint.accelerator!r}")
+    return problems
+
+
+def check_args(name: str, args: Any) -> None:
+    """Raise one ValueError listing every problem with ``args``; nothing is registered."""
+    if not isinstance(args, Mapping):
+        raise ValueError(f"ModelEndpoint {name!r}: args: got {args!r}; valid: a "
+                         "ModelEndpointArgs mapping")
+    problems = _problems(args)
+    if problems:
+        listing = "\n".join(f"  - ModelEndpointArgs.{problem}" for problem in problems)
+        raise ValueError(f"invalid arguments for ModelEndpoint {name!r}:\n{listing}")
+
+
+def builder_module(runtime: str, cloud: str) -> str:
+    """The module that builds an endpoint of ``runtime`` on ``cloud``."""
+    return KUBERNETES_BUILDER if runtime == "kubernetes" else MANAGED_BUILDERS[cloud]
+
+
+class ModelEndpoint(pulumi.ComponentResource):
+    """An autoscaled model-serving endpoint: GPU replicas between ``min_replicas`` and
+    ``max_replicas`` that read the model from the platform's bucket, private unless ``public``.
+    """
+
+    url: pulumi.Output[str]
+    """Where to call it: ``http://<service>.<namespace>.svc.cluster.local:<port>`` (kubernetes),
+    the SageMaker invocation URL, the Azure ML scoring URI or the Cloud Run URL."""
+    details: dict
+    """Runtime-specific outputs (namespace, service account, identity, endpoint names) and
+    ``resources``: the underlying resources by role (the escape hatch)."""
+
+    def __init__(self, name: str, args: ModelEndpointArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        check_args(name, args)  # before super().__init__: bad args register nothing
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        resolved = {"autoscaling_metric": DEFAULT_METRIC,
+                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args}
+        endpoint, cloud = resolved["endpoint"], resolved["scope"].cloud
+        builder = importlib.import_module(builder_module(endpoint.runtime, cloud))
+        built = builder.build(self, resolved)
+        self.url = pulumi.Output.from_input(built.pop("url"))
+        self.details = built
+        self.register_outputs({"url": self.url})
