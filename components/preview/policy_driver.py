@@ -11,6 +11,7 @@ Per pack directory: serve an Engine endpoint (policy log messages arrive there),
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -26,7 +27,7 @@ from typing import IO, Any, Mapping, Optional, Sequence
 import grpc
 import yaml
 from google.protobuf import empty_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
 from aiscale.preview import policy_wire as wire
 from aiscale.preview.records import ResourceRecord
@@ -87,28 +88,29 @@ class PolicyPackError(Exception):
 class _Engine(engine_pb2_grpc.EngineServicer):
     """The Engine service a policy pack may talk to: logs go to LOG, the root resource is kept."""
 
-    def __init__(self) -> None:
-        self._root = ""
+    def __init__(self, root_urn: str) -> None:
+        self._root = root_urn
 
     def Log(self, request, context):  # noqa: N802 - gRPC method name
+        """Forward a pack's log message to LOG at the matching level."""
         LOG.log(_LOG_LEVELS.get(request.severity, logging.INFO), "policy pack: %s%s",
                 request.message, f" ({request.urn})" if request.urn else "")
         return empty_pb2.Empty()
 
     def GetRootResource(self, request, context):  # noqa: N802
-        from pulumi.runtime.proto import engine_pb2
+        """The stack's URN."""
         return engine_pb2.GetRootResourceResponse(urn=self._root)
 
     def SetRootResource(self, request, context):  # noqa: N802
-        from pulumi.runtime.proto import engine_pb2
+        """Remember a new root resource URN."""
         self._root = request.urn
         return engine_pb2.SetRootResourceResponse()
 
 
-def _start_engine() -> tuple[grpc.Server, str]:
+def _start_engine(root_urn: str) -> tuple[grpc.Server, str]:
     """Serve the Engine service on 127.0.0.1 at a free port; (server, address)."""
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    engine_pb2_grpc.add_EngineServicer_to_server(_Engine(), server)
+    engine_pb2_grpc.add_EngineServicer_to_server(_Engine(root_urn), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     return server, f"127.0.0.1:{port}"
@@ -312,7 +314,7 @@ def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[R
 
 
 def _json(values: Mapping[str, str]) -> str:
-    import json
+    """The stack config as the CLI passes it in PULUMI_CONFIG."""
     return json.dumps(dict(values), sort_keys=True)
 
 
@@ -332,7 +334,8 @@ def run_policy_packs(pack_dirs: Sequence[Path], resources: Sequence[ResourceReco
     dirs = [Path(d).resolve() for d in pack_dirs]
     if not dirs:
         return []
-    server, address = _start_engine()
+    root = next((r.urn for r in resources if r.type == "pulumi:pulumi:Stack"), "")
+    server, address = _start_engine(root)
     try:
         with futures.ThreadPoolExecutor(max_workers=min(len(dirs), 4)) as pool:
             jobs = [pool.submit(_run_one, d, address, list(resources), project=project,
