@@ -30,6 +30,7 @@ must wait for: the CNI and kube-proxy add-ons) and ``resources`` (name -> resour
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -53,8 +54,6 @@ DEFAULT_KMS_DELETION_WINDOW_DAYS = 7
 """Deletion window in every other environment (the shortest AWS allows)."""
 SUPPORT_TYPE = "STANDARD"
 """EKS upgrade policy: stay on standard support (auto-upgraded at its end, no extended fee)."""
-EKS_MANAGED_ADDONS = ("vpc-cni", "kube-proxy", "coredns")
-"""EKS add-ons managed by EKS (the latest version for the cluster's Kubernetes version)."""
 
 
 class SystemPool:
@@ -75,8 +74,9 @@ class SystemPool:
 def eks_cluster_name(platform: str, environment: str, logical_name: str) -> str:
     """``<platform>-<environment>-<hash6 of the logical name>``: stable, unique per component,
     within the EKS limit (100 characters of letters, digits, '-' and '_')."""
-    readable = "-".join(part for part in (naming._slug(platform), naming._slug(environment)) if part)
-    return f"{readable[:90] or 'eks'}-{naming.stable_suffix(logical_name)}"
+    slugs = (re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in (platform, environment))
+    readable = "-".join(part for part in slugs if part)
+    return f"{readable[:90].rstrip('-') or 'eks'}-{naming.stable_suffix(logical_name)}"
 
 
 def kubeconfig_document(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
