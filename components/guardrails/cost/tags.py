@@ -78,7 +78,7 @@ def required_tags(resource_type, props, ctx):
     have = _tag_keys(resource_type, props, ctx)
     missing = [k for k in wanted if normalize_key(k) not in have]
     where = TAG_PATHS[resource_type]
-    return [f"{where} lacks {', '.join(missing)}; add them (or set the provider's default tags)"] if missing else []
+    return [f"missing {where} key(s) {', '.join(missing)}; add them (or the provider's default tags)"] if missing else []
 
 
 def tags_propagate(resource_type, props, ctx):

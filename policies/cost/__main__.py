@@ -1,0 +1,11 @@
+"""The aiscale cost policy pack: every cost check of aiscale.guardrails, nothing else.
+
+Run with `pulumi preview --policy-pack policies/cost`; see docs/policies.md for the checks, their
+config (policy config file: `--policy-pack-config`) and how enforcement levels are chosen.
+"""
+
+from pulumi_policy import PolicyPack
+
+from aiscale.guardrails.pack import PACK_NAMES, build_policies
+
+PolicyPack(name=PACK_NAMES["cost"], policies=build_policies("cost"))
