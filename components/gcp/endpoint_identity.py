@@ -37,18 +37,22 @@ def account_id(scope: Any, endpoint: Any, role: str) -> str:
     return f"{base}-{suffix}"
 
 
-def model_reader(parent: pulumi.Resource, name: str, scope: Any, endpoint: Any, store: Any,
-                 role: str) -> tuple[serviceaccount.Account, storage.BucketIAMMember]:
-    """A service account and its object-viewer binding on the model bucket only."""
-    child = pulumi.ResourceOptions(parent=parent)
-    account = serviceaccount.Account(
+def endpoint_account(parent: pulumi.Resource, name: str, scope: Any, endpoint: Any,
+                    role: str) -> serviceaccount.Account:
+    """A dedicated service account for the endpoint (never the default compute account)."""
+    return serviceaccount.Account(
         f"{name}-sa", account_id=account_id(scope, endpoint, role), project=scope.gcp_project,
         display_name=f"{scope.platform} {scope.environment} endpoint {endpoint.name} ({role})",
         description=f"Serves model endpoint {endpoint.name}: reads its model bucket only",
-        opts=child)
-    viewer = storage.BucketIAMMember(f"{name}-model-read", bucket=store.bucket_name,
-                                     role=OBJECT_VIEWER, member=account.member, opts=child)
-    return account, viewer
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def bucket_viewer(parent: pulumi.Resource, name: str, store: Any,
+                  account: serviceaccount.Account) -> storage.BucketIAMMember:
+    """``roles/storage.objectViewer`` for ``account`` on the model bucket only."""
+    return storage.BucketIAMMember(f"{name}-model-read", bucket=store.bucket_name,
+                                   role=OBJECT_VIEWER, member=account.member,
+                                   opts=pulumi.ResourceOptions(parent=parent))
 
 
 def workload_pool(args: dict) -> pulumi.Input[str]:
@@ -62,7 +66,8 @@ def build(component: pulumi.ComponentResource, args: dict, namespace: str,
     """Declare the Google service account, its bucket grant and the workload identity binding."""
     scope, endpoint = args["scope"], args["endpoint"]
     name = component._name
-    account, viewer = model_reader(component, name, scope, endpoint, args["store"], "pods")
+    account = endpoint_account(component, name, scope, endpoint, "pods")
+    viewer = bucket_viewer(component, name, args["store"], account)
     member = pulumi.Output.concat("serviceAccount:", workload_pool(args),
                                   f"[{namespace}/{service_account}]")
     binding = serviceaccount.IAMMember(f"{name}-workload-identity", service_account_id=account.name,
