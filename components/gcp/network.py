@@ -12,7 +12,8 @@ The ``cidr`` is split by :func:`address_plan`: the first sixteenth for nodes and
 for Kubernetes services, the upper half for pods.
 
 Existing network (``existing`` = the model's ``{network, subnetwork}``): nothing is declared;
-the ids are returned as given (as outputs, like a new network's). GKE then creates its pod and service ranges in that subnetwork.
+the ids are returned as given (as outputs, like a new network's). GKE then creates its pod
+and service ranges in that subnetwork.
 
 Returns ``network_id`` and ``subnet_ids`` (``[subnetwork id]``) plus ``subnetwork_id``,
 ``pods_range_name`` and ``services_range_name`` (None for an existing network), ``cidr`` (None
