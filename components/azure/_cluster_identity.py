@@ -30,7 +30,7 @@ from aiscale.scope import CloudScope
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 """Built-in role "Network Contributor": join the subnets, use the NAT gateway, place the
-API server and private endpoints."""
+API server, private endpoints and the private DNS zone link."""
 KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
 """Built-in role "Key Vault Crypto User": wrap and unwrap with the vault's keys."""
 KEY_VAULT_CONTRIBUTOR = "f25e0fa2-a7c8-4377-a976-54943a77a395"
@@ -127,14 +127,16 @@ def kms_vault_and_key(parent: pulumi.Resource, name: str, scope: CloudScope, tag
 
 def control_plane_grants(parent: pulumi.Resource, name: str, scope: CloudScope, client: Any,
                          principal_id: Any, vault: keyvault.Vault, private: bool,
-                         subnet_ids: dict[str, Any]) -> list[authorization.RoleAssignment]:
-    """The roles the control-plane identity needs before the cluster is created."""
+                         network_scopes: dict[str, Any]) -> list[authorization.RoleAssignment]:
+    """The roles the control-plane identity needs before the cluster is created:
+    "Network Contributor" on each of ``network_scopes`` (``{purpose: resource id}``) and the
+    Key Vault roles of the etcd key."""
     who = (scope.platform, scope.environment, "aks-control-plane")
     grants = [
         grant(parent, f"{name}-{purpose}-network", client=client, role=NETWORK_CONTRIBUTOR,
-              principal_id=principal_id, scope_id=subnet_id, identity=(*who, purpose),
-              description=f"Lets the AKS control plane use the {purpose} subnet.")
-        for purpose, subnet_id in subnet_ids.items()
+              principal_id=principal_id, scope_id=scope_id, identity=(*who, purpose),
+              description=f"Lets the AKS control plane use the {purpose} network.")
+        for purpose, scope_id in network_scopes.items()
     ]
     grants.append(grant(parent, f"{name}-kms-crypto", client=client, role=KEY_VAULT_CRYPTO_USER,
                         principal_id=principal_id, scope_id=vault.id, identity=(*who, "kms"),

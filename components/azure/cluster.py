@@ -2,7 +2,8 @@
 
 Declared in the platform's resource group:
 
-- a user-assigned control-plane identity with "Network Contributor" on the subnets it uses and
+- a user-assigned control-plane identity with "Network Contributor" on the VNet aiscale created
+  (or the existing nodes subnet) and
   the Key Vault roles of the etcd key (see ``_cluster_identity``), granted before the cluster;
 - a Key Vault and RSA key for KMS etcd encryption (private vault on a network aiscale created);
 - the managed cluster: Entra ID auth with Azure RBAC, Kubernetes RBAC, local accounts disabled;
@@ -166,11 +167,12 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
 
     identity = _cluster_identity.control_plane_identity(component, name, scope, tags)
     vault, key = _cluster_identity.kms_vault_and_key(component, name, scope, tags, client, private_vault)
-    subnets = {"nodes": net["nodes_subnet_id"]}
-    if private_vault:
-        subnets["apiserver"] = api_server_subnet_id
+    # Our own VNet holds only platform subnets: the role on it also covers the private DNS zone
+    # link of a private cluster. On an existing network only the nodes subnet is ours to use.
+    network_scopes = ({"vnet": args["network"].network_id} if private_vault
+                      else {"nodes": net["nodes_subnet_id"]})
     grants = _cluster_identity.control_plane_grants(
-        component, name, scope, client, identity.principal_id, vault, private_vault, subnets)
+        component, name, scope, client, identity.principal_id, vault, private_vault, network_scopes)
 
     cluster = containerservice.ManagedCluster(
         f"{name}-aks",

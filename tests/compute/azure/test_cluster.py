@@ -147,8 +147,7 @@ def test_stateful_children_protected_in_prod(request, fixture, protected):
 def test_control_plane_roles_granted_before_the_cluster(private):
     roles = _roles(private)
     expected = {
-        "nodes-network": _cluster_identity.NETWORK_CONTRIBUTOR,
-        "apiserver-network": _cluster_identity.NETWORK_CONTRIBUTOR,
+        "vnet-network": _cluster_identity.NETWORK_CONTRIBUTOR,
         "kms-crypto": _cluster_identity.KEY_VAULT_CRYPTO_USER,
         "kms-private-link": _cluster_identity.KEY_VAULT_CONTRIBUTOR,
     }
@@ -157,14 +156,14 @@ def test_control_plane_roles_granted_before_the_cluster(private):
         assert roles[key].inputs["roleDefinitionId"].endswith(f"/roleDefinitions/{role}"), key
         assert roles[key].inputs["principalType"] == "ServicePrincipal"
         assert roles[key].urn in cluster_dependencies, f"{key} must exist before the cluster"
-    assert depends_on(roles["nodes-network"], "scope", "p-azure-network-nodes")
+    assert depends_on(roles["vnet-network"], "scope", "p-azure-network-vnet")
     assert depends_on(roles["kms-crypto"], "scope", "p-azure-cluster-kms-vault")
 
 
 def test_existing_network_grants_only_its_subnet_and_no_private_link_role(restricted_prod):
     roles = _roles(restricted_prod)
     assert roles["nodes-network"].inputs["scope"] == SUBNET_ID
-    assert "apiserver-network" not in roles and "kms-private-link" not in roles
+    assert "vnet-network" not in roles and "kms-private-link" not in roles
 
 
 def test_deployer_gets_cluster_admin_to_install_add_ons(private):
