@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Multi-cloud AI platforms on Pulumi: offline preview, model schema and GPU catalog.",
 )
 
-EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
+EXIT_INVALID = 2
 
 
 class Cloud(str, Enum):
@@ -42,12 +42,22 @@ def preview(
     stack: str = typer.Option("dev", "--stack", "-s", help="The stack whose Pulumi.<stack>.yaml is read."),
     cwd: Path = typer.Option(Path("."), "--cwd", "-C", help="The Pulumi project folder (with Pulumi.yaml)."),
     json_file: Optional[Path] = typer.Option(None, "--json", help="Write the JSON report to this file."),
+    policy_pack: Optional[list[str]] = typer.Option(
+        None, "--policy-pack", "-p",
+        help="A policy pack to run: 'security', 'cost' (bundled) or a pack folder; repeatable. Default: both bundled packs."),
+    policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate policy packs."),
     tree: bool = typer.Option(True, "--tree/--no-tree", help="Print the resource tree."),
+    cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
 ) -> None:
-    """Run a Pulumi Python program offline on the mock runtime and report what it would create."""
-    from aiscale.preview.engine import PreviewError, run_project
+    """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
+    estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
+    from aiscale.cost.table import cost_table as render_cost
+    from aiscale.preview.engine import PreviewError
+    from aiscale.preview.findings import findings_summary, findings_table
+    from aiscale.preview.pipeline import run_preview
+    from aiscale.preview.policy_driver import PolicyPackError
     from aiscale.preview.project import ProjectError, load_project
-    from aiscale.preview.report import build_report, write_report
+    from aiscale.preview.report import write_report
     from aiscale.preview.tree import resource_tree, summary
 
     console = Console(highlight=False)
@@ -55,20 +65,31 @@ def preview(
         project = load_project(cwd, stack)
         if project.stack_file is None:
             console.print(f"[yellow]warning:[/] no stack file Pulumi.{stack}.yaml; previewing with project defaults only")
-        result = run_project(project)
-    except (ProjectError, PreviewError) as error:
+        outcome = run_preview(project, packs=policy_pack if policies else [])
+    except (ProjectError, PreviewError, PolicyPackError) as error:
         raise _fail(str(error)) from None
+    result = outcome.result
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     console.print(f"Previewing [bold]{result.project}[/] stack [bold]{result.stack}[/] (offline, mock runtime)\n")
     if tree:
         console.print(resource_tree(result))
     console.print(summary(result))
-    report = build_report(result)
+    estimate = outcome.cost
+    if cost_table and (estimate.items or estimate.unpriced):
+        console.print(render_cost(estimate, result.resources))
+    console.print(f"\nEstimated monthly cost: ${estimate.monthly_min:,.2f} - ${estimate.monthly_max:,.2f} "
+                  f"({len(estimate.items)} priced, {len(estimate.unpriced)} unpriced)")
+    if outcome.packs:
+        if outcome.violations:
+            console.print(findings_table(outcome.violations))
+        packs = ", ".join(run.name + (f" (config {run.config_file.name})" if run.config_file else "")
+                          for run in outcome.packs)
+        console.print(f"Policies ({packs}): {findings_summary(outcome.violations)}", markup=False)
     if json_file is not None:
-        write_report(report, json_file)
+        write_report(outcome.report(), json_file)
         console.print(f"\nReport written to {json_file}")
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(outcome.exit_code)
 
 
 @app.command()

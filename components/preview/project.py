@@ -37,6 +37,8 @@ class Project:
     """Config keys given as ``secure:`` values (which cannot be decrypted offline)."""
     stack_file: Path | None = None
     """The stack file that was read, or None when the stack has none."""
+    stack_config_dir: Path | None = None
+    """The folder stack files live in (``stackConfigDir``, default the project folder)."""
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -99,4 +101,4 @@ def load_project(directory: Path, stack: str) -> Project:
                 config[qualified] = _as_runtime_string(value)
     return Project(directory=directory, name=name, stack=stack, program=program,
                    config=dict(sorted(config.items())), secret_keys=tuple(sorted(secret_keys)),
-                   stack_file=stack_file)
+                   stack_file=stack_file, stack_config_dir=stack_dir.resolve())
