@@ -2,8 +2,8 @@
 
 Declared in the platform's resource group:
 
-- a user-assigned control-plane identity with "Network Contributor" on the VNet aiscale created
-  (or the existing nodes subnet) and
+- a user-assigned control-plane identity with "Network Contributor" on the VNet (only on the
+  nodes subnet for a restricted cluster on an existing network) and
   the Key Vault roles of the etcd key (see ``_cluster_identity``), granted before the cluster;
 - a Key Vault and RSA key for KMS etcd encryption (private vault on a network aiscale created);
 - the managed cluster: Entra ID auth with Azure RBAC, Kubernetes RBAC, local accounts disabled;
@@ -121,6 +121,18 @@ def system_pool_profile(nodes_subnet_id: Any, tags: dict[str, str]) -> dict[str,
     }
 
 
+def control_plane_network_scopes(network: Any, api_access: str, own_network: bool) -> dict[str, Any]:
+    """Where the control-plane identity gets "Network Contributor": ``{purpose: resource id}``.
+
+    The VNet when aiscale created it (it holds only platform subnets) or when the cluster is
+    private (linking the private DNS zone to the VNet needs a VNet permission); otherwise, on an
+    existing network with a restricted public API, only the nodes subnet.
+    """
+    if own_network or api_access == "private":
+        return {"vnet": network.network_id}
+    return {"nodes": network.details["nodes_subnet_id"]}
+
+
 def log_categories(environment: str) -> list[str]:
     """The control-plane log categories collected for ``environment``."""
     return [*CONTROL_PLANE_LOGS, AUDIT_LOG_BY_ENVIRONMENT.get(environment, DEFAULT_AUDIT_LOG)]
@@ -167,10 +179,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
 
     identity = _cluster_identity.control_plane_identity(component, name, scope, tags)
     vault, key = _cluster_identity.kms_vault_and_key(component, name, scope, tags, client, private_vault)
-    # Our own VNet holds only platform subnets: the role on it also covers the private DNS zone
-    # link of a private cluster. On an existing network only the nodes subnet is ours to use.
-    network_scopes = ({"vnet": args["network"].network_id} if private_vault
-                      else {"nodes": net["nodes_subnet_id"]})
+    network_scopes = control_plane_network_scopes(args["network"], args["api_access"], private_vault)
     grants = _cluster_identity.control_plane_grants(
         component, name, scope, client, identity.principal_id, vault, private_vault, network_scopes)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from aiscale.azure import _cluster_identity, _kubeconfig
-from aiscale.azure.cluster import api_server_access, log_categories
+from aiscale.azure.cluster import api_server_access, control_plane_network_scopes, log_categories
 from tests.compute.azure.helpers import SUBNET_ID, depends_on, platform_model
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -164,6 +165,17 @@ def test_existing_network_grants_only_its_subnet_and_no_private_link_role(restri
     roles = _roles(restricted_prod)
     assert roles["nodes-network"].inputs["scope"] == SUBNET_ID
     assert "vnet-network" not in roles and "kms-private-link" not in roles
+
+
+@pytest.mark.parametrize("own_network, api_access, expected, reason", [
+    (True, "private", {"vnet": "vnet-id"}, "our VNet holds only platform subnets"),
+    (True, "restricted", {"vnet": "vnet-id"}, "our VNet, whatever the API access"),
+    (False, "private", {"vnet": "vnet-id"}, "the private DNS zone link needs the VNet"),
+    (False, "restricted", {"nodes": "subnet-id"}, "least privilege on a shared network"),
+])
+def test_control_plane_network_scopes(own_network, api_access, expected, reason):
+    network = SimpleNamespace(network_id="vnet-id", details={"nodes_subnet_id": "subnet-id"})
+    assert control_plane_network_scopes(network, api_access, own_network) == expected, reason
 
 
 def test_deployer_gets_cluster_admin_to_install_add_ons(private):
