@@ -6,14 +6,15 @@ records ``aiscale preview`` prices, so the pack and the offline preview agree.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from types import MappingProxyType
+from typing import Any, Mapping, Optional
 
 from .. import schema
 from ..props import as_number
 from ..registry import Check, NotApplicable, Violation
 
 BASES = ("max", "min")
-DEFAULT_LIMITS_BY_ENV = {"dev": 10000.0, "staging": 50000.0}
+DEFAULT_LIMITS_BY_ENV = MappingProxyType({"dev": 10000.0, "staging": 50000.0})
 """Default monthly limits (USD) per environment; environments not listed have no limit."""
 
 
@@ -80,8 +81,8 @@ def monthly_budget(resources, ctx):
 
 def budget_by_environment(resources, ctx):
     """The estimated monthly cost stays within config limits_by_env[environment]."""
-    limits = ctx.config.get("limits_by_env") or {}
-    limit = as_number(limits.get(ctx.env)) if isinstance(limits, dict) else None
+    limits = ctx.config.get("limits_by_env", DEFAULT_LIMITS_BY_ENV)
+    limit = as_number(limits.get(ctx.env)) if isinstance(limits, Mapping) else None
     if limit is None:
         return NotApplicable(f"no limit for environment '{ctx.env}'")
     estimate, why = _estimate(resources, ctx)
@@ -106,7 +107,7 @@ CHECKS = (
           "Scale the environment down or raise its limit deliberately.", budget_by_environment,
           scope="stack", anchors=("Sentinel limit-cost-by-workspace-type",),
           config_schema={**schema.env_config(),
-                         "limits_by_env": schema.mapping(DEFAULT_LIMITS_BY_ENV, "Environment -> monthly USD limit.",
+                         "limits_by_env": schema.mapping(dict(DEFAULT_LIMITS_BY_ENV), "Environment -> monthly USD limit.",
                                                          {"type": "number", "minimum": 0}),
                          "basis": _basis_schema()}),
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from types import MappingProxyType
+from typing import Mapping
 
 from .. import schema
 from ..props import fmt_number
@@ -14,10 +16,12 @@ from .pools import pools
 DEV_ACCELERATORS = ("nvidia-t4", "nvidia-l4", "nvidia-a10g", "nvidia-a10", "nvidia-l40s", "nvidia-v100",
                     "nvidia-v100-32gb", "nvidia-a100-40gb", "nvidia-a100-80gb")
 """Accelerators allowed in dev by default: everything below the H100 / H200 / B200 class."""
+DEFAULT_ALLOWED_ACCELERATORS = MappingProxyType({"dev": DEV_ACCELERATORS})
+"""Environment -> allowed accelerators, by default (other environments are unrestricted)."""
 
 
 def _allowlist(by_env, env):
-    if not isinstance(by_env, dict):
+    if not isinstance(by_env, Mapping):
         return None
     found = by_env.get(env, by_env.get("*"))
     return None if found is None else [str(x) for x in found]
@@ -26,8 +30,8 @@ def _allowlist(by_env, env):
 def allowed_gpus(resource_type, props, ctx):
     """GPU machines and accelerators are on the environment's allowlist."""
     env = ctx.env
-    accelerators = _allowlist(ctx.config.get("allowed_accelerators"), env)
-    types = _allowlist(ctx.config.get("allowed_instance_types"), env)
+    accelerators = _allowlist(ctx.config.get("allowed_accelerators", DEFAULT_ALLOWED_ACCELERATORS), env)
+    types = _allowlist(ctx.config.get("allowed_instance_types", {}), env)
     if accelerators is None and types is None:
         return NotApplicable(f"no allowlist for environment '{env}'")
     out = []
@@ -92,7 +96,7 @@ CHECKS = (
           config_schema={
               **schema.env_config(),
               "allowed_accelerators": schema.mapping(
-                  {"dev": list(DEV_ACCELERATORS)}, "Environment -> allowed canonical accelerators.",
+                  {env: list(accs) for env, accs in DEFAULT_ALLOWED_ACCELERATORS.items()}, "Environment -> allowed canonical accelerators.",
                   {"type": "array", "items": {"type": "string"}}),
               "allowed_instance_types": schema.mapping(
                   {}, "Environment -> allowed GPU instance-type globs.", {"type": "array", "items": {"type": "string"}}),

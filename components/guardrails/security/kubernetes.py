@@ -14,6 +14,10 @@ GKE = "gcp:container/cluster:Cluster"
 GKE_POOL = "gcp:container/nodePool:NodePool"
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0", "*", "0.0.0.0"})
 DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
+EKS_LOG_TYPES = ("api", "audit", "authenticator")
+"""EKS control-plane log types required by default."""
+MIN_KUBERNETES_VERSION = "1.31"
+"""Oldest Kubernetes minor accepted by default (raise it as versions leave support)."""
 
 _EKS_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"
 _GKE_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster"
@@ -75,7 +79,7 @@ def secrets_encryption(resource_type, props, ctx):
 def control_plane_logging(resource_type, props, ctx):
     """Control-plane audit logs are kept."""
     if resource_type == EKS:
-        wanted = [str(t) for t in ctx.config.get("eks_log_types", ())]
+        wanted = [str(t) for t in ctx.config.get("eks_log_types", EKS_LOG_TYPES)]
         have = {str(t) for t in items(props, "enabledClusterLogTypes")}
         missing = [t for t in wanted if t not in have]
         return [f"enabledClusterLogTypes lacks {', '.join(missing)}; add them"] if missing else []
@@ -172,12 +176,12 @@ def managed_upgrades(resource_type, props, ctx):
     """Nodes auto-repair and auto-upgrade; clusters follow a channel on a supported version."""
     out = []
     version_key = {EKS: "version", AKS: "kubernetesVersion", GKE: "minMasterVersion"}.get(resource_type)
-    floor = _version_tuple(ctx.config.get("min_kubernetes_version", ""))
+    floor = _version_tuple(ctx.config.get("min_kubernetes_version", MIN_KUBERNETES_VERSION))
     if version_key and floor:
         version = get(props, version_key)
         have = _version_tuple(version) if version and lower(version) != "latest" else None
         if have and have < floor:
-            out.append(f"{version_key} {version} is older than {ctx.config['min_kubernetes_version']}; upgrade")
+            out.append(f"{version_key} {version} is older than {ctx.config.get('min_kubernetes_version', MIN_KUBERNETES_VERSION)}; upgrade")
     if resource_type == GKE_POOL:
         for flag in ("autoRepair", "autoUpgrade"):
             if get_bool(props, f"management.{flag}") is False:
@@ -231,7 +235,7 @@ CHECKS = (
           "EKS logs the api, audit and authenticator streams (config eks_log_types); GKE logging is "
           "not turned off.", "medium", "advisory", "Enable control-plane log types.",
           control_plane_logging, (EKS, GKE), anchors=("CKV_AWS_37", "AVD-AWS-0038", "CKV_GCP_1"),
-          config_schema={"eks_log_types": schema.strings(["api", "audit", "authenticator"],
+          config_schema={"eks_log_types": schema.strings(EKS_LOG_TYPES,
                                                          "EKS log types that must be enabled.")}),
     Check("SEC-K8S-005", "security", "Network policy enforced",
           "AKS sets networkProfile.networkPolicy; GKE enables network policy or Dataplane V2.",
@@ -264,7 +268,7 @@ CHECKS = (
           "Enable auto-upgrade / a release channel and raise the version.", managed_upgrades,
           (EKS, AKS, GKE, GKE_POOL), anchors=("CKV_GCP_9", "CKV_GCP_10", "CKV_AZURE_171", "AVD-GCP-0063"),
           config_schema={"min_kubernetes_version": schema.string(
-              "1.31", "Oldest Kubernetes minor version accepted (raise as versions leave support).")}),
+              MIN_KUBERNETES_VERSION, "Oldest Kubernetes minor version accepted (raise as versions leave support).")}),
     Check("SEC-K8S-012", "security", "GKE nodes use a dedicated service account",
           "GKE node pools set nodeConfig.serviceAccount to an account other than the default compute one.",
           "medium", "advisory", "Create a least-privilege node service account and set it.",

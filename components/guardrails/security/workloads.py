@@ -54,7 +54,7 @@ def _name(container) -> str:
 
 def _exempt(props, ctx) -> bool:
     namespace = get(props, "metadata.namespace")
-    return namespace in set(ctx.config.get("exempt_namespaces", ()))
+    return namespace in set(ctx.config.get("exempt_namespaces", DEFAULT_EXEMPT_NAMESPACES))
 
 
 def no_privileged(resource_type, props, ctx):
