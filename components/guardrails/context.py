@@ -46,11 +46,22 @@ def catalog_lookup(cloud: str, instance_type: str, region: Optional[str] = None)
     return None
 
 
-def default_estimator(resources: Sequence[Any]) -> Any:
-    """``aiscale.cost.estimate(resources)``, imported when first needed."""
-    from aiscale.cost import estimate  # lazy: written by the cost-estimator package
+def stack_config_from_env() -> dict[str, Any]:
+    """The stack configuration the Pulumi CLI hands a policy pack (PULUMI_CONFIG), or {}."""
+    try:
+        from pulumi.runtime.config import get_config_env
 
-    return estimate(resources)
+        return dict(get_config_env())
+    except Exception:  # no Pulumi runtime config in this process
+        return {}
+
+
+def default_estimator(resources: Sequence[Any], config: Optional[Mapping[str, Any]] = None) -> Any:
+    """``aiscale.cost.estimate(resources, config)``, imported when first needed; `config` (the
+    stack configuration, for default regions) defaults to what the CLI passed the process."""
+    from aiscale.cost import estimate  # lazy: only the budget checks need the estimator
+
+    return estimate(resources, dict(stack_config_from_env() if config is None else config))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ The same rules the CrossGuard packs run, fed from ``aiscale preview`` records (o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -95,14 +96,18 @@ def evaluate(
     stack_tags: Optional[Mapping[str, str]] = None,
     lookup: GpuLookup = catalog_lookup,
     estimator: Estimator = default_estimator,
+    stack_config: Optional[Mapping[str, Any]] = None,
 ) -> list[Finding]:
     """Every violation of the named packs over `resources`, packs in order, then check order.
 
     `environment` (e.g. the platform model's) wins over the stack tag and the stack name; a
     check's own config ``environment`` wins over all. `lookup` and `estimator` replace the
-    catalog and the cost estimator (tests inject fakes).
+    catalog and the cost estimator (tests inject fakes); `stack_config` (``aws:region``...) is
+    what the default estimator uses for regions the resources do not name.
     """
     config = config or {}
+    if estimator is default_estimator and stack_config is not None:
+        estimator = functools.partial(default_estimator, config=dict(stack_config))
     views = views_from_records(resources)
     env = resolve_environment(environment, None, stack_tags, stack)
     findings: list[Finding] = []

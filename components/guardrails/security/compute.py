@@ -8,7 +8,7 @@ import binascii
 import re
 
 from .. import schema
-from ..props import as_bool, get, get_bool, get_number, is_unknown, items, lower
+from ..props import as_bool, get, get_bool, get_number, items, lower
 from ..registry import NOT_APPLICABLE, Check
 
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -87,8 +87,8 @@ def _user_data(resource_type, props) -> list[str]:
         blobs = [get(props, "virtualMachineProfile.osProfile.customData"), get(props, "virtualMachineProfile.userData")]
     else:
         metadata = get(props, "metadata") or {}
-        blobs = [get(props, "metadataStartupScript")] + [metadata.get(k) for k in ("startup-script", "user-data")]
-    return [_decode(b) for b in blobs if isinstance(b, str) and b and not is_unknown(b)]
+        blobs = [get(props, "metadataStartupScript")] + [get(metadata, k) for k in ("startup-script", "user-data")]
+    return [_decode(b) for b in blobs if isinstance(b, str) and b]
 
 
 def no_secrets_in_user_data(resource_type, props, ctx):
