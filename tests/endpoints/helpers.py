@@ -1,8 +1,10 @@
 """Programs for the endpoint tests: a one-cloud platform, its scope, store, cluster and pool.
 
-The cluster is a stand-in with the documented ``KubernetesCluster`` attributes (a real
-``pulumi_kubernetes.Provider``, ``cluster_name`` and the OIDC ``details``) so these tests do not
-depend on the cluster builders; the model, catalog offering, scope and ObjectStore are real.
+By default the cluster is a stand-in with the documented ``KubernetesCluster`` attributes (a
+real ``pulumi_kubernetes.Provider``, ``cluster_name`` and the OIDC ``details``): a preview stays
+small and fast for the table-driven tests. ``real=True`` builds the cloud's real Network and
+KubernetesCluster instead (test_real_clusters.py). The model, catalog offering, scope and
+ObjectStore are always real.
 """
 
 from __future__ import annotations
@@ -90,10 +92,21 @@ def cluster_stub(cloud: str, scope: Any, details: Optional[dict] = None) -> Any:
                            details=OIDC[cloud] if details is None else details)
 
 
+def real_cluster(scope: Any) -> Any:
+    """The real Network and KubernetesCluster of the scope's cloud."""
+    from aiscale.kubernetes_cluster import KubernetesCluster
+    from aiscale.network import Network
+
+    network = Network("acme-network", {"scope": scope}, scope.options())
+    return KubernetesCluster("acme-cluster", {"scope": scope, "network": network}, scope.options())
+
+
 def endpoint_program(cloud: str, *, endpoint: Optional[dict] = None, pool: Optional[dict] = None,
                      bucket: Optional[dict] = None, environment: str = ENVIRONMENT,
-                     extra: Optional[Callable[[dict], dict]] = None) -> Callable[[], None]:
-    """A program declaring one ModelEndpoint on ``cloud`` with real model objects."""
+                     extra: Optional[Callable[[dict], dict]] = None,
+                     real: bool = False) -> Callable[[], None]:
+    """A program declaring one ModelEndpoint on ``cloud`` with real model objects (and, with
+    ``real``, the cloud's real network and cluster instead of the stand-in)."""
     from aiscale.model_endpoint import ModelEndpoint
 
     def program() -> None:
@@ -103,7 +116,8 @@ def endpoint_program(cloud: str, *, endpoint: Optional[dict] = None, pool: Optio
         args: dict = {"scope": scope, "endpoint": spec, "store": store_for(scope, model)}
         if spec.runtime == "kubernetes":
             pool_spec = model.node_pools[0]
-            args.update(cluster=cluster_stub(cloud, scope), pool=pool_spec,
+            cluster = real_cluster(scope) if real else cluster_stub(cloud, scope)
+            args.update(cluster=cluster, pool=pool_spec,
                         offering=catalog.resolve(cloud, pool_spec.accelerator,
                                                  pool_spec.gpus_per_node, REGION[cloud]))
         elif cloud != "gcp":
