@@ -126,3 +126,14 @@ def test_every_config_key_read_is_declared():
 def test_public_api_is_exported():
     for name in guardrails.__all__:
         assert getattr(guardrails, name) is not None
+
+
+NONPROD_MANDATORY = {"COST-GPU-004", "COST-SCALE-001"}
+
+
+@pytest.mark.parametrize("check", [c for c in CHECKS if c.pack == "cost"], ids=lambda c: c.id)
+def test_cost_enforcement_follows_severity_except_nonprod_checks(check):
+    expected = "mandatory" if check.severity in ("critical", "high") or check.id in NONPROD_MANDATORY else "advisory"
+    assert check.enforcement == expected
+    if check.id in NONPROD_MANDATORY:
+        assert "nonprod_envs" in check.config_schema

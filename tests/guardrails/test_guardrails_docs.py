@@ -1,0 +1,22 @@
+"""docs/policies.md carries the generated tables of every check, unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiscale.guardrails import all_checks
+from aiscale.guardrails.docs import END, START, checks_markdown, generated_section
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "policies.md"
+
+
+def test_doc_holds_the_generated_tables():
+    text = DOC.read_text()
+    assert text.count(START) == 1 and text.count(END) == 1
+    assert generated_section() in text, "regenerate: aiscale.guardrails.docs.generated_section()"
+
+
+def test_table_has_one_row_per_check_in_each_table():
+    table = checks_markdown()
+    for check in all_checks():
+        assert table.count(f"| {check.id} |") == 2, check.id
