@@ -151,8 +151,10 @@ def encryption_with_cmk(resource_type, props, ctx):
         out = []
         for rule in rules:
             algorithm = get(rule, "sseAlgorithm")
-            if require and (algorithm not in KMS_ALGORITHMS or not is_set(rule, "kmsMasterKeyId")):
-                out.append(f"sseAlgorithm '{algorithm}' without a KMS key; use 'aws:kms' with kmsMasterKeyId")
+            if require and algorithm not in KMS_ALGORITHMS:
+                out.append(f"sseAlgorithm is '{algorithm}' (S3-managed keys); use 'aws:kms' with a kmsMasterKeyId")
+            elif require and not is_set(rule, "kmsMasterKeyId"):
+                out.append(f"sseAlgorithm '{algorithm}' with the AWS-managed key (no kmsMasterKeyId); set a customer-managed key")
         return out
     if not require:
         return []
