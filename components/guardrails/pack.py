@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from types import MappingProxyType
 from typing import Any, Optional
 
 from .catalogue import checks_for_pack
@@ -19,7 +20,7 @@ from .props import plain
 from .registry import Check, NotApplicable
 from .runner import WRONG_TYPE, run_resource, run_stack
 
-PACK_NAMES = {"security": "aiscale-security", "cost": "aiscale-cost"}
+PACK_NAMES = MappingProxyType({"security": "aiscale-security", "cost": "aiscale-cost"})
 """Pack -> the PolicyPack name the CLI shows."""
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Optional
 
 from ..props import as_number, get, is_unknown, items
 
-CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
+CLOUD_OF_PACKAGE = MappingProxyType({"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
 """Type-token package -> catalog cloud id."""
 
 

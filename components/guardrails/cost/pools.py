@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Optional, Sequence
 
 from ..context import ResourceView
@@ -240,8 +241,8 @@ def _aml_pool(view, ctx, by_type):
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
 
 
-_EXTRACTORS = {EKS_POOL: _eks_pool, ASG: _asg_pool, GKE_POOL: _gke_pool, GKE: _gke_nap,
-               VMSS: _vmss_pool, AML_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool}
+_EXTRACTORS = MappingProxyType({EKS_POOL: _eks_pool, ASG: _asg_pool, GKE_POOL: _gke_pool, GKE: _gke_nap,
+               VMSS: _vmss_pool, AML_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
 
 
 def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:

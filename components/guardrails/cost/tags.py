@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from .. import schema
@@ -16,7 +17,7 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 DEFAULT_REQUIRED_TAGS = ("team", "cost-center")
 """Tag keys required by default: who owns it and who pays (matched case- and _/- insensitively)."""
 
-TAG_PATHS: Mapping[str, str] = {
+TAG_PATHS: Mapping[str, str] = MappingProxyType({
     **{t: "tags" for t in (
         "aws:s3/bucket:Bucket", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup",
         LAUNCH_TEMPLATE, "aws:ec2/instance:Instance", "aws:kms/key:Key",
@@ -34,7 +35,7 @@ TAG_PATHS: Mapping[str, str] = {
     "gcp:container/cluster:Cluster": "resourceLabels",
     ASG: "tags",
     **{t: "metadata.labels" for t in POD_SPEC_PATHS},
-}
+})
 """Canonical token -> where its cost-allocation tags live. GKE node pools inherit the cluster's
 resourceLabels; Kubernetes workloads are checked only when they request GPUs."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from .. import schema
 from ..props import as_bool, get, get_bool, items, lower
 from ..registry import Check
 
-POD_SPEC_PATHS = {
+POD_SPEC_PATHS = MappingProxyType({
     "kubernetes:apps:Deployment": "spec.template.spec",
     "kubernetes:apps:StatefulSet": "spec.template.spec",
     "kubernetes:apps:DaemonSet": "spec.template.spec",
@@ -14,20 +16,20 @@ POD_SPEC_PATHS = {
     "kubernetes:batch:Job": "spec.template.spec",
     "kubernetes:batch:CronJob": "spec.jobTemplate.spec.template.spec",
     "kubernetes:core:Pod": "spec",
-}
+})
 """Canonical workload token -> path of its pod spec."""
 
 WORKLOADS = tuple(POD_SPEC_PATHS)
 SERVICE = "kubernetes:core:Service"
 DEFAULT_EXEMPT_NAMESPACES = ("kube-system", "gpu-operator")
 DANGEROUS_HOST_PATHS = ("/var/run/docker.sock", "/run/containerd/containerd.sock", "/")
-INTERNAL_LB_ANNOTATIONS = {
+INTERNAL_LB_ANNOTATIONS = MappingProxyType({
     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
     "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
     "networking.gke.io/load-balancer-type": "internal",
     "cloud.google.com/load-balancer-type": "internal",
-}
+})
 """Annotation -> value (lower-case) that makes a LoadBalancer Service internal, per cloud."""
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
