@@ -94,6 +94,8 @@ KUBERNETES = [
          [({"apiServerAccessProfile.authorizedIPRanges": OPEN}, "authorized 0.0.0.0/0")]),
     Case("SEC-K8S-001", GKE, {"privateClusterConfig": {"enablePrivateEndpoint": True, "enablePrivateNodes": True}},
          [({"privateClusterConfig.enablePrivateEndpoint": False}, "public, no master authorized networks")]),
+    Case("SEC-K8S-001", GKE, {"masterAuthorizedNetworksConfig": {}},
+         [({"masterAuthorizedNetworksConfig": DELETE}, "authorized networks off")]),
     Case("SEC-K8S-001", GKE, {"masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": OFFICE[0]}]}},
          [({"masterAuthorizedNetworksConfig.cidrBlocks.0.cidrBlock": "0.0.0.0/0"}, "world authorized"),
           ({"masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled": True}, "all GCP public IPs")]),

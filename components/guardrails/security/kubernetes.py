@@ -29,30 +29,30 @@ def _open(cidrs) -> list[str]:
 
 
 def _public_cidrs(resource_type, props):
-    """(is the endpoint public, the CIDRs allowed to reach it) for a cluster."""
+    """(is the endpoint public, the CIDRs that may reach it); "no restriction" reads as 0.0.0.0/0."""
     if resource_type == EKS:
         return (get_bool(props, "vpcConfig.endpointPublicAccess", True),
-                items(props, "vpcConfig.publicAccessCidrs") or ["0.0.0.0/0"])
+                items(props, "vpcConfig.publicAccessCidrs") or ["0.0.0.0/0"])  # EKS's default
     if resource_type == AKS:
         return (get_bool(props, "apiServerAccessProfile.enablePrivateCluster") is not True,
-                items(props, "apiServerAccessProfile.authorizedIPRanges"))
+                items(props, "apiServerAccessProfile.authorizedIPRanges") or ["0.0.0.0/0"])
     public = get_bool(props, "privateClusterConfig.enablePrivateEndpoint") is not True
-    blocks = items(props, "masterAuthorizedNetworksConfig.cidrBlocks")
-    cidrs = [get(block, "cidrBlock") for block in blocks]
+    if get(props, "masterAuthorizedNetworksConfig") is None:
+        return public, ["0.0.0.0/0"]  # authorized networks off: any address may connect
+    cidrs = [get(block, "cidrBlock") for block in items(props, "masterAuthorizedNetworksConfig.cidrBlocks")]
     if get_bool(props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") is True:
-        cidrs.append("0.0.0.0/0")
+        cidrs.append("0.0.0.0/0")  # every Google Cloud public address
     return public, cidrs
 
 
 def api_not_open(resource_type, props, ctx):
     """A public API endpoint must be limited to authorized networks (never 0.0.0.0/0)."""
     public, cidrs = _public_cidrs(resource_type, props)
-    if not public:
-        return []
-    if not cidrs:
-        return ["the API endpoint is public with no authorized networks; make it private or list CIDRs"]
-    wide = _open(cidrs)
-    return [f"the public API endpoint admits {', '.join(wide)}; list your own CIDRs"] if wide else []
+    wide = _open(cidrs) if public else []
+    if wide:
+        return [f"the public API endpoint admits {', '.join(wide)} (unset authorized networks mean "
+                "any address); make it private or list your own CIDRs"]
+    return []
 
 
 def api_private(resource_type, props, ctx):
