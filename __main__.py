@@ -14,3 +14,7 @@ deployment = AiPlatform(platform.name, {"platform": platform})
 
 pulumi.export("bucket_names", deployment.bucket_names)
 pulumi.export("bucket_urls", deployment.bucket_urls)
+pulumi.export("cluster_names", deployment.cluster_names)
+pulumi.export("endpoint_urls", deployment.endpoint_urls)
+pulumi.export("kubeconfigs", pulumi.Output.secret(
+    {cloud: cluster.kubeconfig for cloud, cluster in deployment.clusters.items()}))

@@ -35,6 +35,15 @@ _AWS_ID_PREFIXES = {
 }
 
 
+#: Azure resources whose own name input is not ``<kind>Name``.
+_AZURE_NAME_KEYS = {"BlobContainer": ("containerName",), "ManagedCluster": ("resourceName",),
+                    "VirtualMachineScaleSet": ("vmScaleSetName",), "AutoscaleSetting": ("autoscaleSettingName",)}
+#: Name inputs that usually name a parent (vault, account, VNet, workspace): used only as a last resort.
+_AZURE_PARENT_NAME_KEYS = ("accountName", "vaultName", "virtualNetworkName", "workspaceName",
+                           "endpointName", "clusterName", "deploymentName", "scaleSetName",
+                           "roleAssignmentName", "actionGroupName", "budgetName")
+
+
 def _digest(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
@@ -133,12 +142,11 @@ class FakeCloud(pulumi.runtime.Mocks):
 
     def _azure(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
         module, kind = typ.split(":")[1].split("/")[0], typ.rsplit(":", 1)[1]
+        own_key = f"{kind[0].lower()}{kind[1:]}Name"  # subnetName, keyName, agentPoolName, ...
         physical = _first_str(
-            inputs, "resourceName", "accountName", "vaultName", "keyName", "containerName",
-            "resourceGroupName" if kind == "ResourceGroup" else "", "name", "clusterName",
-            "workspaceName", "endpointName", "deploymentName", "agentPoolName", "vmScaleSetName",
-            "virtualNetworkName", "subnetName", "autoscaleSettingName", "scaleSetName",
-            "roleAssignmentName", "actionGroupName", "budgetName",
+            inputs, own_key, *_AZURE_NAME_KEYS.get(kind, ()), "resourceName", "name",
+            "resourceGroupName" if kind == "ResourceGroup" else "",
+            *(key for key in _AZURE_PARENT_NAME_KEYS if key != own_key),
         ) or f"{name}{_digest(typ, name, length=6)}"
         sub = f"/subscriptions/{AZURE_SUBSCRIPTION_ID}"
         if kind == "ResourceGroup":
@@ -242,6 +250,8 @@ class FakeCloud(pulumi.runtime.Mocks):
                 "clientId": AZURE_OBJECT_ID, "objectId": AZURE_OBJECT_ID,
                 "subscriptionId": AZURE_SUBSCRIPTION_ID, "tenantId": AZURE_TENANT_ID},
             "azure-native:authorization:getClientToken": lambda a: {"token": "preview-token"},
+            "azure-native:containerservice:listManagedClusterUserCredentials": lambda a: {
+                "kubeconfigs": [{"name": "clusterUser", "value": _azure_kubeconfig(a)}]},
             "gcp:organizations/getProject:getProject": lambda a: {
                 "projectId": a.get("projectId") or project, "number": GCP_PROJECT_NUMBER,
                 "name": a.get("projectId") or project, "id": f"projects/{project}"},
@@ -254,6 +264,21 @@ class FakeCloud(pulumi.runtime.Mocks):
                 "project": a.get("project") or project, "id": project},
             "gcp:compute/getZones:getZones": lambda a: {"names": gcp_zones, "project": project, "id": project},
         }
+
+
+def _azure_kubeconfig(args: dict) -> str:
+    """A base64 kubeconfig like AKS returns (``format=exec`` uses kubelogin)."""
+    import base64
+
+    cluster = args.get("resourceName", "aks")
+    server = f"https://{cluster}.privatelink.eastus.azmk8s.io:443"
+    text = (f"apiVersion: v1\nkind: Config\nclusters:\n- name: {cluster}\n  cluster:\n"
+            f"    server: {server}\n    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n"
+            f"contexts:\n- name: {cluster}\n  context: {{cluster: {cluster}, user: clusterUser}}\n"
+            f"current-context: {cluster}\nusers:\n- name: clusterUser\n  user:\n    exec:\n"
+            f"      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n"
+            f"      args: [get-token, --login, azurecli, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]\n")
+    return base64.b64encode(text.encode()).decode()
 
 
 def _policy_json(args: dict) -> str:

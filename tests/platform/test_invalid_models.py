@@ -19,7 +19,7 @@ BASE: dict[str, Any] = {
                "gcp": {"project": "acme-ml-dev", "region": "us-central1"}},
     "node_pools": [{"name": "serve", "accelerator": "nvidia-l4", "gpus_per_node": 1,
                     "min_nodes": 0, "max_nodes": 2, "capacity": "spot", "clouds": ["aws", "gcp"]}],
-    "autoscaling_groups": [{"name": "batch", "accelerator": "nvidia-t4", "gpus_per_node": 1,
+    "autoscaling_groups": [{"name": "batch", "accelerator": "nvidia-t4", "gpus_per_node": 1, "capacity": "spot",
                             "max_nodes": 3, "clouds": ["gcp"]}],
     "buckets": [{"name": "models"}],
     "endpoints": [{"name": "chat", "image": "vllm/vllm-openai:v0.6.3",
