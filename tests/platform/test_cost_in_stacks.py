@@ -1,0 +1,42 @@
+"""Issue 5 at the stack level: the dev stack's monthly cost range, checked against the catalog."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aiscale import catalog
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def dev_run(tmp_path_factory):
+    report_file = tmp_path_factory.mktemp("dev") / "dev.json"
+    done = run_cli("preview", "--stack", "dev", "--json", str(report_file), "--no-tree")
+    return done, json.loads(report_file.read_text())
+
+
+def test_the_total_is_the_sum_of_the_items_and_is_printed(dev_run):
+    done, report = dev_run
+    cost = report["cost"]
+    assert cost["items"], "the dev stack has priced GPU capacity"
+    assert cost["monthly_min"] == pytest.approx(sum(item["monthly_min"] for item in cost["items"]), abs=0.001)
+    assert cost["monthly_max"] == pytest.approx(sum(item["monthly_max"] for item in cost["items"]), abs=0.001)
+    assert f"${cost['monthly_max']:,.2f}" in done.stdout
+
+
+def test_the_aws_l4_pool_is_priced_by_hand_from_the_catalog(dev_run):
+    _, report = dev_run
+    (item,) = [i for i in report["cost"]["items"] if "nodeGroup" in i["urn"] and "serve" in i["urn"]]
+    offering = catalog.resolve("aws", "nvidia-l4", 1, "us-west-2")
+    by_hand = 3 * offering.price_hour_spot * 730  # max_nodes 3, spot, 730 hours a month
+    assert item["monthly_min"] == 0.0, "min_nodes 0"
+    assert item["monthly_max"] == pytest.approx(by_hand, abs=0.01)
+    assert offering.instance_type in item["basis"]
+
+
+def test_dev_has_no_mandatory_finding(dev_run):
+    done, report = dev_run
+    assert done.returncode == 0
+    assert not [v for v in report["policies"]["violations"] if v["enforcement"] == "mandatory"]
