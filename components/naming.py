@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 __all__ = [
+    "ACCESS_LOG_BUCKET",
     "GcpKmsNames",
     "aws_kms_alias_name",
     "aws_tags",
@@ -26,7 +27,9 @@ __all__ = [
     "azure_tags",
     "gcp_kms_names",
     "gcp_labels",
+    "gcs_access_log_bucket_name",
     "gcs_bucket_name",
+    "s3_access_log_bucket_name",
     "s3_bucket_name",
     "stable_suffix",
 ]
@@ -122,6 +125,22 @@ def gcs_bucket_name(platform: str, environment: str, bucket: str, seed: str = ""
     if readable.startswith("goog"):
         readable = "b-" + readable
     return _with_suffix(readable, suffix, GCS_BUCKET_MAX)
+
+
+ACCESS_LOG_BUCKET = "access_logs"
+"""The bucket identity of a platform's access-log bucket. Model bucket names cannot contain
+'_', so this identity (and so the hash in the physical name, and the GCP key ring) never meets
+a model bucket's, not even one named ``access-logs``."""
+
+
+def s3_access_log_bucket_name(platform: str, environment: str, seed: str = "") -> str:
+    """The S3 bucket that receives server access logs: ``<platform>-<environment>-access-logs-<hash6>``."""
+    return s3_bucket_name(platform, environment, ACCESS_LOG_BUCKET, seed)
+
+
+def gcs_access_log_bucket_name(platform: str, environment: str, seed: str = "") -> str:
+    """The GCS bucket that receives usage logs: ``<platform>-<environment>-access-logs-<hash6>``."""
+    return gcs_bucket_name(platform, environment, ACCESS_LOG_BUCKET, seed)
 
 
 def azure_storage_account_name(platform: str, environment: str, bucket: str, seed: str = "") -> str:

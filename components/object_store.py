@@ -22,11 +22,20 @@ import pulumi
 
 from aiscale import naming
 
-__all__ = ["LifecycleArgs", "ObjectStore", "ObjectStoreArgs", "StoreSpec", "BuiltStore"]
+__all__ = ["AccessLogBucket", "AccessLogBucketArgs", "LifecycleArgs", "ObjectStore", "ObjectStoreArgs",
+           "StoreSpec", "BuiltStore"]
 
 TYPE_TOKEN = "aiscale:index:ObjectStore"
+LOG_BUCKET_TYPE_TOKEN = "aiscale:index:AccessLogBucket"
 CLOUDS = ("aws", "azure", "gcp")
 """The clouds an ``ObjectStore`` can be declared on."""
+ACCESS_LOG_CLOUDS = ("aws", "gcp")
+"""The clouds with bucket access logs written to another bucket (S3 server access logs, GCS
+usage logs). Azure Storage logs through diagnostic settings instead."""
+LOG_RETENTION_DAYS = {"prod": 365}
+"""Days access logs are kept in the access-log bucket, by environment."""
+DEFAULT_LOG_RETENTION_DAYS = 90
+"""Access-log retention in every environment not listed in :data:`LOG_RETENTION_DAYS`."""
 ENCRYPTIONS = ("customer-managed", "provider-managed")
 """Encryption modes: a key created for the bucket, or the cloud's own managed key."""
 LIFECYCLE_FIELDS = ("cool_after_days", "archive_after_days", "expire_after_days")
@@ -96,6 +105,12 @@ class ObjectStoreArgs(TypedDict, total=False):
     """Azure only: subnet ids let through the storage account firewall (each subnet needs the
     ``Microsoft.Storage`` service endpoint). Omitted: only trusted Azure services and private
     endpoints reach the data plane. Ignored on AWS and GCP."""
+    access_log_bucket: Optional[pulumi.Input[str]]
+    """AWS and GCP: the physical name of the bucket that receives this bucket's access logs
+    (an :class:`AccessLogBucket`'s ``bucket_name``; on AWS in the same account and region). AWS:
+    S3 server access logs under ``<bucket name>/``, keys partitioned by event time; GCP: usage
+    and storage logs prefixed with the bucket name. Omitted or None: no access logging. Not
+    valid on Azure."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,8 @@ class StoreSpec:
     """Extra text for the uniqueness hash of globally unique names."""
     allowed_subnet_ids: tuple = ()
     """Azure subnets let through the storage firewall."""
+    access_log_bucket: Optional[pulumi.Input[str]] = None
+    """The bucket receiving access logs, or None for no access logging."""
 
     @property
     def is_prod(self) -> bool:
@@ -214,10 +231,29 @@ def _check_tags(tags: Any, cloud: Any, problems: list[str]) -> dict[str, str]:
     return dict(tags)
 
 
-def resolve_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
-    """Validate ``args`` and resolve every default; raise one ValueError listing every problem."""
+def _check_log_bucket(value: Any, cloud: Any, problems: list[str]) -> None:
+    if value is None:
+        return
+    if cloud == "azure":
+        problems.append("access_log_bucket: not valid on azure (Azure Storage logs through diagnostic "
+                        "settings); valid on aws and gcp only")
+    elif not isinstance(value, pulumi.Output) and (not isinstance(value, str) or not value.strip()):
+        problems.append(f"access_log_bucket: got {value!r}; valid: a bucket name (string or Output), or None")
+
+
+def _raise_if_any(kind: str, name: str, problems: list[str]) -> None:
+    if problems:
+        listing = "\n".join(f"  - {kind}Args.{p}" for p in problems)
+        raise ValueError(f"invalid arguments for {kind} {name!r}:\n{listing}")
+
+
+def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") -> StoreSpec:
+    """Validate ``args`` and resolve every default; raise one ValueError listing every problem.
+
+    ``kind`` names the component in messages (``AccessLogBucket`` resolves through here too).
+    """
     if not isinstance(args, Mapping):
-        raise ValueError(f"ObjectStore {name!r}: args: got {args!r}; valid: an ObjectStoreArgs mapping")
+        raise ValueError(f"{kind} {name!r}: args: got {args!r}; valid: an {kind}Args mapping")
     problems: list[str] = []
     known = set(ObjectStoreArgs.__required_keys__) | set(ObjectStoreArgs.__optional_keys__)
     for key in sorted(set(args) - known):
@@ -245,9 +281,8 @@ def resolve_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
         problems.append(f"allowed_subnet_ids: got {subnets!r}; valid: a list of subnet ids")
     days = _check_lifecycle(args.get("lifecycle"), cloud, problems)
     tags = _check_tags(args.get("tags"), cloud, problems)
-    if problems:
-        listing = "\n".join(f"  - ObjectStoreArgs.{p}" for p in problems)
-        raise ValueError(f"invalid arguments for ObjectStore {name!r}:\n{listing}")
+    _check_log_bucket(args.get("access_log_bucket"), cloud, problems)
+    _raise_if_any(kind, name, problems)
     defaults = {"platform": args["platform"], "environment": args["environment"], "managed-by": "aiscale"}
     return StoreSpec(
         cloud=cloud, platform=args["platform"], environment=args["environment"],
@@ -260,7 +295,7 @@ def resolve_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
         expire_after_days=days.get("expire_after_days"),
         tags={**defaults, **tags}, gcp_project=args.get("gcp_project"),
         resource_group_name=args.get("resource_group_name"), name_seed=seed,
-        allowed_subnet_ids=tuple(subnets),
+        allowed_subnet_ids=tuple(subnets), access_log_bucket=args.get("access_log_bucket"),
     )
 
 
@@ -306,3 +341,86 @@ class ObjectStore(pulumi.ComponentResource):
         else:
             from aiscale.gcp import storage
         return storage.build(self, name, spec)
+
+
+class AccessLogBucketArgs(TypedDict, total=False):
+    """The arguments of :class:`AccessLogBucket`."""
+
+    cloud: Required[str]
+    """``aws`` or ``gcp``. Required."""
+    platform: Required[str]
+    """The platform name; part of the physical name. Required."""
+    environment: Required[str]
+    """The environment; part of the physical name. ``prod`` keeps logs 365 days (else 90).
+    Required."""
+    region: Required[str]
+    """The AWS or GCP region. On AWS, S3 delivers server access logs only to a bucket in the
+    source bucket's region (and account). Required."""
+    gcp_project: Optional[str]
+    """GCP only: the project of the bucket and its key. Omitted or None: the provider's project."""
+    tags: Optional[dict[str, str]]
+    """Tags (labels on GCP). Omitted: only ``platform``, ``environment`` and ``managed-by``."""
+    protect: bool
+    """Protect the bucket (and its GCP key) from deletion and retain it when it leaves the
+    program. Omitted: False."""
+    name_seed: str
+    """Extra text mixed into the uniqueness hash of the physical name. Omitted: none."""
+
+
+def resolve_log_bucket_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
+    """Validate ``args`` and resolve the log bucket's spec: versioned, expiring after 90 days
+    (365 in prod), encrypted with SSE-S3 on AWS and a Cloud KMS key on GCP."""
+    if not isinstance(args, Mapping):
+        raise ValueError(f"AccessLogBucket {name!r}: args: got {args!r}; valid: an AccessLogBucketArgs mapping")
+    problems: list[str] = []
+    known = set(AccessLogBucketArgs.__required_keys__) | set(AccessLogBucketArgs.__optional_keys__)
+    for key in sorted(set(args) - known):
+        problems.append(f"{key}: unknown field; valid: {', '.join(sorted(known))}")
+    cloud = args.get("cloud")
+    if cloud not in ACCESS_LOG_CLOUDS:
+        problems.append(f"cloud: got {cloud!r}; valid: {', '.join(ACCESS_LOG_CLOUDS)} "
+                        "(Azure Storage logs through diagnostic settings)")
+    _raise_if_any("AccessLogBucket", name, problems)
+    environment = args.get("environment")
+    days = LOG_RETENTION_DAYS.get(environment if isinstance(environment, str) else "", DEFAULT_LOG_RETENTION_DAYS)
+    store = {**args, "bucket": naming.ACCESS_LOG_BUCKET, "versioning": True,
+             "encryption": "customer-managed" if cloud == "gcp" else "provider-managed",
+             "lifecycle": {"expire_after_days": days}}
+    return resolve_args(name, store, kind="AccessLogBucket")
+
+
+class AccessLogBucket(pulumi.ComponentResource):
+    """The bucket that receives the access logs of a platform's buckets on one cloud.
+
+    Pass its ``bucket_name`` as ``access_log_bucket`` to each :class:`ObjectStore`. Private and
+    TLS-only like a store, versioned, logs expire after 90 days (365 in prod), and it does not
+    log itself. AWS: SSE-S3 (AES256) default encryption, because S3 delivers server access logs
+    only to buckets whose default encryption is SSE-S3, and a bucket policy letting
+    ``logging.s3.amazonaws.com`` put objects for this account only. GCP: a Cloud KMS key, and
+    ``roles/storage.objectCreator`` for ``group:cloud-storage-analytics@google.com``, the
+    writer of GCS usage and storage logs.
+    """
+
+    bucket_name: pulumi.Output[str]
+    """The physical bucket name; resolves once log delivery is permitted (policy or grant)."""
+    bucket_url: pulumi.Output[str]
+    """``s3://<bucket>`` or ``gs://<bucket>``."""
+
+    def __init__(self, name: str, args: AccessLogBucketArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        spec = resolve_log_bucket_args(name, args)  # before super().__init__: bad args register nothing
+        super().__init__(LOG_BUCKET_TYPE_TOKEN, name, None, opts)
+        if spec.cloud == "aws":
+            from aiscale.aws import _access_logs as builder
+        else:
+            from aiscale.gcp import _access_logs as builder
+        built = builder.build(self, name, spec)
+        self._resources = built.resources
+        self.bucket_name = pulumi.Output.from_input(built.bucket_name)
+        self.bucket_url = pulumi.Output.from_input(built.bucket_url)
+        self.register_outputs({"bucket_name": self.bucket_name, "bucket_url": self.bucket_url})
+
+    @property
+    def resources(self) -> dict[str, pulumi.Resource]:
+        """The child resources by role (``bucket``, ``policy``, ``log_writer``, ...): the escape hatch."""
+        return dict(self._resources)

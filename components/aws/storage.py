@@ -2,11 +2,14 @@
 
 Declares the bucket, a rotated KMS key and alias (customer-managed encryption), default SSE-KMS
 with an S3 bucket key, versioning, the public access block, bucket-owner-enforced ownership, a
-policy denying requests without TLS (or with TLS older than 1.2), and lifecycle rules.
+policy denying requests without TLS (or with TLS older than 1.2), lifecycle rules and, when an
+access-log bucket is given, server access logging to it. :func:`declare_bucket` is shared with
+the access-log bucket (``aiscale.aws._access_logs``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 import pulumi
@@ -24,10 +27,15 @@ MIN_TLS_VERSION = 1.2
 """Requests over older TLS versions are denied by the bucket policy."""
 COOL_STORAGE_CLASS = "STANDARD_IA"
 ARCHIVE_STORAGE_CLASS = "GLACIER"
+LOG_PARTITION_DATE_SOURCE = "EventTime"
+"""Server access log keys are partitioned by the time of the logged events."""
+
+PolicyStatements = Callable[[pulumi.Output[str]], pulumi.Input[Sequence[dict[str, Any]]]]
+"""bucket ARN -> extra bucket policy statements (the access-log bucket's delivery grant)."""
 
 
-def bucket_policy(bucket_arn: str) -> dict[str, Any]:
-    """The bucket policy: deny any request without TLS, or over TLS older than 1.2."""
+def bucket_policy(bucket_arn: str, extra: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The bucket policy: deny any request without TLS, or over TLS older than 1.2; then `extra`."""
     resources = [bucket_arn, f"{bucket_arn}/*"]
     return {
         "Version": "2012-10-17",
@@ -36,6 +44,7 @@ def bucket_policy(bucket_arn: str) -> dict[str, Any]:
              "Resource": resources, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
             {"Sid": "DenyOutdatedTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Resource": resources, "Condition": {"NumericLessThan": {"s3:TlsVersion": MIN_TLS_VERSION}}},
+            *extra,
         ],
     }
 
@@ -92,28 +101,24 @@ def _key(parent: pulumi.Resource, name: str, spec: StoreSpec, bucket_name: str,
     return key, alias
 
 
-def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
-    """Declare the bucket and its settings under ``parent``."""
-    tags = naming.aws_tags(spec.tags)
-    physical = naming.s3_bucket_name(spec.platform, spec.environment, spec.bucket, spec.name_seed)
-    child = pulumi.ResourceOptions(parent=parent)
-    resources: dict[str, pulumi.Resource] = {}
+def declare_bucket(parent: pulumi.Resource, name: str, spec: StoreSpec, physical: str,
+                   default_encryption: dict[str, Any],
+                   policy_statements: Optional[PolicyStatements] = None) -> dict[str, pulumi.Resource]:
+    """The bucket and its locked-down settings; returns the children by role.
 
+    ``default_encryption`` is the ``apply_server_side_encryption_by_default`` block; the S3
+    bucket key is enabled with SSE-KMS only (it does nothing for SSE-S3).
+    """
+    tags = naming.aws_tags(spec.tags)
+    child = pulumi.ResourceOptions(parent=parent)
     bucket = s3.Bucket(f"{name}-bucket", bucket=physical, force_destroy=False, region=spec.region,
                        tags=tags, opts=spec.stateful(parent))
-    resources["bucket"] = bucket
-
-    key_arn: Optional[pulumi.Output[str]] = None
-    default_encryption: dict[str, Any] = {"sse_algorithm": "aws:kms"}  # AWS-managed key when no CMK
-    if spec.customer_managed:
-        key, alias = _key(parent, name, spec, physical, tags)
-        resources.update(key=key, key_alias=alias)
-        key_arn = key.arn
-        default_encryption["kms_master_key_id"] = key.arn
+    resources: dict[str, pulumi.Resource] = {"bucket": bucket}
+    rule: dict[str, Any] = {"apply_server_side_encryption_by_default": default_encryption}
+    if default_encryption["sse_algorithm"] != "AES256":
+        rule["bucket_key_enabled"] = True
     resources["encryption"] = s3.BucketServerSideEncryptionConfiguration(
-        f"{name}-encryption", bucket=bucket.id, region=spec.region,
-        rules=[{"apply_server_side_encryption_by_default": default_encryption, "bucket_key_enabled": True}],
-        opts=child)
+        f"{name}-encryption", bucket=bucket.id, region=spec.region, rules=[rule], opts=child)
 
     versioning = s3.BucketVersioning(
         f"{name}-versioning", bucket=bucket.id, region=spec.region,
@@ -132,13 +137,38 @@ def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
     resources["ownership"] = s3.BucketOwnershipControls(
         f"{name}-ownership", bucket=bucket.id, region=spec.region,
         rule={"object_ownership": "BucketOwnerEnforced"}, opts=after_block)
+    extra = policy_statements(bucket.arn) if policy_statements else []
     resources["policy"] = s3.BucketPolicy(
         f"{name}-policy", bucket=bucket.id, region=spec.region,
-        policy=pulumi.Output.json_dumps(bucket.arn.apply(bucket_policy)), opts=after_block)
+        policy=pulumi.Output.json_dumps(pulumi.Output.all(bucket.arn, extra).apply(
+            lambda values: bucket_policy(values[0], values[1]))),
+        opts=after_block)
     resources["lifecycle"] = s3.BucketLifecycleConfiguration(
         f"{name}-lifecycle", bucket=bucket.id, region=spec.region, rules=lifecycle_rules(spec),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[versioning]))
+    if spec.access_log_bucket is not None:
+        resources["access_logging"] = s3.BucketLogging(
+            f"{name}-access-logging", bucket=bucket.id, region=spec.region,
+            target_bucket=spec.access_log_bucket, target_prefix=f"{physical}/",
+            target_object_key_format={"partitioned_prefix": {"partition_date_source": LOG_PARTITION_DATE_SOURCE}},
+            opts=after_block)
+    return resources
 
+
+def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
+    """Declare the bucket and its settings under ``parent``."""
+    physical = naming.s3_bucket_name(spec.platform, spec.environment, spec.bucket, spec.name_seed)
+    key_resources: dict[str, pulumi.Resource] = {}
+    key_arn: Optional[pulumi.Output[str]] = None
+    default_encryption: dict[str, Any] = {"sse_algorithm": "aws:kms"}  # AWS-managed key when no CMK
+    if spec.customer_managed:
+        key, alias = _key(parent, name, spec, physical, naming.aws_tags(spec.tags))
+        key_resources = {"key": key, "key_alias": alias}
+        key_arn = key.arn
+        default_encryption["kms_master_key_id"] = key.arn
+    resources = declare_bucket(parent, name, spec, physical, default_encryption)
+    resources.update(key_resources)
+    bucket = resources["bucket"]
     return BuiltStore(
         bucket_name=bucket.bucket,
         bucket_url=bucket.bucket.apply(lambda bucket_name: f"s3://{bucket_name}"),

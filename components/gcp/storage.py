@@ -2,8 +2,9 @@
 
 Customer-managed encryption declares a key ring, a rotated crypto key and the grant that lets
 the project's Cloud Storage service agent use it; the bucket waits for the grant. The bucket has
-uniform bucket-level access, enforced public access prevention, versioning, soft delete and
-lifecycle rules (tiering, expiry, old-version cleanup, stale multipart uploads).
+uniform bucket-level access, enforced public access prevention, versioning, soft delete,
+lifecycle rules (tiering, expiry, old-version cleanup, stale multipart uploads) and, when an
+access-log bucket is given, usage and storage logs written to it under the bucket's name.
 """
 
 from __future__ import annotations
@@ -79,9 +80,13 @@ def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
         extra["encryption"] = {"default_kms_key_name": key_id}
         depends_on.append(resources["key_grant"])  # the service agent must be able to use the key
 
+    physical = naming.gcs_bucket_name(spec.platform, spec.environment, spec.bucket, spec.name_seed)
+    if spec.access_log_bucket is not None:
+        extra["logging"] = {"log_bucket": spec.access_log_bucket, "log_object_prefix": physical}
+
     bucket = storage.Bucket(
         f"{name}-bucket",
-        name=naming.gcs_bucket_name(spec.platform, spec.environment, spec.bucket, spec.name_seed),
+        name=physical,
         location=spec.region.upper(), project=spec.gcp_project, storage_class="STANDARD",
         uniform_bucket_level_access=True,
         public_access_prevention="enforced",
