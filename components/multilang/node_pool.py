@@ -44,9 +44,10 @@ CLOUD_ONLY_ARGS = {
 REQUIRED_ON_CLOUD = {
     "aws": {"node_role_arn": "the ARN of the nodes' IAM role", "subnet_ids": "the nodes' subnets"},
     "azure": {"resource_group_name": "the cluster's resource group"},
-    "gcp": {"gcp_project": "the cluster's project"},
+    "gcp": {},
 }
-"""The cloud-only arguments each cloud cannot do without, with what they are."""
+"""The cloud-only arguments each cloud cannot do without, with what they are (the platform
+model itself requires ``gcp_project`` on gcp)."""
 POOL_FIELDS = ("accelerator", "gpus_per_node", "min_nodes", "max_nodes", "capacity", "disk_gb",
                "labels", "taints")
 """Arguments passed as they are to the model's ``node_pools`` entry."""
@@ -172,10 +173,16 @@ def _model(args: Mapping[str, Any]) -> dict[str, Any]:
     cloud, region = args["cloud"], args.get("region")
     where = {"aws": {"region": region}, "azure": {"location": region},
              "gcp": {"project": args.get("gcp_project"), "region": region}}[cloud]
-    pool = {"name": args.get("pool"), **{key: args[key] for key in POOL_FIELDS if key in args}}
-    return whole_numbers({"name": args.get("platform"), "environment": args.get("environment"),
-                          "tags": args.get("tags") or {}, "clouds": {cloud: where},
-                          "node_pools": [pool]})
+    pool = {"name": args.get("pool"), **{key: args.get(key) for key in POOL_FIELDS}}
+    model = {"name": args.get("platform"), "environment": args.get("environment"),
+             "tags": args.get("tags"), "clouds": {cloud: _present(where)},
+             "node_pools": [_present(pool)]}
+    return whole_numbers(_present(model))
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the keys that were not given, so the model reports them as missing."""
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _argument_problems(args: Mapping[str, Any]) -> list[str]:
