@@ -1,4 +1,6 @@
-"""Baselines and failing mutations for the object-storage and managed-Kubernetes checks."""
+"""Baselines and failing mutations for the object-storage and managed-Kubernetes checks.
+
+SEC-STORAGE-009, -014 and -015 are stack checks: their cases are in cases_storage_logging.py."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from tests.guardrails.helpers import DELETE, Case
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 S3 = "aws:s3/bucket:Bucket"
 S3_ACL = "aws:s3/bucketAcl:BucketAcl"
-S3_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 AZ_ACCOUNT = "azure-native:storage:StorageAccount"
 GCS = "gcp:storage/bucket:Bucket"
@@ -54,16 +55,6 @@ STORAGE = [
          [({"roleEntities": ["READER:allUsers"]}, "role entity allUsers"), ({"predefinedAcl": "publicRead"}, "predefined public ACL")]),
     Case("SEC-STORAGE-008", GCS, {"uniformBucketLevelAccess": True},
          [({"uniformBucketLevelAccess": False}, "object ACLs allowed")]),
-    Case("SEC-STORAGE-009", S3_SSE, {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KMS}}]},
-         [({"rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256"}, "S3-managed key"),
-          ({"rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId": DELETE}, "AWS-managed KMS key"),
-          ({"rules": []}, "no rule")]),
-    Case("SEC-STORAGE-009", S3, {"serverSideEncryptionConfiguration": {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KMS}}}},
-         [({"serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256"}, "legacy inline SSE-S3")]),
-    Case("SEC-STORAGE-009", AZ_ACCOUNT, {"encryption": {"keySource": "Microsoft.Keyvault", "keyVaultProperties": {"keyName": "k"}}},
-         [({"encryption.keySource": "Microsoft.Storage"}, "Microsoft-managed key"), ({"encryption": DELETE}, "no encryption block")]),
-    Case("SEC-STORAGE-009", GCS, {"encryption": {"defaultKmsKeyName": "projects/p/locations/l/keyRings/r/cryptoKeys/k"}},
-         [({"encryption": DELETE}, "Google-managed key")]),
     Case("SEC-STORAGE-010", AZ_ACCOUNT, {"enableHttpsTrafficOnly": True},
          [({"enableHttpsTrafficOnly": False}, "plain HTTP allowed")]),
     Case("SEC-STORAGE-011", AZ_ACCOUNT, {"minimumTlsVersion": "TLS1_2"},
@@ -78,8 +69,6 @@ STORAGE = [
          [({"versioning.enabled": False}, "off"), ({"versioning": DELETE}, "unset")]),
     Case("SEC-STORAGE-013", "azure-native:storage:BlobServiceProperties", {"isVersioningEnabled": True, "deleteRetentionPolicy": {"enabled": True, "days": 7.0}},
          [({"isVersioningEnabled": False, "deleteRetentionPolicy.enabled": False}, "neither versioning nor soft delete")]),
-    Case("SEC-STORAGE-015", GCS, {"logging": {"logBucket": "acme-logs"}},
-         [({"logging": DELETE}, "no usage logs")]),
 ]
 
 KUBERNETES = [

@@ -9,6 +9,7 @@ import pytest
 
 from aiscale.guardrails import all_checks, get_check, run_stack
 from aiscale.preview.records import UNKNOWN
+from tests.guardrails.cases_storage_logging import LOGGING_STACK_CASES
 from tests.guardrails.helpers import context, is_na, no_estimator, urn, view
 
 S3 = "aws:s3/bucket:Bucket"
@@ -89,7 +90,7 @@ STACK_CASES = [
      [([bucket(), lifecycle(linked=False)], "models", "lifecycle for another bucket"),
       ([view("gcp:storage/bucket:Bucket", "gcs", {})], "gcs", "no GCS rules"),
       ([AZ_STACK[0]], "acct", "no management policy")]),
-]
+] + LOGGING_STACK_CASES
 
 
 @pytest.mark.parametrize("check_id,env,config,stack", [c[:4] for c in STACK_CASES], ids=[c[0] for c in STACK_CASES])

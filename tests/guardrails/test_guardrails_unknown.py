@@ -16,15 +16,11 @@ from tests.guardrails.helpers import context, is_na, run, view
 COMPLIANT, NA = "compliant", "not applicable"
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 FLAGS = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True}
-SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 CASES = [
     ("SEC-STORAGE-001", PAB, {**FLAGS, "blockPublicPolicy": UNKNOWN}, NA, "a flag computed from an output"),
     ("SEC-STORAGE-001", PAB, {**FLAGS, "bucket": UNKNOWN}, COMPLIANT, "the bucket id is irrelevant to the flags"),
     ("SEC-STORAGE-004", "azure-native:storage:StorageAccount", {"allowBlobPublicAccess": UNKNOWN}, NA, "value unknown"),
-    ("SEC-STORAGE-009", SSE, {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}]},
-     COMPLIANT, "the KMS key is created in the same stack"),
-    ("SEC-STORAGE-009", SSE, {"rules": UNKNOWN}, NA, "rules unknown"),
     ("SEC-K8S-001", "aws:eks/cluster:Cluster", {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": UNKNOWN}}, NA,
      "CIDRs computed"),
     ("SEC-K8S-003", "aws:eks/cluster:Cluster", {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": UNKNOWN}}},

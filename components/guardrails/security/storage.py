@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import schema
-from ..props import as_bool, get, get_bool, is_set, is_unknown, items, lower
+from ..props import UnknownValue, as_bool, get, get_bool, is_set, is_unknown, items, lower
 from ..registry import NOT_APPLICABLE, Check, NotApplicable, Violation
 
 S3_BUCKET = "aws:s3/bucket:Bucket"
@@ -13,6 +13,7 @@ S3_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 S3_ACL = "aws:s3/bucketAcl:BucketAcl"
 S3_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+S3_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 AZ_ACCOUNT = "azure-native:storage:StorageAccount"
 AZ_CONTAINER = "azure-native:storage:BlobContainer"
 AZ_BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
@@ -30,10 +31,16 @@ PUBLIC_GRANTEE_URIS = ("acs.amazonaws.com/groups/global/AllUsers",
 PUBLIC_GCP_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
 PUBLIC_GCS_PREDEFINED = frozenset({"publicread", "publicreadwrite", "authenticatedread"})
 KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+SSE_S3 = "AES256"
+"""S3-managed keys: the only default encryption S3 server access log delivery supports on its target."""
+ENCRYPTED_TYPES = (S3_SSE, S3_BUCKET, AZ_ACCOUNT, GCS_BUCKET)
+"""The resources SEC-STORAGE-009 judges."""
 STRONG_TLS = frozenset({"TLS1_2", "TLS1_3"})
 
 _AWS_S3_DOCS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
 _GCS_DOCS = "https://cloud.google.com/storage/docs/public-access-prevention"
+_S3_LOG_DOCS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"
+_GCS_LOG_DOCS = "https://cloud.google.com/storage/docs/access-logs"
 
 
 def pab_all_flags(resource_type, props, ctx):
@@ -43,11 +50,61 @@ def pab_all_flags(resource_type, props, ctx):
 
 
 def _pab_covers(pab, bucket) -> bool:
+    """True when a bucket sub-resource (public access block, SSE, logging) belongs to `bucket`."""
     if pab.depends_on(bucket.urn, "bucket") or pab.parent == bucket.urn:
         return True
     target = pab.props.get("bucket")
     return isinstance(target, str) and not is_unknown(target) and target in (
         bucket.props.get("bucket"), bucket.name)
+
+
+def _same_name(value, name) -> bool:
+    """True when both are the same known, non-empty name."""
+    return isinstance(value, str) and bool(value) and not is_unknown(value) and value == name
+
+
+def _gcs_log_bucket(view):
+    """A GCS bucket's ``logging.logBucket`` as sent (possibly unknown), or None."""
+    logging = view.props.get("logging")
+    return logging.get("logBucket") if isinstance(logging, dict) else None
+
+
+def _inline_s3_targets(bucket) -> list:
+    """The target bucket names of a bucket's legacy inline logging blocks."""
+    loggings = bucket.props.get("loggings")
+    blocks = [bucket.props.get("logging")] + (loggings if isinstance(loggings, list) else [])
+    return [block.get("targetBucket") for block in blocks if isinstance(block, dict)]
+
+
+def s3_log_targets(resources) -> set:
+    """URNs of the S3 buckets in the stack that receive server access logs (the target of a
+    BucketLogging or of another bucket's inline logging), by dependency or by known name."""
+    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    loggings = [r for r in resources if r.canonical == S3_LOGGING]
+
+    def receives(bucket) -> bool:
+        name = bucket.props.get("bucket")
+        if any(lg.depends_on(bucket.urn, "targetBucket") or _same_name(lg.props.get("targetBucket"), name)
+               for lg in loggings):
+            return True
+        return any(other.urn != bucket.urn and (
+            other.depends_on(bucket.urn, "logging") or other.depends_on(bucket.urn, "loggings")
+            or any(_same_name(target, name) for target in _inline_s3_targets(other))) for other in buckets)
+
+    return {b.urn for b in buckets if receives(b)}
+
+
+def gcs_log_targets(resources) -> set:
+    """URNs of the GCS buckets in the stack that are another bucket's ``logging.logBucket``."""
+    buckets = [r for r in resources if r.canonical == GCS_BUCKET]
+
+    def receives(bucket) -> bool:
+        name = bucket.props.get("name")
+        return any(other.urn != bucket.urn and (
+            other.depends_on(bucket.urn, "logging") or _same_name(_gcs_log_bucket(other), name))
+            for other in buckets)
+
+    return {b.urn for b in buckets if receives(b)}
 
 
 def every_bucket_has_pab(resources, ctx):
@@ -168,6 +225,41 @@ def encryption_with_cmk(resource_type, props, ctx):
     return []
 
 
+def _only_sse_s3(resource_type, props) -> bool:
+    rules = _s3_sse_rules(resource_type, props)
+    return bool(rules) and all(get(rule, "sseAlgorithm") == SSE_S3 for rule in rules)
+
+
+def _receives_s3_logs(view, targets: set, buckets) -> bool:
+    """True when an S3 bucket, or the bucket an SSE configuration belongs to, is a log target."""
+    if view.canonical == S3_BUCKET:
+        return view.urn in targets
+    return any(b.urn in targets and _pab_covers(view, b) for b in buckets)
+
+
+def encryption_at_rest(resources, ctx):
+    """Customer-managed keys at rest (per resource, as :func:`encryption_with_cmk`), except
+    SSE-S3 on an S3 bucket that receives server access logs: S3 delivers those logs only to
+    buckets whose default encryption is SSE-S3 (AES256)."""
+    covered = [r for r in resources if r.canonical in ENCRYPTED_TYPES]
+    if not covered:
+        return NotApplicable("no buckets or storage accounts")
+    targets = s3_log_targets(resources)
+    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    out = []
+    for view in covered:
+        try:
+            outcome = encryption_with_cmk(view.canonical, view.props, ctx)
+            if (outcome and not isinstance(outcome, NotApplicable) and view.canonical in (S3_SSE, S3_BUCKET)
+                    and _only_sse_s3(view.canonical, view.props) and _receives_s3_logs(view, targets, buckets)):
+                outcome = []
+        except UnknownValue:
+            continue  # this resource's encryption is not known yet; the others are still judged
+        if not isinstance(outcome, NotApplicable):
+            out.extend(Violation(view.urn, message) for message in outcome)
+    return out
+
+
 def azure_https_only(resource_type, props, ctx):
     """enableHttpsTrafficOnly must not be false."""
     return ["enableHttpsTrafficOnly is false; set it to true"] if get_bool(props, "enableHttpsTrafficOnly") is False else []
@@ -204,23 +296,31 @@ def _logging_target(logging) -> bool:
 
 
 def s3_access_logging(resources, ctx):
-    """Every S3 bucket logs access, inline (legacy) or through a BucketLogging resource."""
+    """Every S3 bucket logs access, inline (legacy) or through a BucketLogging resource, except
+    a bucket that receives server access logs in the stack (a log bucket does not log itself)."""
     buckets = [r for r in resources if r.canonical == S3_BUCKET]
     if not buckets:
         return NotApplicable("no S3 buckets")
-    loggings = [r for r in resources if r.canonical == "aws:s3/bucketLogging:BucketLogging"]
+    loggings = [r for r in resources if r.canonical == S3_LOGGING]
+    targets = s3_log_targets(resources)
     out = []
     for b in buckets:
         inline = _logging_target(b.props.get("logging")) or any(
             _logging_target(x) for x in b.props.get("loggings") or [] if not is_unknown(x))
-        if not inline and not any(_pab_covers(lg, b) for lg in loggings):
+        if not inline and b.urn not in targets and not any(_pab_covers(lg, b) for lg in loggings):
             out.append(Violation(b.urn, f"S3 bucket '{b.name}' has no access logging; add a BucketLogging"))
     return out
 
 
-def gcs_access_logging(resource_type, props, ctx):
-    """GCS buckets write usage logs to a log bucket."""
-    return [] if is_set(props, "logging.logBucket") else ["no logging.logBucket; set a log bucket"]
+def gcs_access_logging(resources, ctx):
+    """GCS buckets write usage logs to a log bucket, except a bucket that is another bucket's
+    log bucket in the stack (a log bucket does not log itself)."""
+    buckets = [r for r in resources if r.canonical == GCS_BUCKET]
+    if not buckets:
+        return NotApplicable("no GCS buckets")
+    targets = gcs_log_targets(resources)
+    return [Violation(b.urn, f"GCS bucket '{b.name}' has no logging.logBucket; set a log bucket")
+            for b in buckets if b.urn not in targets and not is_set(b.props, "logging.logBucket")]
 
 
 CHECKS = (
@@ -262,10 +362,13 @@ CHECKS = (
           "Set uniformBucketLevelAccess to true.", gcs_uniform_access, (GCS_BUCKET,),
           anchors=("CKV_GCP_29", "AVD-GCP-0002")),
     Check("SEC-STORAGE-009", "security", "Encryption at rest with a customer-managed key",
-          "Buckets encrypt with a KMS / Key Vault key the platform controls (config require_cmk; "
-          "when false, S3 only needs a default encryption rule).", "medium", "advisory",
+          "S3 encryption configurations and buckets, Azure storage accounts and GCS buckets encrypt "
+          "with a KMS / Key Vault key the platform controls (config require_cmk; when false, S3 only "
+          "needs a default encryption rule). Exempt: SSE-S3 (AES256) on an S3 bucket that receives "
+          "server access logs in the stack, because S3 delivers server access logs only to buckets "
+          "whose default encryption is SSE-S3.", "medium", "advisory",
           "Configure a KMS key (aws:kms + kmsMasterKeyId, Microsoft.Keyvault, defaultKmsKeyName).",
-          encryption_with_cmk, (S3_SSE, S3_BUCKET, AZ_ACCOUNT, GCS_BUCKET),
+          encryption_at_rest, scope="stack",
           anchors=("CKV_AWS_145", "AVD-AWS-0132", "CKV2_AZURE_1", "AVD-GCP-0066"),
           config_schema={"require_cmk": schema.boolean(True, "Require a customer-managed key.")}),
     Check("SEC-STORAGE-010", "security", "Azure storage HTTPS only",
@@ -286,11 +389,15 @@ CHECKS = (
           (S3_VERSIONING, GCS_BUCKET, AZ_BLOB_SERVICE),
           anchors=("CKV_AWS_21", "AVD-AWS-0090", "CKV_GCP_78", "AVD-GCP-0078", "AVD-AZU-0056")),
     Check("SEC-STORAGE-014", "security", "S3 access logging",
-          "Every S3 bucket logs access (BucketLogging, or the legacy inline logging).", "low", "advisory",
+          "Every S3 bucket logs access (BucketLogging, or the legacy inline logging). Exempt: a bucket "
+          "that receives server access logs in the stack (a BucketLogging targets it): logging a log "
+          "bucket into itself would log its own log deliveries.", "low", "advisory",
           "Add a BucketLogging that writes to a log bucket.", s3_access_logging, scope="stack",
-          anchors=("CKV_AWS_18", "AVD-AWS-0089")),
+          anchors=("CKV_AWS_18", "AVD-AWS-0089"), url=_S3_LOG_DOCS),
     Check("SEC-STORAGE-015", "security", "GCS access logging",
-          "GCS buckets set logging.logBucket.", "low", "advisory", "Set logging.logBucket.",
-          gcs_access_logging, (GCS_BUCKET,), anchors=("CKV_GCP_62", "AVD-GCP-0077")),
+          "GCS buckets set logging.logBucket. Exempt: a bucket that is another bucket's "
+          "logging.logBucket in the stack: a log bucket logging into itself would log its own log "
+          "deliveries.", "low", "advisory", "Set logging.logBucket.",
+          gcs_access_logging, scope="stack", anchors=("CKV_GCP_62", "AVD-GCP-0077"), url=_GCS_LOG_DOCS),
 )
 """The object-storage checks of the security pack."""
