@@ -106,3 +106,29 @@ def test_which_python_faces_the_analyzer_infers_as_they_are(module, name, infera
     assert inferred is inferable, reason
     hosted = face in package_components()
     assert hosted is inferable, f"{name}: hosted directly exactly when inferable"
+
+
+# (component, wire inputs (numbers as floats), python name path, expected value, reason)
+WIRE_NUMBERS = [
+    ("ObjectStore", {"cloud": "aws", "platform": "p", "environment": "dev", "bucket": "b",
+                     "region": "r", "lifecycle": {"coolAfterDays": 30.0}},
+     ("lifecycle", "cool_after_days"), 30, "integers inside a named type"),
+    ("GpuNodePool", {"cloud": "aws", "platform": "p", "environment": "dev", "region": "r",
+                     "clusterName": "c", "pool": "p", "accelerator": "a", "gpusPerNode": 8.0,
+                     "maxNodes": 4.0}, ("gpus_per_node",), 8, "top-level integers"),
+    ("GpuNodePool", {"cloud": "aws", "platform": "p", "environment": "dev", "region": "r",
+                     "clusterName": "c", "pool": "p", "accelerator": "a", "gpusPerNode": 1.5,
+                     "maxNodes": 4.0}, ("gpus_per_node",), 1.5, "a fraction is left for validation"),
+]
+
+
+@pytest.mark.parametrize("component,inputs,path,expected,reason", WIRE_NUMBERS, ids=[w[4] for w in WIRE_NUMBERS])
+def test_provider_delivers_integer_inputs_as_ints(component, inputs, path, expected, reason):
+    """Numbers cross the wire as floats; the package's provider hands integers over as ints."""
+    from aiscale.multilang.host import package_provider
+
+    provider = package_provider()
+    value = provider.map_inputs(inputs, provider._component_defs[component])
+    for key in path:
+        value = value[key]
+    assert value == expected and type(value) is type(expected), reason
