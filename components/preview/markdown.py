@@ -1,0 +1,157 @@
+"""The preview as a short Markdown report, fit for a pull-request comment or a CI job summary.
+
+Sections: the verdict (the exit code's meaning), resource counts per cloud (and per type, folded),
+the estimated monthly cost range, and the policy findings with mandatory ones first, capped at
+`MAX_FINDING_ROWS` rows. The text is deterministic: the same outcome always renders the same
+bytes (no timestamps; every list sorted), so a CI job can compare or update comments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from aiscale.preview.findings import SEVERITIES
+from aiscale.preview.tree import CLOUD_OF_PACKAGE
+
+MARKER = "<!-- aiscale-preview -->"
+"""First line of every report: lets a CI job find and update its earlier comment."""
+MAX_FINDING_ROWS = 20
+"""Policy findings listed at most; the rest are counted."""
+MAX_UNPRICED_ROWS = 20
+"""Unpriced resources listed at most; the rest are counted."""
+MAX_MESSAGE_CHARS = 240
+"""Longest finding message shown in a table cell."""
+
+
+def _cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML."""
+    value = " ".join(str(text).split())
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code(text: str) -> str:
+    return f"`{str(text).replace('`', chr(39))}`"
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}"
+
+
+def _name(urn: str | None) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else "(stack)"
+
+
+def _cloud(record: Any) -> str:
+    return CLOUD_OF_PACKAGE.get(record.package, "other")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
+    """A Markdown table; `align` holds one of l/r per column (default all left)."""
+    marks = [("---:" if (align[i:i + 1] == "r") else "---") for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _verdict(outcome: Any) -> list[str]:
+    mandatory = sum(1 for v in outcome.violations if v.enforcement == "mandatory")
+    if mandatory:
+        return [f"**Blocked:** {_plural(mandatory, 'mandatory policy violation')} (exit code "
+                f"{outcome.exit_code}); fix them before merging."]
+    if not outcome.packs:
+        return [f"**Passed** (exit code {outcome.exit_code}); no policy pack was run."]
+    return [f"**Passed:** no mandatory policy violation (exit code {outcome.exit_code})."]
+
+
+def _resources(resources: Sequence[Any]) -> list[str]:
+    custom = [r for r in resources if r.custom]
+    components = len(resources) - len(custom)
+    per_cloud = Counter(_cloud(r) for r in custom)
+    per_type = Counter((_cloud(r), r.type) for r in custom)
+    lines = ["### Resources", "",
+             f"{_plural(len(custom), 'resource')} to create, plus {_plural(components, 'component')} "
+             f"(including the stack).", ""]
+    if not custom:
+        return lines
+    lines += _table(["Cloud", "Resources"], [(c, str(per_cloud[c])) for c in sorted(per_cloud)], "lr")
+    lines += ["", f"<details><summary>By type ({_plural(len(per_type), 'type')})</summary>", ""]
+    lines += _table(["Cloud", "Type", "Count"],
+                    [(cloud, _code(kind), str(count)) for (cloud, kind), count in sorted(per_type.items())],
+                    "llr")
+    return lines + ["", "</details>"]
+
+
+def _cost(cost: Any, resources: Sequence[Any]) -> list[str]:
+    lines = ["### Estimated monthly cost", "",
+             f"**{_money(cost.monthly_min)} to {_money(cost.monthly_max)}** per month "
+             f"({cost.currency} list prices, smallest to largest scale): "
+             f"{len(cost.items)} priced, {len(cost.unpriced)} unpriced.", ""]
+    if cost.unpriced:
+        types = {r.urn: r.type for r in resources}
+        unpriced = sorted(cost.unpriced, key=lambda urn: (types.get(urn, ""), _name(urn)))
+        lines += [f"<details><summary>Unpriced ({len(unpriced)}): the estimate leaves them out"
+                  f"</summary>", ""]
+        lines += [f"- {_code(types.get(urn, '?'))} {_cell(_name(urn))}" for urn in unpriced[:MAX_UNPRICED_ROWS]]
+        if len(unpriced) > MAX_UNPRICED_ROWS:
+            lines.append(f"- ... and {len(unpriced) - MAX_UNPRICED_ROWS} more")
+        lines += ["", "</details>", ""]
+    return lines
+
+
+def _finding_order(violation: Any) -> tuple:
+    rank = SEVERITIES.index(violation.severity) if violation.severity in SEVERITIES else len(SEVERITIES)
+    return (violation.enforcement != "mandatory", rank, violation.sort_key())
+
+
+def _message(text: str) -> str:
+    last = text.strip().splitlines()[-1] if text and text.strip() else ""
+    return last if len(last) <= MAX_MESSAGE_CHARS else last[:MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def _findings(outcome: Any, max_rows: int) -> list[str]:
+    lines = ["### Policy findings", ""]
+    if not outcome.packs:
+        return lines + ["No policy pack was run."]
+    violations = sorted(outcome.violations, key=_finding_order)
+    if not violations:
+        return lines + [f"No findings from {', '.join(sorted(p.name for p in outcome.packs))}."]
+    enforcement = Counter(v.enforcement for v in violations)
+    severity = Counter(v.severity for v in violations)
+    known = [s for s in SEVERITIES if severity[s]] + sorted(set(severity) - set(SEVERITIES))
+    lines.append(", ".join(f"**{enforcement[e]} {e}**" if e == "mandatory" else f"{enforcement[e]} {e}"
+                           for e in sorted(enforcement, key=lambda e: (e != "mandatory", e)))
+                 + "; " + ", ".join(f"{s} {severity[s]}" for s in known) + ".")
+    lines.append("")
+    rows = [(_cell(v.enforcement), _cell(v.severity), _code(v.policy), _cell(_name(v.urn)),
+             _cell(_message(v.message))) for v in violations[:max_rows]]
+    lines += _table(["Enforcement", "Severity", "Policy", "Resource", "Message"], rows)
+    if len(violations) > max_rows:
+        lines += ["", f"... and {len(violations) - max_rows} more (see the JSON report)."]
+    return lines
+
+
+def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS) -> str:
+    """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
+    newline; at most `max_rows` policy findings are listed."""
+    result = outcome.result
+    lines = [MARKER, f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
+    lines += _verdict(outcome) + [""]
+    lines += _resources(result.resources) + [""]
+    lines += _cost(outcome.cost, result.resources)
+    lines += _findings(outcome, max_rows)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(outcome: Any, path: Path) -> None:
+    """Write `render_markdown(outcome)` to `path` (UTF-8), creating its folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_markdown(outcome), encoding="utf-8")
