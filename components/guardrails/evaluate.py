@@ -9,7 +9,6 @@ The same rules the CrossGuard packs run, fed from ``aiscale preview`` records (o
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .catalogue import checks_for_pack
@@ -17,32 +16,10 @@ from .context import Context, Estimator, GpuLookup, ResourceView, catalog_lookup
 from .props import plain
 from .registry import NotApplicable, Check
 from .runner import run_resource, run_stack
+from .finding import Finding
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 """Enforcement levels accepted in config (remediate is reported as mandatory)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One policy violation, shaped like the preview report's ``policies.violations[]``."""
-
-    pack: str
-    """"security" or "cost"."""
-    policy: str
-    """The check id, e.g. "SEC-STORAGE-001"."""
-    enforcement: str
-    """"mandatory" or "advisory" (after config)."""
-    severity: str
-    """low, medium, high or critical."""
-    urn: Optional[str]
-    """The offending resource, or None for the stack as a whole."""
-    message: str
-    """What is wrong and how to fix it."""
-
-    def to_report(self) -> dict[str, Any]:
-        """The JSON report entry."""
-        return {"pack": self.pack, "policy": self.policy, "enforcement": self.enforcement,
-                "severity": self.severity, "urn": self.urn, "message": self.message}
 
 
 def enforcement_for(check: Check, config: Mapping[str, Any]) -> str:

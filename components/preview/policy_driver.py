@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 from concurrent import futures
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Mapping, Optional, Sequence
 
@@ -29,6 +28,7 @@ import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
+from aiscale.guardrails.finding import Finding
 from aiscale.preview import policy_wire as wire
 from aiscale.preview.records import ResourceRecord
 
@@ -47,31 +47,8 @@ STDERR_TAIL_LINES = 25
 _LOG_LEVELS = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One policy finding, with the keys of the report's ``policies.violations[]``."""
-
-    pack: str
-    """The policy pack's name (from GetAnalyzerInfo)."""
-    policy: str
-    """The policy's name."""
-    enforcement: str
-    """"advisory" or "mandatory" (remediate is reported as mandatory, as the engine does)."""
-    severity: str
-    """"low", "medium", "high", "critical", or "unspecified" when the policy declares none."""
-    urn: Optional[str]
-    """The resource in violation; None for a stack policy's finding about the whole stack."""
-    message: str
-    """The policy's description and the violation message, as the CLI prints them."""
-
-    def to_report(self) -> dict[str, Any]:
-        """The violation as the JSON report's entry."""
-        return {"pack": self.pack, "policy": self.policy, "enforcement": self.enforcement,
-                "severity": self.severity, "urn": self.urn, "message": self.message}
-
-    def sort_key(self) -> tuple:
-        """Deterministic order: pack, urn (stack findings first), policy, message."""
-        return (self.pack, self.urn or "", self.policy, self.message)
+Violation = Finding
+"""A finding from a pack process (the shared :class:`aiscale.guardrails.finding.Finding`)."""
 
 
 class PolicyPackError(Exception):

@@ -34,6 +34,22 @@ def project_with(tmp_path: Path) -> Callable[[dict], Path]:
     return make
 
 
+@pytest.fixture(scope="session")
+def dev():
+    """The dev stack's preview (run once per test session)."""
+    from aiscale.preview.engine import run_directory
+
+    return run_directory(REPO, "dev")
+
+
+@pytest.fixture(scope="session")
+def prod():
+    """The prod stack's preview (run once per test session)."""
+    from aiscale.preview.engine import run_directory
+
+    return run_directory(REPO, "prod")
+
+
 def invoke(*args: str):
     """Run the CLI in-process (fast); returns typer's Result with exit_code, stdout, stderr."""
     return CliRunner().invoke(app, list(args), catch_exceptions=False)

@@ -10,18 +10,7 @@ import textwrap
 import pytest
 
 from aiscale import catalog
-from aiscale.preview.engine import run_directory
 from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def dev():
-    return run_directory(REPO, "dev")
-
-
-@pytest.fixture(scope="module")
-def prod():
-    return run_directory(REPO, "prod")
 
 
 def test_each_cloud_gets_a_cluster_in_a_private_network(dev):

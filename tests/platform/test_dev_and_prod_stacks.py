@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
-
-from aiscale.preview.engine import run_directory
-from tests.conftest import REPO, run_cli
 
 
-@pytest.fixture(scope="module")
-def dev():
-    return run_directory(REPO, "dev")
-
-
-@pytest.fixture(scope="module")
-def prod():
-    return run_directory(REPO, "prod")
+from tests.conftest import run_cli
 
 
 def test_dev_report_has_secure_storage_on_every_cloud(tmp_path):

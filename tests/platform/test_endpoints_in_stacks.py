@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 
-from aiscale.preview.engine import run_directory
-from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def dev():
-    return run_directory(REPO, "dev")
-
-
-@pytest.fixture(scope="module")
-def prod():
-    return run_directory(REPO, "prod")
 
 
 def test_dev_chat_runs_on_the_spot_l4_pool_of_the_aws_cluster(dev):

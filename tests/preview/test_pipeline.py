@@ -84,3 +84,20 @@ def test_bundled_packs_ship_inside_the_package():
         folder = bundled_pack_dir(pack)
         assert (folder / "PulumiPolicy.yaml").is_file() and (folder / "__main__.py").is_file()
         assert "components" in folder.parts or "site-packages" in folder.parts
+
+
+def test_the_repository_packs_for_the_pulumi_cli_run_over_the_analyzer_protocol():
+    """policies/security and policies/cost, as `pulumi preview --policy-pack` starts them."""
+    from aiscale.preview.engine import run_directory
+    from aiscale.preview.policy_driver import run_policy_packs
+
+    prod = run_directory(REPO, "prod")
+    violations = run_policy_packs([REPO / "policies" / "security", REPO / "policies" / "cost"],
+                                  prod.resources, project=prod.project, stack=prod.stack,
+                                  stack_config=prod.config)
+    assert {v.pack for v in violations} <= {"aiscale-security", "aiscale-cost"}
+    assert not [v for v in violations if v.enforcement == "mandatory"], "prod: no mandatory finding"
+    insecure = run_directory(INSECURE, "dev")
+    found = run_policy_packs([REPO / "policies" / "security"], insecure.resources,
+                             project=insecure.project, stack=insecure.stack, stack_config=insecure.config)
+    assert "SEC-STORAGE-003" in {v.policy for v in found}
