@@ -1,0 +1,310 @@
+"""``Operations``: budgets, notifications, serving alerts and GPU observability on one cloud.
+
+One component per cloud the platform targets. It declares, under itself:
+
+- **notification targets**: an SNS topic with email (and https webhook) subscriptions on AWS,
+  an Azure Monitor action group on Azure, Cloud Monitoring notification channels on GCP
+  (``aiscale.<cloud>.budget``);
+- **a monthly budget** when ``amount_usd`` is given, alerting at percentages of actual and
+  forecast spend, scoped to the platform's own resources (``aiscale.<cloud>.budget``);
+- **serving alerts** for every endpoint: native alarms on managed endpoints (CloudWatch on
+  SageMaker, Azure Monitor metric alerts on Azure ML, Cloud Monitoring on Cloud Run:
+  ``aiscale.aws.alarms``, ``aiscale.azure.alerts``, ``aiscale.gcp.alerts``), Prometheus alert
+  rules on Kubernetes endpoints;
+- **GPU observability** on the cloud's cluster: the NVIDIA DCGM exporter, a metrics stack where
+  the cloud has none, and alert rules for idle GPUs, GPU memory near full and pods pending for
+  GPUs (``aiscale.kubernetes.observability``).
+
+The arguments are checked here before anything is registered. The budget figure is the
+caller's: ``AiPlatform`` passes the model's ``operations.budget.monthly_usd``, else the upper
+bound of the cost estimate.
+
+No ``from __future__ import annotations``: the annotations stay real types, as in the other
+faces.
+"""
+
+import importlib
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Optional, TypedDict
+
+try:
+    from typing import Required  # Python 3.11+
+except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
+    from typing_extensions import Required
+
+import pulumi
+
+from aiscale.scope import CloudScope
+
+__all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TOKEN",
+           "LATENCY_SECONDS", "ERROR_PERCENT", "MAX_BUDGET_NOTIFICATIONS", "MAX_BUDGET_CHANNELS"]
+
+TYPE_TOKEN = "aiscale:index:Operations"
+CLOUDS = ("aws", "azure", "gcp")
+"""The clouds an ``Operations`` component can be declared on."""
+LATENCY_SECONDS = 10.0
+"""Default p95 request latency (seconds) above which a serving alert fires. LLM responses are
+generated token by token, so whole-request latencies of a few seconds are normal; 10 s at p95
+means users wait far longer than usual."""
+ERROR_PERCENT = 5.0
+"""Default share of 5xx responses (percent of requests) above which a serving alert fires."""
+MAX_BUDGET_NOTIFICATIONS = MappingProxyType({"aws": 5, "azure": 5})
+"""Notifications (actual + forecast thresholds) one budget accepts, per cloud (GCP: no limit
+that a model reaches)."""
+MAX_BUDGET_CHANNELS = 5
+"""Notification channels a GCP budget accepts (emails + webhook)."""
+ALERT_BUILDERS = MappingProxyType({"aws": "aiscale.aws.alarms", "azure": "aiscale.azure.alerts",
+                                   "gcp": "aiscale.gcp.alerts"})
+"""The module that declares the native alarms on managed endpoints, per cloud."""
+AZURE_BUDGET_SCOPES = ("resource-group", "subscription")
+"""Where an Azure budget is declared: the platform's resource group, or the subscription
+filtered on the platform's tags (which also counts the AKS node resource group)."""
+
+
+class ServedEndpoint(TypedDict):
+    """One endpoint to alert on: its model entry and its component."""
+
+    endpoint: Any
+    """The model's endpoint (``aiscale.model.Endpoint``): its name and runtime."""
+    component: Any
+    """The ``ModelEndpoint`` declared for it on this cloud (its ``details`` name the
+    underlying SageMaker endpoint, Azure ML endpoint, Cloud Run service or namespace)."""
+
+
+class GpuPool(TypedDict):
+    """One GPU node pool of the cluster, for the idle-GPU alert."""
+
+    pool: Any
+    """The model's node pool (``aiscale.model.NodePool``): its name and ``min_nodes``."""
+    component: Any
+    """The ``GpuNodePool`` declared for it (its ``pool_name`` is the cloud's pool name)."""
+
+
+class OperationsArgs(TypedDict, total=False):
+    """Arguments of :class:`Operations`."""
+
+    scope: Required[CloudScope]
+    """Required. The cloud, region, provider, parent and tags to declare on."""
+    emails: Sequence[str]
+    """Email addresses that receive budget and alert notifications (each must confirm its
+    subscription on AWS). A budget needs at least one. Omitted: none."""
+    webhook_url: Optional[str]
+    """An https:// URL that receives alert notifications as JSON (kept secret in the state).
+    Omitted or None: none."""
+    amount_usd: Optional[float]
+    """The monthly budget in USD. ``AiPlatform`` passes the model's ``monthly_usd``, else the
+    upper bound of the cost estimate. Omitted or None: no budget."""
+    actual_thresholds: Sequence[int]
+    """Percentages of the budget (1-1000) at which actual spend alerts. Omitted: 50, 80, 100."""
+    forecast_thresholds: Sequence[int]
+    """Percentages of the budget (1-1000) at which forecast spend alerts. Omitted: 100."""
+    gcp_billing_account: Optional[str]
+    """GCP only, and required there for a budget: the billing account id
+    (``012345-6789AB-CDEF01``). Ignored elsewhere."""
+    azure_budget_scope: str
+    """Azure only: ``resource-group`` (the budget covers the platform's resource group) or
+    ``subscription`` (the subscription, filtered on the platform and environment tags, which
+    also counts the GPU nodes in the AKS node resource group). Omitted: ``resource-group``."""
+    endpoints: Sequence[ServedEndpoint]
+    """Endpoints on this cloud to alert on (managed: native alarms; kubernetes: Prometheus
+    rules on ``cluster``). Omitted: none."""
+    cluster: Any
+    """The cloud's ``KubernetesCluster``: gets the DCGM exporter, the metrics stack and the GPU
+    and serving alert rules. Required when an endpoint runs on Kubernetes or ``node_pools`` is
+    not empty. Omitted or None: no cluster observability."""
+    node_pools: Sequence[GpuPool]
+    """The cluster's GPU node pools (for the idle-GPU alert per pool). Omitted: none."""
+    kubernetes_version: str
+    """The cluster's Kubernetes minor version (GKE provides the DCGM exporter itself from
+    1.31). Omitted: ``"1.31"``."""
+    latency_threshold_seconds: float
+    """p95 request latency, seconds, above which a serving alert fires. Omitted: 10."""
+    error_threshold_percent: float
+    """Share of 5xx responses, percent, above which a serving alert fires (AWS, GCP,
+    Kubernetes; Azure ML alerts on the 5xx rate per minute instead). Omitted: 5."""
+
+
+DEFAULTS: Mapping[str, Any] = MappingProxyType({
+    "emails": (), "webhook_url": None, "amount_usd": None, "actual_thresholds": (50, 80, 100),
+    "forecast_thresholds": (100,), "gcp_billing_account": None,
+    "azure_budget_scope": "resource-group", "endpoints": (), "cluster": None, "node_pools": (),
+    "kubernetes_version": "1.31", "latency_threshold_seconds": LATENCY_SECONDS,
+    "error_threshold_percent": ERROR_PERCENT,
+})
+"""What each omitted argument means (documented on :class:`OperationsArgs`)."""
+_MODEL_PATHS = MappingProxyType({("notifications", "emails"): "emails", ("notifications", "webhook_url"): "webhook_url",
+                ("budget", "monthly_usd"): "amount_usd",
+                ("budget", "actual_thresholds"): "actual_thresholds",
+                ("budget", "forecast_thresholds"): "forecast_thresholds",
+                ("gcp_billing_account",): "gcp_billing_account"})
+"""Where a field of ``aiscale.model.Operations`` lives in these arguments."""
+
+
+def _listed(args: Mapping[str, Any], key: str) -> Any:
+    """A sequence argument as a list (a lone string stays a string, for the model to reject)."""
+    value = args.get(key, DEFAULTS[key])
+    return value if isinstance(value, str) or value is None else list(value)
+
+
+def _model_problems(args: Mapping[str, Any]) -> list[str]:
+    """The notification and budget fields, checked by the platform model's own rules."""
+    from pydantic import ValidationError
+
+    from aiscale.model import Operations as OperationsModel
+
+    raw: dict[str, Any] = {"notifications": {"emails": _listed(args, "emails"),
+                                             "webhook_url": args.get("webhook_url")},
+                           "gcp_billing_account": args.get("gcp_billing_account")}
+    if args.get("amount_usd") is not None:
+        raw["budget"] = {"monthly_usd": args["amount_usd"],
+                         "actual_thresholds": _listed(args, "actual_thresholds"),
+                         "forecast_thresholds": _listed(args, "forecast_thresholds")}
+    try:
+        OperationsModel.model_validate(raw)
+    except ValidationError as error:
+        return [_describe(detail, args) for detail in error.errors(include_url=False)]
+    return []
+
+
+def _describe(detail: Mapping[str, Any], args: Mapping[str, Any]) -> str:
+    """One model error as ``emails[0]: got 'x'; must be an email address ...``."""
+    loc = tuple(detail["loc"])
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if not loc:  # the model's cross-field rule: a budget needs someone to notify
+        return f"emails: got {list(args.get('emails') or ())!r}; {message}"
+    for prefix, argument in _MODEL_PATHS.items():
+        if loc[:len(prefix)] == prefix:
+            path = argument + "".join(f"[{part}]" for part in loc[len(prefix):])
+            break
+    else:
+        path = ".".join(str(part) for part in loc)
+    return f"{path}: got {detail.get('input')!r}; {message}"
+
+
+def _cloud_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
+    """Limits of each cloud's budget and the arguments only one cloud reads."""
+    problems = []
+    budget = args.get("amount_usd") is not None
+    count = (len(args.get("actual_thresholds", DEFAULTS["actual_thresholds"]))
+             + len(args.get("forecast_thresholds", DEFAULTS["forecast_thresholds"])))
+    limit = MAX_BUDGET_NOTIFICATIONS.get(cloud)
+    if budget and limit is not None and count > limit:
+        problems.append(f"actual_thresholds + forecast_thresholds: got {count} thresholds; a "
+                        f"{cloud} budget accepts at most {limit} notifications")
+    if budget and cloud == "gcp":
+        if not args.get("gcp_billing_account"):
+            problems.append("gcp_billing_account: got None; a GCP budget belongs to a billing "
+                            "account: give its id, e.g. 012345-6789AB-CDEF01")
+        channels = len(args.get("emails") or ()) + (1 if args.get("webhook_url") else 0)
+        if channels > MAX_BUDGET_CHANNELS:
+            problems.append(f"emails + webhook_url: got {channels} notification targets; a GCP "
+                            f"budget notifies at most {MAX_BUDGET_CHANNELS} channels")
+    scope_choice = args.get("azure_budget_scope", DEFAULTS["azure_budget_scope"])
+    if scope_choice not in AZURE_BUDGET_SCOPES:
+        problems.append(f"azure_budget_scope: got {scope_choice!r}; valid: {', '.join(AZURE_BUDGET_SCOPES)}")
+    return problems
+
+
+def _workload_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
+    """Endpoints, node pools and cluster fit together; thresholds are positive."""
+    problems = []
+    cluster = args.get("cluster")
+    for index, served in enumerate(args.get("endpoints") or ()):
+        endpoint = served.get("endpoint") if isinstance(served, Mapping) else None
+        component = served.get("component") if isinstance(served, Mapping) else None
+        if endpoint is None or component is None:
+            problems.append(f"endpoints[{index}]: got {served!r}; valid: a mapping with "
+                            "'endpoint' (aiscale.model.Endpoint) and 'component' (ModelEndpoint)")
+        elif cloud not in endpoint.clouds:
+            problems.append(f"endpoints[{index}]: endpoint {endpoint.name!r} is not declared on "
+                            f"{cloud} (its clouds: {', '.join(endpoint.clouds)})")
+        elif endpoint.runtime == "kubernetes" and cluster is None:
+            problems.append(f"cluster: got None; endpoint {endpoint.name!r} runs on Kubernetes: "
+                            f"give the {cloud} KubernetesCluster")
+    for index, gpu_pool in enumerate(args.get("node_pools") or ()):
+        if not isinstance(gpu_pool, Mapping) or gpu_pool.get("pool") is None or gpu_pool.get("component") is None:
+            problems.append(f"node_pools[{index}]: got {gpu_pool!r}; valid: a mapping with 'pool' "
+                            "(aiscale.model.NodePool) and 'component' (GpuNodePool)")
+    if args.get("node_pools") and cluster is None:
+        problems.append(f"cluster: got None; node_pools are given: give the {cloud} KubernetesCluster")
+    if cluster is not None and getattr(cluster, "kubernetes_provider", None) is None:
+        problems.append(f"cluster: got {cluster!r}; valid: a KubernetesCluster (with a kubernetes_provider)")
+    latency = args.get("latency_threshold_seconds", LATENCY_SECONDS)
+    if not isinstance(latency, (int, float)) or isinstance(latency, bool) or latency <= 0:
+        problems.append(f"latency_threshold_seconds: got {latency!r}; valid: a number of seconds > 0")
+    errors = args.get("error_threshold_percent", ERROR_PERCENT)
+    if not isinstance(errors, (int, float)) or isinstance(errors, bool) or not 0 < errors <= 100:
+        problems.append(f"error_threshold_percent: got {errors!r}; valid: a percentage in (0, 100]")
+    return problems
+
+
+def problems_of(args: Any) -> list[str]:
+    """Every problem with ``args``, each naming the argument, the value and what is valid."""
+    if not isinstance(args, Mapping):
+        return [f"args: got {args!r}; valid: an OperationsArgs mapping"]
+    known = set(OperationsArgs.__required_keys__) | set(OperationsArgs.__optional_keys__)
+    problems = [f"{key}: unknown argument; valid: {', '.join(sorted(known))}"
+                for key in sorted(set(args) - known)]
+    scope = args.get("scope")
+    cloud = getattr(scope, "cloud", None)
+    if cloud not in CLOUDS:
+        problems.append(f"scope: got {scope!r}; valid: a CloudScope whose cloud is one of {', '.join(CLOUDS)}")
+        return problems
+    if cloud == "azure" and scope.resource_group_name is None:
+        problems.append("scope.resource_group_name: got None; valid: the platform's resource group "
+                        "(required on azure)")
+    return problems + _model_problems(args) + _cloud_problems(args, cloud) + _workload_problems(args, cloud)
+
+
+def check_args(name: str, args: Any) -> None:
+    """Raise one ValueError listing every problem with ``args``; nothing is registered."""
+    problems = problems_of(args)
+    if problems:
+        listing = "\n".join(f"  - OperationsArgs.{problem}" for problem in problems)
+        raise ValueError(f"invalid arguments for Operations {name!r}:\n{listing}")
+
+
+class Operations(pulumi.ComponentResource):
+    """Budget, notification targets, serving alerts and GPU observability on one cloud."""
+
+    notification_targets: pulumi.Output[list]
+    """Where notifications go: the SNS topic ARN (AWS), the action group id (Azure, when it has
+    receivers) or the notification channel names (GCP)."""
+    budget_name: pulumi.Output[Optional[str]]
+    """The budget's name in the cloud, or None without a budget."""
+    alert_names: list
+    """Logical names of the alerting resources declared (alarms, metric alerts, policies and
+    Prometheus rules), for reading a preview."""
+    details: dict
+    """``resources``: every underlying resource by role (the escape hatch), plus cloud extras."""
+
+    def __init__(self, name: str, args: OperationsArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        check_args(name, args)  # before super().__init__: bad args register nothing
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
+        cloud = resolved["scope"].cloud
+        budgets = importlib.import_module(f"aiscale.{cloud}.budget")
+        target = budgets.notifications(self, resolved)
+        resources: dict[str, Any] = dict(target["resources"])
+        budget_name = None
+        if resolved["amount_usd"] is not None:
+            built = budgets.budget(self, resolved, target)
+            budget_name, resources["budget"] = built["name"], built["budget"]
+        alerts = importlib.import_module(ALERT_BUILDERS[cloud])
+        managed = [e for e in resolved["endpoints"] if e["endpoint"].runtime == "managed"]
+        resources.update(alerts.endpoint_alerts(self, resolved, target, managed))
+        extras: dict[str, Any] = {}
+        if resolved["cluster"] is not None:
+            from aiscale.kubernetes import observability
+
+            observed = observability.build(self, resolved, target)
+            resources.update(observed.pop("resources"))
+            extras.update(observed)
+        self.notification_targets = pulumi.Output.from_input(target["targets"])
+        self.budget_name = pulumi.Output.from_input(budget_name)
+        self.alert_names = sorted(key for key in resources if key.startswith("alert:"))
+        self.details = {"resources": resources, **extras}
+        self.register_outputs({"notification_targets": self.notification_targets,
+                               "budget_name": self.budget_name})
