@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pulumi
 
-from aiscale.object_store import ObjectStore
+from aiscale.object_store import AccessLogBucket, ObjectStore
 
 REGIONS = {"aws": "us-west-2", "azure": "eastus", "gcp": "us-central1"}
 
@@ -50,3 +50,28 @@ def store_program(cloud: str, /, **overrides: Any) -> Callable[[], None]:
 def policy_document(record) -> dict:
     """The parsed JSON policy of an ``aws:s3/bucketPolicy:BucketPolicy`` record."""
     return json.loads(record.inputs["policy"])
+
+
+def log_bucket_args(cloud: str, /, **overrides: Any) -> dict[str, Any]:
+    """Valid AccessLogBucketArgs for ``cloud`` (dev), with ``overrides``."""
+    args: dict[str, Any] = {"cloud": cloud, "platform": "acme-ml", "environment": "dev", "region": REGIONS[cloud],
+                            "tags": {"team": "ml-platform", "cost-center": "cc-1234"}}
+    if cloud == "gcp":
+        args["gcp_project"] = "acme-ml-dev"
+    args.update(overrides)
+    return args
+
+
+def logged_store_program(cloud: str, /, **overrides: Any) -> Callable[[], None]:
+    """A program declaring an AccessLogBucket ``logs`` and an ObjectStore ``models`` logging to it;
+    ``overrides`` apply to both (``environment``, ``protect``)."""
+
+    def program() -> None:
+        logs = AccessLogBucket("logs", log_bucket_args(cloud, **overrides))
+        store = ObjectStore("models", store_args(cloud, access_log_bucket=logs.bucket_name, **overrides))
+        pulumi.export("log_bucket_name", logs.bucket_name)
+        pulumi.export("log_bucket_url", logs.bucket_url)
+        pulumi.export("bucket_name", store.bucket_name)
+        pulumi.export("log_roles", sorted(logs.resources))
+
+    return program
