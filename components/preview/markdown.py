@@ -8,6 +8,7 @@ bytes (no timestamps; every list sorted), so a CI job can compare or update comm
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -15,14 +16,22 @@ from typing import Any, Iterable, Sequence
 from aiscale.preview.findings import SEVERITIES
 from aiscale.preview.tree import CLOUD_OF_PACKAGE
 
-MARKER = "<!-- aiscale-preview -->"
-"""First line of every report: lets a CI job find and update its earlier comment."""
+MARKER_PREFIX = "<!-- aiscale-preview "
+"""Start of every report's first line, ``<!-- aiscale-preview <project>/<stack> -->``: lets a CI
+job find and update its earlier comment for the same stack."""
 MAX_FINDING_ROWS = 20
 """Policy findings listed at most; the rest are counted."""
 MAX_UNPRICED_ROWS = 20
 """Unpriced resources listed at most; the rest are counted."""
 MAX_MESSAGE_CHARS = 240
 """Longest finding message shown in a table cell."""
+
+
+def marker(project: str, stack: str) -> str:
+    """The report's first line: an HTML comment naming the project and stack (characters
+    outside letters, digits, '.', '_' and '-' become '_')."""
+    safe = [re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in (project, stack)]
+    return f"{MARKER_PREFIX}{safe[0]}/{safe[1]} -->"
 
 
 def _cell(text: Any) -> str:
@@ -140,7 +149,7 @@ def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS) -> str:
     """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
     newline; at most `max_rows` policy findings are listed."""
     result = outcome.result
-    lines = [MARKER, f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
+    lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
     lines += _verdict(outcome) + [""]
     lines += _resources(result.resources) + [""]
     lines += _cost(outcome.cost, result.resources)

@@ -12,7 +12,7 @@ import pytest
 
 from aiscale.cost import CostEstimate, CostItem
 from aiscale.preview.engine import PreviewResult
-from aiscale.preview.markdown import MARKER, MAX_FINDING_ROWS, render_markdown, write_markdown
+from aiscale.preview.markdown import MAX_FINDING_ROWS, marker, render_markdown, write_markdown
 from aiscale.preview.pipeline import PackRun, PreviewOutcome, run_preview
 from aiscale.preview.policy_driver import Violation
 from aiscale.preview.project import load_project
@@ -48,7 +48,8 @@ def test_insecure_example_is_blocked_with_mandatory_findings_first(insecure):
     text = render_markdown(insecure)
     mandatory = [v for v in insecure.violations if v.enforcement == "mandatory"]
     assert insecure.exit_code == 1 and mandatory
-    assert text.startswith(MARKER + "\n## aiscale preview: `insecure-gpu` / `dev`\n")
+    assert text.startswith("<!-- aiscale-preview insecure-gpu/dev -->\n"
+                           "## aiscale preview: `insecure-gpu` / `dev`\n")
     assert f"**Blocked:** {len(mandatory)} mandatory policy violation" in text
     rows = _rows(text)
     assert len(rows) == min(len(insecure.violations), MAX_FINDING_ROWS)
@@ -166,3 +167,12 @@ def test_write_markdown(tmp_path):
     outcome = _outcome()
     write_markdown(outcome, path)
     assert path.read_text(encoding="utf-8") == render_markdown(outcome)
+
+
+@pytest.mark.parametrize("project, stack, expected", [
+    ("insecure-gpu", "dev", "<!-- aiscale-preview insecure-gpu/dev -->"),
+    ("my_app.v2", "org/prod", "<!-- aiscale-preview my_app.v2/org_prod -->"),
+    ("x", "a -->b", "<!-- aiscale-preview x/a_--_b -->"),
+], ids=["plain", "a slash in the stack is replaced", "cannot close the comment early"])
+def test_marker_names_project_and_stack(project, stack, expected):
+    assert marker(project, stack) == expected
