@@ -106,11 +106,10 @@ class ObjectStoreArgs(TypedDict, total=False):
     ``Microsoft.Storage`` service endpoint). Omitted: only trusted Azure services and private
     endpoints reach the data plane. Ignored on AWS and GCP."""
     access_log_bucket: Optional[pulumi.Input[str]]
-    """AWS and GCP: the physical name of the bucket that receives this bucket's access logs
-    (an :class:`AccessLogBucket`'s ``bucket_name``; on AWS in the same account and region). AWS:
-    S3 server access logs under ``<bucket name>/``, keys partitioned by event time; GCP: usage
-    and storage logs prefixed with the bucket name. Omitted or None: no access logging. Not
-    valid on Azure."""
+    """AWS and GCP (refused on Azure): the physical name of the bucket receiving this bucket's
+    access logs, e.g. an :class:`AccessLogBucket`'s ``bucket_name`` (on AWS in the same account
+    and region). AWS: S3 server access logs under ``<bucket name>/``, keys partitioned by event
+    time; GCP: usage logs prefixed with the bucket name. Omitted or None: no access logging."""
 
 
 @dataclass(frozen=True)
@@ -361,8 +360,7 @@ class AccessLogBucketArgs(TypedDict, total=False):
     tags: Optional[dict[str, str]]
     """Tags (labels on GCP). Omitted: only ``platform``, ``environment`` and ``managed-by``."""
     protect: bool
-    """Protect the bucket (and its GCP key) from deletion and retain it when it leaves the
-    program. Omitted: False."""
+    """Protect and retain the bucket (and its GCP key). Omitted: False."""
     name_seed: str
     """Extra text mixed into the uniqueness hash of the physical name. Omitted: none."""
 
@@ -390,15 +388,14 @@ def resolve_log_bucket_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
 
 
 class AccessLogBucket(pulumi.ComponentResource):
-    """The bucket that receives the access logs of a platform's buckets on one cloud.
+    """The bucket receiving the access logs of a platform's buckets on one cloud; pass its
+    ``bucket_name`` as each :class:`ObjectStore`'s ``access_log_bucket``.
 
-    Pass its ``bucket_name`` as ``access_log_bucket`` to each :class:`ObjectStore`. Private and
-    TLS-only like a store, versioned, logs expire after 90 days (365 in prod), and it does not
-    log itself. AWS: SSE-S3 (AES256) default encryption, because S3 delivers server access logs
-    only to buckets whose default encryption is SSE-S3, and a bucket policy letting
-    ``logging.s3.amazonaws.com`` put objects for this account only. GCP: a Cloud KMS key, and
-    ``roles/storage.objectCreator`` for ``group:cloud-storage-analytics@google.com``, the
-    writer of GCS usage and storage logs.
+    Private, TLS-only and versioned like a store; logs expire after 90 days (365 in prod); it
+    does not log itself. AWS: SSE-S3 (S3 delivers server access logs only to SSE-S3 buckets)
+    and a policy letting ``logging.s3.amazonaws.com`` write for this account. GCP: a Cloud KMS
+    key, and ``roles/storage.objectCreator`` for the log writer, the group
+    ``cloud-storage-analytics@google.com``.
     """
 
     bucket_name: pulumi.Output[str]
