@@ -16,6 +16,7 @@ from pulumi.provider.experimental.util import camel_case
 
 from aiscale.multilang import PACKAGE_NAME, package_components
 from aiscale.multilang.host import package_schema
+from tests.conftest import REPO
 
 # (component, required inputs (schema names), outputs (schema names), reason)
 EXPECTED = [
@@ -132,3 +133,13 @@ def test_provider_delivers_integer_inputs_as_ints(component, inputs, path, expec
     for key in path:
         value = value[key]
     assert value == expected and type(value) is type(expected), reason
+
+
+def test_docs_list_every_component_and_every_pool_input(schema):
+    docs = (REPO / "docs" / "reach.md").read_text()
+    for token, resource in schema["resources"].items():
+        assert f"`{token}`" in docs, token
+    for name in schema["resources"]["aiscale:index:GpuNodePool"]["inputProperties"]:
+        assert f"`{name}`" in docs, f"GpuNodePool input {name} is not in docs/reach.md"
+    for name in schema["resources"]["aiscale:index:AiPlatform"]["properties"]:
+        assert f"`{name}`" in docs, f"AiPlatform output {name} is not in docs/reach.md"
