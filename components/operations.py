@@ -35,6 +35,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale.model.errors import render_value
 from aiscale.scope import CloudScope
 
 __all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TOKEN",
@@ -133,11 +134,10 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType({
     "error_threshold_percent": ERROR_PERCENT,
 })
 """What each omitted argument means (documented on :class:`OperationsArgs`)."""
-_MODEL_PATHS = MappingProxyType({("notifications", "emails"): "emails", ("notifications", "webhook_url"): "webhook_url",
-                ("budget", "monthly_usd"): "amount_usd",
-                ("budget", "actual_thresholds"): "actual_thresholds",
-                ("budget", "forecast_thresholds"): "forecast_thresholds",
-                ("gcp_billing_account",): "gcp_billing_account"})
+_MODEL_PATHS = MappingProxyType({
+    "notifications.emails": "emails", "notifications.webhook_url": "webhook_url",
+    "budget.monthly_usd": "amount_usd", "budget.actual_thresholds": "actual_thresholds",
+    "budget.forecast_thresholds": "forecast_thresholds", "gcp_billing_account": "gcp_billing_account"})
 """Where a field of ``aiscale.model.Operations`` lives in these arguments."""
 
 
@@ -148,10 +148,12 @@ def _listed(args: Mapping[str, Any], key: str) -> Any:
 
 
 def _model_problems(args: Mapping[str, Any]) -> list[str]:
-    """The notification and budget fields, checked by the platform model's own rules."""
+    """The notification and budget fields, checked by the platform model's own rules (so a
+    direct caller gets exactly the messages a stack file gets)."""
     from pydantic import ValidationError
 
     from aiscale.model import Operations as OperationsModel
+    from aiscale.model._translate import problems_from_error
 
     raw: dict[str, Any] = {"notifications": {"emails": _listed(args, "emails"),
                                              "webhook_url": args.get("webhook_url")},
@@ -163,23 +165,18 @@ def _model_problems(args: Mapping[str, Any]) -> list[str]:
     try:
         OperationsModel.model_validate(raw)
     except ValidationError as error:
-        return [_describe(detail, args) for detail in error.errors(include_url=False)]
+        return [_describe(problem) for problem in problems_from_error(error, OperationsModel)]
     return []
 
 
-def _describe(detail: Mapping[str, Any], args: Mapping[str, Any]) -> str:
-    """One model error as ``emails[0]: got 'x'; must be an email address ...``."""
-    loc = tuple(detail["loc"])
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if not loc:  # the model's cross-field rule: a budget needs someone to notify
-        return f"emails: got {list(args.get('emails') or ())!r}; {message}"
-    for prefix, argument in _MODEL_PATHS.items():
-        if loc[:len(prefix)] == prefix:
-            path = argument + "".join(f"[{part}]" for part in loc[len(prefix):])
+def _describe(problem: Any) -> str:
+    """A model problem (``notifications.emails[0]: ...``) named by its argument (``emails[0]``)."""
+    path = problem.path
+    for model_path, argument in _MODEL_PATHS.items():
+        if path == model_path or path.startswith((model_path + "[", model_path + ".")):
+            path = argument + path[len(model_path):]
             break
-    else:
-        path = ".".join(str(part) for part in loc)
-    return f"{path}: got {detail.get('input')!r}; {message}"
+    return str(problem._replace(path=path))
 
 
 def _cloud_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
@@ -202,7 +199,7 @@ def _cloud_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
                             f"budget notifies at most {MAX_BUDGET_CHANNELS} channels")
     scope_choice = args.get("azure_budget_scope", DEFAULTS["azure_budget_scope"])
     if scope_choice not in AZURE_BUDGET_SCOPES:
-        problems.append(f"azure_budget_scope: got {scope_choice!r}; valid: {', '.join(AZURE_BUDGET_SCOPES)}")
+        problems.append(f"azure_budget_scope: got {render_value(scope_choice)}; valid: {', '.join(AZURE_BUDGET_SCOPES)}")
     return problems
 
 
@@ -232,10 +229,10 @@ def _workload_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
         problems.append(f"cluster: got {cluster!r}; valid: a KubernetesCluster (with a kubernetes_provider)")
     latency = args.get("latency_threshold_seconds", LATENCY_SECONDS)
     if not isinstance(latency, (int, float)) or isinstance(latency, bool) or latency <= 0:
-        problems.append(f"latency_threshold_seconds: got {latency!r}; valid: a number of seconds > 0")
+        problems.append(f"latency_threshold_seconds: got {render_value(latency)}; valid: a number of seconds > 0")
     errors = args.get("error_threshold_percent", ERROR_PERCENT)
     if not isinstance(errors, (int, float)) or isinstance(errors, bool) or not 0 < errors <= 100:
-        problems.append(f"error_threshold_percent: got {errors!r}; valid: a percentage in (0, 100]")
+        problems.append(f"error_threshold_percent: got {render_value(errors)}; valid: a percentage in (0, 100]")
     return problems
 
 
