@@ -27,6 +27,8 @@ _EXPORTS = {
     "AutoscalingGroup": "aiscale.autoscaling_group",
     "AutoscalingGroupArgs": "aiscale.autoscaling_group",
     "ObjectStoreArgs": "aiscale.object_store",
+    "AccessLogBucket": "aiscale.object_store",
+    "AccessLogBucketArgs": "aiscale.object_store",
     "CloudScope": "aiscale.scope",
     "Platform": "aiscale.model",
     "PlatformValidationError": "aiscale.model",

@@ -18,6 +18,9 @@ from aiscale import catalog
 from aiscale.model import Platform
 from aiscale.scope import CloudScope
 
+#: Clouds whose buckets log access to a per-cloud access-log bucket (Azure logs through
+#: diagnostic settings instead).
+ACCESS_LOG_CLOUDS = {"aws", "gcp"}
 #: The type token of the per-cloud grouping component.
 CLOUD_DEPLOYMENT_TYPE = "aiscale:index:CloudDeployment"
 
@@ -135,12 +138,20 @@ class AiPlatform(pulumi.ComponentResource):
                     scope.options())
 
     def _declare_object_stores(self, platform: Platform) -> None:
-        from aiscale.object_store import ObjectStore
+        from aiscale.object_store import AccessLogBucket, ObjectStore
 
+        log_buckets = {}
+        for cloud in sorted({c for bucket in platform.buckets for c in bucket.clouds} & ACCESS_LOG_CLOUDS):
+            scope = self.scopes[cloud]
+            log_buckets[cloud] = AccessLogBucket(f"{self._name_prefix}-{cloud}-access-logs", {
+                "cloud": cloud, "platform": platform.name, "environment": platform.environment,
+                "region": scope.region, "gcp_project": scope.gcp_project, "tags": scope.tags,
+                "protect": scope.protect}, scope.options())
         for bucket in platform.buckets:
             for cloud in bucket.clouds:
                 scope = self.scopes[cloud]
                 lifecycle = bucket.lifecycle.model_dump() if bucket.lifecycle else None
+                logging = {"access_log_bucket": log_buckets[cloud].bucket_name} if cloud in log_buckets else {}
                 self.buckets[(cloud, bucket.name)] = ObjectStore(
                     f"{self._name_prefix}-{cloud}-{bucket.name}",
                     {
@@ -156,6 +167,7 @@ class AiPlatform(pulumi.ComponentResource):
                         "lifecycle": lifecycle,
                         "tags": scope.tags,
                         "protect": scope.protect,
+                        **logging,
                     },
                     scope.options(),
                 )

@@ -18,7 +18,7 @@ def test_dev_report_has_secure_storage_on_every_cloud(tmp_path):
         by_type.setdefault(resource["type"], []).append(resource)
 
     blocks = by_type["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]
-    assert len(blocks) == 2 and all(
+    assert len(blocks) == 3 and all(  # models, scratch and the access-log bucket
         all(block["inputs"][flag] is True for flag in
             ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
         for block in blocks)
@@ -27,7 +27,7 @@ def test_dev_report_has_secure_storage_on_every_cloud(tmp_path):
     assert account["inputs"]["allowSharedKeyAccess"] is False
     assert account["inputs"]["minimumTlsVersion"] == "TLS1_2"
     assert account["inputs"]["encryption"]["keySource"] == "Microsoft.Keyvault"
-    (bucket,) = by_type["gcp:storage/bucket:Bucket"]
+    (bucket,) = [b for b in by_type["gcp:storage/bucket:Bucket"] if "gcp-models" in b["name"]]
     assert bucket["inputs"]["publicAccessPrevention"] == "enforced"
     assert bucket["inputs"]["uniformBucketLevelAccess"] is True
     assert bucket["inputs"]["encryption"]["defaultKmsKeyName"]
@@ -50,7 +50,7 @@ def test_resources_sit_under_their_cloud_and_component(dev):
     assert all(cloud.parent == platform.urn for cloud in clouds.values())
     store = dev.one("aiscale:index:ObjectStore", "gcp-models")
     assert store.parent == clouds["acme-ml-gcp"].urn
-    assert dev.one("gcp:storage/bucket:Bucket").parent == store.urn
+    assert dev.one("gcp:storage/bucket:Bucket", "gcp-models").parent == store.urn
 
 
 def test_explicit_providers_carry_the_model_regions(dev):
