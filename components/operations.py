@@ -38,7 +38,7 @@ import pulumi
 from aiscale.model.errors import render_value
 from aiscale.scope import CloudScope
 
-__all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TOKEN",
+__all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TOKEN", "args_from_model",
            "LATENCY_SECONDS", "ERROR_PERCENT", "MAX_BUDGET_NOTIFICATIONS", "MAX_BUDGET_CHANNELS"]
 
 TYPE_TOKEN = "aiscale:index:Operations"
@@ -234,6 +234,33 @@ def _workload_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
     if not isinstance(errors, (int, float)) or isinstance(errors, bool) or not 0 < errors <= 100:
         problems.append(f"error_threshold_percent: got {render_value(errors)}; valid: a percentage in (0, 100]")
     return problems
+
+
+def args_from_model(platform: Any, scope: CloudScope, *, estimate_usd: Optional[float] = None,
+                    endpoints: Sequence[ServedEndpoint] = (), cluster: Any = None,
+                    node_pools: Sequence[GpuPool] = ()) -> OperationsArgs:
+    """``OperationsArgs`` for ``scope``'s cloud from the model's ``operations`` section.
+
+    The budget is the model's ``operations.budget.monthly_usd``, else ``estimate_usd`` (the
+    upper bound of the platform's monthly cost estimate, which the caller computes); no budget
+    when the model has none.
+    """
+    operations = platform.operations
+    args: OperationsArgs = {"scope": scope, "endpoints": list(endpoints), "cluster": cluster,
+                            "node_pools": list(node_pools), "kubernetes_version": platform.kubernetes.version}
+    if operations is None:
+        return args
+    args.update(emails=list(operations.notifications.emails), webhook_url=operations.notifications.webhook_url,
+                gcp_billing_account=operations.gcp_billing_account)
+    if operations.budget is not None:
+        amount = operations.budget.monthly_usd if operations.budget.monthly_usd is not None else estimate_usd
+        if amount is None:
+            raise ValueError("operations.budget.monthly_usd: omitted, and no cost estimate was given "
+                             "(estimate_usd) to default it to; give monthly_usd")
+        args.update(amount_usd=amount,
+                    actual_thresholds=list(operations.budget.actual_thresholds),
+                    forecast_thresholds=list(operations.budget.forecast_thresholds))
+    return args
 
 
 def problems_of(args: Any) -> list[str]:

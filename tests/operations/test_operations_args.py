@@ -79,3 +79,44 @@ def test_valid_arguments_have_no_problems():
     scope = SimpleNamespace(cloud="gcp", resource_group_name=None)
     assert problems_of({"scope": scope, "emails": ["a@example.com"], "amount_usd": 10.0,
                         "gcp_billing_account": BILLING_ACCOUNT}) == []
+
+
+@pytest.mark.parametrize("monthly,estimate,expected,reason", [
+    (1500, 900.0, 1500, "the model's monthly_usd wins"),
+    (None, 900.0, 900.0, "no monthly_usd: the cost estimate's upper bound"),
+])
+def test_args_from_model_resolves_the_budget(monthly, estimate, expected, reason):
+    from types import SimpleNamespace
+
+    from aiscale.operations import args_from_model, problems_of
+
+    from .helpers import EMAILS, platform
+
+    budget = {"monthly_usd": monthly} if monthly is not None else {}
+    model = platform("gcp", operations={"notifications": {"emails": EMAILS}, "budget": budget,
+                                        "gcp_billing_account": BILLING_ACCOUNT})
+    scope = SimpleNamespace(cloud="gcp", resource_group_name=None)
+    args = args_from_model(model, scope, estimate_usd=estimate)
+    assert args["amount_usd"] == expected, reason
+    assert (args["emails"], args["gcp_billing_account"], args["forecast_thresholds"]) == (EMAILS, BILLING_ACCOUNT, [100])
+    assert problems_of(args) == []
+
+
+def test_args_from_model_without_a_figure_is_an_error():
+    from aiscale.operations import args_from_model
+
+    from .helpers import EMAILS, platform
+
+    model = platform("aws", operations={"notifications": {"emails": EMAILS}, "budget": {}})
+    with pytest.raises(ValueError, match="monthly_usd: omitted, and no cost estimate"):
+        args_from_model(model, object())
+
+
+def test_args_from_model_without_operations_has_no_budget():
+    from aiscale.operations import args_from_model
+
+    from .helpers import platform
+
+    model = platform("aws", operations={})
+    args = args_from_model(model, object())
+    assert "amount_usd" not in args and args["kubernetes_version"] == "1.31"
