@@ -1,4 +1,4 @@
-"""The ``aiscale`` command line: ``preview``, ``schema`` and ``catalog``.
+"""The ``aiscale`` command line: ``preview``, ``preflight``, ``schema`` and ``catalog``.
 
 Exit codes of ``preview``: 0 clean, 1 a mandatory policy violation, 2 invalid input or a
 program error (one message on stderr, never a traceback).
@@ -13,6 +13,8 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+
+from aiscale.preflight.command import preflight_command
 
 app = typer.Typer(
     add_completion=False,
@@ -48,6 +50,8 @@ def preview(
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate policy packs."),
     tree: bool = typer.Option(True, "--tree/--no-tree", help="Print the resource tree."),
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
+    markdown_file: Optional[Path] = typer.Option(
+        None, "--markdown", help="Write a short Markdown report (for a pull-request comment) to this file."),
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
@@ -89,6 +93,11 @@ def preview(
     if json_file is not None:
         write_report(outcome.report(), json_file)
         console.print(f"\nReport written to {json_file}")
+    if markdown_file is not None:
+        from aiscale.preview.markdown import write_markdown
+
+        write_markdown(outcome, markdown_file)
+        console.print(f"Markdown report written to {markdown_file}")
     raise typer.Exit(outcome.exit_code)
 
 
@@ -122,6 +131,9 @@ def catalog(
     if not found:
         raise _fail("no offering matches those filters")
     Console(highlight=False).print(offerings_table(found))
+
+
+app.command("preflight")(preflight_command)
 
 
 def main() -> None:

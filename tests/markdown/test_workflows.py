@@ -14,11 +14,6 @@ import yaml
 from tests.conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
-PENDING = {"preview": {"--markdown"}}
-"""Options the integrator adds to aiscale.cli (`preview --markdown`); until then the check
-accepts them from this list. Delete an entry once aiscale.cli registers it."""
-
-
 def _load(name: str) -> dict:
     data = yaml.safe_load((WORKFLOWS / name).read_text())
     if True in data:  # YAML 1.1 reads the key `on` as a boolean
@@ -37,19 +32,10 @@ def _options(command) -> set[str]:
 
 
 def _cli_commands() -> dict[str, set[str]]:
-    """Subcommand -> options registered in aiscale.cli, plus `preflight` from its own command
-    function until aiscale.cli registers it, plus PENDING."""
+    """Subcommand -> options registered in aiscale.cli."""
     from aiscale.cli import app
-    from aiscale.preflight.command import preflight_command
 
-    commands = {name: _options(cmd) for name, cmd in typer.main.get_command(app).commands.items()}
-    if "preflight" not in commands:
-        solo = typer.Typer()
-        solo.command()(preflight_command)
-        commands["preflight"] = _options(typer.main.get_command(solo))
-    for name, extra in PENDING.items():
-        commands.setdefault(name, set()).update(extra)
-    return commands
+    return {name: _options(cmd) for name, cmd in typer.main.get_command(app).commands.items()}
 
 
 def _aiscale_calls(script: str) -> list[list[str]]:
