@@ -298,8 +298,10 @@ class Operations(pulumi.ComponentResource):
     budget_name: pulumi.Output[Optional[str]]
     """The budget's name in the cloud, or None without a budget."""
     alert_names: list
-    """Logical names of the alerting resources declared (alarms, metric alerts, policies and
-    Prometheus rules), for reading a preview."""
+    """Keys of the alerts declared, sorted: ``alert:<endpoint>:latency`` and ``:errors`` for
+    managed endpoints, ``alert:gpu-idle:<pool>``, ``alert:gpu-memory``, ``alert:gpu-pending``,
+    ``alert:serving-latency:<endpoint>`` and ``alert:serving-errors:<endpoint>`` for the
+    cluster (``details["resources"]`` maps each to its alarm, policy or PrometheusRule)."""
     details: dict
     """``resources``: every underlying resource by role (the escape hatch), plus cloud extras."""
 

@@ -168,5 +168,6 @@ def operations_program(cloud: str, *, environment: str = ENVIRONMENT, operations
         result = Operations(f"acme-{cloud}-operations", args, scope.options())
         pulumi.export("targets", result.notification_targets)
         pulumi.export("budget", result.budget_name)
+        pulumi.export("alerts", result.alert_names)
 
     return program

@@ -109,3 +109,9 @@ def test_prometheus_rule_reads_dcgm_and_vllm_metrics(aws):
     assert 'resource="nvidia_com_gpu"' in exprs["GpuPodsPending:"]
     assert "vllm:e2e_request_latency_seconds_bucket" in exprs["ModelEndpointLatencyHigh:chat"]
     assert 'namespace="aiscale-chat"' in exprs["ModelEndpointErrors:chat"]
+
+
+def test_alert_names_cover_managed_and_cluster_alerts(aws):
+    assert aws.outputs["alerts"] == sorted([
+        "alert:embed:latency", "alert:embed:errors", "alert:gpu-idle:serve", "alert:gpu-idle:train",
+        "alert:gpu-memory", "alert:gpu-pending", "alert:serving-latency:chat", "alert:serving-errors:chat"])
