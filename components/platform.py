@@ -138,7 +138,8 @@ class AiPlatform(pulumi.ComponentResource):
                     scope.options())
 
     def _declare_object_stores(self, platform: Platform) -> None:
-        from aiscale.object_store import AccessLogBucket, ObjectStore
+        from aiscale.access_log_bucket import AccessLogBucket
+        from aiscale.object_store import ObjectStore
 
         log_buckets = {}
         for cloud in sorted({c for bucket in platform.buckets for c in bucket.clouds} & ACCESS_LOG_CLOUDS):

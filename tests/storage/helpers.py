@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 import pulumi
 
-from aiscale.object_store import AccessLogBucket, ObjectStore
+from aiscale.access_log_bucket import AccessLogBucket
+from aiscale.object_store import ObjectStore
 
 REGIONS = {"aws": "us-west-2", "azure": "eastus", "gcp": "us-central1"}
 

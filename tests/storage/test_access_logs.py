@@ -8,7 +8,8 @@ import pytest
 
 from aiscale import naming
 from aiscale.guardrails import evaluate
-from aiscale.object_store import AccessLogBucket, ObjectStore, resolve_args, resolve_log_bucket_args
+from aiscale.access_log_bucket import AccessLogBucket, resolve_log_bucket_args
+from aiscale.object_store import ObjectStore, resolve_args
 from aiscale.preview.engine import PreviewError
 
 from .helpers import log_bucket_args, logged_store_program, store_args
