@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import gc
 import logging
 import os
 import runpy
@@ -91,8 +92,10 @@ class _CapturingEngine(MockEngine):
         self._sink = sink
 
     def Log(self, request):  # noqa: N802 - gRPC method name
+        """Keep warnings and errors for the report (printed once, by the caller); log the rest."""
         if request.severity in (engine_pb2.WARNING, engine_pb2.ERROR):
             self._sink.append(request.message)
+            return None
         return super().Log(request)
 
 
@@ -122,8 +125,34 @@ def ordered(records) -> list[ResourceRecord]:
     return sorted(records, key=lambda record: (record.type != STACK_TYPE, record.urn))
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector for one run (restored afterwards).
+
+    The Pulumi runtime keeps nearly everything a program creates (resources, outputs, futures)
+    alive until the run ends, so the collector's full passes, which also walk the hundreds of
+    thousands of objects of the provider SDKs, free almost nothing: with it running, a preview
+    of 1,000 resources spent three quarters of its time in it, and more per resource the larger
+    the program. Reference counting still frees acyclic garbage; the first collection after the
+    run frees the rest.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
          secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
+    with collector_paused():
+        return _run_collected(program, project, stack, config, secret_keys, dry_run)
+
+
+def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
+                   secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
     warnings: list[str] = []
     monitor = CaptureMonitor(FakeCloud(config, warnings.append))
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)

@@ -1,16 +1,28 @@
 """The whole offline preview: run the program, estimate its cost, evaluate the policy packs,
 build the report and decide the exit code.
 
-Policy packs are driven out of process over the Analyzer protocol, exactly as ``pulumi preview
---policy-pack`` drives them. By default the two packs bundled with the package run
-(``aiscale/policy_packs/security`` and ``.../cost``); ``packs`` may name bundled packs or pack
-folders. Each pack's policy config is read from ``<stackConfigDir>/policy/<stack>-<pack>.json``
-when that file exists: the same file ``pulumi preview --policy-pack-config`` accepts.
+By default the two packs bundled with the package run (``aiscale/policy_packs/security`` and
+``.../cost``); ``packs`` may name bundled packs or pack folders. Each pack's policy config is
+read from ``<stackConfigDir>/policy/<stack>-<pack>.json`` when that file exists: the same file
+``pulumi preview --policy-pack-config`` accepts.
+
+A pack folder (``--policy-pack DIR``) is driven out of process over the Analyzer protocol,
+exactly as ``pulumi preview --policy-pack`` drives it. The bundled packs are evaluated
+in-process: the same ``aiscale.guardrails`` checks their pack process runs, with the policy
+config reconciled by the same code as the Analyzer ``Configure`` call (schema defaults, ``all``,
+per-policy entries, schema validation) and each finding worded as the pack reports it (the
+policy description, then the message). Over the protocol, ``pulumi_policy`` deserialises each
+resource's properties once per policy: about 15 s per 1,000 resources, more than the program
+itself, against a fraction of a second in-process. ``tests/determinism`` checks that both paths
+give identical findings; ``AISCALE_POLICY_TRANSPORT=analyzer`` runs the bundled packs over the
+protocol too.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from concurrent import futures
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,6 +33,8 @@ from aiscale.preview.project import Project, ProjectError
 
 #: Packs bundled with the package, by the name ``--policy-pack`` accepts.
 BUNDLED_PACKS = ("security", "cost")
+#: Set to ``analyzer`` to run the bundled packs out of process over the Analyzer protocol too.
+TRANSPORT_ENV = "AISCALE_POLICY_TRANSPORT"
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
 
@@ -105,15 +119,98 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
     from aiscale.cost import estimate
-    from aiscale.preview.policy_driver import run_policy_packs
 
     pack_runs = resolve_packs(project, packs)
     result = run_project(project)
     cost = estimate(result.resources, result.config)
-    violations = []
-    for run in pack_runs:  # one call per pack: each pack gets its own policy config
-        violations += run_policy_packs([run.directory], result.resources, project=result.project,
-                                       stack=result.stack, config=run.config,
-                                       stack_config=result.config)
-    violations.sort(key=lambda v: v.sort_key())
+    violations = evaluate_packs(pack_runs, result)
     return PreviewOutcome(result=result, cost=cost, violations=violations, packs=pack_runs)
+
+
+def in_process(run: PackRun) -> bool:
+    """True when `run` is a bundled pack evaluated in-process (see the module docstring)."""
+    return (os.environ.get(TRANSPORT_ENV, "") != "analyzer" and run.name in BUNDLED_PACKS
+            and run.directory == bundled_pack_dir(run.name))
+
+
+def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult) -> list:
+    """Every pack's violations over `result`, sorted: pack folders out of process over the
+    Analyzer protocol (concurrently, one call per pack so that each gets its own policy
+    config), bundled packs in-process meanwhile."""
+    from aiscale.preview.engine import collector_paused
+    from aiscale.preview.policy_driver import run_policy_packs
+
+    over_protocol = [run for run in pack_runs if not in_process(run)]
+    with futures.ThreadPoolExecutor(max_workers=max(1, len(over_protocol))) as pool:
+        jobs = [pool.submit(run_policy_packs, [run.directory], result.resources,
+                            project=result.project, stack=result.stack, config=run.config,
+                            stack_config=result.config) for run in over_protocol]
+        with collector_paused():  # see engine.collector_paused: the same reasoning applies
+            found = [v for run in pack_runs if in_process(run) for v in _evaluate_bundled(run, result)]
+        for job in jobs:
+            found += job.result()
+    return sorted(found, key=lambda v: v.sort_key())
+
+
+# -- bundled packs in-process ------------------------------------------------------------------
+
+def _analyzer_info(pack: str):
+    """The ``AnalyzerInfo`` the pack process would answer (``aiscale.guardrails.pack`` builds each
+    policy from a check the same way): names, default levels, severities and config schemas."""
+    from pulumi.runtime.proto import analyzer_pb2
+
+    from aiscale.guardrails import checks_for_pack
+    from aiscale.guardrails.pack import PACK_NAMES
+    from aiscale.preview import policy_wire as wire
+
+    severities = {name: value for value, name in wire.SEVERITY_NAMES.items()}
+    info = analyzer_pb2.AnalyzerInfo(name=PACK_NAMES[pack], supportsConfig=True)
+    for check in checks_for_pack(pack):
+        policy = info.policies.add(name=check.id, description=check.description,
+                                   enforcementLevel=wire.LEVELS[check.enforcement],
+                                   severity=severities.get(check.severity, 0))
+        if check.config_schema:
+            policy.configSchema.properties.update({k: dict(v) for k, v in check.config_schema.items()})
+    return info
+
+
+def _platform_environment(stack_config: dict[str, str]) -> Optional[str]:
+    """``aiscale:platform.environment`` from the stack config, as the pack process reads it."""
+    try:
+        value = json.loads(stack_config.get("aiscale:platform", ""))
+    except ValueError:
+        return None
+    environment = value.get("environment") if isinstance(value, dict) else None
+    return environment if isinstance(environment, str) else None
+
+
+def _evaluate_bundled(run: PackRun, result: PreviewResult) -> list:
+    """A bundled pack's violations, evaluated in-process, exactly as the pack process reports
+    them; config errors and rule failures raise ``PolicyPackError`` (exit 2) as there."""
+    from google.protobuf import json_format
+
+    from aiscale.guardrails import evaluate, get_check
+    from aiscale.preview import policy_wire as wire
+    from aiscale.preview.policy_driver import LOG, PolicyPackError, Violation
+
+    info = _analyzer_info(run.name)
+    try:
+        reconciled = wire.reconcile_config(info, run.config)
+    except wire.PolicyConfigError as error:
+        raise PolicyPackError(run.directory, str(error)) from None
+    config = {name: {"enforcementLevel": wire.LEVEL_NAMES[entry.enforcementLevel],
+                     **json_format.MessageToDict(entry.properties)}
+              for name, entry in reconciled.items()}
+    for name in sorted(set(run.config) - set(config) - {"all"}):
+        LOG.warning("policy config names %r, which no policy pack has (policies: %s)",
+                    name, ", ".join(sorted(config)))
+    try:
+        findings = evaluate(result.resources, (run.name,), config, stack=result.stack,
+                            environment=_platform_environment(result.config),
+                            stack_config=result.config)
+    except Exception as error:  # noqa: BLE001 - a failing rule fails the pack, as out of process
+        raise PolicyPackError(run.directory, f"evaluation failed: {type(error).__name__}: {error}") from error
+    return [Violation(pack=info.name, policy=f.policy, enforcement=f.enforcement,
+                      severity=f.severity, urn=f.urn,
+                      message=get_check(f.policy).description + (f"\n{f.message}" if f.message else ""))
+            for f in findings]
