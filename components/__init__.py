@@ -30,6 +30,8 @@ _EXPORTS = {
     "AccessLogBucket": "aiscale.access_log_bucket",
     "AccessLogBucketArgs": "aiscale.access_log_bucket",
     "CloudScope": "aiscale.scope",
+    "Operations": "aiscale.operations",
+    "OperationsArgs": "aiscale.operations",
     "Platform": "aiscale.model",
     "PlatformValidationError": "aiscale.model",
     "Problem": "aiscale.model",

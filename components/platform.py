@@ -71,6 +71,8 @@ class AiPlatform(pulumi.ComponentResource):
     """``ObjectStore`` by (cloud, bucket name)."""
     endpoints: dict[tuple[str, str], Any]
     """``ModelEndpoint`` by (cloud, endpoint name)."""
+    operations: dict[str, Any]
+    """``Operations`` (budget, notifications, alerts, GPU observability) by cloud."""
     bucket_names: pulumi.Output[dict]
     """Physical bucket names: ``{cloud: {bucket: name}}``."""
     bucket_urls: pulumi.Output[dict]
@@ -96,6 +98,8 @@ class AiPlatform(pulumi.ComponentResource):
         self._declare_object_stores(platform)
         self.endpoints = {}
         self._declare_endpoints(platform)
+        self.operations = {}
+        self._declare_operations(platform)
         self.bucket_names = _by_cloud(self.buckets, "bucket_name")
         self.bucket_urls = _by_cloud(self.buckets, "bucket_url")
         self.cluster_names = pulumi.Output.from_input(
@@ -188,6 +192,10 @@ class AiPlatform(pulumi.ComponentResource):
                     args.update(cluster=self.clusters[cloud], pool=pool,
                                 offering=catalog.resolve(cloud, pool.accelerator, pool.gpus_per_node, scope.region))
                     opts = scope.options(depends_on=[self.node_pools[(cloud, pool.name)]])
+                    if cloud == "gcp":  # Google Managed Prometheus scrapes from its own namespace
+                        from aiscale.kubernetes.observability import METRICS_NAMESPACES
+
+                        args["metrics_namespace"] = METRICS_NAMESPACES[cloud]
                 elif cloud in ("aws", "azure"):
                     args["offering"] = catalog.resolve(cloud, endpoint.accelerator, endpoint.gpus_per_replica,
                                                        scope.region)
@@ -195,6 +203,32 @@ class AiPlatform(pulumi.ComponentResource):
                         args["network"] = self.networks["aws"]
                 self.endpoints[(cloud, endpoint.name)] = ModelEndpoint(
                     f"{self._name_prefix}-{cloud}-{endpoint.name}", args, opts)
+
+    def _declare_operations(self, platform: Platform) -> None:
+        """Per cloud: the budget and notifications of the model's ``operations`` section, native
+        alarms on managed endpoints, and GPU observability with alert rules on the cluster."""
+        from aiscale.cost import budget_per_cloud
+        from aiscale.operations import Operations, args_from_model
+
+        budgets = budget_per_cloud(platform)
+        wants_budget = platform.operations is not None and platform.operations.budget is not None
+        for cloud, scope in self.scopes.items():
+            if platform.operations is None and cloud not in self.clusters:
+                continue
+            served = [{"endpoint": e, "component": self.endpoints[(cloud, e.name)]}
+                      for e in platform.endpoints if cloud in e.clouds]
+            pools = [{"pool": p, "component": self.node_pools[(cloud, p.name)]}
+                     for p in platform.node_pools if cloud in p.clouds]
+            args = args_from_model(platform, scope, estimate_usd=budgets[cloud], endpoints=served,
+                                   cluster=self.clusters.get(cloud), node_pools=pools)
+            if wants_budget:
+                if budgets[cloud] > 0:
+                    args["amount_usd"] = budgets[cloud]  # this cloud's share of the platform's figure
+                else:
+                    args.pop("amount_usd", None)
+                    pulumi.log.warn(f"no budget on {cloud}: nothing there is priced and "
+                                    "operations.budget.monthly_usd is not set", self)
+            self.operations[cloud] = Operations(f"{self._name_prefix}-{cloud}-operations", args, scope.options())
 
 
 def _serving_pool(platform: Platform, cloud: str, endpoint: Any) -> Any:

@@ -11,12 +11,15 @@ renders an estimate for the terminal.
 from ._estimator import estimate, priced_types
 from ._model import CURRENCY, CostEstimate, CostItem
 from ._storage import EXPECTED_SIZE_KEY
+from .model_bound import budget_per_cloud, monthly_upper_bound
 
 __all__ = [
     "CURRENCY",
     "EXPECTED_SIZE_KEY",
     "CostEstimate",
     "CostItem",
+    "budget_per_cloud",
     "estimate",
+    "monthly_upper_bound",
     "priced_types",
 ]

@@ -17,6 +17,7 @@ import os
 import runpy
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
@@ -187,6 +188,13 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
                          config=dict(config), warnings=warnings)
 
 
+def _isolated(function: Callable[..., PreviewResult], *args: Any) -> PreviewResult:
+    """Run ``function`` in a fresh context on a worker thread: the Pulumi runtime's context
+    variables and the run's event loop never touch the caller's (a test's, a notebook's)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aiscale-preview") as worker:
+        return worker.submit(contextvars.Context().run, function, *args).result()
+
+
 def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str = "dev",
                config: Optional[Mapping[str, Any]] = None, dry_run: bool = True) -> PreviewResult:
     """Preview a Python callable as if it were a program's ``__main__``.
@@ -198,7 +206,7 @@ def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str 
 
     as_strings = {key: value if isinstance(value, str) else json.dumps(value)
                   for key, value in (config or {}).items()}
-    return contextvars.Context().run(_run, program, project, stack, as_strings, (), dry_run)
+    return _isolated(_run, program, project, stack, as_strings, (), dry_run)
 
 
 def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
@@ -213,7 +221,7 @@ def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
     sys.path.insert(0, str(program_dir))
     os.chdir(project.directory)
     try:
-        return contextvars.Context().run(_run, program, project.name, project.stack,
+        return _isolated(_run, program, project.name, project.stack,
                                          project.config, project.secret_keys, dry_run)
     finally:
         os.chdir(saved_cwd)
