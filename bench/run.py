@@ -1,0 +1,96 @@
+"""Benchmarks of ``aiscale preview`` against the bare Pulumi SDK: ``python bench/run.py``.
+
+One run, on this machine, measures in a fresh interpreter per figure (``bench/worker.py``):
+
+1. ``aiscale preview`` of three-cloud platforms of about 100, 1,000 and 3,000 resources
+   (``bench/platforms.py``; this repository's ``__main__.py`` in a temporary project): wall
+   time from a cold interpreter, peak memory, the time spent in the program, the cost estimate
+   and the policy packs, and the time of a second, warm preview in the same process;
+2. the bare Pulumi SDK mock runtime registering as many plain resources, as-is and with the
+   cyclic garbage collector paused (what aiscale's engine does);
+3. start-up: ``aiscale preview`` of a one-bucket AWS-only stack, and the provider SDK modules
+   it loaded.
+
+It prints the figures, the ratios and each target as met or missed, and with ``--markdown``
+the table for the docs. Options: ``--sizes 100,1000,3000``, ``--json FILE``, ``--markdown``.
+Not part of the test suite; it takes one to three minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from platforms import aws_one_bucket_model, platform_model, units_for, write_project  # noqa: E402
+from summary import machine, render, targets  # noqa: E402
+
+STACK = "bench"
+"""The stack name of every generated project."""
+DEFAULT_SIZES = (100, 1000, 3000)
+"""Target resource counts."""
+
+
+def _worker(*args: str, out: Path) -> dict[str, Any]:
+    """Run bench/worker.py in a fresh interpreter; its figures plus the process wall time."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(BENCH / "worker.py"), *args, str(out)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"bench worker {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    figures = json.loads(out.read_text())
+    figures["process_wall_s"] = wall
+    return figures
+
+
+def measure(sizes: tuple[int, ...], workdir: Path) -> dict[str, Any]:
+    """Every figure of one benchmark run."""
+    rows = []
+    for target in sizes:
+        project = write_project(workdir / f"size-{target}", STACK, platform_model(units_for(target)))
+        print(f"  {target:>5} resources: aiscale preview ...", end="", flush=True)
+        preview = _worker("aiscale", str(project), STACK, "--warm", out=workdir / f"aiscale-{target}.json")
+        count = preview["resources"] - 1  # the bare runtime registers its own stack resource
+        print(f" {preview['cold']['wall_s']:.1f} s; bare SDK ...", end="", flush=True)
+        bare = _worker("bare", str(count), out=workdir / f"bare-{target}.json")
+        paused = _worker("bare", str(count), "--gc-paused", out=workdir / f"bare-paused-{target}.json")
+        print(f" {bare['total_s']:.1f} s / {paused['total_s']:.1f} s (collector paused)")
+        rows.append({"target": target, "aiscale": preview, "bare": bare, "bare_gc_paused": paused})
+    project = write_project(workdir / "startup", STACK, aws_one_bucket_model())
+    print("  start-up: one-bucket AWS-only stack ...", end="", flush=True)
+    startup = _worker("aiscale", str(project), STACK, out=workdir / "startup.json")
+    print(f" {startup['process_wall_s']:.1f} s")
+    return {"machine": machine(), "sizes": rows, "startup": startup}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; exit 0 (a missed target is reported, not an error)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated target resource counts (default 100,1000,3000)")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--markdown", action="store_true", help="also print the docs table")
+    options = parser.parse_args(argv)
+    sizes = tuple(int(size) for size in options.sizes.split(","))
+    print("aiscale preview vs the bare Pulumi SDK (fresh interpreter per figure)")
+    with tempfile.TemporaryDirectory(prefix="aiscale-bench-") as workdir:
+        figures = measure(sizes, Path(workdir))
+    figures["targets"] = targets(figures)
+    print()
+    print(render(figures, markdown=options.markdown))
+    if options.json:
+        options.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""The machine, the targets and the tables of a benchmark run (``bench/run.py``)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib import metadata
+from typing import Any
+
+RATIO_TARGET = 1.3
+"""``aiscale preview`` at most this many times the bare SDK, at about 1,000 resources."""
+FLATNESS_TARGET = 0.20
+"""Warm time per resource within 20% from the smallest to the largest platform."""
+POLICY_SHARE_TARGET = 0.15
+"""Both policy packs at most 15% of the preview (program, cost estimate and policies)."""
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gb() -> float | None:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from: CPU, cores, memory, load, OS, Python and Pulumi versions."""
+    versions = {}
+    for package in ("pulumi", "pulumi-aws", "pulumi-azure-native", "pulumi-gcp", "pulumi-policy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    return {"cpu": _cpu_model(), "cores": os.cpu_count(), "memory_gb": _memory_gb(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "os": f"{platform.system()} {platform.release()}",
+            "python": sys.version.split()[0], "packages": versions}
+
+
+def _per_resource_ms(seconds: float, resources: int) -> float:
+    return 1000 * seconds / max(resources, 1)
+
+
+def _warm_preview_s(row: dict[str, Any]) -> float:
+    phases = row["aiscale"]["warm"]["phases_s"]
+    return phases.get("program", 0.0) + phases.get("cost", 0.0) + phases.get("policies", 0.0)
+
+
+def policy_share(row: dict[str, Any]) -> float:
+    """Policies' share of the warm preview (program + cost estimate + policies)."""
+    return row["aiscale"]["warm"]["phases_s"].get("policies", 0.0) / max(_warm_preview_s(row), 1e-9)
+
+
+def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value and whether it is met."""
+    rows = figures["sizes"]
+    result = []
+    at_1000 = min(rows, key=lambda row: abs(row["target"] - 1000))
+    ratio = at_1000["aiscale"]["total_s"] / at_1000["bare"]["total_s"]
+    result.append({"target": f"preview <= {RATIO_TARGET}x the bare SDK at ~1,000 resources",
+                   "value": f"{ratio:.2f}x ({at_1000['aiscale']['resources']} resources)",
+                   "met": ratio <= RATIO_TARGET})
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        per = [_per_resource_ms(row["aiscale"]["warm"]["wall_s"], row["aiscale"]["resources"])
+               for row in (small, large)]
+        spread = max(per) / min(per) - 1
+        result.append({"target": f"time per resource flat within {FLATNESS_TARGET:.0%} "
+                                 f"({small['aiscale']['resources']} -> {large['aiscale']['resources']})",
+                       "value": f"{per[0]:.2f} -> {per[1]:.2f} ms ({spread:+.0%})",
+                       "met": spread <= FLATNESS_TARGET})
+    worst = max(rows, key=policy_share)
+    result.append({"target": f"policies <= {POLICY_SHARE_TARGET:.0%} of preview time",
+                   "value": f"max {policy_share(worst):.1%} (at {worst['aiscale']['resources']} resources)",
+                   "met": policy_share(worst) <= POLICY_SHARE_TARGET})
+    modules = figures["startup"]["provider_modules"]
+    foreign = modules["pulumi_azure_native"] + modules["pulumi_gcp"]
+    result.append({"target": "no Azure or GCP module for an AWS-only stack",
+                   "value": f"{foreign} Azure/GCP modules ({modules['pulumi_aws']} AWS)",
+                   "met": foreign == 0})
+    return result
+
+
+def _table(headers: list[str], lines: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+        out += ["| " + " | ".join(line) + " |" for line in lines]
+        return "\n".join(out)
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *lines)]
+    fmt = "  ".join(f"{{:>{width}}}" for width in widths)
+    return "\n".join(fmt.format(*line) for line in [headers, *lines])
+
+
+def render(figures: dict[str, Any], markdown: bool = False) -> str:
+    """The figures, the start-up line, the targets and the machine, as text (or Markdown)."""
+    headers = ["resources", "aiscale preview s", "bare SDK s", "ratio", "bare SDK, GC paused s",
+               "ratio", "warm ms/resource", "bare ms/resource", "program s", "policies s",
+               "policies share", "peak MB", "bare peak MB"]
+    lines = []
+    for row in figures["sizes"]:
+        ours, bare, paused = row["aiscale"], row["bare"], row["bare_gc_paused"]
+        warm = ours["warm"]["phases_s"]
+        lines.append([
+            str(ours["resources"]), f"{ours['total_s']:.2f}", f"{bare['total_s']:.2f}",
+            f"{ours['total_s'] / bare['total_s']:.2f}x", f"{paused['total_s']:.2f}",
+            f"{ours['total_s'] / paused['total_s']:.2f}x",
+            f"{_per_resource_ms(ours['warm']['wall_s'], ours['resources']):.2f}",
+            f"{_per_resource_ms(bare['total_s'], bare['resources']):.2f}",
+            f"{warm.get('program', 0.0):.2f}", f"{warm.get('policies', 0.0):.2f}",
+            f"{policy_share(row):.1%}", f"{ours['peak_rss_mb']:.0f}", f"{bare['peak_rss_mb']:.0f}"])
+    startup = figures["startup"]
+    modules = ", ".join(f"{name} {count}" for name, count in startup["provider_modules"].items())
+    text = [_table(headers, lines, markdown), "",
+            f"Start-up (one-bucket AWS-only stack, {startup['resources']} resources): "
+            f"{startup['process_wall_s']:.2f} s for the whole process, {startup['total_s']:.2f} s "
+            f"in the preview; provider modules loaded: {modules}.", ""]
+    text.append(_table(["target", "measured", "met"],
+                       [[t["target"], t["value"], "yes" if t["met"] else "NO"] for t in figures["targets"]],
+                       markdown))
+    box = figures["machine"]
+    text += ["", f"Machine: {box['cpu']}, {box['cores']} cores, {box['memory_gb']} GB, {box['os']}, "
+                 f"load average {box['load_average']} at the start; Python {box['python']}, "
+             + ", ".join(f"{name} {version}" for name, version in box["packages"].items()) + "."]
+    return "\n".join(text)

@@ -1,0 +1,157 @@
+"""One measurement in a fresh interpreter: ``python bench/worker.py KIND ARGS... OUT.json``.
+
+Kinds:
+
+- ``aiscale DIR STACK [--warm]``: ``aiscale preview --cwd DIR --stack STACK --json ...`` run
+  in-process through the real command line (tree, cost table and findings rendered to a file),
+  with the phases timed by wrapping the functions the pipeline calls: the program on the mock
+  runtime (``run_project``), the cost estimate and both policy packs (``evaluate_packs``).
+  ``--warm`` then runs it twice more in the same process, imports done, and keeps the faster.
+- ``bare N [--gc-paused]``: the bare Pulumi SDK mock runtime (``pulumi.runtime.set_mocks`` and
+  plain ``Mocks``) registering N plain resources spread over the three clouds' SDKs; with
+  ``--gc-paused``, with the cyclic garbage collector paused as aiscale's engine pauses it.
+
+Each writes a JSON object of figures to OUT.json: wall times in seconds (from before the first
+Pulumi import), peak resident memory of the process (``ru_maxrss``) and, for ``aiscale``, the
+phases, the resource count and the provider SDK modules loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+PROVIDER_PREFIXES = ("pulumi_aws", "pulumi_azure_native", "pulumi_gcp", "pulumi_kubernetes")
+"""The provider SDK packages whose loaded modules are counted."""
+WARM_RUNS = 2
+"""Warm previews per measurement; the fastest is kept."""
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process, MB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _provider_modules() -> dict[str, int]:
+    """How many modules of each provider SDK package are loaded."""
+    counts = {prefix: 0 for prefix in PROVIDER_PREFIXES}
+    for name in sys.modules:
+        root = name.split(".", 1)[0]
+        if root in counts:
+            counts[root] += 1
+    return counts
+
+
+def _timed(phases: dict[str, float], key: str, function: Callable) -> Callable:
+    """`function`, adding its wall time to ``phases[key]`` on each call."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phases[key] = phases.get(key, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def _preview_cli(directory: Path, stack: str, phases: dict[str, float]) -> dict[str, Any]:
+    """One ``aiscale preview`` through the command line, output to a file; its figures."""
+    from aiscale.cli import app
+
+    report = directory / "report.json"
+    phases.clear()
+    gc.collect()  # start from a clean heap: no garbage of an earlier run is collected in this one
+    start = time.perf_counter()
+    with open(directory / "stdout.txt", "w") as sink, contextlib.redirect_stdout(sink):
+        exit_code = app(["preview", "--cwd", str(directory), "--stack", stack, "--json", str(report)],
+                        standalone_mode=False)
+    wall = time.perf_counter() - start
+    return {"wall_s": wall, "phases_s": dict(phases), "exit_code": exit_code,
+            "resources": len(json.loads(report.read_text())["resources"])}
+
+
+def measure_aiscale(directory: Path, stack: str, warm: bool) -> dict[str, Any]:
+    """Run ``aiscale preview`` on the project in `directory`, timing its phases; with `warm`,
+    run it a second time in the same process (imports done: the per-resource cost)."""
+    start = time.perf_counter()
+    import aiscale.cost
+    import aiscale.preview.pipeline as pipeline
+
+    phases: dict[str, float] = {}
+    pipeline.run_project = _timed(phases, "program", pipeline.run_project)
+    aiscale.cost.estimate = _timed(phases, "cost", aiscale.cost.estimate)
+    pipeline.evaluate_packs = _timed(phases, "policies", pipeline.evaluate_packs)
+    cold = _preview_cli(directory, stack, phases)
+    figures = {"kind": "aiscale", "total_s": time.perf_counter() - start, "cold": cold,
+               "resources": cold["resources"], "peak_rss_mb": _peak_rss_mb(),
+               "provider_modules": _provider_modules()}
+    if warm:  # the faster of two: the collector's deferred passes land in one or the other
+        runs = [_preview_cli(directory, stack, phases) for _ in range(WARM_RUNS)]
+        figures["warm"] = min(runs, key=lambda run: run["wall_s"])
+    return figures
+
+
+def measure_bare(count: int, gc_paused: bool) -> dict[str, Any]:
+    """Register `count` plain resources on the bare Pulumi SDK mock runtime (with `gc_paused`,
+    with the cyclic garbage collector paused as aiscale's engine does)."""
+    start = time.perf_counter()
+    import pulumi
+    import pulumi_aws.s3 as s3
+    import pulumi_azure_native.resources as resources
+    import pulumi_gcp.storage as storage
+    from pulumi.runtime.mocks import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    imported = time.perf_counter()
+
+    class PlainMocks(pulumi.runtime.Mocks):
+        """Echo the inputs back with an id: the least a mock can do."""
+
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+            return f"{args.name}-id", dict(args.inputs)
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+            return {}
+
+    pulumi.runtime.set_mocks(PlainMocks(), project="bench", stack="bare", preview=True)
+    tags = {"team": "bench"}
+
+    def program() -> None:
+        for index in range(count):
+            kind = index % 3
+            if kind == 0:
+                s3.Bucket(f"bucket{index}", bucket=f"bench-{index}", tags=tags)
+            elif kind == 1:
+                resources.ResourceGroup(f"group{index}", location="eastus", tags=tags)
+            else:
+                storage.Bucket(f"gcs{index}", location="US", labels=tags)
+
+    if gc_paused:
+        gc.disable()
+    _sync_await(run_pulumi_func(program))
+    total = time.perf_counter() - start
+    return {"kind": "bare", "gc_paused": gc_paused, "total_s": total, "import_s": imported - start,
+            "resources": count, "peak_rss_mb": _peak_rss_mb()}
+
+
+def main(argv: list[str]) -> None:
+    """Dispatch on the kind and write the figures to the last argument."""
+    kind, *args, out = argv
+    if kind == "aiscale":
+        figures = measure_aiscale(Path(args[0]), args[1], warm="--warm" in args)
+    elif kind == "bare":
+        figures = measure_bare(int(args[0]), gc_paused="--gc-paused" in args)
+    else:
+        raise SystemExit(f"unknown kind {kind!r}; valid: aiscale, bare")
+    Path(out).write_text(json.dumps(figures, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
