@@ -108,21 +108,17 @@ def _table(headers: list[str], lines: list[list[str]], markdown: bool) -> str:
 
 def render(figures: dict[str, Any], markdown: bool = False) -> str:
     """The figures, the start-up line, the targets and the machine, as text (or Markdown)."""
-    headers = ["resources", "aiscale preview s", "bare SDK s", "ratio", "bare SDK, GC paused s",
-               "ratio", "warm ms/resource", "bare ms/resource", "program s", "policies s",
-               "policies share", "peak MB", "bare peak MB"]
+    headers = ["resources", "aiscale preview, s", "bare SDK, s", "ratio", "bare SDK with GC paused, s",
+               "ratio", "warm ms/resource", "policies share", "peak MB (aiscale / bare)"]
     lines = []
     for row in figures["sizes"]:
         ours, bare, paused = row["aiscale"], row["bare"], row["bare_gc_paused"]
-        warm = ours["warm"]["phases_s"]
         lines.append([
             str(ours["resources"]), f"{ours['total_s']:.2f}", f"{bare['total_s']:.2f}",
             f"{ours['total_s'] / bare['total_s']:.2f}x", f"{paused['total_s']:.2f}",
             f"{ours['total_s'] / paused['total_s']:.2f}x",
             f"{_per_resource_ms(ours['warm']['wall_s'], ours['resources']):.2f}",
-            f"{_per_resource_ms(bare['total_s'], bare['resources']):.2f}",
-            f"{warm.get('program', 0.0):.2f}", f"{warm.get('policies', 0.0):.2f}",
-            f"{policy_share(row):.1%}", f"{ours['peak_rss_mb']:.0f}", f"{bare['peak_rss_mb']:.0f}"])
+            f"{policy_share(row):.1%}", f"{ours['peak_rss_mb']:.0f} / {bare['peak_rss_mb']:.0f}"])
     startup = figures["startup"]
     modules = ", ".join(f"{name} {count}" for name, count in startup["provider_modules"].items())
     text = [_table(headers, lines, markdown), "",

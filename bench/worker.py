@@ -6,7 +6,8 @@ Kinds:
   in-process through the real command line (tree, cost table and findings rendered to a file),
   with the phases timed by wrapping the functions the pipeline calls: the program on the mock
   runtime (``run_project``), the cost estimate and both policy packs (``evaluate_packs``).
-  ``--warm`` then runs it twice more in the same process, imports done, and keeps the faster.
+  ``--warm`` then runs it three more times in the same process, imports done, and keeps the
+  fastest.
 - ``bare N [--gc-paused]``: the bare Pulumi SDK mock runtime (``pulumi.runtime.set_mocks`` and
   plain ``Mocks``) registering N plain resources spread over the three clouds' SDKs; with
   ``--gc-paused``, with the cyclic garbage collector paused as aiscale's engine pauses it.
@@ -29,7 +30,7 @@ from typing import Any, Callable
 
 PROVIDER_PREFIXES = ("pulumi_aws", "pulumi_azure_native", "pulumi_gcp", "pulumi_kubernetes")
 """The provider SDK packages whose loaded modules are counted."""
-WARM_RUNS = 2
+WARM_RUNS = 3
 """Warm previews per measurement; the fastest is kept."""
 
 
@@ -92,7 +93,7 @@ def measure_aiscale(directory: Path, stack: str, warm: bool) -> dict[str, Any]:
     figures = {"kind": "aiscale", "total_s": time.perf_counter() - start, "cold": cold,
                "resources": cold["resources"], "peak_rss_mb": _peak_rss_mb(),
                "provider_modules": _provider_modules()}
-    if warm:  # the faster of two: the collector's deferred passes land in one or the other
+    if warm:  # the fastest: other processes on the machine slow some runs
         runs = [_preview_cli(directory, stack, phases) for _ in range(WARM_RUNS)]
         figures["warm"] = min(runs, key=lambda run: run["wall_s"])
     return figures
