@@ -228,7 +228,8 @@ def _differs(old: Any, new: Any) -> bool:
     return old != new or UNKNOWN_IN_REPORT in (old, new)
 
 
-def _change(action: str, resource: _Resource, old: Optional[_Resource], inputs: tuple[str, ...] = ()) -> Change:
+def _change(action: str, resource: _Resource, old: Optional[_Resource],
+            inputs: tuple[str, ...] = ()) -> Change:
     before = old or resource
     return Change(action=action, urn=resource.urn, type=resource.type, name=resource.name,
                   stateful=canonical_type(resource.type) in STATEFUL_TYPES,
