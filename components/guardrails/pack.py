@@ -8,15 +8,16 @@ rule and reports each message. pulumi_policy is imported here only, lazily.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from types import MappingProxyType
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .catalogue import checks_for_pack
 from .context import (Context, Estimator, GpuLookup, ResourceView, catalog_lookup, default_estimator,
                       resolve_environment)
-from .props import plain
+from .props import canonical_type, plain
 from .registry import Check, NotApplicable
 from .runner import WRONG_TYPE, run_resource, run_stack
 
@@ -39,33 +40,47 @@ def platform_environment() -> Optional[str]:
 
 def pack_environment(stack_tags) -> str:
     """The environment as the pack sees it (before a check's own ``environment`` config)."""
-    return resolve_environment(None, platform_environment(), dict(stack_tags or {}), os.environ.get("PULUMI_STACK"))
+    return _environment(tuple(sorted((stack_tags or {}).items())), os.environ.get("PULUMI_STACK"))
 
 
-def _provider_fields(provider) -> dict[str, Any]:
+@functools.lru_cache(maxsize=8)
+def _environment(stack_tags: tuple, stack: Optional[str]) -> str:
+    """One resolution per pack process and stack (the stack config does not change within one)."""
+    return resolve_environment(None, platform_environment(), dict(stack_tags), stack)
+
+
+Decoder = Callable[[Any], Any]
+"""Turns the policy SDK's property proxies into plain data (:func:`aiscale.guardrails.plain`, or a
+memoising wrapper of it when the pack is served: ``aiscale.guardrails.serve``)."""
+
+
+def _provider_fields(provider, decode: Decoder = plain) -> dict[str, Any]:
     if provider is None:
         return {}
     return {"provider_type": provider.resource_type, "provider_urn": provider.urn,
-            "provider_props": plain(provider.props)}
+            "provider_props": decode(provider.props)}
 
 
-def view_of(resource) -> ResourceView:
+def view_of(resource, decode: Decoder = plain) -> ResourceView:
     """A ResourceView of a pulumi_policy PolicyResource (stack validation)."""
     deps = {k: tuple(r.urn for r in v) for k, v in (resource.property_dependencies or {}).items()}
     return ResourceView(type=resource.resource_type, urn=resource.urn, name=resource.name,
-                        props=plain(resource.props),
+                        props=decode(resource.props),
                         parent=resource.parent.urn if resource.parent is not None else None,
                         dependencies=tuple(r.urn for r in resource.dependencies or ()),
-                        property_dependencies=deps, **_provider_fields(resource.provider))
+                        property_dependencies=deps, **_provider_fields(resource.provider, decode))
 
 
-def resource_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator):
+def resource_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
+                       decode: Decoder = plain):
     """The ``validate(args, report_violation)`` callback of a resource check."""
 
     def validate(args, report_violation) -> None:
+        if canonical_type(args.resource_type) not in check.types:
+            return  # before any decoding: most checks concern a few types
         config = check.merged_config(args.get_config())
-        view = ResourceView(type=args.resource_type, urn=args.urn, name=args.name, props=plain(args.props),
-                            **_provider_fields(args.provider))
+        view = ResourceView(type=args.resource_type, urn=args.urn, name=args.name, props=decode(args.props),
+                            **_provider_fields(args.provider, decode))
         ctx = Context(config=config, environment=pack_environment(args.stack_tags), urn=args.urn,
                       name=args.name, provider_props=view.provider_props, lookup=lookup, estimator=estimator)
         outcome = run_resource(check, view, ctx)
@@ -79,13 +94,14 @@ def resource_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimat
     return validate
 
 
-def stack_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator):
+def stack_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
+                    decode: Decoder = plain):
     """The ``validate(args, report_violation)`` callback of a stack check."""
 
     def validate(args, report_violation) -> None:
         config = check.merged_config(args.get_config())
         ctx = Context(config=config, environment=pack_environment(args.stack_tags), lookup=lookup, estimator=estimator)
-        outcome = run_stack(check, [view_of(r) for r in args.resources], ctx)
+        outcome = run_stack(check, [view_of(r, decode) for r in args.resources], ctx)
         if isinstance(outcome, NotApplicable):
             args.not_applicable(outcome.reason or None)
         for violation in outcome:
@@ -94,7 +110,8 @@ def stack_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator:
     return validate
 
 
-def build_policy(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator):
+def build_policy(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
+                 decode: Decoder = plain):
     """One pulumi_policy policy object for `check`."""
     from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, Severity,
                                StackValidationPolicy)
@@ -108,10 +125,11 @@ def build_policy(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Es
         tags=[check.pack, check.id.split("-")[1].lower()],
         remediation_steps=check.remediation, url=check.url)
     if check.scope == "stack":
-        return StackValidationPolicy(validate=stack_validator(check, lookup, estimator), **common)
-    return ResourceValidationPolicy(validate=resource_validator(check, lookup, estimator), **common)
+        return StackValidationPolicy(validate=stack_validator(check, lookup, estimator, decode), **common)
+    return ResourceValidationPolicy(validate=resource_validator(check, lookup, estimator, decode), **common)
 
 
-def build_policies(pack: str, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator) -> list:
+def build_policies(pack: str, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
+                   decode: Decoder = plain) -> list:
     """The policies of `pack` ("security" or "cost"), in check order."""
-    return [build_policy(check, lookup, estimator) for check in checks_for_pack(pack)]
+    return [build_policy(check, lookup, estimator, decode) for check in checks_for_pack(pack)]

@@ -6,23 +6,20 @@ By default the two packs bundled with the package run (``aiscale/policy_packs/se
 read from ``<stackConfigDir>/policy/<stack>-<pack>.json`` when that file exists: the same file
 ``pulumi preview --policy-pack-config`` accepts.
 
-A pack folder (``--policy-pack DIR``) is driven out of process over the Analyzer protocol,
-exactly as ``pulumi preview --policy-pack`` drives it. The bundled packs are evaluated
-in-process: the same ``aiscale.guardrails`` checks their pack process runs, with the policy
-config reconciled by the same code as the Analyzer ``Configure`` call (schema defaults, ``all``,
-per-policy entries, schema validation) and each finding worded as the pack reports it (the
-policy description, then the message). Over the protocol, ``pulumi_policy`` deserialises each
-resource's properties once per policy: about 15 s per 1,000 resources, more than the program
-itself, against a fraction of a second in-process. ``tests/determinism`` checks that both paths
-give identical findings; ``AISCALE_POLICY_TRANSPORT=analyzer`` runs the bundled packs over the
-protocol too.
+Every pack runs as ``pulumi preview --policy-pack`` runs it: its own process, driven over the
+Analyzer gRPC protocol (``GetAnalyzerInfo``, ``Configure``, ``Analyze`` per resource,
+``AnalyzeStack``). The pack processes start before the program runs, so their start-up overlaps
+it. ``AISCALE_POLICY_TRANSPORT=inprocess`` evaluates the two bundled packs in-process instead:
+the same ``aiscale.guardrails`` checks, with the policy config reconciled by the same code as
+the Analyzer ``Configure`` call and each finding worded as the pack reports it
+(``tests/determinism`` checks that both paths give identical findings). It is several times
+faster on large stacks (docs/benchmarks.md) and does not exercise the protocol.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from concurrent import futures
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,7 +30,7 @@ from aiscale.preview.project import Project, ProjectError
 
 #: Packs bundled with the package, by the name ``--policy-pack`` accepts.
 BUNDLED_PACKS = ("security", "cost")
-#: Set to ``analyzer`` to run the bundled packs out of process over the Analyzer protocol too.
+#: Set to ``inprocess`` to evaluate the bundled packs in-process (default: over the protocol).
 TRANSPORT_ENV = "AISCALE_POLICY_TRANSPORT"
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
@@ -119,36 +116,34 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
     from aiscale.cost import estimate
+    from aiscale.preview.policy_driver import PolicySession
 
     pack_runs = resolve_packs(project, packs)
-    result = run_project(project)
-    cost = estimate(result.resources, result.config)
-    violations = evaluate_packs(pack_runs, result)
+    over_protocol = [run.directory for run in pack_runs if not in_process(run)]
+    with PolicySession(over_protocol, project=project.name, stack=project.stack,
+                       stack_config=project.config) as session:
+        result = run_project(project)
+        cost = estimate(result.resources, result.config)
+        violations = evaluate_packs(pack_runs, result, session)
     return PreviewOutcome(result=result, cost=cost, violations=violations, packs=pack_runs)
 
 
 def in_process(run: PackRun) -> bool:
-    """True when `run` is a bundled pack evaluated in-process (see the module docstring)."""
-    return (os.environ.get(TRANSPORT_ENV, "") != "analyzer" and run.name in BUNDLED_PACKS
+    """True when `run` is a bundled pack and AISCALE_POLICY_TRANSPORT=inprocess."""
+    return (os.environ.get(TRANSPORT_ENV, "") == "inprocess" and run.name in BUNDLED_PACKS
             and run.directory == bundled_pack_dir(run.name))
 
 
-def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult) -> list:
-    """Every pack's violations over `result`, sorted: pack folders out of process over the
-    Analyzer protocol (concurrently, one call per pack so that each gets its own policy
-    config), bundled packs in-process meanwhile."""
+def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult, session: Any) -> list:
+    """Every pack's violations over `result`, sorted: the packs of `session` (a started
+    ``PolicySession``) over the Analyzer protocol, each with its own policy config, and the
+    in-process ones (see :func:`in_process`)."""
     from aiscale.preview.engine import collector_paused
-    from aiscale.preview.policy_driver import run_policy_packs
 
-    over_protocol = [run for run in pack_runs if not in_process(run)]
-    with futures.ThreadPoolExecutor(max_workers=max(1, len(over_protocol))) as pool:
-        jobs = [pool.submit(run_policy_packs, [run.directory], result.resources,
-                            project=result.project, stack=result.stack, config=run.config,
-                            stack_config=result.config) for run in over_protocol]
-        with collector_paused():  # see engine.collector_paused: the same reasoning applies
-            found = [v for run in pack_runs if in_process(run) for v in _evaluate_bundled(run, result)]
-        for job in jobs:
-            found += job.result()
+    found = []
+    with collector_paused():  # see engine.collector_paused: the same reasoning applies
+        found += [v for run in pack_runs if in_process(run) for v in _evaluate_bundled(run, result)]
+    found += session.analyze(result.resources, [run.config for run in pack_runs if not in_process(run)])
     return sorted(found, key=lambda v: v.sort_key())
 
 

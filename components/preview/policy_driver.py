@@ -39,6 +39,8 @@ START_TIMEOUT_S = 60.0
 """How long a pack may take to print its port (imports of provider SDKs can be slow)."""
 RPC_TIMEOUT_S = 120.0
 """Deadline of each Analyzer call."""
+ANALYZE_CONCURRENCY = 8
+"""Remediate/Analyze calls in flight at once per pack (the engine also analyzes in parallel)."""
 STOP_GRACE_S = 5.0
 """How long a pack gets to exit after terminate, before it is killed."""
 STDERR_TAIL_LINES = 25
@@ -219,34 +221,31 @@ def _diagnostic(diagnostic: analyzer_pb2.AnalyzeDiagnostic, pack: str,
         urn=urn, message=diagnostic.message)
 
 
-def _run_one(pack_dir: Path, engine_address: str, resources: Sequence[ResourceRecord], *,
+def _pack_env(project: str, stack: str, stack_config: Mapping[str, str], dry_run: bool) -> dict[str, str]:
+    """The environment the CLI gives a pack process."""
+    return {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
+            "PULUMI_DRY_RUN": "true" if dry_run else "false", "PULUMI_CONFIG": _json(stack_config)}
+
+
+def _run_one(pack: _Pack, engine_address: str, resources: Sequence[ResourceRecord], *,
              project: str, stack: str, config: Optional[Mapping[str, Mapping]],
              stack_config: Mapping[str, str], dry_run: bool) -> tuple[list[Violation], set[str]]:
-    """Run one pack against the resources; its violations and the names of its policies."""
-    _read_runtime(pack_dir)
-    env = {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
-           "PULUMI_DRY_RUN": "true" if dry_run else "false",
-           "PULUMI_CONFIG": _json(stack_config)}
-    pack = _Pack(pack_dir, engine_address, env)
+    """Drive one started pack over the resources; its violations and its policies' names."""
+    pack.connect(START_TIMEOUT_S)
+    pack.optional("Handshake", analyzer_pb2.AnalyzerHandshakeRequest(
+        engine_address=engine_address, root_directory=str(pack.dir),
+        program_directory=str(pack.dir)))
+    info = pack.call("GetAnalyzerInfo", empty_pb2.Empty())
     try:
-        pack.connect(START_TIMEOUT_S)
-        pack.optional("Handshake", analyzer_pb2.AnalyzerHandshakeRequest(
-            engine_address=engine_address, root_directory=str(pack_dir),
-            program_directory=str(pack_dir)))
-        info = pack.call("GetAnalyzerInfo", empty_pb2.Empty())
-        try:
-            policy_config = wire.reconcile_config(info, config)
-        except wire.PolicyConfigError as error:
-            raise PolicyPackError(pack_dir, str(error)) from None
-        pack.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
-        pack.optional("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=stack, project=project, organization="organization", dry_run=dry_run,
-            config=dict(stack_config)))
-        found = _analyze(pack, info, resources, project=project, stack=stack,
-                         stack_config=stack_config)
-        return found, {policy.name for policy in info.policies}
-    finally:
-        pack.stop()
+        policy_config = wire.reconcile_config(info, config)
+    except wire.PolicyConfigError as error:
+        raise PolicyPackError(pack.dir, str(error)) from None
+    pack.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+    pack.optional("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack=stack, project=project, organization="organization", dry_run=dry_run,
+        config=dict(stack_config)))
+    found = _analyze(pack, info, resources, project=project, stack=stack, stack_config=stack_config)
+    return found, {policy.name for policy in info.policies}
 
 
 def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[ResourceRecord],
@@ -255,9 +254,10 @@ def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[R
     severities = {p.name: wire.SEVERITY_NAMES[p.severity] for p in info.policies
                   if p.severity in wire.SEVERITY_NAMES}
     by_urn = {r.urn: r for r in resources}
-    found: list[Violation] = []
-    stack_resources = []
-    for record in resources:
+
+    def one(record: ResourceRecord) -> tuple[list[Violation], Any]:
+        """Remediate then Analyze one resource; its findings and its AnalyzeStack entry."""
+        found: list[Violation] = []
         provider = wire.provider_message(record, by_urn, project=project, stack=stack,
                                          stack_config=stack_config)
         properties = wire.properties_struct(record.inputs, tuple(record.secret_paths))
@@ -279,7 +279,14 @@ def _analyze(pack: _Pack, info: analyzer_pb2.AnalyzerInfo, resources: Sequence[R
                   if (v := _diagnostic(d, info.name, severities, record.urn)) is not None]
         state = (wire.remediated_state(record, request.properties) if remediated else
                  wire.properties_struct(wire.stack_properties(record), tuple(record.secret_paths)))
-        stack_resources.append(wire.stack_resource(record, state, provider))
+        return found, wire.stack_resource(record, state, provider)
+
+    # Like the engine, which analyzes resources as its parallel steps register them: several
+    # calls in flight at once (results are kept in registration order).
+    with futures.ThreadPoolExecutor(max_workers=ANALYZE_CONCURRENCY) as pool:
+        answers = list(pool.map(one, resources))
+    found = [violation for violations, _ in answers for violation in violations]
+    stack_resources = [entry for _, entry in answers]
     response = pack.call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(
         resources=stack_resources))
     for diagnostic in response.diagnostics:
@@ -295,6 +302,62 @@ def _json(values: Mapping[str, str]) -> str:
     return json.dumps(dict(values), sort_keys=True)
 
 
+class PolicySession:
+    """Policy pack processes for one stack, started before its program runs (their start-up
+    overlaps the program) and driven once its resources are known; a context manager that
+    always stops the packs and the engine endpoint."""
+
+    def __init__(self, pack_dirs: Sequence[Path], *, project: str, stack: str,
+                 stack_config: Mapping[str, str] | None = None, dry_run: bool = True) -> None:
+        self.dirs = [Path(d).resolve() for d in pack_dirs]
+        self.project, self.stack, self.dry_run = project, stack, dry_run
+        self.stack_config = dict(stack_config or {})
+        self.packs: list[_Pack] = []
+        self.server: Optional[grpc.Server] = None
+        self.address = ""
+
+    def __enter__(self) -> "PolicySession":
+        if not self.dirs:
+            return self
+        for directory in self.dirs:
+            _read_runtime(directory)
+        root = f"urn:pulumi:{self.stack}::{self.project}::pulumi:pulumi:Stack::{self.project}-{self.stack}"
+        self.server, self.address = _start_engine(root)
+        env = _pack_env(self.project, self.stack, self.stack_config, self.dry_run)
+        try:
+            for directory in self.dirs:
+                self.packs.append(_Pack(directory, self.address, env))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        for pack in self.packs:
+            pack.stop()
+        if self.server is not None:
+            self.server.stop(grace=None)
+
+    def analyze(self, resources: Sequence[ResourceRecord],
+                configs: Sequence[Optional[Mapping[str, Mapping]]] | None = None) -> list[Violation]:
+        """Every pack's violations over `resources` (packs concurrently; `configs` gives each
+        pack's policy config, in the order of the pack folders), sorted."""
+        configs = list(configs) if configs is not None else [None] * len(self.packs)
+        with futures.ThreadPoolExecutor(max_workers=max(1, min(len(self.packs), 4))) as pool:
+            jobs = [pool.submit(_run_one, pack, self.address, list(resources), project=self.project,
+                                stack=self.stack, config=config, stack_config=self.stack_config,
+                                dry_run=self.dry_run) for pack, config in zip(self.packs, configs)]
+            results = [job.result() for job in jobs]
+        known: dict[int, tuple[Mapping, set[str]]] = {}  # each config and the policies of its packs
+        for (_, names), config in zip(results, configs):
+            known.setdefault(id(config), (config or {}, set()))[1].update(names)
+        for config, names in known.values():
+            for name in sorted(set(config) - names - {"all"}):
+                LOG.warning("policy config names %r, which no policy pack has (policies: %s)",
+                            name, ", ".join(sorted(names)))
+        return sorted((v for found, _ in results for v in found), key=Violation.sort_key)
+
+
 def run_policy_packs(pack_dirs: Sequence[Path], resources: Sequence[ResourceRecord], *,
                      project: str, stack: str, config: Mapping[str, Mapping] | None = None,
                      dry_run: bool = True, stack_config: Mapping[str, str] | None = None
@@ -308,21 +371,6 @@ def run_policy_packs(pack_dirs: Sequence[Path], resources: Sequence[ResourceReco
     PULUMI_CONFIG and as the inputs of default providers. Packs run concurrently. Raises
     PolicyPackError (naming the pack and quoting its stderr) when a pack cannot start or fails.
     """
-    dirs = [Path(d).resolve() for d in pack_dirs]
-    if not dirs:
-        return []
-    root = next((r.urn for r in resources if r.type == "pulumi:pulumi:Stack"), "")
-    server, address = _start_engine(root)
-    try:
-        with futures.ThreadPoolExecutor(max_workers=min(len(dirs), 4)) as pool:
-            jobs = [pool.submit(_run_one, d, address, list(resources), project=project,
-                                stack=stack, config=config, stack_config=stack_config or {},
-                                dry_run=dry_run) for d in dirs]
-            results = [job.result() for job in jobs]
-    finally:
-        server.stop(grace=None)
-    known = set().union(*(names for _, names in results))
-    for name in sorted(set(config or {}) - known - {"all"}):
-        LOG.warning("policy config names %r, which no policy pack has (policies: %s)",
-                    name, ", ".join(sorted(known)))
-    return sorted((v for found, _ in results for v in found), key=Violation.sort_key)
+    with PolicySession(pack_dirs, project=project, stack=stack, stack_config=stack_config,
+                       dry_run=dry_run) as session:
+        return session.analyze(resources, [config] * len(session.packs))

@@ -4,8 +4,6 @@ Run with `pulumi preview --policy-pack policies/security`; see docs/policies.md 
 config (policy config file: `--policy-pack-config`) and how enforcement levels are chosen.
 """
 
-from pulumi_policy import PolicyPack
+from aiscale.guardrails.serve import serve
 
-from aiscale.guardrails.pack import PACK_NAMES, build_policies
-
-PolicyPack(name=PACK_NAMES["security"], policies=build_policies("security"))
+serve("security")

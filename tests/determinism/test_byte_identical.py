@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -67,9 +66,9 @@ def test_in_process_findings_equal_the_analyzer_protocol_findings(tmp_path, monk
         for pack, config in configs.items():
             (project_dir / "policy" / f"dev-{pack}.json").write_text(json.dumps(config))
     project = load_project(project_dir, "dev")
-    in_process = [v.to_report() for v in run_preview(project).violations]
-    monkeypatch.setenv(TRANSPORT_ENV, "analyzer")
     over_protocol = [v.to_report() for v in run_preview(project).violations]
+    monkeypatch.setenv(TRANSPORT_ENV, "inprocess")
+    in_process = [v.to_report() for v in run_preview(project).violations]
     assert len(in_process) > 5, "the insecure example has findings"
     assert in_process == over_protocol, why
 
@@ -83,7 +82,7 @@ def test_an_invalid_policy_config_fails_the_same_way_on_both_paths(tmp_path, mon
     (project_dir / "policy" / "dev-cost.json").write_text(json.dumps({"COST-GPU-002": {"max_gpus_per_pool": "many"}}))
     project = load_project(project_dir, "dev")
     messages = []
-    for transport in ("", "analyzer"):
+    for transport in ("inprocess", ""):
         monkeypatch.setenv(TRANSPORT_ENV, transport)
         with pytest.raises(PolicyPackError) as raised:
             run_preview(project, packs=["cost"])

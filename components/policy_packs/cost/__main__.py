@@ -2,9 +2,6 @@
 
 from pathlib import Path
 
-from pulumi_policy import PolicyPack
+from aiscale.guardrails.serve import serve
 
-from aiscale.guardrails.pack import PACK_NAMES, build_policies
-
-PACK = Path(__file__).resolve().parent.name
-PolicyPack(name=PACK_NAMES[PACK], policies=build_policies(PACK))
+serve(Path(__file__).resolve().parent.name)
