@@ -52,10 +52,15 @@ def preview(
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
     markdown_file: Optional[Path] = typer.Option(
         None, "--markdown", help="Write a short Markdown report (for a pull-request comment) to this file."),
+    compare: Optional[Path] = typer.Option(
+        None, "--compare",
+        help="An earlier --json report: what an update from it would create, update, replace and delete; "
+             "exit 1 if a stateful resource would be deleted or replaced in prod."),
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
     from aiscale.cost.table import cost_table as render_cost
+    from aiscale.preview.compare import CompareError, compare_reports, comparison_table, load_report
     from aiscale.preview.engine import PreviewError
     from aiscale.preview.findings import findings_summary, findings_table
     from aiscale.preview.pipeline import run_preview
@@ -66,11 +71,12 @@ def preview(
 
     console = Console(highlight=False)
     try:
+        old_report = load_report(compare) if compare is not None else None
         project = load_project(cwd, stack)
         if project.stack_file is None:
             console.print(f"[yellow]warning:[/] no stack file Pulumi.{stack}.yaml; previewing with project defaults only")
         outcome = run_preview(project, packs=policy_pack if policies else [])
-    except (ProjectError, PreviewError, PolicyPackError) as error:
+    except (ProjectError, PreviewError, PolicyPackError, CompareError) as error:
         raise _fail(str(error)) from None
     result = outcome.result
     for warning in result.warnings:
@@ -98,7 +104,12 @@ def preview(
 
         write_markdown(outcome, markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
-    raise typer.Exit(outcome.exit_code)
+    exit_code = outcome.exit_code
+    if old_report is not None:
+        comparison = compare_reports(old_report, outcome.report())
+        console.print(comparison_table(comparison))
+        exit_code = max(exit_code, comparison.exit_code)
+    raise typer.Exit(exit_code)
 
 
 @app.command()
