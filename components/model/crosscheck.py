@@ -22,6 +22,8 @@ GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
 GCP_LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}")
 S3_MIN_DAYS_BEFORE_IA = 30
 """S3 moves objects to Standard-IA only once they are at least 30 days old."""
+S3_MIN_DAYS_IN_IA = 30
+"""S3 refuses a Glacier transition less than 30 days after the Standard-IA transition."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,11 @@ def _bucket_rules(ctx: Context) -> None:
             ctx.add(("buckets", index, "lifecycle", "cool_after_days"), cool,
                     f"must be >= {S3_MIN_DAYS_BEFORE_IA} for a bucket on aws: S3 moves objects "
                     f"to Standard-IA only once they are {S3_MIN_DAYS_BEFORE_IA} days old")
+        archive = bucket.lifecycle.archive_after_days
+        if on_aws and cool is not None and archive is not None and archive < cool + S3_MIN_DAYS_IN_IA:
+            ctx.add(("buckets", index, "lifecycle", "archive_after_days"), archive,
+                    f"must be >= cool_after_days + {S3_MIN_DAYS_IN_IA} ({cool + S3_MIN_DAYS_IN_IA}) "
+                    f"for a bucket on aws: S3 keeps objects in Standard-IA at least {S3_MIN_DAYS_IN_IA} days")
 
 
 def _network_rules(ctx: Context) -> None:

@@ -136,3 +136,12 @@ def test_a_real_process_prints_no_traceback(project_with):
     assert done.returncode == 2
     assert "node_pools[0].accelerator" in done.stderr and "nvidia-l4" in done.stderr, "lists valid choices"
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_aws_archive_too_soon_after_cool_is_a_model_error_not_a_preview_failure(project_with):
+    """Found by the property tests: S3 needs 30 days in Standard-IA before Glacier."""
+    model = copy.deepcopy(BASE)
+    model["buckets"][0]["lifecycle"] = {"cool_after_days": 131, "archive_after_days": 154}
+    result = invoke("preview", "--cwd", str(project_with(model)), "--stack", "test")
+    assert result.exit_code == 2
+    assert "buckets[0].lifecycle.archive_after_days: got 154; must be >= cool_after_days + 30 (161)" in result.stderr
