@@ -227,9 +227,18 @@ def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         for name in set(sys.modules) - saved_modules:
-            module_file = getattr(sys.modules[name], "__file__", None) or ""
-            if module_file.startswith(str(program_dir) + os.sep):
+            if _is_program_module(getattr(sys.modules[name], "__file__", None), program_dir):
                 del sys.modules[name]
+
+
+def _is_program_module(module_file: Optional[str], program_dir: Path) -> bool:
+    """A module of the program itself (forgotten after the run, so another program's module of
+    the same name loads fresh), not of an installed package: a virtualenv inside the project
+    folder (``.venv``) holds the provider SDKs, which must stay loaded once."""
+    if not module_file or not module_file.startswith(str(program_dir) + os.sep):
+        return False
+    installed = (sys.prefix, sys.base_prefix, *(p for p in sys.path if "site-packages" in p))
+    return not any(module_file.startswith(root.rstrip(os.sep) + os.sep) for root in installed if root)
 
 
 def run_directory(directory: Path, stack: str, *, dry_run: bool = True) -> PreviewResult:

@@ -50,3 +50,18 @@ def test_malformed_projects_are_reported_clearly(tmp_path, files, expected, reas
     _write(tmp_path, files)
     with pytest.raises(ProjectError, match=expected):
         load_project(tmp_path, "dev")
+
+
+def test_a_virtualenv_inside_the_project_keeps_its_modules_loaded(tmp_path, monkeypatch):
+    """A fresh clone runs with .venv inside the project: the SDK modules a preview imported from
+    there must not be dropped after the run (a later import would load second copies)."""
+    import sys
+
+    from aiscale.preview.engine import _is_program_module
+
+    venv_module = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "pkg" / "mod.py"
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / ".venv"))
+    assert not _is_program_module(str(venv_module), tmp_path)
+    assert _is_program_module(str(tmp_path / "helpers.py"), tmp_path)
+    assert not _is_program_module(str(tmp_path.parent / "elsewhere.py"), tmp_path)
+    assert not _is_program_module(None, tmp_path)
