@@ -16,28 +16,12 @@ import pulumi
 
 from aiscale import catalog
 from aiscale.model import load_platform
+from tests.endpoints.helpers import ACCELERATOR, CLOUD_SETTINGS, CONFIG, OIDC  # noqa: F401 - shared fixtures
 
 PLATFORM, ENVIRONMENT = "acme-ml", "dev"
 EMAILS = ["ml-oncall@example.com", "finops@example.com"]
 WEBHOOK = "https://hooks.example.com/aiscale/T0KEN"
 BILLING_ACCOUNT = "012345-6789AB-CDEF01"
-CLOUD_SETTINGS = {
-    "aws": {"region": "us-west-2"},
-    "azure": {"location": "eastus"},
-    "gcp": {"project": "acme-ml-dev", "region": "us-central1"},
-}
-ACCELERATOR = {"aws": "nvidia-l4", "azure": "nvidia-t4", "gcp": "nvidia-l4"}
-CONFIG = {
-    "aws": {"aws:region": "us-west-2"},
-    "azure": {"azure-native:location": "eastus"},
-    "gcp": {"gcp:project": "acme-ml-dev", "gcp:region": "us-central1"},
-}
-OIDC = {
-    "aws": {"oidc_provider_arn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC",
-            "oidc_provider_url": "https://oidc.eks.us-west-2.amazonaws.com/id/ABC"},
-    "azure": {"oidc_issuer_url": "https://eastus.oic.prod-aks.azure.com/tenant/issuer/"},
-    "gcp": {"workload_pool": "acme-ml-dev.svc.id.goog"},
-}
 POOL_NAMES = {"aws": "serve-0a1b2c", "azure": "gpuserve", "gcp": "gpu-serve"}
 """The cloud's name of the ``serve`` pool in the stand-in GpuNodePool."""
 CLUSTER_NAME = "acme-ml-dev-k8s"
