@@ -101,3 +101,26 @@ def test_the_repository_packs_for_the_pulumi_cli_run_over_the_analyzer_protocol(
     found = run_policy_packs([REPO / "policies" / "security"], insecure.resources,
                              project=insecure.project, stack=insecure.stack, stack_config=insecure.config)
     assert "SEC-STORAGE-003" in {v.policy for v in found}
+
+
+def test_each_stack_has_policy_config_files_the_pulumi_cli_accepts_and_they_apply(tmp_path):
+    """stacks/policy/<stack>-<pack>.json: the --policy-pack-config format, read by the preview."""
+    import copy
+
+    from aiscale.preview.pipeline import run_preview
+    from aiscale.preview.project import load_project
+
+    for stack in ("dev", "prod"):
+        for pack in BUNDLED_PACKS:
+            config = json.loads((REPO / "stacks" / "policy" / f"{stack}-{pack}.json").read_text())
+            assert all(isinstance(v, (str, dict)) for v in config.values()), "name -> level or object"
+    project = load_project(REPO, "dev")
+    tight = copy.deepcopy(project)
+    strict = {"COST-BUDGET-001": {"enforcementLevel": "mandatory", "monthly_budget_usd": 100}}
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "dev-cost.json").write_text(json.dumps(strict))
+    object.__setattr__(tight, "stack_config_dir", tmp_path)
+    outcome = run_preview(tight, packs=["cost"])
+    (budget,) = [v for v in outcome.violations if v.policy == "COST-BUDGET-001"]
+    assert budget.enforcement == "mandatory" and outcome.exit_code == 1
+    assert run_preview(project, packs=["cost"]).exit_code == 0, "the dev stack's own budget (3000) holds"
