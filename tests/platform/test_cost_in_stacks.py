@@ -40,3 +40,15 @@ def test_dev_has_no_mandatory_finding(dev_run):
     done, report = dev_run
     assert done.returncode == 0
     assert not [v for v in report["policies"]["violations"] if v["enforcement"] == "mandatory"]
+
+
+def test_dev_has_no_finding_at_all_and_prod_none_either(dev_run):
+    """Issue 5: secure and frugal by default: not even an advisory finding on either stack."""
+    from aiscale.preview.pipeline import run_preview
+    from aiscale.preview.project import load_project
+    from tests.conftest import REPO
+
+    _, report = dev_run
+    assert report["policies"]["violations"] == []
+    prod = run_preview(load_project(REPO, "prod"))
+    assert [v.to_report() for v in prod.violations] == [] and prod.exit_code == 0
