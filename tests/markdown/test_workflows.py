@@ -132,13 +132,15 @@ def test_pulumi_preview_script_passes_both_packs_each_with_a_config(consumer, tm
     assert words[5::4] == ["--policy-pack", "--policy-pack"] and words[7::4] == ["--policy-pack-config"] * 2
     if local_packs:
         assert packs == ["policies/security", "policies/cost"]
+        assert configs == [str(project / "stacks" / "policy" / f"dev-{pack}.json") for pack in ("security", "cost")]
     else:
         from aiscale.preview.pipeline import bundled_pack_dir
 
         assert packs == [str(bundled_pack_dir("security")), str(bundled_pack_dir("cost"))]
         assert configs[1] == str(project / "stacks" / "policy" / "dev-cost.json")
-    assert configs[0] == str(tmp_path / "security-policy-config.json")
-    assert (tmp_path / "security-policy-config.json").read_text() == "{}"
+        # the consumer has no security config for dev: the step writes an empty one
+        assert configs[0] == str(tmp_path / "security-policy-config.json")
+        assert (tmp_path / "security-policy-config.json").read_text() == "{}"
 
 
 @pytest.mark.parametrize("aiscale_exit, gate_exit", [(0, 0), (1, 1), (2, 2)],
