@@ -94,14 +94,25 @@ def resource_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimat
     return validate
 
 
+StackViews = Callable[[list], list[ResourceView]]
+"""The ResourceViews of a stack validation's resources (:func:`views_of`, or a memoising
+wrapper of it when the pack is served: ``aiscale.guardrails.servicer.stack_views_once``)."""
+
+
+def views_of(resources, decode: Decoder = plain) -> list[ResourceView]:
+    """A ResourceView of each pulumi_policy PolicyResource of a stack validation."""
+    return [view_of(resource, decode) for resource in resources]
+
+
 def stack_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
-                    decode: Decoder = plain):
+                    decode: Decoder = plain, stack_views: Optional[StackViews] = None):
     """The ``validate(args, report_violation)`` callback of a stack check."""
+    views = stack_views or functools.partial(views_of, decode=decode)
 
     def validate(args, report_violation) -> None:
         config = check.merged_config(args.get_config())
         ctx = Context(config=config, environment=pack_environment(args.stack_tags), lookup=lookup, estimator=estimator)
-        outcome = run_stack(check, [view_of(r, decode) for r in args.resources], ctx)
+        outcome = run_stack(check, views(args.resources), ctx)
         if isinstance(outcome, NotApplicable):
             args.not_applicable(outcome.reason or None)
         for violation in outcome:
@@ -111,7 +122,7 @@ def stack_validator(check: Check, lookup: GpuLookup = catalog_lookup, estimator:
 
 
 def build_policy(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
-                 decode: Decoder = plain):
+                 decode: Decoder = plain, stack_views: Optional[StackViews] = None):
     """One pulumi_policy policy object for `check`."""
     from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, Severity,
                                StackValidationPolicy)
@@ -125,11 +136,12 @@ def build_policy(check: Check, lookup: GpuLookup = catalog_lookup, estimator: Es
         tags=[check.pack, check.id.split("-")[1].lower()],
         remediation_steps=check.remediation, url=check.url)
     if check.scope == "stack":
-        return StackValidationPolicy(validate=stack_validator(check, lookup, estimator, decode), **common)
+        return StackValidationPolicy(validate=stack_validator(check, lookup, estimator, decode, stack_views),
+                                     **common)
     return ResourceValidationPolicy(validate=resource_validator(check, lookup, estimator, decode), **common)
 
 
 def build_policies(pack: str, lookup: GpuLookup = catalog_lookup, estimator: Estimator = default_estimator,
-                   decode: Decoder = plain) -> list:
+                   decode: Decoder = plain, stack_views: Optional[StackViews] = None) -> list:
     """The policies of `pack` ("security" or "cost"), in check order."""
-    return [build_policy(check, lookup, estimator, decode) for check in checks_for_pack(pack)]
+    return [build_policy(check, lookup, estimator, decode, stack_views) for check in checks_for_pack(pack)]
