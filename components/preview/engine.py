@@ -146,16 +146,20 @@ def collector_paused():
             gc.enable()
 
 
+Observer = Optional[Callable[[ResourceRecord], None]]
+"""Called with each resource record as it registers (the policy session analyzes it then)."""
+
+
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-         secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
+         secret_keys: tuple[str, ...], dry_run: bool, observer: Observer = None) -> PreviewResult:
     with collector_paused():
-        return _run_collected(program, project, stack, config, secret_keys, dry_run)
+        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer)
 
 
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-                   secret_keys: tuple[str, ...], dry_run: bool) -> PreviewResult:
+                   secret_keys: tuple[str, ...], dry_run: bool, observer: Observer) -> PreviewResult:
     warnings: list[str] = []
-    monitor = CaptureMonitor(FakeCloud(config, warnings.append))
+    monitor = CaptureMonitor(FakeCloud(config, warnings.append), observer)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
     runtime_settings.configure(MockSettings(
@@ -209,8 +213,9 @@ def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str 
     return _isolated(_run, program, project, stack, as_strings, (), dry_run)
 
 
-def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
-    """Preview the program of a Pulumi project folder with one stack's configuration."""
+def run_project(project: Project, *, dry_run: bool = True, observer: Observer = None) -> PreviewResult:
+    """Preview the program of a Pulumi project folder with one stack's configuration; `observer`
+    is called with each resource record as it registers."""
     program_dir = project.program if project.program.is_dir() else project.program.parent
 
     def program() -> None:
@@ -221,8 +226,8 @@ def run_project(project: Project, *, dry_run: bool = True) -> PreviewResult:
     sys.path.insert(0, str(program_dir))
     os.chdir(project.directory)
     try:
-        return _isolated(_run, program, project.name, project.stack,
-                                         project.config, project.secret_keys, dry_run)
+        return _isolated(_run, program, project.name, project.stack, project.config,
+                         project.secret_keys, dry_run, observer)
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path

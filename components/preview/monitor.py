@@ -7,7 +7,7 @@ outputs registered by components and the stack.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Optional
 
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
@@ -43,9 +43,12 @@ def _secret_keys(inputs: dict) -> list[str]:
 class CaptureMonitor(MockMonitor):
     """Records each registration in order, then lets Pulumi's mock monitor answer it."""
 
-    def __init__(self, mocks) -> None:
+    def __init__(self, mocks, observer: Optional[Callable[[ResourceRecord], None]] = None) -> None:
         super().__init__(mocks)
         self.records: dict[str, ResourceRecord] = {}
+        self.observer = observer
+        """Called with each record as soon as it is registered (the policy session's
+        :meth:`~aiscale.preview.policy_driver.PolicySession.observe`), or None."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """URNs as the Pulumi engine makes them: the parent's whole type chain (the stack left
@@ -79,6 +82,8 @@ class CaptureMonitor(MockMonitor):
             outputs=plain(registration.state) if registration else {},
         )
         self.records[response.urn] = record
+        if self.observer is not None:
+            self.observer(record)
         return response
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name

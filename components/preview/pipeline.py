@@ -9,9 +9,10 @@ read from ``<stackConfigDir>/policy/<stack>-<pack>.json`` when that file exists:
 Every pack runs as ``pulumi preview --policy-pack`` runs it: its own process, driven over the
 Analyzer gRPC protocol (``GetAnalyzerInfo``, ``Configure``, ``Analyze`` per resource,
 ``AnalyzeStack``). The pack processes start before the program runs, so their start-up overlaps
-it. ``AISCALE_POLICY_TRANSPORT=inprocess`` evaluates the two bundled packs in-process instead:
-the same ``aiscale.guardrails`` checks, with the policy config reconciled by the same code as
-the Analyzer ``Configure`` call and each finding worded as the pack reports it
+it, and, as in the engine, each resource is analyzed as soon as it registers.
+``AISCALE_POLICY_TRANSPORT=inprocess`` evaluates the two bundled packs in-process instead: the
+same ``aiscale.guardrails`` checks, with the policy config reconciled by the same code as the
+Analyzer ``Configure`` call and each finding worded as the pack reports it
 (``tests/determinism`` checks that both paths give identical findings). It is several times
 faster on large stacks (docs/benchmarks.md) and does not exercise the protocol.
 """
@@ -116,13 +117,14 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
     from aiscale.cost import estimate
-    from aiscale.preview.policy_driver import PolicySession
+    from aiscale.preview.policy_relay import StreamingSession
 
     pack_runs = resolve_packs(project, packs)
-    over_protocol = [run.directory for run in pack_runs if not in_process(run)]
-    with PolicySession(over_protocol, project=project.name, stack=project.stack,
-                       stack_config=project.config) as session:
-        result = run_project(project)
+    over_protocol = [run for run in pack_runs if not in_process(run)]
+    with StreamingSession([run.directory for run in over_protocol], project=project.name,
+                       stack=project.stack, stack_config=project.config,
+                       configs=[run.config for run in over_protocol]) as session:
+        result = run_project(project, observer=session.observe)
         cost = estimate(result.resources, result.config)
         violations = evaluate_packs(pack_runs, result, session)
     return PreviewOutcome(result=result, cost=cost, violations=violations, packs=pack_runs)
@@ -136,14 +138,14 @@ def in_process(run: PackRun) -> bool:
 
 def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult, session: Any) -> list:
     """Every pack's violations over `result`, sorted: the packs of `session` (a started
-    ``PolicySession``) over the Analyzer protocol, each with its own policy config, and the
-    in-process ones (see :func:`in_process`)."""
+    ``StreamingSession``, which has analyzed the resources as they registered) over the Analyzer
+    protocol, each with its own policy config, and the in-process ones (see :func:`in_process`)."""
     from aiscale.preview.engine import collector_paused
 
     found = []
     with collector_paused():  # see engine.collector_paused: the same reasoning applies
         found += [v for run in pack_runs if in_process(run) for v in _evaluate_bundled(run, result)]
-    found += session.analyze(result.resources, [run.config for run in pack_runs if not in_process(run)])
+    found += session.analyze(result.resources)
     return sorted(found, key=lambda v: v.sort_key())
 
 

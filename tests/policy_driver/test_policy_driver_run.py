@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aiscale.preview import policy_driver
+from aiscale.preview import policy_process
 from aiscale.preview.policy_driver import PolicyPackError, Violation, run_policy_packs
 from aiscale.preview.records import UNKNOWN, ResourceRecord
 
@@ -59,7 +59,7 @@ def started(monkeypatch) -> list[subprocess.Popen]:
         processes.append(process)
         return process
 
-    monkeypatch.setattr(policy_driver.subprocess, "Popen", spy)
+    monkeypatch.setattr(policy_process.subprocess, "Popen", spy)
     return processes
 
 

@@ -1,0 +1,195 @@
+"""One CrossGuard policy pack as its own process, started as the Pulumi CLI starts it.
+
+``python -u -m pulumi.policy <engine-address> .`` in the pack folder (what the CLI's
+``pulumi-analyzer-policy-python`` plugin runs); the pack prints the port it serves the Analyzer
+service on. An Engine endpoint receives the pack's log messages. Every failure is a
+:class:`PolicyPackError` naming the pack folder and quoting the tail of its stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent import futures
+from pathlib import Path
+from typing import IO, Any, Mapping, Optional
+
+import grpc
+import yaml
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
+
+LOG = logging.getLogger("aiscale.preview.policy_driver")
+"""Where policy packs' log messages and stray output go."""
+
+START_TIMEOUT_S = 60.0
+"""How long a pack may take to print its port (imports of provider SDKs can be slow)."""
+RPC_TIMEOUT_S = 120.0
+"""Deadline of each Analyzer call."""
+STOP_GRACE_S = 5.0
+"""How long a pack gets to exit after terminate, before it is killed."""
+STDERR_TAIL_LINES = 25
+"""Lines of a failing pack's stderr quoted in the error."""
+
+_LOG_LEVELS = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+
+
+class PolicyPackError(Exception):
+    """A policy pack could not be run; the message names the pack directory and why (with the
+    tail of its stderr when it failed)."""
+
+    def __init__(self, pack_dir: Path, message: str, stderr_tail: str = "") -> None:
+        detail = f"\n--- stderr (last lines) ---\n{stderr_tail}" if stderr_tail.strip() else ""
+        super().__init__(f"policy pack {pack_dir}: {message}{detail}")
+        self.pack_dir = pack_dir
+        self.reason = message
+        self.stderr_tail = stderr_tail
+
+
+class EngineEndpoint(engine_pb2_grpc.EngineServicer):
+    """The Engine service a policy pack may talk to: logs go to LOG, the root resource is kept."""
+
+    def __init__(self, root_urn: str) -> None:
+        self._root = root_urn
+
+    def Log(self, request, context):  # noqa: N802 - gRPC method name
+        """Forward a pack's log message to LOG at the matching level."""
+        LOG.log(_LOG_LEVELS.get(request.severity, logging.INFO), "policy pack: %s%s",
+                request.message, f" ({request.urn})" if request.urn else "")
+        return empty_pb2.Empty()
+
+    def GetRootResource(self, request, context):  # noqa: N802
+        """The stack's URN."""
+        return engine_pb2.GetRootResourceResponse(urn=self._root)
+
+    def SetRootResource(self, request, context):  # noqa: N802
+        """Remember a new root resource URN."""
+        self._root = request.urn
+        return engine_pb2.SetRootResourceResponse()
+
+
+def start_engine(root_urn: str) -> tuple[grpc.Server, str]:
+    """Serve the Engine service on 127.0.0.1 at a free port; (server, address)."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    engine_pb2_grpc.add_EngineServicer_to_server(EngineEndpoint(root_urn), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, f"127.0.0.1:{port}"
+
+
+def _tail(stderr: IO[bytes]) -> str:
+    """The last lines a pack wrote to stderr ("" once the pack is stopped and its file closed)."""
+    if stderr.closed:
+        return ""
+    stderr.flush()
+    stderr.seek(0)
+    lines = stderr.read().decode(errors="replace").splitlines()
+    return "\n".join(lines[-STDERR_TAIL_LINES:])
+
+
+def read_runtime(pack_dir: Path) -> None:
+    """Check PulumiPolicy.yaml: it must exist and name the python runtime."""
+    manifest = pack_dir / "PulumiPolicy.yaml"
+    if not manifest.is_file():
+        raise PolicyPackError(pack_dir, "no PulumiPolicy.yaml (is this a policy pack folder?)")
+    try:
+        data = yaml.safe_load(manifest.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise PolicyPackError(pack_dir, f"PulumiPolicy.yaml is not valid YAML: {error}") from None
+    runtime = data.get("runtime") if isinstance(data, dict) else None
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name != "python":
+        raise PolicyPackError(pack_dir, f"PulumiPolicy.yaml runtime is {name!r}; only python "
+                                        "packs run out of process here")
+
+
+class PackProcess:
+    """One running policy pack process and the stub to reach it."""
+
+    def __init__(self, pack_dir: Path, engine_address: str, env: Mapping[str, str]) -> None:
+        self.dir = pack_dir
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", engine_address, "."],
+            cwd=pack_dir, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=self.stderr)
+        self.channel: Optional[grpc.Channel] = None
+        self.stub: Optional[analyzer_pb2_grpc.AnalyzerStub] = None
+
+    def connect(self, timeout: float) -> None:
+        """Read the port from the pack's first stdout line, then open the channel."""
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, args=(lines,), daemon=True).start()
+        try:
+            first = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise self.error(f"printed no port within {timeout:.0f} s") from None
+        if first is None:
+            self.process.wait(timeout=STOP_GRACE_S)
+            raise self.error(f"exited with code {self.process.returncode} before printing "
+                             "its port")
+        try:
+            port = int(first.strip())
+        except ValueError:
+            raise self.error(f"printed {first.strip()[:200]!r} where its port was expected "
+                             "(a pack must not write to stdout before serving)") from None
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            grpc.channel_ready_future(self.channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError:
+            raise self.error(f"did not answer on port {port}") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def _pump(self, lines: queue.Queue) -> None:
+        """Hand the first stdout line to `connect`, then log the rest (None at end of file)."""
+        first = True
+        for raw in iter(self.process.stdout.readline, b""):
+            text = raw.decode(errors="replace")
+            if first:
+                lines.put(text)
+                first = False
+            else:
+                LOG.info("policy pack %s: %s", self.dir.name, text.rstrip())
+        if first:
+            lines.put(None)
+
+    def call(self, method: str, request: Any, what: str = "") -> Any:
+        """Call an Analyzer method; a failure becomes PolicyPackError naming the call."""
+        try:
+            return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
+        except grpc.RpcError as error:
+            where = f" for {what}" if what else ""
+            raise self.error(f"{method}{where} failed: {error.details()}") from None
+
+    def optional(self, method: str, request: Any) -> None:
+        """Call a method that older packs do not implement (UNIMPLEMENTED is fine)."""
+        try:
+            getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise self.error(f"{method} failed: {error.details()}") from None
+
+    def error(self, message: str) -> PolicyPackError:
+        """A PolicyPackError for this pack, with its stderr tail."""
+        return PolicyPackError(self.dir, message, _tail(self.stderr))
+
+    def stop(self) -> None:
+        """Close the channel and end the process: terminate, then kill."""
+        if self.channel is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        for line in _tail(self.stderr).splitlines():
+            LOG.debug("policy pack %s stderr: %s", self.dir.name, line)
+        self.stderr.close()
