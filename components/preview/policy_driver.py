@@ -13,8 +13,6 @@ and ``AnalyzeStack``. The pack processes and the engine endpoint are always shut
 
 from __future__ import annotations
 
-import json
-import os
 import queue
 import threading
 from concurrent import futures
@@ -28,7 +26,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from aiscale.guardrails.finding import Finding
 from aiscale.preview import policy_wire as wire
 from aiscale.preview.policy_process import (LOG, RPC_TIMEOUT_S, START_TIMEOUT_S, PackProcess,
-                                            PolicyPackError, read_runtime, start_engine)
+                                            PolicyPackError, root_urn, start_packs)
 from aiscale.preview.records import ResourceRecord
 
 __all__ = ["LOG", "PolicyPackError", "PackSession", "Violation", "run_policy_packs"]
@@ -57,13 +55,6 @@ def _diagnostic(diagnostic: analyzer_pb2.AnalyzeDiagnostic, pack: str,
         severity=wire.SEVERITY_NAMES.get(diagnostic.severity)
         or severities.get(diagnostic.policyName, wire.UNSPECIFIED_SEVERITY),
         urn=urn, message=diagnostic.message)
-
-
-def _pack_env(project: str, stack: str, stack_config: Mapping[str, str], dry_run: bool) -> dict[str, str]:
-    """The environment the CLI gives a pack process."""
-    return {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
-            "PULUMI_DRY_RUN": "true" if dry_run else "false",
-            "PULUMI_CONFIG": json.dumps(dict(stack_config), sort_keys=True)}
 
 
 class _Answer:
@@ -238,12 +229,16 @@ class PackSession:
     stops the packs and the engine endpoint.
 
     `configs` gives each pack's policy config (``--policy-pack-config`` form), in the order of
-    `pack_dirs`; `stack_config` is the stack configuration (``aws:region``...).
+    `pack_dirs`; `stack_config` is the stack configuration (``aws:region``...). With
+    `engine_address`, the packs log to that Engine endpoint instead of one the session serves;
+    `processes` are the packs' processes when they were started already (:func:`start_packs`).
     """
 
     def __init__(self, pack_dirs: Sequence[Path], *, project: str, stack: str,
                  stack_config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 configs: Sequence[Optional[Mapping[str, Any]]] | None = None) -> None:
+                 configs: Sequence[Optional[Mapping[str, Any]]] | None = None,
+                 engine_address: Optional[str] = None,
+                 processes: Optional[Sequence[PackProcess]] = None) -> None:
         self.dirs = [Path(d).resolve() for d in pack_dirs]
         self.configs = list(configs) if configs is not None else [None] * len(self.dirs)
         if len(self.configs) != len(self.dirs):
@@ -256,20 +251,23 @@ class PackSession:
         self._built_lock = threading.Lock()
         self.drivers: list[_PackDriver] = []
         self.server: Optional[grpc.Server] = None
-        self.address = ""
+        self.address = engine_address or ""
+        self.processes = list(processes) if processes is not None else None
         self._closed = False
 
     def __enter__(self) -> "PackSession":
         if not self.dirs:
             return self
-        for directory in self.dirs:
-            read_runtime(directory)
-        root = f"urn:pulumi:{self.stack}::{self.project}::pulumi:pulumi:Stack::{self.project}-{self.stack}"
-        self.server, self.address = start_engine(root)
-        env = _pack_env(self.project, self.stack, self.stack_config, self.dry_run)
         try:
-            for directory, config in zip(self.dirs, self.configs):
-                self.drivers.append(_PackDriver(PackProcess(directory, self.address, env), config, self))
+            if not self.address:
+                from aiscale.preview.policy_engine import start_engine
+
+                self.server, self.address = start_engine(root_urn(self.project, self.stack))
+            processes = self.processes if self.processes is not None else start_packs(
+                self.dirs, self.address, project=self.project, stack=self.stack,
+                stack_config=self.stack_config, dry_run=self.dry_run)
+            for process, config in zip(processes, self.configs):
+                self.drivers.append(_PackDriver(process, config, self))
             for driver in self.drivers:
                 driver.thread.start()
         except BaseException:
@@ -279,6 +277,9 @@ class PackSession:
 
     def __exit__(self, *exc_info: Any) -> None:
         self._close_queues()
+        if self.processes is not None and not self.drivers:
+            for process in self.processes:
+                process.stop()
         for driver in self.drivers:
             driver.process.stop()
         for driver in self.drivers:

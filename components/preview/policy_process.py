@@ -2,26 +2,27 @@
 
 ``python -u -m pulumi.policy <engine-address> .`` in the pack folder (what the CLI's
 ``pulumi-analyzer-policy-python`` plugin runs); the pack prints the port it serves the Analyzer
-service on. An Engine endpoint receives the pack's log messages. Every failure is a
-:class:`PolicyPackError` naming the pack folder and quoting the tail of its stderr.
+service on; an Engine endpoint (:mod:`aiscale.preview.policy_engine`) receives its log messages.
+Every failure is a :class:`PolicyPackError` naming the pack folder and quoting the tail of its
+stderr. Starting a pack needs no gRPC: the relay starts its packs before it imports gRPC and the
+Pulumi SDK, so both start-ups overlap.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import queue
 import subprocess
 import sys
 import tempfile
 import threading
-from concurrent import futures
+import time
 from pathlib import Path
-from typing import IO, Any, Mapping, Optional
+from typing import IO, Any, Mapping, Sequence
 
-import grpc
 import yaml
-from google.protobuf import empty_pb2
-from pulumi.runtime.proto import analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
 LOG = logging.getLogger("aiscale.preview.policy_driver")
 """Where policy packs' log messages and stray output go."""
@@ -30,12 +31,12 @@ START_TIMEOUT_S = 60.0
 """How long a pack may take to print its port (imports of provider SDKs can be slow)."""
 RPC_TIMEOUT_S = 120.0
 """Deadline of each Analyzer call."""
+READY_POLL_S = 0.05
+"""How often waiting for a pack's port to answer checks that the pack still runs."""
 STOP_GRACE_S = 5.0
 """How long a pack gets to exit after terminate, before it is killed."""
 STDERR_TAIL_LINES = 25
 """Lines of a failing pack's stderr quoted in the error."""
-
-_LOG_LEVELS = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
 
 
 class PolicyPackError(Exception):
@@ -50,37 +51,6 @@ class PolicyPackError(Exception):
         self.stderr_tail = stderr_tail
 
 
-class EngineEndpoint(engine_pb2_grpc.EngineServicer):
-    """The Engine service a policy pack may talk to: logs go to LOG, the root resource is kept."""
-
-    def __init__(self, root_urn: str) -> None:
-        self._root = root_urn
-
-    def Log(self, request, context):  # noqa: N802 - gRPC method name
-        """Forward a pack's log message to LOG at the matching level."""
-        LOG.log(_LOG_LEVELS.get(request.severity, logging.INFO), "policy pack: %s%s",
-                request.message, f" ({request.urn})" if request.urn else "")
-        return empty_pb2.Empty()
-
-    def GetRootResource(self, request, context):  # noqa: N802
-        """The stack's URN."""
-        return engine_pb2.GetRootResourceResponse(urn=self._root)
-
-    def SetRootResource(self, request, context):  # noqa: N802
-        """Remember a new root resource URN."""
-        self._root = request.urn
-        return engine_pb2.SetRootResourceResponse()
-
-
-def start_engine(root_urn: str) -> tuple[grpc.Server, str]:
-    """Serve the Engine service on 127.0.0.1 at a free port; (server, address)."""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    engine_pb2_grpc.add_EngineServicer_to_server(EngineEndpoint(root_urn), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    return server, f"127.0.0.1:{port}"
-
-
 def _tail(stderr: IO[bytes]) -> str:
     """The last lines a pack wrote to stderr ("" once the pack is stopped and its file closed)."""
     if stderr.closed:
@@ -89,6 +59,13 @@ def _tail(stderr: IO[bytes]) -> str:
     stderr.seek(0)
     lines = stderr.read().decode(errors="replace").splitlines()
     return "\n".join(lines[-STDERR_TAIL_LINES:])
+
+
+def pack_env(project: str, stack: str, stack_config: Mapping[str, str], dry_run: bool) -> dict[str, str]:
+    """The environment the CLI gives a pack process."""
+    return {**os.environ, "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
+            "PULUMI_DRY_RUN": "true" if dry_run else "false",
+            "PULUMI_CONFIG": json.dumps(dict(stack_config), sort_keys=True)}
 
 
 def read_runtime(pack_dir: Path) -> None:
@@ -117,11 +94,14 @@ class PackProcess:
             [sys.executable, "-u", "-m", "pulumi.policy", engine_address, "."],
             cwd=pack_dir, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.stderr)
-        self.channel: Optional[grpc.Channel] = None
-        self.stub: Optional[analyzer_pb2_grpc.AnalyzerStub] = None
+        self.channel: Any = None
+        self.stub: Any = None
 
     def connect(self, timeout: float) -> None:
         """Read the port from the pack's first stdout line, then open the channel."""
+        import grpc
+        from pulumi.runtime.proto import analyzer_pb2_grpc
+
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._pump, args=(lines,), daemon=True).start()
         try:
@@ -138,10 +118,19 @@ class PackProcess:
             raise self.error(f"printed {first.strip()[:200]!r} where its port was expected "
                              "(a pack must not write to stdout before serving)") from None
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        try:
-            grpc.channel_ready_future(self.channel).result(timeout=timeout)
-        except grpc.FutureTimeoutError:
-            raise self.error(f"did not answer on port {port}") from None
+        ready = grpc.channel_ready_future(self.channel)
+        deadline = time.monotonic() + timeout
+        while True:  # in slices: a pack stopped meanwhile ends the wait at once
+            try:
+                ready.result(timeout=READY_POLL_S)
+                break
+            except grpc.FutureTimeoutError:
+                if self.process.poll() is not None:
+                    raise self.error(f"exited with code {self.process.returncode} before "
+                                     "answering") from None
+                if time.monotonic() > deadline:
+                    ready.cancel()
+                    raise self.error(f"did not answer on port {port}") from None
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
     def _pump(self, lines: queue.Queue) -> None:
@@ -159,6 +148,8 @@ class PackProcess:
 
     def call(self, method: str, request: Any, what: str = "") -> Any:
         """Call an Analyzer method; a failure becomes PolicyPackError naming the call."""
+        import grpc
+
         try:
             return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
         except grpc.RpcError as error:
@@ -167,6 +158,8 @@ class PackProcess:
 
     def optional(self, method: str, request: Any) -> None:
         """Call a method that older packs do not implement (UNIMPLEMENTED is fine)."""
+        import grpc
+
         try:
             getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
         except grpc.RpcError as error:
@@ -193,3 +186,26 @@ class PackProcess:
         for line in _tail(self.stderr).splitlines():
             LOG.debug("policy pack %s stderr: %s", self.dir.name, line)
         self.stderr.close()
+
+
+def root_urn(project: str, stack: str) -> str:
+    """The stack's URN, as the engine reports it to a pack."""
+    return f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+
+
+def start_packs(pack_dirs: Sequence[Path], engine_address: str, *, project: str, stack: str,
+                stack_config: Mapping[str, str], dry_run: bool) -> list[PackProcess]:
+    """Check each pack folder, then start its process (all or none: a failure stops those
+    started). Needs no gRPC."""
+    for directory in pack_dirs:
+        read_runtime(directory)
+    env = pack_env(project, stack, stack_config, dry_run)
+    started: list[PackProcess] = []
+    try:
+        for directory in pack_dirs:
+            started.append(PackProcess(Path(directory), engine_address, env))
+    except BaseException:
+        for process in started:
+            process.stop()
+        raise
+    return started

@@ -5,7 +5,8 @@ the analyzers are separate processes: the program registers a resource and goes 
 engine analyzes it. The offline preview runs the program in this process, so the engine's
 analyzer side runs in a relay process (``python -m aiscale.preview.policy_relay``) that owns a
 :class:`~aiscale.preview.policy_driver.PackSession`: the pack processes, their gRPC clients and
-the messages they are sent. Driving them from this process instead would make each of their
+the messages they are sent (this process serves the Engine endpoint the packs log to, so their
+log messages reach its log directly). Driving them from this process instead would make each of their
 threads wait for the interpreter lock the busy program holds (a few milliseconds per answer,
 measured: at 1,000 resources a tenth of them were analyzed by the time the program ended).
 
@@ -33,7 +34,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Mapping, Optional, Sequence
 
-from aiscale.preview.policy_process import LOG, STOP_GRACE_S, PolicyPackError
+from aiscale.preview.policy_process import LOG, STOP_GRACE_S, PolicyPackError, root_urn, start_packs
 from aiscale.preview.records import ResourceRecord
 
 RELAY_NICENESS = 10
@@ -69,10 +70,15 @@ class StreamingSession:
         self.outbox: queue.SimpleQueue = queue.SimpleQueue()
         self.writer: Optional[threading.Thread] = None
         self.write_error: Optional[BaseException] = None
+        self.engine: Any = None
 
     def __enter__(self) -> "StreamingSession":
         if not self.settings["pack_dirs"]:
             return self
+        from aiscale.preview.policy_engine import start_engine
+
+        self.engine, self.settings["engine_address"] = start_engine(
+            root_urn(self.settings["project"], self.settings["stack"]))
         read_end, write_end = os.pipe()
         self.output = tempfile.TemporaryFile()
         try:
@@ -97,6 +103,8 @@ class StreamingSession:
         for stream in (self.answers, self.output):
             if stream is not None:
                 stream.close()
+        if self.engine is not None:
+            self.engine.stop(grace=None)
 
     def _stop(self) -> None:
         """End the relay: it stops its packs on SIGTERM or at the end of its input."""
@@ -194,19 +202,25 @@ class _Collect(logging.Handler):
 
 
 def _serve(commands: BinaryIO, answers: BinaryIO) -> None:
-    """Read the commands, drive the packs, write the one answer."""
-    from aiscale.preview.policy_driver import PackSession
-
+    """Read the commands, start the packs, drive them, write the one answer."""
     logs = _Collect()
     LOG.addHandler(logs)
     LOG.setLevel(logging.DEBUG)
     LOG.propagate = False
     kind, settings = pickle.load(commands)
-    session = PackSession([Path(d) for d in settings["pack_dirs"]], project=settings["project"],
-                          stack=settings["stack"], stack_config=settings["stack_config"],
-                          dry_run=settings["dry_run"], configs=settings["configs"])
+    dirs = [Path(d) for d in settings["pack_dirs"]]
+    processes: list = []
     try:
-        with session:
+        processes = start_packs(dirs, settings["engine_address"], project=settings["project"],
+                                stack=settings["stack"], stack_config=settings["stack_config"],
+                                dry_run=settings["dry_run"])
+        from aiscale.preview.policy_driver import PackSession  # gRPC loads while the packs start
+
+        with PackSession(dirs, project=settings["project"], stack=settings["stack"],
+                         stack_config=settings["stack_config"], dry_run=settings["dry_run"],
+                         configs=settings["configs"], engine_address=settings["engine_address"],
+                         processes=processes) as session:
+            processes = []  # the session stops them
             while True:
                 try:
                     kind, payload = pickle.load(commands)
@@ -220,6 +234,9 @@ def _serve(commands: BinaryIO, answers: BinaryIO) -> None:
                 break
     except PolicyPackError as error:
         answer = ("error", str(error.pack_dir), error.reason, error.stderr_tail, logs.records)
+    finally:
+        for process in processes:
+            process.stop()
     pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
     answers.flush()
 
