@@ -277,11 +277,11 @@ class PackSession:
 
     def __exit__(self, *exc_info: Any) -> None:
         self._close_queues()
-        if self.processes is not None and not self.drivers:
-            for process in self.processes:
-                process.stop()
-        for driver in self.drivers:
-            driver.process.stop()
+        processes = [driver.process for driver in self.drivers] or self.processes or []
+        for process in processes:  # all asked at once, then each awaited
+            process.signal_stop()
+        for process in processes:
+            process.stop()
         for driver in self.drivers:
             driver.thread.join(THREAD_JOIN_S)
         if self.server is not None:

@@ -32,7 +32,7 @@ START_TIMEOUT_S = 60.0
 RPC_TIMEOUT_S = 120.0
 """Deadline of each Analyzer call."""
 READY_POLL_S = 0.05
-"""How often waiting for a pack's port to answer checks that the pack still runs."""
+"""How often waiting for a pack's port, or for it to answer, checks that it is still wanted."""
 STOP_GRACE_S = 5.0
 """How long a pack gets to exit after terminate, before it is killed."""
 STDERR_TAIL_LINES = 25
@@ -96,6 +96,7 @@ class PackProcess:
             stderr=self.stderr)
         self.channel: Any = None
         self.stub: Any = None
+        self.stopping = False
 
     def connect(self, timeout: float) -> None:
         """Read the port from the pack's first stdout line, then open the channel."""
@@ -104,10 +105,16 @@ class PackProcess:
 
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._pump, args=(lines,), daemon=True).start()
-        try:
-            first = lines.get(timeout=timeout)
-        except queue.Empty:
-            raise self.error(f"printed no port within {timeout:.0f} s") from None
+        deadline = time.monotonic() + timeout
+        while True:  # in slices, as below
+            try:
+                first = lines.get(timeout=READY_POLL_S)
+                break
+            except queue.Empty:
+                if self.stopping:
+                    raise self.error("stopped before printing its port") from None
+                if time.monotonic() > deadline:
+                    raise self.error(f"printed no port within {timeout:.0f} s") from None
         if first is None:
             self.process.wait(timeout=STOP_GRACE_S)
             raise self.error(f"exited with code {self.process.returncode} before printing "
@@ -125,8 +132,8 @@ class PackProcess:
                 ready.result(timeout=READY_POLL_S)
                 break
             except grpc.FutureTimeoutError:
-                if self.process.poll() is not None:
-                    raise self.error(f"exited with code {self.process.returncode} before "
+                if self.stopping or self.process.poll() is not None:
+                    raise self.error(f"exited with code {self.process.poll()} before "
                                      "answering") from None
                 if time.monotonic() > deadline:
                     ready.cancel()
@@ -136,13 +143,16 @@ class PackProcess:
     def _pump(self, lines: queue.Queue) -> None:
         """Hand the first stdout line to `connect`, then log the rest (None at end of file)."""
         first = True
-        for raw in iter(self.process.stdout.readline, b""):
-            text = raw.decode(errors="replace")
-            if first:
-                lines.put(text)
-                first = False
-            else:
-                LOG.info("policy pack %s: %s", self.dir.name, text.rstrip())
+        try:
+            for raw in iter(self.process.stdout.readline, b""):
+                text = raw.decode(errors="replace")
+                if first:
+                    lines.put(text)
+                    first = False
+                else:
+                    LOG.info("policy pack %s: %s", self.dir.name, text.rstrip())
+        except (ValueError, OSError):  # stop() closed the pipe: the end, too
+            pass
         if first:
             lines.put(None)
 
@@ -170,12 +180,19 @@ class PackProcess:
         """A PolicyPackError for this pack, with its stderr tail."""
         return PolicyPackError(self.dir, message, _tail(self.stderr))
 
-    def stop(self) -> None:
-        """Close the channel and end the process: terminate, then kill."""
+    def signal_stop(self) -> None:
+        """Close the channel and ask the process to end, without waiting (see :meth:`stop`)."""
+        self.stopping = True
         if self.channel is not None:
             self.channel.close()
+            self.channel = None
         if self.process.poll() is None:
             self.process.terminate()
+
+    def stop(self) -> None:
+        """Close the channel and end the process: terminate, then kill."""
+        self.signal_stop()
+        if self.process.poll() is None:
             try:
                 self.process.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:

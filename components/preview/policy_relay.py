@@ -71,6 +71,7 @@ class StreamingSession:
         self.writer: Optional[threading.Thread] = None
         self.write_error: Optional[BaseException] = None
         self.engine: Any = None
+        self.answered = False
 
     def __enter__(self) -> "StreamingSession":
         if not self.settings["pack_dirs"]:
@@ -98,18 +99,26 @@ class StreamingSession:
         self.outbox.put(_END)
         if self.writer is not None:
             self.writer.join(STOP_GRACE_S)
-        if self.process is not None:
-            self._stop()
+        if self.engine is not None:
+            self.engine.stop(grace=None)
+        if self.process is None:
+            return
+        with _quietly():
+            self.process.stdin.close()
+        if self.answered:  # it is stopping its packs and exiting: see it end in the background
+            threading.Thread(target=self._finish, daemon=True, name="aiscale-policy-relay-end").start()
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        self._stop()
         for stream in (self.answers, self.output):
             if stream is not None:
                 stream.close()
-        if self.engine is not None:
-            self.engine.stop(grace=None)
 
     def _stop(self) -> None:
-        """End the relay: it stops its packs on SIGTERM or at the end of its input."""
-        with _quietly():
-            self.process.stdin.close()
+        """Wait for the relay to end (it stops its packs at the end of its input, or on SIGTERM);
+        terminate it, then kill it, if it does not."""
         try:
             self.process.wait(timeout=STOP_GRACE_S)
         except subprocess.TimeoutExpired:
@@ -165,6 +174,7 @@ class StreamingSession:
             raise PolicyPackError(Path(self.settings["pack_dirs"][0]).parent,
                                   f"the policy relay exited with code {self.process.returncode} "
                                   "before answering", self._output_tail()) from None
+        self.answered = True
         *result, logs = answer
         for level, message in logs:
             LOG.log(level, "%s", message)
@@ -201,8 +211,18 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
+def _answer(answers: BinaryIO, answer: tuple) -> None:
+    pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+    answers.flush()
+
+
+def _error(error: PolicyPackError, logs: _Collect) -> tuple:
+    return ("error", str(error.pack_dir), error.reason, error.stderr_tail, logs.records)
+
+
 def _serve(commands: BinaryIO, answers: BinaryIO) -> None:
-    """Read the commands, start the packs, drive them, write the one answer."""
+    """Read the commands, start the packs, drive them, write the one answer (before stopping
+    the packs: the preview need not wait for that)."""
     logs = _Collect()
     LOG.addHandler(logs)
     LOG.setLevel(logging.DEBUG)
@@ -230,15 +250,17 @@ def _serve(commands: BinaryIO, answers: BinaryIO) -> None:
                     for record in payload:
                         session.observe(record)
                     continue
-                answer = ("ok", session.analyze(payload), logs.records)
-                break
-    except PolicyPackError as error:
-        answer = ("error", str(error.pack_dir), error.reason, error.stderr_tail, logs.records)
+                try:
+                    answer = ("ok", session.analyze(payload), logs.records)
+                except PolicyPackError as error:
+                    answer = _error(error, logs)
+                _answer(answers, answer)
+                return
+    except PolicyPackError as error:  # a pack could not start
+        _answer(answers, _error(error, logs))
     finally:
         for process in processes:
             process.stop()
-    pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
-    answers.flush()
 
 
 def _terminated(signum: int, frame: Any) -> None:

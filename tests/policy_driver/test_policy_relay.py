@@ -87,6 +87,8 @@ def test_invalid_config_raises_through_the_relay_naming_policy_and_value():
 
 @pytest.mark.parametrize("ask", [True, False], ids=["analyzed", "program-failed"])
 def test_neither_the_relay_nor_a_pack_outlives_the_session(ask):
+    """After an answer the preview goes on while the relay stops its packs and exits; without
+    one (the program failed) the session waits for that."""
     with StreamingSession([SAMPLE, OTHER], project="proj", stack="dev") as session:
         relay = session.process.pid
         for record in RECORDS:
@@ -100,7 +102,7 @@ def test_neither_the_relay_nor_a_pack_outlives_the_session(ask):
             os.getpriority(os.PRIO_PROCESS, 0) + RELAY_NICENESS, 19)
         if ask:
             assert session.analyze(RECORDS)
-    assert session.process.returncode == 0
+    assert session.process.wait(timeout=10) == 0, "the relay ends by itself once its input ends"
     assert all(_gone(pid) for pid in packs)
 
 
