@@ -5,7 +5,8 @@ One run, on this machine, measures in a fresh interpreter per figure (``bench/wo
 1. ``aiscale preview`` of three-cloud platforms of about 100, 1,000 and 3,000 resources
    (``bench/platforms.py``; this repository's ``__main__.py`` in a temporary project): wall
    time from a cold interpreter, peak memory, the time spent in the program, the cost estimate
-   and the policy packs, and the time of a second, warm preview in the same process;
+   and after the program in the policy packs, warm previews in the same process with and
+   without the packs, and more cold previews with and without them (the time they add);
 2. the bare Pulumi SDK mock runtime registering as many plain resources, as-is and with the
    cyclic garbage collector paused (what aiscale's engine does);
 3. start-up: ``aiscale preview`` of a one-bucket AWS-only stack, and the provider SDK modules
@@ -13,7 +14,7 @@ One run, on this machine, measures in a fresh interpreter per figure (``bench/wo
 
 It prints the figures, the ratios and each target as met or missed, and with ``--markdown``
 the table for the docs. Options: ``--sizes 100,1000,3000``, ``--json FILE``, ``--markdown``.
-Not part of the test suite; it takes one to three minutes.
+Not part of the test suite; it takes about six minutes on two cores.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ STACK = "bench"
 """The stack name of every generated project."""
 DEFAULT_SIZES = (100, 1000, 3000)
 """Target resource counts."""
+COLD_PAIRS = 2
+"""Extra cold previews per size with and without the policy packs (fresh interpreters); the
+fastest of each gives the time the packs add to ``aiscale preview``."""
 
 
 def _worker(*args: str, out: Path) -> dict[str, Any]:
@@ -60,7 +64,16 @@ def measure(sizes: tuple[int, ...], workdir: Path) -> dict[str, Any]:
         print(f"  {target:>5} resources: aiscale preview ...", end="", flush=True)
         preview = _worker("aiscale", str(project), STACK, "--warm", out=workdir / f"aiscale-{target}.json")
         count = preview["resources"] - 1  # the bare runtime registers its own stack resource
-        print(f" {preview['cold']['wall_s']:.1f} s; bare SDK ...", end="", flush=True)
+        print(f" {preview['total_s']:.1f} s; again with and without policies ...", end="", flush=True)
+        cold = {"policies": [preview["total_s"]], "no_policies": []}
+        for run in range(COLD_PAIRS):  # alternated, so a slow spell of the machine hits both
+            for key, options in (("no_policies", ("--no-policies",)), ("policies", ())):
+                figures = _worker("aiscale", str(project), STACK, *options,
+                                  out=workdir / f"cold-{key}-{target}-{run}.json")
+                cold[key].append(figures["total_s"])
+        preview["cold_totals_s"] = cold
+        print(f" {min(cold['policies']):.1f} s / {min(cold['no_policies']):.1f} s; bare SDK ...",
+              end="", flush=True)
         bare = _worker("bare", str(count), out=workdir / f"bare-{target}.json")
         paused = _worker("bare", str(count), "--gc-paused", out=workdir / f"bare-paused-{target}.json")
         print(f" {bare['total_s']:.1f} s / {paused['total_s']:.1f} s (collector paused)")

@@ -13,7 +13,7 @@ RATIO_TARGET = 1.3
 FLATNESS_TARGET = 0.20
 """Warm time per resource within 20% from the smallest to the largest platform."""
 POLICY_SHARE_TARGET = 0.15
-"""Both policy packs at most 15% of the preview (program, cost estimate and policies)."""
+"""Both policy packs add at most 15% to the preview (:func:`policy_share`)."""
 
 
 def _cpu_model() -> str:
@@ -56,14 +56,36 @@ def _per_resource_ms(seconds: float, resources: int) -> float:
     return 1000 * seconds / max(resources, 1)
 
 
-def _warm_preview_s(row: dict[str, Any]) -> float:
-    phases = row["aiscale"]["warm"]["phases_s"]
-    return phases.get("program", 0.0) + phases.get("cost", 0.0) + phases.get("policies", 0.0)
+def _marginal_ms(smaller: dict[str, Any], larger: dict[str, Any]) -> float:
+    """Warm milliseconds per resource added from one platform size to the next (with the packs):
+    the per-resource cost without the fixed cost of a preview."""
+    a, b = smaller["aiscale"], larger["aiscale"]
+    return 1000 * (b["warm"]["wall_s"] - a["warm"]["wall_s"]) / max(b["resources"] - a["resources"], 1)
 
 
 def policy_share(row: dict[str, Any]) -> float:
-    """Policies' share of the warm preview (program + cost estimate + policies)."""
-    return row["aiscale"]["warm"]["phases_s"].get("policies", 0.0) / max(_warm_preview_s(row), 1e-9)
+    """The time both policy packs add to ``aiscale preview``, as a share of it: the fastest cold
+    preview (fresh interpreter, as a user or CI runs it) with the packs minus the fastest
+    without (``--no-policies``), over the former. The packs analyze resources while the program
+    runs, so no single phase holds their cost."""
+    cold = row["aiscale"]["cold_totals_s"]
+    with_packs, without = min(cold["policies"]), min(cold["no_policies"])
+    return max(with_packs - without, 0.0) / max(with_packs, 1e-9)
+
+
+def warm_policy_share(row: dict[str, Any]) -> float:
+    """The same for a warm preview (a second preview in one process, as a library user or a test
+    suite runs them): the packs' processes start afresh for each preview, the imports do not."""
+    ours = row["aiscale"]
+    with_packs, without = ours["warm"]["wall_s"], ours["warm_no_policies"]["wall_s"]
+    return max(with_packs - without, 0.0) / max(with_packs, 1e-9)
+
+
+def policy_tail_share(row: dict[str, Any]) -> float:
+    """The share of the warm preview spent on policies after the program ended (the rest of
+    their work overlaps the program)."""
+    warm = row["aiscale"]["warm"]
+    return warm["phases_s"].get("policies", 0.0) / max(warm["wall_s"], 1e-9)
 
 
 def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,7 +107,7 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                        "value": f"{per[0]:.2f} -> {per[1]:.2f} ms ({spread:+.0%})",
                        "met": spread <= FLATNESS_TARGET})
     worst = max(rows, key=policy_share)
-    result.append({"target": f"policies <= {POLICY_SHARE_TARGET:.0%} of preview time",
+    result.append({"target": f"policies add <= {POLICY_SHARE_TARGET:.0%} to aiscale preview",
                    "value": f"max {policy_share(worst):.1%} (at {worst['aiscale']['resources']} resources)",
                    "met": policy_share(worst) <= POLICY_SHARE_TARGET})
     modules = figures["startup"]["provider_modules"]
@@ -109,7 +131,8 @@ def _table(headers: list[str], lines: list[list[str]], markdown: bool) -> str:
 def render(figures: dict[str, Any], markdown: bool = False) -> str:
     """The figures, the start-up line, the targets and the machine, as text (or Markdown)."""
     headers = ["resources", "aiscale preview, s", "bare SDK, s", "ratio", "bare SDK with GC paused, s",
-               "ratio", "warm ms/resource", "policies share", "peak MB (aiscale / bare)"]
+               "ratio", "warm ms/resource", "policies add", "warm: policies add (after the program)",
+               "peak MB (aiscale / bare)"]
     lines = []
     for row in figures["sizes"]:
         ours, bare, paused = row["aiscale"], row["bare"], row["bare_gc_paused"]
@@ -118,10 +141,24 @@ def render(figures: dict[str, Any], markdown: bool = False) -> str:
             f"{ours['total_s'] / bare['total_s']:.2f}x", f"{paused['total_s']:.2f}",
             f"{ours['total_s'] / paused['total_s']:.2f}x",
             f"{_per_resource_ms(ours['warm']['wall_s'], ours['resources']):.2f}",
-            f"{policy_share(row):.1%}", f"{ours['peak_rss_mb']:.0f} / {bare['peak_rss_mb']:.0f}"])
+            f"{policy_share(row):.1%}", f"{warm_policy_share(row):.1%} ({policy_tail_share(row):.1%})",
+            f"{ours['peak_rss_mb']:.0f} / {bare['peak_rss_mb']:.0f}"])
     startup = figures["startup"]
+    rows = figures["sizes"]
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        bare_flat = [_per_resource_ms(r["aiscale"]["warm_no_policies"]["wall_s"], r["aiscale"]["resources"])
+                     for r in (small, large)]
+        lines_flat = [f"{bare_flat[0]:.2f} -> {bare_flat[1]:.2f} ms without the policy packs"]
+        if len(rows) > 2:
+            marginal = [_marginal_ms(a, b) for a, b in zip(rows, rows[1:])]
+            lines_flat.append("marginal " + " -> ".join(f"{m:.2f}" for m in marginal)
+                              + " ms per added resource with them")
+        text_flat = "Warm time per resource: " + "; ".join(lines_flat) + "."
+    else:
+        text_flat = ""
     modules = ", ".join(f"{name} {count}" for name, count in startup["provider_modules"].items())
-    text = [_table(headers, lines, markdown), "",
+    text = [_table(headers, lines, markdown), "", *([text_flat, ""] if text_flat else []),
             f"Start-up (one-bucket AWS-only stack, {startup['resources']} resources): "
             f"{startup['process_wall_s']:.2f} s for the whole process, {startup['total_s']:.2f} s "
             f"in the preview; provider modules loaded: {modules}.", ""]

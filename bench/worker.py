@@ -6,8 +6,10 @@ Kinds:
   in-process through the real command line (tree, cost table and findings rendered to a file),
   with the phases timed by wrapping the functions the pipeline calls: the program on the mock
   runtime (``run_project``), the cost estimate and both policy packs (``evaluate_packs``).
-  ``--warm`` then runs it three more times in the same process, imports done, and keeps the
-  fastest.
+  ``--warm`` then runs it three more times in the same process, imports done, alternating with
+  three runs with ``--no-policies``, and keeps the fastest of each: their difference is the
+  time the policy packs add (they analyze resources while the program runs, so the time spent
+  after the program is only part of it).
 - ``bare N [--gc-paused]``: the bare Pulumi SDK mock runtime (``pulumi.runtime.set_mocks`` and
   plain ``Mocks``) registering N plain resources spread over the three clouds' SDKs; with
   ``--gc-paused``, with the cyclic garbage collector paused as aiscale's engine pauses it.
@@ -62,23 +64,26 @@ def _timed(phases: dict[str, float], key: str, function: Callable) -> Callable:
     return wrapper
 
 
-def _preview_cli(directory: Path, stack: str, phases: dict[str, float]) -> dict[str, Any]:
-    """One ``aiscale preview`` through the command line, output to a file; its figures."""
+def _preview_cli(directory: Path, stack: str, phases: dict[str, float],
+                 policies: bool = True) -> dict[str, Any]:
+    """One ``aiscale preview`` through the command line (with `policies` False, with
+    ``--no-policies``), output to a file; its figures."""
     from aiscale.cli import app
 
     report = directory / "report.json"
     phases.clear()
     gc.collect()  # start from a clean heap: no garbage of an earlier run is collected in this one
     start = time.perf_counter()
+    options = [] if policies else ["--no-policies"]
     with open(directory / "stdout.txt", "w") as sink, contextlib.redirect_stdout(sink):
-        exit_code = app(["preview", "--cwd", str(directory), "--stack", stack, "--json", str(report)],
-                        standalone_mode=False)
+        exit_code = app(["preview", "--cwd", str(directory), "--stack", stack, "--json", str(report),
+                         *options], standalone_mode=False)
     wall = time.perf_counter() - start
     return {"wall_s": wall, "phases_s": dict(phases), "exit_code": exit_code,
             "resources": len(json.loads(report.read_text())["resources"])}
 
 
-def measure_aiscale(directory: Path, stack: str, warm: bool) -> dict[str, Any]:
+def measure_aiscale(directory: Path, stack: str, warm: bool, policies: bool = True) -> dict[str, Any]:
     """Run ``aiscale preview`` on the project in `directory`, timing its phases; with `warm`,
     run it a second time in the same process (imports done: the per-resource cost)."""
     start = time.perf_counter()
@@ -89,13 +94,17 @@ def measure_aiscale(directory: Path, stack: str, warm: bool) -> dict[str, Any]:
     pipeline.run_project = _timed(phases, "program", pipeline.run_project)
     aiscale.cost.estimate = _timed(phases, "cost", aiscale.cost.estimate)
     pipeline.evaluate_packs = _timed(phases, "policies", pipeline.evaluate_packs)
-    cold = _preview_cli(directory, stack, phases)
+    cold = _preview_cli(directory, stack, phases, policies=policies)
     figures = {"kind": "aiscale", "total_s": time.perf_counter() - start, "cold": cold,
                "resources": cold["resources"], "peak_rss_mb": _peak_rss_mb(),
                "provider_modules": _provider_modules()}
-    if warm:  # the fastest: other processes on the machine slow some runs
-        runs = [_preview_cli(directory, stack, phases) for _ in range(WARM_RUNS)]
-        figures["warm"] = min(runs, key=lambda run: run["wall_s"])
+    if warm:  # the fastest of each: other processes on the machine slow some runs
+        runs: dict[bool, list] = {True: [], False: []}
+        for _ in range(WARM_RUNS):  # alternated, so a slow spell of the machine hits both
+            for policies in (True, False):
+                runs[policies].append(_preview_cli(directory, stack, phases, policies))
+        figures["warm"] = min(runs[True], key=lambda run: run["wall_s"])
+        figures["warm_no_policies"] = min(runs[False], key=lambda run: run["wall_s"])
     return figures
 
 
@@ -146,7 +155,8 @@ def main(argv: list[str]) -> None:
     """Dispatch on the kind and write the figures to the last argument."""
     kind, *args, out = argv
     if kind == "aiscale":
-        figures = measure_aiscale(Path(args[0]), args[1], warm="--warm" in args)
+        figures = measure_aiscale(Path(args[0]), args[1], warm="--warm" in args,
+                                  policies="--no-policies" not in args)
     elif kind == "bare":
         figures = measure_bare(int(args[0]), gc_paused="--gc-paused" in args)
     else:
