@@ -26,6 +26,7 @@ import logging
 import os
 import pickle
 import queue
+import select
 import signal
 import subprocess
 import sys
@@ -69,7 +70,6 @@ class StreamingSession:
         self.output: Optional[IO[bytes]] = None
         self.outbox: queue.SimpleQueue = queue.SimpleQueue()
         self.writer: Optional[threading.Thread] = None
-        self.write_error: Optional[BaseException] = None
         self.engine: Any = None
         self.answered = False
 
@@ -153,8 +153,8 @@ class StreamingSession:
                     return
                 pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
                 stream.flush()
-        except (BrokenPipeError, OSError, ValueError) as error:  # the relay ended early
-            self.write_error = error
+        except (BrokenPipeError, OSError, ValueError):  # the relay ended early: analyze() says why
+            return
 
     def observe(self, record: ResourceRecord) -> None:
         """Forward a just-registered resource to the relay (never blocks the program)."""
@@ -167,13 +167,18 @@ class StreamingSession:
         if self.process is None:
             return []
         self.outbox.put(("analyze", list(resources)))
+        ready, _, _ = select.select([self.answers], [], [], RELAY_ANSWER_TIMEOUT_S)
+        if not ready:
+            self.process.terminate()
+            raise self._relay_failed(f"did not answer within {RELAY_ANSWER_TIMEOUT_S:.0f} s")
         try:
             answer = pickle.load(self.answers)
         except (EOFError, pickle.UnpicklingError):
-            self.process.wait(timeout=RELAY_ANSWER_TIMEOUT_S)
-            raise PolicyPackError(Path(self.settings["pack_dirs"][0]).parent,
-                                  f"the policy relay exited with code {self.process.returncode} "
-                                  "before answering", self._output_tail()) from None
+            try:
+                self.process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                self.process.terminate()
+            raise self._relay_failed(f"exited with code {self.process.poll()} before answering") from None
         self.answered = True
         *result, logs = answer
         for level, message in logs:
@@ -183,9 +188,13 @@ class StreamingSession:
             raise PolicyPackError(Path(pack_dir), message, stderr_tail)
         return result[1]
 
-    def _output_tail(self) -> str:
+    def _relay_failed(self, what: str) -> PolicyPackError:
+        """The error of a relay that failed (named after the first pack folder it ran), with
+        the tail of the relay's own output."""
         self.output.seek(0)
-        return "\n".join(self.output.read().decode(errors="replace").splitlines()[-25:])
+        tail = "\n".join(self.output.read().decode(errors="replace").splitlines()[-25:])
+        return PolicyPackError(Path(self.settings["pack_dirs"][0]), f"the policy relay "
+                               f"(python -m aiscale.preview.policy_relay) {what}", tail)
 
 
 class _quietly:

@@ -145,3 +145,14 @@ def test_streamed_remediation_stays_in_its_pack(tmp_path):
     assert any(m.endswith("analyze saw fixed-name") for m in good), found
     assert any(m.endswith("stack saw fixed-name") for m in good), found
     assert found == run_policy_packs([tmp_path, SAMPLE], RECORDS, project="proj", stack="dev")
+
+
+def test_a_relay_that_dies_fails_the_preview_with_a_clear_error():
+    with StreamingSession([SAMPLE], project="proj", stack="dev") as session:
+        session.observe(RECORDS[0])
+        session.process.kill()
+        with pytest.raises(PolicyPackError) as raised:
+            session.analyze(RECORDS)
+    message = str(raised.value)
+    assert str(SAMPLE) in message
+    assert "the policy relay (python -m aiscale.preview.policy_relay) exited with code -9" in message
