@@ -48,7 +48,7 @@ class CaptureMonitor(MockMonitor):
         self.records: dict[str, ResourceRecord] = {}
         self.observer = observer
         """Called with each record as soon as it is registered (the policy session's
-        :meth:`~aiscale.preview.policy_driver.PolicySession.observe`), or None."""
+        :meth:`~aiscale.preview.policy_relay.StreamingSession.observe`), or None."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """URNs as the Pulumi engine makes them: the parent's whole type chain (the stack left

@@ -122,8 +122,8 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     pack_runs = resolve_packs(project, packs)
     over_protocol = [run for run in pack_runs if not in_process(run)]
     with StreamingSession([run.directory for run in over_protocol], project=project.name,
-                       stack=project.stack, stack_config=project.config,
-                       configs=[run.config for run in over_protocol]) as session:
+                          stack=project.stack, stack_config=project.config,
+                          configs=[run.config for run in over_protocol]) as session:
         result = run_project(project, observer=session.observe)
         cost = estimate(result.resources, result.config)
         violations = evaluate_packs(pack_runs, result, session)
