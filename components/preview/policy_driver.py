@@ -57,6 +57,13 @@ def _diagnostic(diagnostic: analyzer_pb2.AnalyzeDiagnostic, pack: str,
         urn=urn, message=diagnostic.message)
 
 
+def _copy(request: analyzer_pb2.AnalyzeRequest) -> analyzer_pb2.AnalyzeRequest:
+    """A pack's own copy of a request shared by every pack."""
+    copy = analyzer_pb2.AnalyzeRequest()
+    copy.CopyFrom(request)
+    return copy
+
+
 class _Answer:
     """What one resource's Remediate + Analyze exchange produced."""
 
@@ -158,7 +165,7 @@ class _PackDriver:
         found: list[Violation] = []
         remediated = False
         if any(r.HasField("properties") and not r.diagnostic for r in reply.remediations):
-            request = analyzer_pb2.AnalyzeRequest.FromString(request.SerializeToString())
+            request = _copy(request)
         for remediation in reply.remediations:
             if remediation.diagnostic:
                 found.append(Violation(

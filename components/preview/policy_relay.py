@@ -22,6 +22,7 @@ a temporary file, quoted when it fails.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -103,7 +104,7 @@ class StreamingSession:
             self.engine.stop(grace=None)
         if self.process is None:
             return
-        with _quietly():
+        with contextlib.suppress(OSError):  # the relay already closed its end
             self.process.stdin.close()
         if self.answered:  # it is stopping its packs and exiting: see it end in the background
             threading.Thread(target=self._finish, daemon=True, name="aiscale-policy-relay-end").start()
@@ -195,16 +196,6 @@ class StreamingSession:
         tail = "\n".join(self.output.read().decode(errors="replace").splitlines()[-25:])
         return PolicyPackError(Path(self.settings["pack_dirs"][0]), f"the policy relay "
                                f"(python -m aiscale.preview.policy_relay) {what}", tail)
-
-
-class _quietly:
-    """Ignore an OSError (a pipe the relay already closed)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
-        return kind is not None and issubclass(kind, OSError)
 
 
 # -- the relay process --------------------------------------------------------------------------
