@@ -7,12 +7,14 @@ program error (one message on stderr, never a traceback).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from aiscale.preflight.command import preflight_command
 
@@ -35,7 +37,7 @@ class Cloud(str, Enum):
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    Console(stderr=True, highlight=False, emoji=False).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -56,6 +58,13 @@ def preview(
         None, "--compare",
         help="An earlier --json report: what an update from it would create, update, replace and delete; "
              "exit 1 if a stateful resource would be deleted or replaced in prod."),
+    secret: Optional[list[str]] = typer.Option(
+        None, "--secret", metavar="KEY=VALUE",
+        help="The value of a secure config key (a KEY without namespace is the project's); repeatable. "
+             "Also: AISCALE_SECRET_<NAMESPACE>_<KEY>, or PULUMI_CONFIG_PASSPHRASE (docs/preview.md)."),
+    stack_outputs: Optional[list[str]] = typer.Option(
+        None, "--stack-outputs", metavar="ORG/PROJECT/STACK=FILE",
+        help="That stack's outputs, from its earlier --json report, for the program's StackReferences; repeatable."),
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
@@ -67,20 +76,28 @@ def preview(
     from aiscale.preview.policy_driver import PolicyPackError
     from aiscale.preview.project import ProjectError, load_project
     from aiscale.preview.report import write_report
+    from aiscale.preview.secrets import SecretMask, SecretsError, parse_secret_flags
+    from aiscale.preview.stack_refs import StackOutputsError, load_stack_outputs
     from aiscale.preview.tree import resource_tree, summary
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
+    mask = SecretMask(())
     try:
         old_report = load_report(compare) if compare is not None else None
-        project = load_project(cwd, stack)
+        secrets, references = parse_secret_flags(secret or []), load_stack_outputs(stack_outputs or [])
+        project = replace(load_project(cwd, stack, secrets=secrets), stack_outputs=references)
+        mask = project.secret_mask
+        console.file = mask.stream(console.file)
         if project.stack_file is None:
             console.print(f"[yellow]warning:[/] no stack file Pulumi.{stack}.yaml; previewing with project defaults only")
+        for warning in project.warnings:
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
         outcome = run_preview(project, packs=policy_pack if policies else [])
-    except (ProjectError, PreviewError, PolicyPackError, CompareError) as error:
-        raise _fail(str(error)) from None
+    except (ProjectError, PreviewError, PolicyPackError, CompareError, SecretsError, StackOutputsError) as error:
+        raise _fail(mask.text(str(error))) from None
     result = outcome.result
     for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     console.print(f"Previewing [bold]{result.project}[/] stack [bold]{result.stack}[/] (offline, mock runtime)\n")
     if tree:
         console.print(resource_tree(result))
@@ -97,12 +114,13 @@ def preview(
                           for run in outcome.packs)
         console.print(f"Policies ({packs}): {findings_summary(outcome.violations)}", markup=False)
     if json_file is not None:
-        write_report(outcome.report(), json_file)
+        write_report(mask.data(outcome.report()), json_file)
         console.print(f"\nReport written to {json_file}")
     if markdown_file is not None:
         from aiscale.preview.markdown import write_markdown
 
         write_markdown(outcome, markdown_file)
+        mask.file(markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
     exit_code = outcome.exit_code
     if old_report is not None:

@@ -33,6 +33,7 @@ from aiscale.preview.fake_cloud import FakeCloud
 from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
+from aiscale.preview.stack_refs import StackOutputs, StackReferences
 
 
 @dataclass
@@ -161,15 +162,18 @@ Observer = Optional[Callable[[ResourceRecord], None]]
 
 
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-         secret_keys: tuple[str, ...], dry_run: bool, observer: Observer = None) -> PreviewResult:
+         secret_keys: tuple[str, ...], dry_run: bool, observer: Observer = None,
+         stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
     with collector_paused():
-        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer)
+        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer, stack_outputs)
 
 
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-                   secret_keys: tuple[str, ...], dry_run: bool, observer: Observer) -> PreviewResult:
+                   secret_keys: tuple[str, ...], dry_run: bool, observer: Observer,
+                   stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
     warnings: list[str] = []
-    monitor = CaptureMonitor(FakeCloud(config, warnings.append), observer)
+    cloud = StackReferences(FakeCloud(config, warnings.append), stack_outputs or {}, warnings.append)
+    monitor = CaptureMonitor(cloud, observer)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
     runtime_settings.configure(MockSettings(
@@ -210,17 +214,19 @@ def _isolated(function: Callable[..., PreviewResult], *args: Any) -> PreviewResu
 
 
 def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str = "dev",
-               config: Optional[Mapping[str, Any]] = None, dry_run: bool = True) -> PreviewResult:
+               config: Optional[Mapping[str, Any]] = None, dry_run: bool = True,
+               stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
     """Preview a Python callable as if it were a program's ``__main__``.
 
     ``config`` maps fully qualified keys (``aws:region``, ``aiscale:platform``) to values;
     non-string values are passed as JSON, as the Pulumi CLI does for structured config.
+    ``stack_outputs`` answers StackReferences (``aiscale.preview.stack_refs``).
     """
     import json
 
     as_strings = {key: value if isinstance(value, str) else json.dumps(value)
                   for key, value in (config or {}).items()}
-    return _isolated(_run, program, project, stack, as_strings, (), dry_run)
+    return _isolated(_run, program, project, stack, as_strings, (), dry_run, None, stack_outputs)
 
 
 def run_project(project: Project, *, dry_run: bool = True, observer: Observer = None) -> PreviewResult:
@@ -237,7 +243,7 @@ def run_project(project: Project, *, dry_run: bool = True, observer: Observer = 
     os.chdir(project.directory)
     try:
         return _isolated(_run, program, project.name, project.stack, project.config,
-                         project.secret_keys, dry_run, observer)
+                         project.secret_keys, dry_run, observer, project.stack_outputs)
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
