@@ -233,3 +233,12 @@ def test_a_secret_flag_given_twice_is_an_error(tmp_path):
     folder = _project(tmp_path, {})
     done = run_cli("preview", "--cwd", str(folder), "--no-policies", "--secret", "a=1", "--secret", "a=2")
     assert done.returncode == 2 and "given twice" in done.stderr
+
+
+def test_a_secret_flag_for_a_key_the_stack_lacks_adds_a_secret_with_a_warning(tmp_path):
+    folder = _project(tmp_path, {"demo:region": "eu-west-1"})
+    project = load_project(folder, "dev", secrets={"apiKey": "k-123456"}, environ={})
+    assert project.config["demo:apiKey"] == "k-123456" and project.secret_keys == ("demo:apiKey",)
+    assert any("--secret demo:apiKey" in w and "no secure value" in w for w in project.warnings)
+    assert project.secret_mask.text("key k-123456 and \"k-123456\"") == 'key [secret] and "[secret]"'
+    assert "k-123456" not in repr(project), "the config is left out of the project's repr"
