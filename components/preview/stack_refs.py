@@ -156,11 +156,10 @@ class StackReferences(pulumi.runtime.Mocks):
             return name, {"name": name, "outputs": rpc.UNKNOWN, "secretOutputNames": rpc.UNKNOWN}
         secret_names, unknown_names = _marked(found.outputs, SECRET_IN_REPORT), _marked(found.outputs, UNKNOWN_IN_REPORT)
         if secret_names or unknown_names:
-            listed = "; ".join(f"{', '.join(names)} {marker}" for names, marker in
-                               ((secret_names, f"are secrets the report shows as {SECRET_IN_REPORT}"),
-                                (unknown_names, f"were unknown ({UNKNOWN_IN_REPORT})")) if names)
-            self._warn(f"StackReference {name}: in {found.source}, outputs {listed}: the program reads "
-                       f"that text in their place (secrets stay secret)")
+            listed = ", ".join([f"{output} ({SECRET_IN_REPORT})" for output in secret_names]
+                               + [f"{output} ({UNKNOWN_IN_REPORT})" for output in unknown_names])
+            self._warn(f"StackReference {name}: {found.source} does not hold the values of {listed}; "
+                       f"the program reads those texts instead (secrets stay secret)")
         return name, {"name": name, "outputs": _engine_value(found.outputs), "secretOutputNames": secret_names}
 
     def _lookup(self, name: str) -> Optional[StackOutputs]:
