@@ -236,7 +236,8 @@ class StackSecrets:
         elif self.secrets_provider and self.secrets_provider != "passphrase":
             ways += f" (the stack's secrets provider {self.secrets_provider.split('://')[0]} is not used offline)"
         elif not self.encryption_salt:
-            ways += " (the stack file has no encryptionsalt, so the passphrase provider cannot decrypt it)"
+            ways += (" (the stack file has no encryptionsalt: its secrets are encrypted by Pulumi Cloud or "
+                     "another secrets provider, which is not used offline)")
         return ways
 
     def resolve(self, secure: Mapping[str, Any], supplied: Mapping[str, str],
