@@ -2,14 +2,16 @@
 
 Kinds:
 
-- ``aiscale DIR STACK [--warm]``: ``aiscale preview --cwd DIR --stack STACK --json ...`` run
-  in-process through the real command line (tree, cost table and findings rendered to a file),
-  with the phases timed by wrapping the functions the pipeline calls: the program on the mock
-  runtime (``run_project``), the cost estimate and both policy packs (``evaluate_packs``).
+- ``aiscale DIR STACK [--warm] [--no-policies] [--protocol]``: ``aiscale preview --cwd DIR
+  --stack STACK --json ...`` run in-process through the real command line (tree, cost table and
+  findings rendered to a file), with the phases timed by wrapping the functions the pipeline
+  calls: the program on the mock runtime (``run_project``), the cost estimate and both policy
+  packs (``evaluate_packs``: in-process by default, the whole of their work; with
+  ``--protocol``, ``AISCALE_POLICY_TRANSPORT=protocol``: the packs served by the stock
+  ``pulumi_policy`` in their own processes, whose start-up overlaps the program).
   ``--warm`` then runs it three more times in the same process, imports done, alternating with
   three runs with ``--no-policies``, and keeps the fastest of each: their difference is the
-  time the policy packs add (they analyze resources while the program runs, so the time spent
-  after the program is only part of it).
+  time the policy packs add.
 - ``bare N [--gc-paused]``: the bare Pulumi SDK mock runtime (``pulumi.runtime.set_mocks`` and
   plain ``Mocks``) registering N plain resources spread over the three clouds' SDKs; with
   ``--gc-paused``, with the cyclic garbage collector paused as aiscale's engine pauses it.
@@ -155,8 +157,14 @@ def main(argv: list[str]) -> None:
     """Dispatch on the kind and write the figures to the last argument."""
     kind, *args, out = argv
     if kind == "aiscale":
+        if "--protocol" in args:  # before aiscale is imported
+            import os
+
+            os.environ["AISCALE_POLICY_TRANSPORT"] = "protocol"
         figures = measure_aiscale(Path(args[0]), args[1], warm="--warm" in args,
                                   policies="--no-policies" not in args)
+        if "--protocol" in args:
+            figures["transport"] = "protocol"
     elif kind == "bare":
         figures = measure_bare(int(args[0]), gc_paused="--gc-paused" in args)
     else:

@@ -1,4 +1,9 @@
-"""Small builders for the JSON-schema config properties of checks (each with its default)."""
+"""Small builders for the JSON-schema config properties of checks (each with its default).
+
+The schemas are enforced: a policy config is validated against them with ``jsonschema`` (type,
+enum, minimum, maximum, items...) as the Pulumi CLI validates it
+(:func:`aiscale.preview.policy_wire.reconcile_config`).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,15 @@ def boolean(default: bool, description: str) -> dict[str, Any]:
     return {"type": "boolean", "default": default, "description": description}
 
 
-def number(default: Optional[float], description: str, minimum: float = 0) -> dict[str, Any]:
-    """A number config property (None default = "not set": the check is then not applicable)."""
+def number(default: Optional[float], description: str, minimum: float = 0,
+           maximum: Optional[float] = None) -> dict[str, Any]:
+    """A number config property of at least `minimum` (and at most `maximum`, if given); a None
+    default means "not set": the check is then not applicable."""
     kind: Any = "number" if default is not None else ["number", "null"]
-    return {"type": kind, "minimum": minimum, "default": default, "description": description}
+    schema: dict[str, Any] = {"type": kind, "minimum": minimum, "default": default, "description": description}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
 
 
 def string(default: str, description: str, enum: Optional[Sequence[str]] = None) -> dict[str, Any]:

@@ -6,15 +6,14 @@ By default the two packs bundled with the package run (``aiscale/policy_packs/se
 read from ``<stackConfigDir>/policy/<stack>-<pack>.json`` when that file exists: the same file
 ``pulumi preview --policy-pack-config`` accepts.
 
-Every pack runs as ``pulumi preview --policy-pack`` runs it: its own process, driven over the
-Analyzer gRPC protocol (``GetAnalyzerInfo``, ``Configure``, ``Analyze`` per resource,
-``AnalyzeStack``). The pack processes start before the program runs, so their start-up overlaps
-it, and, as in the engine, each resource is analyzed as soon as it registers.
-``AISCALE_POLICY_TRANSPORT=inprocess`` evaluates the two bundled packs in-process instead: the
-same ``aiscale.guardrails`` checks, with the policy config reconciled by the same code as the
-Analyzer ``Configure`` call and each finding worded as the pack reports it
-(``tests/determinism`` checks that both paths give identical findings). It is several times
-faster on large stacks (docs/benchmarks.md) and does not exercise the protocol.
+The bundled packs are evaluated in this process (:mod:`aiscale.preview.policy_inprocess`): the
+same ``aiscale.guardrails`` checks their pack processes serve, with the policy config reconciled
+and validated by the same code as the Analyzer ``Configure`` call and each finding worded as the
+pack reports it (``tests/policy_driver/test_parity.py`` checks that the findings equal those of
+the packs served over the protocol by the stock ``pulumi_policy``). A pack folder runs as
+``pulumi preview --policy-pack`` runs it: its own process, driven over the Analyzer gRPC protocol
+(:mod:`aiscale.preview.policy_driver`), started before the program runs so that its start-up
+overlaps it. ``AISCALE_POLICY_TRANSPORT=protocol`` runs the bundled packs that way too.
 """
 
 from __future__ import annotations
@@ -31,8 +30,10 @@ from aiscale.preview.project import Project, ProjectError
 
 #: Packs bundled with the package, by the name ``--policy-pack`` accepts.
 BUNDLED_PACKS = ("security", "cost")
-#: Set to ``inprocess`` to evaluate the bundled packs in-process (default: over the protocol).
+#: ``protocol`` runs the bundled packs over the Analyzer protocol too (default: ``inprocess``).
 TRANSPORT_ENV = "AISCALE_POLICY_TRANSPORT"
+#: The values TRANSPORT_ENV accepts (empty or unset: the first).
+TRANSPORTS = ("inprocess", "protocol")
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
 
@@ -95,7 +96,9 @@ def _policy_config(project: Project, pack: str) -> tuple[dict[str, Any], Optiona
 
 def resolve_packs(project: Project, packs: Optional[Sequence[str]]) -> list[PackRun]:
     """Turn ``--policy-pack`` values (bundled names or folders; default: every bundled pack)
-    into pack runs with their stack's policy config."""
+    into pack runs with their stack's policy config (checked now for in-process packs)."""
+    from aiscale.preview.policy_inprocess import configure_bundled
+
     runs = []
     for value in (BUNDLED_PACKS if packs is None else packs):
         if value in BUNDLED_PACKS:
@@ -108,6 +111,9 @@ def resolve_packs(project: Project, packs: Optional[Sequence[str]]) -> list[Pack
                                    f"valid: a pack folder or one of {', '.join(BUNDLED_PACKS)}")
         config, source = _policy_config(project, name)
         runs.append(PackRun(name=name, directory=directory, config=config, config_file=source))
+    for run in runs:  # an invalid config fails before the program runs (the packs' own: at Configure)
+        if in_process(run):
+            configure_bundled(run)
     return runs
 
 
@@ -117,97 +123,45 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
     from aiscale.cost import estimate
-    from aiscale.preview.policy_relay import StreamingSession
+    from aiscale.preview.policy_driver import PackSession
 
     pack_runs = resolve_packs(project, packs)
     over_protocol = [run for run in pack_runs if not in_process(run)]
-    with StreamingSession([run.directory for run in over_protocol], project=project.name,
-                          stack=project.stack, stack_config=project.config,
-                          configs=[run.config for run in over_protocol]) as session:
-        result = run_project(project, observer=session.observe)
+    with PackSession([run.directory for run in over_protocol], project=project.name,
+                     stack=project.stack, stack_config=project.config,
+                     configs=[run.config for run in over_protocol],
+                     config_files=[run.config_file for run in over_protocol]) as session:
+        result = run_project(project)
         cost = estimate(result.resources, result.config)
         violations = evaluate_packs(pack_runs, result, session)
     return PreviewOutcome(result=result, cost=cost, violations=violations, packs=pack_runs)
 
 
+def transport() -> str:
+    """How the bundled packs run: AISCALE_POLICY_TRANSPORT, one of TRANSPORTS (default the
+    first); any other value is a ProjectError (exit 2)."""
+    value = os.environ.get(TRANSPORT_ENV, "") or TRANSPORTS[0]
+    if value not in TRANSPORTS:
+        raise ProjectError(f"{TRANSPORT_ENV}={value!r} is not valid; valid: {', '.join(TRANSPORTS)}")
+    return value
+
+
 def in_process(run: PackRun) -> bool:
-    """True when `run` is a bundled pack and AISCALE_POLICY_TRANSPORT=inprocess."""
-    return (os.environ.get(TRANSPORT_ENV, "") == "inprocess" and run.name in BUNDLED_PACKS
-            and run.directory == bundled_pack_dir(run.name))
+    """True when `run` is a bundled pack evaluated in-process (unless
+    AISCALE_POLICY_TRANSPORT=protocol)."""
+    return (run.name in BUNDLED_PACKS and run.directory == bundled_pack_dir(run.name)
+            and transport() == "inprocess")
 
 
 def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult, session: Any) -> list:
-    """Every pack's violations over `result`, sorted: the packs of `session` (a started
-    ``StreamingSession``, which has analyzed the resources as they registered) over the Analyzer
-    protocol, each with its own policy config, and the in-process ones (see :func:`in_process`)."""
+    """Every pack's violations over `result`, sorted: the in-process ones (see
+    :func:`in_process`) and the packs of `session` (a started ``PackSession``) over the Analyzer
+    protocol, each with its own policy config."""
     from aiscale.preview.engine import collector_paused
+    from aiscale.preview.policy_inprocess import evaluate_bundled
 
     found = []
     with collector_paused():  # see engine.collector_paused: the same reasoning applies
-        found += [v for run in pack_runs if in_process(run) for v in _evaluate_bundled(run, result)]
+        found += [v for run in pack_runs if in_process(run) for v in evaluate_bundled(run, result)]
     found += session.analyze(result.resources)
     return sorted(found, key=lambda v: v.sort_key())
-
-
-# -- bundled packs in-process ------------------------------------------------------------------
-
-def _analyzer_info(pack: str):
-    """The ``AnalyzerInfo`` the pack process would answer (``aiscale.guardrails.pack`` builds each
-    policy from a check the same way): names, default levels, severities and config schemas."""
-    from pulumi.runtime.proto import analyzer_pb2
-
-    from aiscale.guardrails import checks_for_pack
-    from aiscale.guardrails.pack import PACK_NAMES
-    from aiscale.preview import policy_wire as wire
-
-    severities = {name: value for value, name in wire.SEVERITY_NAMES.items()}
-    info = analyzer_pb2.AnalyzerInfo(name=PACK_NAMES[pack], supportsConfig=True)
-    for check in checks_for_pack(pack):
-        policy = info.policies.add(name=check.id, description=check.description,
-                                   enforcementLevel=wire.LEVELS[check.enforcement],
-                                   severity=severities.get(check.severity, 0))
-        if check.config_schema:
-            policy.configSchema.properties.update({k: dict(v) for k, v in check.config_schema.items()})
-    return info
-
-
-def _platform_environment(stack_config: dict[str, str]) -> Optional[str]:
-    """``aiscale:platform.environment`` from the stack config, as the pack process reads it."""
-    try:
-        value = json.loads(stack_config.get("aiscale:platform", ""))
-    except ValueError:
-        return None
-    environment = value.get("environment") if isinstance(value, dict) else None
-    return environment if isinstance(environment, str) else None
-
-
-def _evaluate_bundled(run: PackRun, result: PreviewResult) -> list:
-    """A bundled pack's violations, evaluated in-process, exactly as the pack process reports
-    them; config errors and rule failures raise ``PolicyPackError`` (exit 2) as there."""
-    from google.protobuf import json_format
-
-    from aiscale.guardrails import evaluate, get_check
-    from aiscale.preview import policy_wire as wire
-    from aiscale.preview.policy_driver import LOG, PolicyPackError, Violation
-
-    info = _analyzer_info(run.name)
-    try:
-        reconciled = wire.reconcile_config(info, run.config)
-    except wire.PolicyConfigError as error:
-        raise PolicyPackError(run.directory, str(error)) from None
-    config = {name: {"enforcementLevel": wire.LEVEL_NAMES[entry.enforcementLevel],
-                     **json_format.MessageToDict(entry.properties)}
-              for name, entry in reconciled.items()}
-    for name in sorted(set(run.config) - set(config) - {"all"}):
-        LOG.warning("policy config names %r, which no policy pack has (policies: %s)",
-                    name, ", ".join(sorted(config)))
-    try:
-        findings = evaluate(result.resources, (run.name,), config, stack=result.stack,
-                            environment=_platform_environment(result.config),
-                            stack_config=result.config)
-    except Exception as error:  # noqa: BLE001 - a failing rule fails the pack, as out of process
-        raise PolicyPackError(run.directory, f"evaluation failed: {type(error).__name__}: {error}") from error
-    return [Violation(pack=info.name, policy=f.policy, enforcement=f.enforcement,
-                      severity=f.severity, urn=f.urn,
-                      message=get_check(f.policy).description + (f"\n{f.message}" if f.message else ""))
-            for f in findings]

@@ -3,12 +3,11 @@ engine does for ``pulumi preview --policy-pack DIR``.
 
 Per pack folder (:mod:`aiscale.preview.policy_process` starts the process): ``Handshake``
 (optional), ``GetAnalyzerInfo``, ``Configure`` with the reconciled policy config and
-``ConfigureStack``; then ``Remediate`` + ``Analyze`` for every resource, and one
-``AnalyzeStack`` once the program has registered them all. Like the engine, which analyzes each
-resource as its step is generated, a :class:`PackSession` analyzes resources while the
-program is still running (:meth:`PackSession.observe`, fed by the preview's monitor), with
-several calls in flight per pack; what remains when the program ends is the tail of those calls
-and ``AnalyzeStack``. The pack processes and the engine endpoint are always shut down.
+``ConfigureStack``; then ``Remediate`` + ``Analyze`` for every resource, with several calls in
+flight per pack, and one ``AnalyzeStack``. A :class:`PackSession` starts and configures the packs
+when it is entered (``aiscale preview`` enters it before the program runs, so their start-up
+overlaps the program) and analyzes the finished stack in :meth:`PackSession.analyze`. The pack
+processes and the engine endpoint are always shut down.
 """
 
 from __future__ import annotations
@@ -82,9 +81,10 @@ class _PackDriver:
     gRPC's threads), and ``AnalyzeStack`` in :meth:`finish`."""
 
     def __init__(self, process: PackProcess, config: Optional[Mapping[str, Any]],
-                 session: "PackSession") -> None:
+                 config_file: Optional[Path], session: "PackSession") -> None:
         self.process = process
         self.config = config
+        self.config_file = config_file
         self.session = session
         self.info: Optional[analyzer_pb2.AnalyzerInfo] = None
         self.severities: dict[str, str] = {}
@@ -122,7 +122,7 @@ class _PackDriver:
         try:
             policy_config = wire.reconcile_config(info, self.config)
         except wire.PolicyConfigError as error:
-            raise PolicyPackError(process.dir, str(error)) from None
+            raise PolicyPackError(process.dir, wire.config_error_text(error, self.config_file)) from None
         process.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
         process.optional("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
             stack=session.stack, project=session.project, organization="organization",
@@ -230,26 +230,25 @@ class _PackDriver:
 
 
 class PackSession:
-    """Policy pack processes for one stack: a context manager that starts them (before the
-    program runs, so their start-up and configuration overlap it), analyzes each resource the
-    program registers (:meth:`observe`), answers with every finding (:meth:`analyze`) and always
-    stops the packs and the engine endpoint.
+    """Policy pack processes for one stack: a context manager that starts and configures them
+    (entered before the program runs, their start-up overlaps it), answers with every finding
+    over the finished stack (:meth:`analyze`) and always stops the packs and the engine endpoint.
 
     `configs` gives each pack's policy config (``--policy-pack-config`` form), in the order of
-    `pack_dirs`; `stack_config` is the stack configuration (``aws:region``...). With
-    `engine_address`, the packs log to that Engine endpoint instead of one the session serves;
-    `processes` are the packs' processes when they were started already (:func:`start_packs`).
+    `pack_dirs`, and `config_files` the file each came from (named in configuration errors);
+    `stack_config` is the stack configuration (``aws:region``...).
     """
 
     def __init__(self, pack_dirs: Sequence[Path], *, project: str, stack: str,
                  stack_config: Mapping[str, str] | None = None, dry_run: bool = True,
                  configs: Sequence[Optional[Mapping[str, Any]]] | None = None,
-                 engine_address: Optional[str] = None,
-                 processes: Optional[Sequence[PackProcess]] = None) -> None:
+                 config_files: Sequence[Optional[Path]] | None = None) -> None:
         self.dirs = [Path(d).resolve() for d in pack_dirs]
         self.configs = list(configs) if configs is not None else [None] * len(self.dirs)
-        if len(self.configs) != len(self.dirs):
-            raise ValueError(f"{len(self.configs)} policy configs for {len(self.dirs)} packs")
+        self.config_files = list(config_files) if config_files is not None else [None] * len(self.dirs)
+        if not len(self.configs) == len(self.config_files) == len(self.dirs):
+            raise ValueError(f"{len(self.configs)} policy configs and {len(self.config_files)} "
+                             f"config files for {len(self.dirs)} packs")
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.stack_config = dict(stack_config or {})
         self.records: dict[str, ResourceRecord] = {}
@@ -258,23 +257,21 @@ class PackSession:
         self._built_lock = threading.Lock()
         self.drivers: list[_PackDriver] = []
         self.server: Optional[grpc.Server] = None
-        self.address = engine_address or ""
-        self.processes = list(processes) if processes is not None else None
+        self.address = ""
         self._closed = False
 
     def __enter__(self) -> "PackSession":
         if not self.dirs:
             return self
         try:
-            if not self.address:
-                from aiscale.preview.policy_engine import start_engine
+            from aiscale.preview.policy_engine import start_engine
 
-                self.server, self.address = start_engine(root_urn(self.project, self.stack))
-            processes = self.processes if self.processes is not None else start_packs(
-                self.dirs, self.address, project=self.project, stack=self.stack,
-                stack_config=self.stack_config, dry_run=self.dry_run)
-            for process, config in zip(processes, self.configs):
-                self.drivers.append(_PackDriver(process, config, self))
+            self.server, self.address = start_engine(root_urn(self.project, self.stack))
+            processes = start_packs(self.dirs, self.address, project=self.project,
+                                    stack=self.stack, stack_config=self.stack_config,
+                                    dry_run=self.dry_run)
+            for process, config, source in zip(processes, self.configs, self.config_files):
+                self.drivers.append(_PackDriver(process, config, source, self))
             for driver in self.drivers:
                 driver.thread.start()
         except BaseException:
@@ -284,7 +281,7 @@ class PackSession:
 
     def __exit__(self, *exc_info: Any) -> None:
         self._close_queues()
-        processes = [driver.process for driver in self.drivers] or self.processes or []
+        processes = [driver.process for driver in self.drivers]
         for process in processes:  # all asked at once, then each awaited
             process.signal_stop()
         for process in processes:
@@ -299,15 +296,6 @@ class PackSession:
             self._closed = True
             for driver in self.drivers:
                 driver.close_queue()
-
-    def observe(self, record: ResourceRecord) -> None:
-        """Queue a just-registered resource for every pack (called from the preview's monitor;
-        never blocks and never raises into the program)."""
-        if self._closed or record.urn in self.records:
-            return
-        self.records[record.urn] = record
-        for driver in self.drivers:
-            driver.queue.put(record)
 
     def request_of(self, record: ResourceRecord
                    ) -> tuple[analyzer_pb2.AnalyzeRequest, Optional[analyzer_pb2.AnalyzerProviderResource]]:
@@ -336,15 +324,15 @@ class PackSession:
             return entry
 
     def analyze(self, resources: Sequence[ResourceRecord]) -> list[Violation]:
-        """Every pack's violations over `resources` (the program's whole stack), sorted: the
-        resources not observed yet are analyzed now, then each pack's AnalyzeStack runs. Call
-        once, after the program ends."""
+        """Every pack's violations over `resources` (the program's whole stack), sorted: each
+        resource is analyzed, then each pack's AnalyzeStack runs. Call once, after the program
+        ends."""
         if self._closed:
             raise RuntimeError("PackSession.analyze: called twice, or after the session closed")
-        unseen = [record for record in resources if record.urn not in self.records]
-        self.records.update((record.urn, record) for record in unseen)
+        unique = [record for record in resources if record.urn not in self.records]
+        self.records.update((record.urn, record) for record in unique)
         for driver in self.drivers:
-            for record in unseen:
+            for record in unique:
                 driver.queue.put(record)
         self._close_queues()
         with futures.ThreadPoolExecutor(max_workers=max(1, min(len(self.drivers), 4))) as pool:

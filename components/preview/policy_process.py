@@ -4,8 +4,7 @@
 ``pulumi-analyzer-policy-python`` plugin runs); the pack prints the port it serves the Analyzer
 service on; an Engine endpoint (:mod:`aiscale.preview.policy_engine`) receives its log messages.
 Every failure is a :class:`PolicyPackError` naming the pack folder and quoting the tail of its
-stderr. Starting a pack needs no gRPC: the relay starts its packs before it imports gRPC and the
-Pulumi SDK, so both start-ups overlap.
+stderr. Starting a pack needs no gRPC (only talking to it does).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Three jobs of the engine's analyzer plugin, done the same way here:
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
 
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
@@ -40,12 +41,19 @@ SEVERITY_NAMES = {analyzer_pb2.POLICY_SEVERITY_LOW: "low",
 UNSPECIFIED_SEVERITY = "unspecified"
 """The severity of a violation whose policy declares none."""
 
-_JSON_TYPES = {"string": (str,), "number": (int, float), "integer": (int,),
-               "boolean": (bool,), "array": (list,), "object": (dict,), "null": (type(None),)}
-
-
 class PolicyConfigError(ValueError):
     """The policy configuration is invalid; `str(error)` lists every problem."""
+
+    def __init__(self, problems: Sequence[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        """One sentence per invalid value: the policy, the path, the value and what is valid."""
+        super().__init__("invalid policy configuration: " + "; ".join(self.problems))
+
+
+def config_error_text(error: PolicyConfigError, config_file: Optional[Path]) -> str:
+    """`error`'s message, naming the policy config file the values came from (if a file)."""
+    where = f" in {config_file}" if config_file is not None else ""
+    return f"invalid policy configuration{where}: " + "; ".join(error.problems)
 
 
 # -- properties ---------------------------------------------------------------------------------
@@ -178,25 +186,59 @@ def _split(policy: str, given: Any) -> tuple[Optional[str], dict[str, Any]]:
     return level, properties
 
 
-def _schema_errors(policy: str, schema: Mapping[str, Any], required: list[str],
+def _path(policy: str, parts: Sequence[Any]) -> str:
+    """``policy: name[0].key``: where a value sits in a policy's config."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"{policy}: {text}"
+
+
+def _valid(error: Any) -> str:
+    """What the schema keyword that `error` broke accepts, in words."""
+    rule = error.validator_value
+    if error.validator == "type":
+        return " or ".join(rule) if isinstance(rule, list) else str(rule)
+    if error.validator == "enum":
+        return ", ".join(map(repr, rule))
+    bound = _BOUNDS.get(error.validator)
+    return bound.format(rule) if bound else error.message
+
+
+_BOUNDS = {"minimum": "a number >= {:g}", "exclusiveMinimum": "a number > {:g}",
+           "maximum": "a number <= {:g}", "exclusiveMaximum": "a number < {:g}",
+           "minItems": "at least {} items", "maxItems": "at most {} items",
+           "minLength": "at least {} characters", "maxLength": "at most {} characters",
+           "pattern": "a string matching {}", "const": "exactly {!r}"}
+"""JSON-schema keyword -> what it accepts (``{}`` is the keyword's value)."""
+
+
+def _schema_errors(policy: str, schema: Mapping[str, Any], required: Sequence[str],
                    properties: Mapping[str, Any]) -> list[str]:
-    """Problems of one policy's properties against its schema (required, type, enum)."""
-    errors = [f"{policy}: {name} is required" for name in required if name not in properties]
-    for name, value in properties.items():
-        spec = schema.get(name)
-        if not isinstance(spec, Mapping):
-            continue
-        kinds = spec.get("type")
-        kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
-        allowed = tuple(t for k in kinds for t in _JSON_TYPES.get(k, ()))
-        is_bool = isinstance(value, bool)
-        if allowed and (not isinstance(value, allowed) or (is_bool and bool not in allowed)):
-            if not (isinstance(value, float) and "integer" in kinds and value == int(value)):
-                errors.append(f"{policy}: {name} is {value!r}; valid: {' or '.join(kinds)}")
-        if "enum" in spec and value not in spec["enum"]:
-            errors.append(f"{policy}: {name} is {value!r}; valid: "
-                          f"{', '.join(map(repr, spec['enum']))}")
-    return errors
+    """Problems of one policy's properties against its config schema, checked as the Pulumi CLI
+    checks them: the JSON schema ``{"type": "object", "properties": ..., "required": ...}``
+    (every keyword: type, enum, minimum, maximum, items...), one message per problem naming
+    the policy, the path, the value and what is valid."""
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import SchemaError
+
+    document: dict[str, Any] = {"type": "object", "properties": dict(schema)}
+    if required:
+        document["required"] = list(required)
+    try:
+        Draft7Validator.check_schema(document)
+    except SchemaError as error:
+        return [f"{policy}: the pack declares an invalid config schema ({error.message})"]
+    problems = []
+    for error in sorted(Draft7Validator(document).iter_errors(dict(properties)),
+                        key=lambda e: [str(part) for part in e.absolute_path]):
+        where = list(error.absolute_path)
+        if error.validator == "required":
+            problems += [f"{_path(policy, where + [name])} is required"
+                         for name in error.validator_value if name not in error.instance]
+        else:
+            problems.append(f"{_path(policy, where)} is {error.instance!r}; valid: {_valid(error)}")
+    return problems
 
 
 def reconcile_config(info: analyzer_pb2.AnalyzerInfo, config: Optional[Mapping[str, Any]]
@@ -207,7 +249,9 @@ def reconcile_config(info: analyzer_pb2.AnalyzerInfo, config: Optional[Mapping[s
     pack's initial config, then `config` (the ``all`` entry's level first, then the entry
     named after the policy: a level name or ``{"enforcementLevel": ..., <property>: ...}``).
     Entries naming policies the pack lacks are ignored (one config may serve several packs).
-    Raises PolicyConfigError listing every invalid value.
+    Each policy's resulting properties are validated against its config schema with
+    ``jsonschema``, as the CLI validates them (:func:`_schema_errors`). Raises PolicyConfigError
+    listing every invalid value.
     """
     result: dict[str, tuple[str, dict[str, Any]]] = {}
     schemas: dict[str, tuple[dict, list]] = {}
@@ -235,7 +279,7 @@ def reconcile_config(info: analyzer_pb2.AnalyzerInfo, config: Optional[Mapping[s
     errors = [e for name, (_, props) in result.items()
               for e in _schema_errors(name, *schemas[name], props)]
     if errors:
-        raise PolicyConfigError("invalid policy configuration: " + "; ".join(errors))
+        raise PolicyConfigError(errors)
     configured = {}
     for name, (level, properties) in result.items():
         message = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])

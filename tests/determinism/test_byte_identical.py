@@ -1,23 +1,19 @@
-"""Previews are byte-identical across runs and hash seeds, and the in-process policy evaluation
-of the bundled packs reports exactly what their pack processes report over the Analyzer
-protocol."""
+"""Previews are byte-identical across runs and hash seeds. (That the in-process policy evaluation
+reports exactly what the pack processes report over the Analyzer protocol is
+tests/policy_driver/test_parity.py.)"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-import pytest
-
-from aiscale.preview.pipeline import TRANSPORT_ENV, run_preview
+from aiscale.preview.pipeline import run_preview
 from aiscale.preview.project import load_project
 from aiscale.preview.report import dumps
 from tests.conftest import REPO
 
-INSECURE = REPO / "examples" / "insecure-gpu"
 SEEDS = ("0", "12345")
 
 
@@ -47,45 +43,3 @@ def test_two_previews_in_one_process_write_the_same_bytes():
     project = load_project(REPO, "prod")
     first, second = (dumps(run_preview(project).report()) for _ in range(2))
     assert first == second and '"stack": "prod"' in first
-
-
-POLICY_CONFIGS = [
-    ({}, "the packs' own defaults"),
-    ({"security": {"SEC-STORAGE-002": "remediate", "SEC-STORAGE-003": "disabled"},
-      "cost": {"all": "mandatory", "COST-GPU-002": {"max_gpus_per_pool": 16}, "SEC-NOPE-1": "advisory"}},
-     "levels, all, a numeric property and a name no pack has"),
-]
-
-
-@pytest.mark.parametrize("configs, why", POLICY_CONFIGS, ids=[c[1] for c in POLICY_CONFIGS])
-def test_in_process_findings_equal_the_analyzer_protocol_findings(tmp_path, monkeypatch, configs, why):
-    project_dir = tmp_path / "insecure"
-    shutil.copytree(INSECURE, project_dir)
-    if configs:
-        (project_dir / "policy").mkdir()
-        for pack, config in configs.items():
-            (project_dir / "policy" / f"dev-{pack}.json").write_text(json.dumps(config))
-    project = load_project(project_dir, "dev")
-    over_protocol = [v.to_report() for v in run_preview(project).violations]
-    monkeypatch.setenv(TRANSPORT_ENV, "inprocess")
-    in_process = [v.to_report() for v in run_preview(project).violations]
-    assert len(in_process) > 5, "the insecure example has findings"
-    assert in_process == over_protocol, why
-
-
-def test_an_invalid_policy_config_fails_the_same_way_on_both_paths(tmp_path, monkeypatch):
-    from aiscale.preview.policy_driver import PolicyPackError
-
-    project_dir = tmp_path / "insecure"
-    shutil.copytree(INSECURE, project_dir)
-    (project_dir / "policy").mkdir()
-    (project_dir / "policy" / "dev-cost.json").write_text(json.dumps({"COST-GPU-002": {"max_gpus_per_pool": "many"}}))
-    project = load_project(project_dir, "dev")
-    messages = []
-    for transport in ("inprocess", ""):
-        monkeypatch.setenv(TRANSPORT_ENV, transport)
-        with pytest.raises(PolicyPackError) as raised:
-            run_preview(project, packs=["cost"])
-        messages.append(str(raised.value))
-    assert "max_gpus_per_pool" in messages[0]
-    assert messages[0].split("\n")[0] == messages[1].split("\n")[0]

@@ -12,7 +12,7 @@ import yaml
 from pulumi_policy import (EnforcementLevel, PolicyProviderResource, PolicyResource, PolicyResourceOptions,
                            ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs,
                            StackValidationPolicy)
-from pulumi_policy.policy import PolicyCustomTimeouts, _NotApplicableError
+from pulumi_policy.policy import PolicyCustomTimeouts
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from aiscale.guardrails import checks_for_pack
@@ -65,9 +65,10 @@ def test_other_types_are_silently_skipped():
 
 def test_unknown_inputs_reach_the_rule_and_become_not_applicable():
     args = resource_args("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", {**FLAGS, "blockPublicAcls": UNKNOWN})
-    with pytest.raises(_NotApplicableError) as raised:
-        validate(policy("security", "SEC-STORAGE-001"), args)
-    assert "blockPublicAcls" in raised.value.reason
+    reasons = []
+    args.not_applicable = reasons.append  # the public call (the SDK's own raises its private signal)
+    assert validate(policy("security", "SEC-STORAGE-001"), args) == []
+    assert len(reasons) == 1 and "blockPublicAcls" in reasons[0]
 
 
 def test_config_is_merged_with_defaults():
@@ -119,9 +120,30 @@ def test_stack_policy_reports_with_urns_and_follows_dependencies():
     assert [urn for _m, urn in reports] == [orphan.urn]
 
 
-def test_stack_policy_not_applicable_raises_the_sdk_signal():
-    with pytest.raises(_NotApplicableError):
-        policy("cost", "COST-GPU-002").validate(StackValidationArgs([], {}), lambda *a: None)
+def test_stack_policy_not_applicable_uses_the_sdk_signal():
+    args, reasons = StackValidationArgs([], {}), []
+    args.not_applicable = reasons.append  # the public call; the SDK's own raises its private signal
+    policy("cost", "COST-GPU-002").validate(args, lambda *a: None)
+    assert len(reasons) == 1 and reasons[0]
+
+
+@pytest.mark.parametrize("pack", ["security", "cost"])
+def test_every_config_schema_is_a_json_schema_its_defaults_satisfy(pack):
+    """What the CLI (and aiscale preview) validate a policy config against: jsonschema must
+    accept the schema, and the check's own defaults must pass it."""
+    from jsonschema import Draft7Validator
+
+    checked = 0
+    for check in checks_for_pack(pack):
+        if not check.config_schema:
+            continue
+        schema = {"type": "object", "properties": {k: dict(v) for k, v in check.config_schema.items()}}
+        Draft7Validator.check_schema(schema)
+        assert list(Draft7Validator(schema).iter_errors(check.defaults())) == [], check.id
+        numbers = [v for v in check.config_schema.values() if "number" in v["type"]]
+        assert all("minimum" in v for v in numbers), f"{check.id}: every number has a minimum"
+        checked += 1
+    assert checked >= 5
 
 
 @pytest.mark.parametrize("pack", ["security", "cost"])

@@ -239,3 +239,15 @@ def test_remediations_apply_before_analysis_as_in_the_engine(tmp_path):
     messages = [v.message for v in found if v.urn == URN["good"]]
     assert any(m.endswith("analyze saw fixed-name") for m in messages), found
     assert any(m.endswith("stack saw fixed-name") for m in messages), found
+
+
+def test_a_pack_starts_as_the_pulumi_cli_starts_a_python_pack(started):
+    """`python -u -m pulumi.policy <engine-address> <pack folder>` (the CLI's python policy
+    analyzer plugin), which runs the folder's __main__.py with the stock SDK."""
+    import re
+    import sys
+
+    run_policy_packs([SAMPLE], RECORDS[:1], project="proj", stack="dev")
+    (process,) = started
+    assert process.args[:4] == [sys.executable, "-u", "-m", "pulumi.policy"]
+    assert re.fullmatch(r"127\.0\.0\.1:\d+", process.args[4]) and process.args[5:] == ["."]

@@ -66,8 +66,9 @@ def _info(initial=None) -> analyzer_pb2.AnalyzerInfo:
         analyzer_pb2.PolicyInfo(name="strict", enforcementLevel=analyzer_pb2.MANDATORY),
     ])
     info.policies[0].configSchema.properties.update(
-        {"max": {"type": "integer", "default": 10}, "mode": {"type": "string",
-                                                             "enum": ["a", "b"]}})
+        {"max": {"type": "integer", "default": 10, "minimum": 1, "maximum": 100},
+         "mode": {"type": "string", "enum": ["a", "b"]},
+         "names": {"type": "array", "items": {"type": "string"}, "default": []}})
     info.policies[1].configSchema.required.append("owner")
     info.policies[1].configSchema.properties.update({"owner": {"type": "string"}})
     for name, config in (initial or {}).items():
@@ -83,20 +84,20 @@ def _levels_and_props(configured):
 # (user config, initial config of the pack, expected {policy: (level, properties)}, why)
 RECONCILE = [
     ({"strict": {"owner": "me"}}, None,
-     {"sized": ("advisory", {"max": 10.0}), "strict": ("mandatory", {"owner": "me"})},
+     {"sized": ("advisory", {"max": 10.0, "names": []}), "strict": ("mandatory", {"owner": "me"})},
      "each policy's own level and its schema defaults"),
     ({"strict": {"owner": "me"}, "sized": {"enforcementLevel": "mandatory", "max": 3}}, None,
-     {"sized": ("mandatory", {"max": 3.0}), "strict": ("mandatory", {"owner": "me"})},
+     {"sized": ("mandatory", {"max": 3.0, "names": []}), "strict": ("mandatory", {"owner": "me"})},
      "a level and a value from the user's config"),
     ({"all": "disabled", "strict": {"owner": "me"}, "sized": "advisory"}, None,
-     {"sized": ("advisory", {"max": 10.0}), "strict": ("disabled", {"owner": "me"})},
+     {"sized": ("advisory", {"max": 10.0, "names": []}), "strict": ("disabled", {"owner": "me"})},
      "'all' first, then the policy's own entry"),
     ({"strict": {"owner": "me"}},
      {"sized": analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.MANDATORY)},
-     {"sized": ("mandatory", {"max": 10.0}), "strict": ("mandatory", {"owner": "me"})},
+     {"sized": ("mandatory", {"max": 10.0, "names": []}), "strict": ("mandatory", {"owner": "me"})},
      "the pack's initial config over its defaults"),
     ({"strict": {"owner": "me"}, "not-in-this-pack": "mandatory"}, None,
-     {"sized": ("advisory", {"max": 10.0}), "strict": ("mandatory", {"owner": "me"})},
+     {"sized": ("advisory", {"max": 10.0, "names": []}), "strict": ("mandatory", {"owner": "me"})},
      "entries for other packs' policies are ignored"),
 ]
 
@@ -113,6 +114,12 @@ def test_reconcile_config(config, initial, expected, why):
     ({"strict": {"owner": "me"}, "sized": "blocking"},
      "config['sized'].enforcementLevel is 'blocking'; valid: advisory, mandatory"),
     ({"strict": 3}, "config['strict'] is 3; valid: an enforcement level"),
+    ({"strict": {"owner": "me"}, "sized": {"max": 0}}, "sized: max is 0; valid: a number >= 1"),
+    ({"strict": {"owner": "me"}, "sized": {"max": 500}}, "sized: max is 500; valid: a number <= 100"),
+    ({"strict": {"owner": "me"}, "sized": {"max": 2.5}}, "sized: max is 2.5; valid: integer"),
+    ({"strict": {"owner": "me"}, "sized": {"names": ["a", 2]}}, "sized: names[1] is 2; valid: string"),
+    ({"strict": {"owner": "me"}, "sized": {"names": "a"}}, "sized: names is 'a'; valid: array"),
+    ({"strict": {"owner": 7}}, "strict: owner is 7; valid: string"),
 ])
 def test_invalid_config_is_reported(config, words):
     with pytest.raises(wire.PolicyConfigError) as raised:
@@ -126,3 +133,17 @@ def test_stack_properties_are_the_state():
                         outputs={"bucketName": "x"})
     assert wire.stack_properties(bucket) == {"bucket": "x", "arn": "arn:x"}
     assert wire.stack_properties(component) == {"bucketName": "x"}
+
+
+def test_every_problem_is_listed_in_one_error():
+    with pytest.raises(wire.PolicyConfigError) as raised:
+        wire.reconcile_config(_info(), {"sized": {"max": -1, "mode": "z"}})
+    assert raised.value.problems == ["sized: max is -1; valid: a number >= 1",
+                                     "sized: mode is 'z'; valid: 'a', 'b'", "strict: owner is required"]
+
+
+def test_a_pack_whose_schema_is_not_a_json_schema_is_refused_clearly():
+    info = _info()
+    info.policies[1].configSchema.properties.update({"level": {"type": "decimal"}})
+    with pytest.raises(wire.PolicyConfigError, match="strict: the pack declares an invalid config schema"):
+        wire.reconcile_config(info, {"strict": {"owner": "me"}})
