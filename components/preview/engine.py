@@ -30,10 +30,12 @@ from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from aiscale.preview.fake_cloud import FakeCloud
+from aiscale.preview.failure import describe_failure
 from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
 from aiscale.preview.stack_refs import StackOutputs, StackReferences
+from aiscale.preview.watchdog import Progress, Stalled, StallLimitError, run_watched, stall_seconds
 
 
 @dataclass
@@ -50,6 +52,9 @@ class PreviewResult:
     """The configuration the program ran with."""
     warnings: list[str] = field(default_factory=list)
     """Warnings from the program (``pulumi.log.warn``) and the fake cloud."""
+    reads: list[ResourceRecord] = field(default_factory=list)
+    """The resources the program read (``Bucket.get(...)``, stack references), the same order
+    as :attr:`resources`: shown as reads, never priced, analyzed or counted as created."""
 
     @property
     def outputs(self) -> dict[str, Any]:
@@ -78,47 +83,35 @@ class PreviewError(Exception):
     """The program could not be previewed: invalid input or a program error (exit code 2).
 
     ``resources`` holds what was registered before the failure (for "nothing registered"
-    checks); ``str()`` is the one message to show the user.
+    checks), ``warnings`` what the program and the fake cloud warned before it; ``str()`` is the
+    one message to show the user, those warnings included (they are often the cause).
     """
 
-    def __init__(self, message: str, resources: Optional[list[ResourceRecord]] = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, resources: Optional[list[ResourceRecord]] = None,
+                 warnings: Optional[list[str]] = None) -> None:
+        self.message = message
+        """The failure itself, without the warnings."""
         self.resources = resources or []
+        self.warnings = list(warnings or [])
+        super().__init__(message + "".join(f"\n  warning before the failure: {w}" for w in self.warnings))
 
 
 class _CapturingEngine(MockEngine):
     """Keeps the program's warnings and errors instead of only logging them."""
 
-    def __init__(self, sink: list[str]) -> None:
+    def __init__(self, sink: list[str], progress: Optional[Progress] = None) -> None:
         super().__init__(logging.getLogger("aiscale.preview"))
         self._sink = sink
+        self._progress = progress
 
     def Log(self, request):  # noqa: N802 - gRPC method name
         """Keep warnings and errors for the report (printed once, by the caller); log the rest."""
+        if self._progress is not None:
+            self._progress.touch()
         if request.severity in (engine_pb2.WARNING, engine_pb2.ERROR):
             self._sink.append(request.message)
             return None
         return super().Log(request)
-
-
-#: Errors whose message is already the whole story: invalid input, not a bug in the program.
-_USER_ERRORS = ("PlatformValidationError", "RunError", "InputPropertiesError", "InputPropertyError",
-                "ValueError", "CatalogLookupError")
-
-
-def describe_failure(error: BaseException) -> str:
-    """One clear message for a failed program: the error itself, and where a program raised it."""
-    message = str(error) or type(error).__name__
-    if type(error).__name__ in _USER_ERRORS:
-        return message
-    frame = None
-    trace = error.__traceback__
-    while trace is not None:
-        if "site-packages" not in trace.tb_frame.f_code.co_filename:
-            frame = trace
-        trace = trace.tb_next
-    where = f" (at {frame.tb_frame.f_code.co_filename}:{frame.tb_lineno})" if frame else ""
-    return f"program error: {type(error).__name__}: {message}{where}"
 
 
 def ordered(records) -> list[ResourceRecord]:
@@ -163,21 +156,28 @@ Observer = Optional[Callable[[ResourceRecord], None]]
 
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
          secret_keys: tuple[str, ...], dry_run: bool, observer: Observer = None,
-         stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
+         stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
+         stall_limit: Optional[float] = None) -> PreviewResult:
+    try:
+        limit = stall_seconds(stall_limit)
+    except StallLimitError as error:
+        raise PreviewError(str(error)) from None
     with collector_paused():
-        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer, stack_outputs)
+        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer,
+                              stack_outputs, limit)
 
 
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
                    secret_keys: tuple[str, ...], dry_run: bool, observer: Observer,
-                   stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
+                   stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
+                   stall_limit: float = 120.0) -> PreviewResult:
     warnings: list[str] = []
     cloud = StackReferences(FakeCloud(config, warnings.append), stack_outputs or {}, warnings.append)
     monitor = CaptureMonitor(cloud, observer)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
     runtime_settings.configure(MockSettings(
-        monitor=monitor, monitor_features=features, engine=_CapturingEngine(warnings),
+        monitor=monitor, monitor_features=features, engine=_CapturingEngine(warnings, monitor.progress),
         project=project, stack=stack, dry_run=dry_run, organization="organization",
         callbacks=None, outputs=set(), lock=threading.Lock(), parallel=None,
         legacy_apply_enabled=False, root_directory=None, package_refs={}, base_providers_by_ref={},
@@ -187,23 +187,50 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     asyncio.set_event_loop(loop)
     failure: Optional[BaseException] = None
     try:
-        loop.run_until_complete(run_in_stack(program))
+        loop.run_until_complete(run_watched(run_in_stack(program), monitor.progress, stall_limit))
     except BaseException as error:  # noqa: BLE001 - reported to the user as one message
         failure = error
     finally:
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                loop.run_until_complete(task)
+        _cancel_remaining(loop)
         loop.close()
         asyncio.set_event_loop(None)
     records = ordered(monitor.records.values())
+    warnings += remote_component_notes(records)
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure
-        raise PreviewError(describe_failure(failure), records) from failure
+        message = str(failure) if isinstance(failure, Stalled) else describe_failure(failure)
+        raise PreviewError(message, records, _before_failure(warnings, failure)) from failure
     return PreviewResult(project=project, stack=stack, resources=records,
-                         config=dict(config), warnings=warnings)
+                         config=dict(config), warnings=warnings,
+                         reads=ordered(monitor.reads.values()))
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop, rounds: int = 5) -> None:
+    """Cancel every task left on ``loop``, a bounded number of times: a task that catches its
+    cancellation and awaits again (the runtime's wait for outstanding RPCs) cannot keep it."""
+    for _ in range(rounds):
+        tasks = asyncio.all_tasks(loop)
+        if not tasks:
+            return
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(BaseException):
+            loop.run_until_complete(asyncio.wait(tasks, timeout=1.0))
+
+
+def _before_failure(warnings: list[str], failure: BaseException) -> list[str]:
+    """The warnings to show with a failure: the runtime also logs the failure itself as an
+    error, which the failure's own message already says."""
+    said = str(failure)
+    return [w for w in warnings if not (said and said in w)]
+
+
+def remote_component_notes(records: list[ResourceRecord]) -> list[str]:
+    """One warning per remote (multi-language) component: its insides are not previewed."""
+    return [f"{record.type} {record.name!r} is a remote (multi-language) component: its plugin "
+            f"is not run offline, so the resources inside it are not previewed, priced or checked"
+            for record in records if record.remote]
 
 
 def _isolated(function: Callable[..., PreviewResult], *args: Any) -> PreviewResult:
@@ -215,23 +242,28 @@ def _isolated(function: Callable[..., PreviewResult], *args: Any) -> PreviewResu
 
 def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str = "dev",
                config: Optional[Mapping[str, Any]] = None, dry_run: bool = True,
-               stack_outputs: Optional[Mapping[str, StackOutputs]] = None) -> PreviewResult:
+               stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
+               stall_limit: Optional[float] = None) -> PreviewResult:
     """Preview a Python callable as if it were a program's ``__main__``.
 
     ``config`` maps fully qualified keys (``aws:region``, ``aiscale:platform``) to values;
     non-string values are passed as JSON, as the Pulumi CLI does for structured config.
     ``stack_outputs`` answers StackReferences (``aiscale.preview.stack_refs``).
+    ``stall_limit``: seconds without progress before the run is stopped (default
+    ``$AISCALE_PREVIEW_STALL_SECONDS`` or 120, see ``aiscale.preview.watchdog``).
     """
     import json
 
     as_strings = {key: value if isinstance(value, str) else json.dumps(value)
                   for key, value in (config or {}).items()}
-    return _isolated(_run, program, project, stack, as_strings, (), dry_run, None, stack_outputs)
+    return _isolated(_run, program, project, stack, as_strings, (), dry_run, None, stack_outputs,
+                     stall_limit)
 
 
-def run_project(project: Project, *, dry_run: bool = True, observer: Observer = None) -> PreviewResult:
+def run_project(project: Project, *, dry_run: bool = True, observer: Observer = None,
+                stall_limit: Optional[float] = None) -> PreviewResult:
     """Preview the program of a Pulumi project folder with one stack's configuration; `observer`
-    is called with each resource record as it registers."""
+    is called with each resource record as it registers; `stall_limit` as for :func:`run_inline`."""
     program_dir = project.program if project.program.is_dir() else project.program.parent
 
     def program() -> None:
@@ -243,7 +275,7 @@ def run_project(project: Project, *, dry_run: bool = True, observer: Observer = 
     os.chdir(project.directory)
     try:
         return _isolated(_run, program, project.name, project.stack, project.config,
-                         project.secret_keys, dry_run, observer, project.stack_outputs)
+                         project.secret_keys, dry_run, observer, project.stack_outputs, stall_limit)
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path

@@ -7,37 +7,29 @@ outputs registered by components and the stack.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import get_project, get_stack
-from pulumi.runtime.sync_await import _ensure_event_loop
 
-from aiscale.preview.records import UNKNOWN, ResourceRecord
+from aiscale.preview.records import ResourceRecord
+from aiscale.preview.values import decode_struct, without_references
+from aiscale.preview.watchdog import Progress
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
-def plain(value: Any) -> Any:
-    """Turn deserialized engine values into JSON-like data: unknowns become :data:`UNKNOWN`,
-    secrets are unwrapped, resource references become their URN."""
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if rpc.is_rpc_secret(value):
-        return plain(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if hasattr(value, "urn") and hasattr(value, "_name"):
-        return f"<resource {getattr(value, '_name', '')}>"
-    return value
-
-
-def _secret_keys(inputs: dict) -> list[str]:
-    return sorted(key for key, value in inputs.items() if rpc.is_rpc_secret(value))
+def _without_references(request, field_name: str):
+    """``request`` with the resource references in its ``field_name`` Struct replaced by ids
+    or URNs (see :func:`without_references`): a copy only when there were any."""
+    original = getattr(request, field_name)
+    replaced = without_references(original)
+    if replaced is original:
+        return request
+    copy = type(request)()
+    copy.CopyFrom(request)
+    getattr(copy, field_name).CopyFrom(replaced)
+    return copy
 
 
 class CaptureMonitor(MockMonitor):
@@ -49,6 +41,11 @@ class CaptureMonitor(MockMonitor):
         self.observer = observer
         """Called with each record as soon as it is registered (the policy session's
         :meth:`~aiscale.preview.policy_relay.StreamingSession.observe`), or None."""
+        self.reads: dict[str, ResourceRecord] = {}
+        """The resources the program read (``.get()``, stack references), by URN: not handed
+        to the observer, since the engine does not analyze reads."""
+        self.progress = Progress()
+        """When the program last asked something of the monitor (for the stall watchdog)."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """URNs as the Pulumi engine makes them: the parent's whole type chain (the stack left
@@ -58,19 +55,24 @@ class CaptureMonitor(MockMonitor):
         return "urn:pulumi:" + "::".join([get_stack(), get_project(), type_, name])
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
-        """Record the request, then delegate to :class:`MockMonitor` for the answer."""
-        response = super().RegisterResource(request)
-        _ensure_event_loop()
-        raw_inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
-        registration = self.resources.get(response.urn)
+        """Record the request, then let :class:`MockMonitor` answer it with the resource
+        references among its inputs replaced by ids or URNs, as a provider receives them: the
+        mock would rebuild each referenced resource, on a thread whose event loop nothing runs,
+        and the program would hang. The record is decoded by :func:`decode_struct`, which builds
+        no resource either."""
+        self.progress.touch()
+        response = super().RegisterResource(_without_references(request, "object"))
+        inputs = decode_struct(request.object)
+        outputs = decode_struct(response.object)
         record = ResourceRecord(
             urn=response.urn,
             type=request.type,
             name=request.name,
             custom=bool(request.custom),
             parent=request.parent or None,
-            inputs=plain(raw_inputs),
-            secret_paths=_secret_keys(raw_inputs),
+            inputs=inputs.value,
+            secret_paths=inputs.secret_keys,
+            secret_inputs=inputs.secret_pointers,
             protect=bool(request.protect),
             retain_on_delete=bool(request.retainOnDelete),
             provider=request.provider or None,
@@ -78,18 +80,46 @@ class CaptureMonitor(MockMonitor):
             property_dependencies={
                 key: sorted(deps.urns) for key, deps in sorted(request.propertyDependencies.items())
             },
-            id=(registration.id if registration else None) or None,
-            outputs=plain(registration.state) if registration else {},
+            id=response.id or None,
+            outputs=outputs.value,
+            secret_outputs=outputs.secret_pointers,
+            remote=bool(request.remote),
         )
         self.records[response.urn] = record
+        self.progress.touch(response.urn)
         if self.observer is not None:
             self.observer(record)
         return response
 
+    def ReadResource(self, request):  # noqa: N802 - gRPC method name
+        """Record a read (``Bucket.get(...)``) as a read resource, then let the mock answer."""
+        self.progress.touch()
+        response = super().ReadResource(_without_references(request, "properties"))
+        inputs = decode_struct(request.properties)
+        outputs = decode_struct(response.properties)
+        self.reads[response.urn] = ResourceRecord(
+            urn=response.urn, type=request.type, name=request.name, custom=True,
+            parent=request.parent or None, inputs=inputs.value, secret_paths=inputs.secret_keys,
+            secret_inputs=inputs.secret_pointers, provider=request.provider or None,
+            dependencies=sorted(request.dependencies), id=request.id or None,
+            outputs=outputs.value, secret_outputs=outputs.secret_pointers, read=True)
+        self.progress.touch(response.urn)
+        return response
+
+    def Invoke(self, request):  # noqa: N802 - gRPC method name
+        """Answer an invoke (noted as progress for the stall watchdog)."""
+        self.progress.touch()
+        try:
+            return super().Invoke(_without_references(request, "args"))
+        finally:
+            self.progress.touch()
+
     def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name
         """Keep the outputs that components and the stack register."""
-        _ensure_event_loop()
+        self.progress.touch()
         record = self.records.get(request.urn)
         if record is not None:
-            record.outputs = plain(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+            outputs = decode_struct(request.outputs)
+            record.outputs = outputs.value
+            record.secret_outputs = outputs.secret_pointers
         return super().RegisterResourceOutputs(request)

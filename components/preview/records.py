@@ -28,9 +28,16 @@ class ResourceRecord:
     parent: Optional[str] = None
     """The parent's URN, or None for the stack itself."""
     inputs: dict[str, Any] = field(default_factory=dict)
-    """The engine's camelCase inputs; unknown values are :data:`UNKNOWN`, secrets are unwrapped."""
+    """The engine's camelCase inputs; unknown values are :data:`UNKNOWN`, secrets are unwrapped
+    (their places are in :attr:`secret_inputs`), resource references are the referenced id (custom
+    resources) or URN (components), assets and archives are described (``aiscale.preview.values``)."""
     secret_paths: list[str] = field(default_factory=list)
-    """Top-level input keys that the program marked secret (rendered as ``[secret]``)."""
+    """Top-level input keys whose value is or contains a secret (the whole key is ``[secret]``
+    in the report)."""
+    secret_inputs: list[str] = field(default_factory=list)
+    """JSON Pointers (``/tags/password``) of every secret value in :attr:`inputs`, at any depth."""
+    secret_outputs: list[str] = field(default_factory=list)
+    """JSON Pointers of every secret value in :attr:`outputs` (an exported secret: ``/token``)."""
     protect: bool = False
     """Whether the program asked for ``protect=True``."""
     retain_on_delete: bool = False
@@ -45,6 +52,12 @@ class ResourceRecord:
     """The id the fake cloud answered with (None for components)."""
     outputs: dict[str, Any] = field(default_factory=dict)
     """The state the fake cloud answered with (custom resources) or the registered outputs."""
+    read: bool = False
+    """True for a resource the program read (``Bucket.get(...)``, a StackReference): it exists
+    already and this program neither creates nor manages it."""
+    remote: bool = False
+    """True for a remote (multi-language) component: its children are made by another
+    language's plugin, which an offline preview does not run."""
 
     @property
     def package(self) -> str:
