@@ -6,6 +6,7 @@ program error (one message on stderr, never a traceback).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 from enum import Enum
@@ -41,7 +42,24 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
+def _never_a_traceback(command):
+    """Any unexpected error of ``command`` ends as one message and exit 2, never a traceback
+    (exit 1 is reserved for a mandatory policy violation)."""
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise
+        except Exception as error:  # noqa: BLE001 - reported as one message
+            from aiscale.preview.failure import describe_internal
+
+            raise _fail(describe_internal(error)) from None
+    return guarded
+
+
 @app.command()
+@_never_a_traceback
 def preview(
     stack: str = typer.Option("dev", "--stack", "-s", help="The stack whose Pulumi.<stack>.yaml is read."),
     cwd: Path = typer.Option(Path("."), "--cwd", "-C", help="The Pulumi project folder (with Pulumi.yaml)."),
@@ -65,6 +83,10 @@ def preview(
     stack_outputs: Optional[list[str]] = typer.Option(
         None, "--stack-outputs", metavar="ORG/PROJECT/STACK=FILE",
         help="That stack's outputs, from its earlier --json report, for the program's StackReferences; repeatable."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", metavar="SECONDS",
+        help="Stop a program that makes no progress (no registration, invoke or log) for this long; "
+             "exit 2. Default: $AISCALE_PREVIEW_STALL_SECONDS or 120."),
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
@@ -75,10 +97,11 @@ def preview(
     from aiscale.preview.pipeline import run_preview
     from aiscale.preview.policy_driver import PolicyPackError
     from aiscale.preview.project import ProjectError, load_project
-    from aiscale.preview.report import write_report
+    from aiscale.preview.report import redacted_findings, write_report
     from aiscale.preview.secrets import SecretMask, SecretsError, parse_secret_flags
     from aiscale.preview.stack_refs import StackOutputsError, load_stack_outputs
     from aiscale.preview.tree import resource_tree, summary
+    from aiscale.preview.watchdog import stall_limit_env
 
     console = Console(highlight=False, emoji=False)
     mask = SecretMask(())
@@ -92,7 +115,8 @@ def preview(
             console.print(f"[yellow]warning:[/] no stack file Pulumi.{stack}.yaml; previewing with project defaults only")
         for warning in project.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
-        outcome = run_preview(project, packs=policy_pack if policies else [])
+        with stall_limit_env(timeout):
+            outcome = run_preview(project, packs=policy_pack if policies else [])
     except (ProjectError, PreviewError, PolicyPackError, CompareError, SecretsError, StackOutputsError) as error:
         raise _fail(mask.text(str(error))) from None
     result = outcome.result
@@ -109,7 +133,7 @@ def preview(
                   f"({len(estimate.items)} priced, {len(estimate.unpriced)} unpriced)")
     if outcome.packs:
         if outcome.violations:
-            console.print(findings_table(outcome.violations))
+            console.print(findings_table(redacted_findings(outcome)))
         packs = ", ".join(run.name + (f" (config {run.config_file.name})" if run.config_file else "")
                           for run in outcome.packs)
         console.print(f"Policies ({packs}): {findings_summary(outcome.violations)}", markup=False)

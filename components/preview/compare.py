@@ -189,6 +189,8 @@ def _resources(report: Any, which: str) -> dict[str, _Resource]:
         where = f"{which} report: resources[{index}]"
         if not isinstance(entry, Mapping):
             raise CompareError(f"{where}: expected an object, got {type(entry).__name__}")
+        if entry.get("read") is True:  # read, not managed: an update neither creates nor deletes it
+            continue
         for key in ("urn", "type"):
             if not isinstance(entry.get(key), str) or not entry.get(key):
                 raise CompareError(f"{where}.{key}: expected a non-empty string, got {entry.get(key)!r}")

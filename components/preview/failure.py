@@ -83,3 +83,14 @@ def describe_failure(error: BaseException) -> str:
     if type(error).__name__ in USER_ERRORS:
         return message
     return f"program error: {type(error).__name__}: {message}{location(error)}"
+
+
+def describe_internal(error: BaseException) -> str:
+    """One message for an unexpected error of the preview itself (not of the program): its type,
+    text and the line that raised it, for a bug report."""
+    trace, last = error.__traceback__, None
+    while trace is not None:
+        last, trace = trace, trace.tb_next
+    where = f" (at {last.tb_frame.f_code.co_filename}:{last.tb_lineno})" if last is not None else ""
+    return (f"the preview failed unexpectedly: {type(error).__name__}: {error}{where}; "
+            f"this is a bug in aiscale preview, please report it")

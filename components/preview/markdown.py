@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from aiscale.preview.findings import SEVERITIES
+from aiscale.preview.report import redact, secret_texts
 from aiscale.preview.tree import CLOUD_OF_PACKAGE
 
 MARKER_PREFIX = "<!-- aiscale-preview "
@@ -78,14 +79,21 @@ def _verdict(outcome: Any) -> list[str]:
     return [f"**Passed:** no mandatory policy violation (exit code {outcome.exit_code})."]
 
 
-def _resources(resources: Sequence[Any]) -> list[str]:
+def _resources(resources: Sequence[Any], reads: Sequence[Any] = ()) -> list[str]:
     custom = [r for r in resources if r.custom]
     components = len(resources) - len(custom)
     per_cloud = Counter(_cloud(r) for r in custom)
     per_type = Counter((_cloud(r), r.type) for r in custom)
+    read = f" {_plural(len(reads), 'existing resource')} read (not managed by this stack)." if reads else ""
     lines = ["### Resources", "",
              f"{_plural(len(custom), 'resource')} to create, plus {_plural(components, 'component')} "
-             f"(including the stack).", ""]
+             f"(including the stack).{read}", ""]
+    remote = sorted((r.type, r.name) for r in resources if getattr(r, "remote", False))
+    if remote:
+        lines += [f"**Not previewed offline:** {_plural(len(remote), 'remote (multi-language) component')}"
+                  f" whose plugin an offline preview does not run; the resources inside "
+                  f"{'it are' if len(remote) == 1 else 'them are'} not listed, priced or checked: "
+                  + ", ".join(f"{_code(kind)} {_cell(name)}" for kind, name in remote) + ".", ""]
     if not custom:
         return lines
     lines += _table(["Cloud", "Resources"], [(c, str(per_cloud[c])) for c in sorted(per_cloud)], "lr")
@@ -123,7 +131,7 @@ def _message(text: str) -> str:
     return last if len(last) <= MAX_MESSAGE_CHARS else last[:MAX_MESSAGE_CHARS - 3] + "..."
 
 
-def _findings(outcome: Any, max_rows: int) -> list[str]:
+def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = ()) -> list[str]:
     lines = ["### Policy findings", ""]
     if not outcome.packs:
         return lines + ["No policy pack was run."]
@@ -138,7 +146,7 @@ def _findings(outcome: Any, max_rows: int) -> list[str]:
                  + "; " + ", ".join(f"{s} {severity[s]}" for s in known) + ".")
     lines.append("")
     rows = [(_cell(v.enforcement), _cell(v.severity), _code(v.policy), _cell(_name(v.urn)),
-             _cell(_message(v.message))) for v in violations[:max_rows]]
+             _cell(redact(_message(v.message), list(secrets)))) for v in violations[:max_rows]]
     lines += _table(["Enforcement", "Severity", "Policy", "Resource", "Message"], rows)
     if len(violations) > max_rows:
         lines += ["", f"... and {len(violations) - max_rows} more (see the JSON report)."]
@@ -151,9 +159,9 @@ def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS) -> str:
     result = outcome.result
     lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
     lines += _verdict(outcome) + [""]
-    lines += _resources(result.resources) + [""]
+    lines += _resources(result.resources, getattr(result, "reads", ())) + [""]
     lines += _cost(outcome.cost, result.resources)
-    lines += _findings(outcome, max_rows)
+    lines += _findings(outcome, max_rows, secret_texts(result))
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -95,13 +95,16 @@ class CaptureMonitor(MockMonitor):
         """Record a read (``Bucket.get(...)``) as a read resource, then let the mock answer."""
         self.progress.touch()
         response = super().ReadResource(_without_references(request, "properties"))
+        registration = self.resources.get(response.urn)
+        if registration is not None and registration.id and not response.id:
+            response.id = registration.id  # the SDK reads it (an empty id is unknown in a preview)
         inputs = decode_struct(request.properties)
         outputs = decode_struct(response.properties)
         self.reads[response.urn] = ResourceRecord(
             urn=response.urn, type=request.type, name=request.name, custom=True,
             parent=request.parent or None, inputs=inputs.value, secret_paths=inputs.secret_keys,
             secret_inputs=inputs.secret_pointers, provider=request.provider or None,
-            dependencies=sorted(request.dependencies), id=request.id or None,
+            dependencies=sorted(request.dependencies), id=response.id or request.id or None,
             outputs=outputs.value, secret_outputs=outputs.secret_pointers, read=True)
         self.progress.touch(response.urn)
         return response

@@ -1,7 +1,9 @@
 """The JSON report of an offline preview (DESIGN.md, "The offline preview report").
 
 The report is deterministic: resources in registration order, keys sorted, no timestamps, so
-two previews of the same stack write identical bytes.
+two previews of the same stack write identical bytes. Every value the program marked secret, at
+any depth of a resource's inputs or of the stack outputs, is ``[secret]``, and a secret's text
+never appears in a finding's message either (:func:`redact`).
 """
 
 from __future__ import annotations
@@ -10,13 +12,20 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from aiscale.preview.engine import PreviewResult
+from aiscale.preview.engine import PreviewResult, ordered
+from aiscale.preview.monitor import STACK_TYPE
 from aiscale.preview.records import UNKNOWN, ResourceRecord
+from aiscale.preview.values import pointer
 
 #: How an input that is unknown during preview appears in the report.
 UNKNOWN_IN_REPORT = "<unknown>"
 #: How a secret input appears in the report.
 SECRET_IN_REPORT = "[secret]"
+#: Shortest secret text that :func:`redact` removes from free text (shorter ones, like ``on``
+#: or ``1``, would mangle every message while hiding nothing); as Pulumi, ``true`` and ``false``
+#: are left alone too.
+MIN_REDACTED_CHARS = 3
+_NEVER_REDACTED = ("true", "false")
 
 
 def _visible(value: Any) -> Any:
@@ -29,19 +38,103 @@ def _visible(value: Any) -> Any:
     return value
 
 
+def masked(value: Any, secret_pointers: set[str], at: str = "") -> Any:
+    """``value`` as the report shows it: each value at one of ``secret_pointers`` (JSON
+    Pointers, ``""`` for the value itself) is ``[secret]``, unknowns are ``<unknown>``."""
+    if not secret_pointers:
+        return _visible(value)
+    if at in secret_pointers:
+        return SECRET_IN_REPORT
+    if isinstance(value, dict):
+        return {key: masked(item, secret_pointers, at + pointer((key,))) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item, secret_pointers, f"{at}/{index}") for index, item in enumerate(value)]
+    return _visible(value)
+
+
+def _input_secrets(record: ResourceRecord) -> set[str]:
+    return set(record.secret_inputs) | {pointer((key,)) for key in record.secret_paths}
+
+
+def _provider_urn(record: ResourceRecord) -> Optional[str]:
+    """The URN of the provider a resource was registered with (its reference is ``urn::id``)."""
+    return record.provider.rsplit("::", 1)[0] if record.provider else None
+
+
 def resource_entry(record: ResourceRecord) -> dict[str, Any]:
-    """One resource as the report shows it: inputs as registered, secrets masked."""
-    inputs = {key: SECRET_IN_REPORT if key in record.secret_paths else _visible(value)
-              for key, value in record.inputs.items()}
+    """One resource as the report shows it: inputs as registered, secrets masked at any depth,
+    whether it is a read or a remote component, its provider and its dependencies."""
     return {
         "urn": record.urn,
         "type": record.type,
         "name": record.name,
         "parent": record.parent,
-        "inputs": inputs,
+        "inputs": masked(record.inputs, _input_secrets(record)),
         "protect": record.protect,
         "retain_on_delete": record.retain_on_delete,
+        "read": record.read,
+        "remote": record.remote,
+        "provider": _provider_urn(record),
+        "dependencies": list(record.dependencies),
     }
+
+
+def _resolve(value: Any, json_pointer: str) -> Any:
+    for part in json_pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def secret_texts(result: PreviewResult) -> list[str]:
+    """The text of every secret value of the preview (longest first), for :func:`redact`."""
+    found: set[str] = set()
+    for record in [*result.resources, *result.reads]:
+        for where in _input_secrets(record):
+            found.update(_texts(_resolve(record.inputs, where)))
+        for where in record.secret_outputs:
+            found.update(_texts(_resolve(record.outputs, where)))
+    return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
+                   and text not in (UNKNOWN, *_NEVER_REDACTED)),
+                  key=lambda text: (-len(text), text))
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret of :func:`secret_texts` replaced by ``[secret]``."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, SECRET_IN_REPORT)
+    return text
+
+
+def redacted_findings(outcome: Any) -> list:
+    """The findings of a ``PreviewOutcome`` with every secret's text out of their messages."""
+    import dataclasses
+
+    secrets = secret_texts(outcome.result)
+    return [dataclasses.replace(v, message=redact(v.message, secrets)) if secrets and v.message else v
+            for v in outcome.violations]
+
+
+def stack_outputs(result: PreviewResult) -> dict[str, Any]:
+    """The stack outputs as the report shows them: secrets masked, unknowns marked."""
+    stack = next((r for r in result.resources if r.type == STACK_TYPE), None)
+    return masked(result.outputs, set(stack.secret_outputs) if stack else set())
 
 
 def empty_cost() -> dict[str, Any]:
@@ -51,20 +144,34 @@ def empty_cost() -> dict[str, Any]:
 
 def build_report(result: PreviewResult, cost: Optional[dict] = None,
                  violations: Optional[list[dict]] = None) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict."""
+    """The whole report as a JSON-ready dict: the resources the program registers and reads
+    (``"read": true``), in URN order after the stack."""
+    secrets = secret_texts(result)
     return {
         "project": result.project,
         "stack": result.stack,
-        "resources": [resource_entry(record) for record in result.resources],
-        "outputs": _visible(result.outputs),
+        "resources": [resource_entry(record) for record in ordered([*result.resources, *result.reads])],
+        "outputs": stack_outputs(result),
         "cost": cost if cost is not None else empty_cost(),
-        "policies": {"violations": violations or []},
+        "policies": {"violations": [_redacted(violation, secrets) for violation in violations or []]},
     }
+
+
+def _redacted(violation: dict[str, Any], secrets: list[str]) -> dict[str, Any]:
+    if not secrets or not isinstance(violation.get("message"), str):
+        return violation
+    return {**violation, "message": redact(violation["message"], secrets)}
 
 
 def dumps(report: dict[str, Any]) -> str:
     """Serialise a report byte-for-byte deterministically."""
-    return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=_opaque) + "\n"
+
+
+def _opaque(value: Any) -> str:
+    """A value JSON cannot hold (none should reach the report) as its type name, never its
+    contents: the report must not crash, nor carry an object's bytes."""
+    return f"<{type(value).__name__}>"
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:

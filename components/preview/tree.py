@@ -15,26 +15,39 @@ from aiscale.preview.engine import PreviewResult
 CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
 
 
+#: The mark of a resource the program reads (``Bucket.get(...)``), as ``pulumi preview`` shows it.
+READ_MARK = "> "
+#: The note on a remote (multi-language) component, whose insides are not previewed offline.
+REMOTE_NOTE = "  [remote: insides not previewed offline]"
+
+
 def _label(record) -> Text:
-    label = Text.assemble(("+ ", "green"), (record.type, "cyan"), "  ", (record.name, "bold"))
+    if getattr(record, "read", False):
+        label = Text.assemble((READ_MARK, "blue"), (record.type, "cyan"), "  ", (record.name, "bold"),
+                              ("  [read]", "blue"))
+    else:
+        label = Text.assemble(("+ ", "green"), (record.type, "cyan"), "  ", (record.name, "bold"))
     if record.protect:
         label.append("  [protected]", style="yellow")
+    if getattr(record, "remote", False):
+        label.append(REMOTE_NOTE, style="magenta")
     return label
 
 
 def resource_tree(result: PreviewResult) -> Tree:
-    """The resources nested under their parents, each marked ``+`` (to create); components
-    before their resources, each group in URN order."""
-    if not result.resources:
+    """The resources nested under their parents, each marked ``+`` (to create) or ``>`` (read);
+    components before their resources, each group in URN order."""
+    records = [*result.resources, *result.reads]
+    if not records:
         return Tree(Text("(no resources)", style="dim"))
-    known = {record.urn for record in result.resources}
+    known = {record.urn for record in records}
     children: dict[str | None, list] = {}
-    for record in result.resources:
+    for record in records:
         parent = record.parent if record.parent in known else None
         children.setdefault(parent, []).append(record)
 
     def attach(node: Tree, urn: str) -> None:
-        for child in sorted(children.get(urn, []), key=lambda r: (r.custom, r.type, r.name)):
+        for child in sorted(children.get(urn, []), key=lambda r: (r.custom, r.read, r.type, r.name)):
             attach(node.add(_label(child)), child.urn)
 
     roots = children.get(None, [])
@@ -62,4 +75,7 @@ def summary(result: PreviewResult) -> Group:
     table.add_row(str(components), "components (including the stack)")
     headline = Text.assemble("Resources:\n    ", ("+ ", "green"),
                              f"{len(result.resources)} to create")
+    if result.reads:
+        headline.append_text(Text.assemble("\n    ", (READ_MARK, "blue"),
+                                           f"{len(result.reads)} to read (existing, not managed)"))
     return Group(headline, table)

@@ -9,6 +9,7 @@ awaits an output which can never resolve would otherwise wait forever, silently)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -26,7 +27,8 @@ class StallLimitError(ValueError):
 
 def stall_seconds(given: Optional[float] = None) -> float:
     """The stall limit: ``given``, else ``$AISCALE_PREVIEW_STALL_SECONDS``, else 120 s."""
-    source, value = ("the stall limit", given) if given is not None else (STALL_ENV, os.environ.get(STALL_ENV))
+    source, value = ("the stall limit", given) if given is not None else \
+        (f"{STALL_ENV} (--timeout)", os.environ.get(STALL_ENV))
     if value is None or value == "":
         return DEFAULT_STALL_SECONDS
     try:
@@ -36,6 +38,24 @@ def stall_seconds(given: Optional[float] = None) -> float:
     if not seconds > 0 or seconds == float("inf"):
         raise StallLimitError(f"{source} is {value!r}; valid: a positive number of seconds, e.g. 120")
     return seconds
+
+
+@contextlib.contextmanager
+def stall_limit_env(seconds: Optional[float]):
+    """Set :data:`STALL_ENV` to ``seconds`` (unless None) for the ``with`` block, then restore
+    it: how ``aiscale preview --timeout`` reaches the run."""
+    if seconds is None:
+        yield
+        return
+    saved = os.environ.get(STALL_ENV)
+    os.environ[STALL_ENV] = repr(float(seconds))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(STALL_ENV, None)
+        else:
+            os.environ[STALL_ENV] = saved
 
 
 class Progress:

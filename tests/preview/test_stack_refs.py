@@ -54,7 +54,9 @@ def test_previews_chain_through_a_report(tmp_path):
                    "--stack-outputs", f"acme/network/prod={network_report}")
     assert done.returncode == 0, done.stderr
     assert _server(app_report)["inputs"] == {"vpcId": "vpc-0a1b2c", "subnet": "subnet-1"}
-    assert "StackReference" not in done.stdout, "a matched reference needs no warning"
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("warning:")]
+    assert not [w for w in warnings if "StackReference" in w], "a matched reference needs no warning"
+    assert "> pulumi:pulumi:StackReference  acme/network/prod  [read]" in done.stdout, "shown as a read"
 
 
 def test_a_reference_without_outputs_stays_unknown_with_a_warning(tmp_path):
