@@ -53,7 +53,14 @@ def masked(value: Any, secret_pointers: set[str], at: str = "") -> Any:
 
 
 def _input_secrets(record: ResourceRecord) -> set[str]:
-    return set(record.secret_inputs) | {pointer((key,)) for key in record.secret_paths}
+    """The places to mask in a record's inputs: its secret pointers, and each key of
+    ``secret_paths`` that no pointer locates more precisely (records made by hand)."""
+    found = set(record.secret_inputs)
+    for key in record.secret_paths:
+        top = pointer((key,))
+        if not any(where == top or where.startswith(top + "/") for where in found):
+            found.add(top)
+    return found
 
 
 def _provider_urn(record: ResourceRecord) -> Optional[str]:

@@ -101,3 +101,31 @@ def test_assets_and_archives_are_described_by_kind_and_path_uri_or_hash_never_by
 
 def test_pointer_escapes_as_rfc_6901():
     assert pointer(("a~b", "c/d", 0)) == "/a~0b/c~1d/0"
+
+
+def test_a_nested_secret_input_is_masked_at_its_place_and_the_record_keeps_its_value():
+    import pulumi
+
+    from aiscale.preview.engine import run_inline
+    from aiscale.preview.report import resource_entry
+
+    def program() -> None:
+        import pulumi_aws as aws
+
+        aws.s3.Bucket("b", tags={"owner": "ml", "token": pulumi.Output.secret("hunter2")})
+
+    record = run_inline(program).one("aws:s3/bucket:Bucket")
+    assert record.inputs["tags"] == {"owner": "ml", "token": "hunter2"}, "policies and cost read values"
+    assert record.secret_inputs == ["/tags/token"] and record.secret_paths == ["tags"]
+    entry = resource_entry(record)
+    assert entry["inputs"]["tags"] == {"owner": "ml", "token": "[secret]"}
+    assert "hunter2" not in repr(entry)
+
+
+def test_a_hand_made_record_with_only_top_level_secret_keys_is_masked_by_key():
+    from aiscale.preview.records import ResourceRecord
+    from aiscale.preview.report import resource_entry
+
+    record = ResourceRecord(urn="urn:x", type="t:i:T", name="n", custom=True,
+                            inputs={"password": {"a": "hunter2"}, "user": "me"}, secret_paths=["password"])
+    assert resource_entry(record)["inputs"] == {"password": "[secret]", "user": "me"}
