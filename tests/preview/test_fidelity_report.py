@@ -65,7 +65,7 @@ def test_no_secret_text_in_the_json_the_markdown_or_the_output(previewed):
         assert "hunter2" not in text, where
     assert report["outputs"] == {"x": "[secret]", "nested": {"plain": 1, "ratio": 0.5, "key": "[secret]"}}
     assert _row(report, "db")["inputs"]["password"] == "[secret]"
-    assert _row(report, "fn")["inputs"]["environment"] == "[secret]", "the SDK marks the whole input secret"
+    assert _row(report, "fn")["inputs"]["environment"] == {"variables": {"TOKEN": "[secret]"}}
 
 
 def test_assets_and_archives_are_described_never_their_bytes(previewed):
@@ -113,3 +113,14 @@ def test_every_row_has_its_provider_and_dependencies(previewed):
     assert db["dependencies"] == ["urn:pulumi:dev::fidelity::aws:iam/role:Role::fn-role"]
     assert _row(report, "fn-zip")["inputs"]["role"] == "fn-role", "a resource reference is its id"
     assert _row(report, "page")["provider"] is None
+
+
+def test_compare_ignores_reads_a_newer_program_stops_making(previewed):
+    """A read is not managed: dropping it from the program neither deletes nor replaces it."""
+    from aiscale.preview.compare import compare_reports
+
+    _, _, report, _ = previewed
+    without_reads = {**report, "resources": [row for row in report["resources"] if not row["read"]]}
+    comparison = compare_reports(report, without_reads)
+    assert comparison.changes == () and comparison.exit_code == 0
+    assert comparison.unchanged == len(without_reads["resources"])
