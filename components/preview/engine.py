@@ -35,7 +35,8 @@ from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
 from aiscale.preview.stack_refs import StackOutputs, StackReferences
-from aiscale.preview.watchdog import Progress, Stalled, StallLimitError, run_watched, stall_seconds
+from aiscale.preview.watchdog import (DEFAULT_STALL_SECONDS, Progress, Stalled, StallLimitError,
+                                      run_watched, stall_seconds)
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[s
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
                    secret_keys: tuple[str, ...], dry_run: bool, observer: Observer,
                    stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
-                   stall_limit: float = 120.0) -> PreviewResult:
+                   stall_limit: float = DEFAULT_STALL_SECONDS) -> PreviewResult:
     warnings: list[str] = []
     cloud = StackReferences(FakeCloud(config, warnings.append), stack_outputs or {}, warnings.append)
     monitor = CaptureMonitor(cloud, observer)
