@@ -34,6 +34,7 @@ from aiscale.preview.failure import describe_failure
 from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
+from aiscale.preview.redaction import redact, secret_texts
 from aiscale.preview.stack_refs import StackOutputs, StackReferences
 from aiscale.preview.watchdog import (DEFAULT_STALL_SECONDS, Progress, Stalled, StallLimitError,
                                       run_watched, stall_seconds)
@@ -201,7 +202,9 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
         if isinstance(failure, KeyboardInterrupt):
             raise failure
         message = str(failure) if isinstance(failure, Stalled) else describe_failure(failure)
-        raise PreviewError(message, records, _before_failure(warnings, failure)) from failure
+        secrets = secret_texts([*records, *monitor.reads.values()])
+        raise PreviewError(redact(message, secrets), records,
+                           [redact(w, secrets) for w in _before_failure(warnings, failure)]) from failure
     return PreviewResult(project=project, stack=stack, resources=records,
                          config=dict(config), warnings=warnings,
                          reads=ordered(monitor.reads.values()))

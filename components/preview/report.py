@@ -15,18 +15,12 @@ from typing import Any, Optional
 from aiscale.preview.engine import PreviewResult, ordered
 from aiscale.preview.monitor import STACK_TYPE
 from aiscale.preview.records import UNKNOWN, ResourceRecord
+from aiscale.preview.redaction import (SECRET_IN_REPORT, input_secret_pointers, redact,
+                                       secret_texts as _record_secret_texts)
 from aiscale.preview.values import pointer
 
 #: How an input that is unknown during preview appears in the report.
 UNKNOWN_IN_REPORT = "<unknown>"
-#: How a secret input appears in the report.
-SECRET_IN_REPORT = "[secret]"
-#: Shortest secret text that :func:`redact` removes from free text (shorter ones, like ``on``
-#: or ``1``, would mangle every message while hiding nothing); as Pulumi, ``true`` and ``false``
-#: are left alone too.
-MIN_REDACTED_CHARS = 3
-_NEVER_REDACTED = ("true", "false")
-
 
 def _visible(value: Any) -> Any:
     if value == UNKNOWN:
@@ -52,17 +46,6 @@ def masked(value: Any, secret_pointers: set[str], at: str = "") -> Any:
     return _visible(value)
 
 
-def _input_secrets(record: ResourceRecord) -> set[str]:
-    """The places to mask in a record's inputs: its secret pointers, and each key of
-    ``secret_paths`` that no pointer locates more precisely (records made by hand)."""
-    found = set(record.secret_inputs)
-    for key in record.secret_paths:
-        top = pointer((key,))
-        if not any(where == top or where.startswith(top + "/") for where in found):
-            found.add(top)
-    return found
-
-
 def _provider_urn(record: ResourceRecord) -> Optional[str]:
     """The URN of the provider a resource was registered with (its reference is ``urn::id``)."""
     return record.provider.rsplit("::", 1)[0] if record.provider else None
@@ -76,7 +59,7 @@ def resource_entry(record: ResourceRecord) -> dict[str, Any]:
         "type": record.type,
         "name": record.name,
         "parent": record.parent,
-        "inputs": masked(record.inputs, _input_secrets(record)),
+        "inputs": masked(record.inputs, input_secret_pointers(record)),
         "protect": record.protect,
         "retain_on_delete": record.retain_on_delete,
         "read": record.read,
@@ -86,47 +69,9 @@ def resource_entry(record: ResourceRecord) -> dict[str, Any]:
     }
 
 
-def _resolve(value: Any, json_pointer: str) -> Any:
-    for part in json_pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _texts(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in _texts(item)]
-    return []
-
-
 def secret_texts(result: PreviewResult) -> list[str]:
     """The text of every secret value of the preview (longest first), for :func:`redact`."""
-    found: set[str] = set()
-    for record in [*result.resources, *result.reads]:
-        for where in _input_secrets(record):
-            found.update(_texts(_resolve(record.inputs, where)))
-        for where in record.secret_outputs:
-            found.update(_texts(_resolve(record.outputs, where)))
-    return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
-                   and text not in (UNKNOWN, *_NEVER_REDACTED)),
-                  key=lambda text: (-len(text), text))
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret of :func:`secret_texts` replaced by ``[secret]``."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, SECRET_IN_REPORT)
-    return text
+    return _record_secret_texts([*result.resources, *result.reads])
 
 
 def redacted_findings(outcome: Any) -> list:

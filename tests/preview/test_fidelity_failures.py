@@ -117,3 +117,17 @@ def test_secret_text_is_redacted_from_finding_messages():
     report = build_report(result, violations=[violation])
     assert report["policies"]["violations"][0]["message"] == "value [secret] is a hard-coded credential"
     assert "hunter2" not in dumps(report)
+
+
+def test_a_program_error_quoting_a_registered_secret_does_not_show_its_text():
+    """Only secrets registered before the failure are known to the preview."""
+    def program() -> None:
+        import pulumi_aws as aws
+
+        parameter = aws.ssm.Parameter("p", type="SecureString", value=pulumi.Output.secret("hunter2-db"))
+        parameter.value.apply(lambda text: int(text))  # after the registration: ValueError quoting the text
+
+    with pytest.raises(PreviewError) as caught:
+        run_inline(program)
+    assert "invalid literal for int()" in str(caught.value)
+    assert "hunter2" not in str(caught.value) and "'[secret]'" in str(caught.value)

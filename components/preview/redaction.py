@@ -1,0 +1,76 @@
+"""Where a preview's secrets are, and keeping their text out of free text.
+
+The capture monitor records each secret's place as a JSON Pointer (``ResourceRecord.secret_inputs``
+and ``secret_outputs``); reports mask those places (``aiscale.preview.report``), and free text
+that may quote a value (a policy finding's message, a program's error) has every secret's text
+replaced by ``[secret]`` (:func:`redact`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from aiscale.preview.records import UNKNOWN, ResourceRecord
+from aiscale.preview.values import pointer
+
+#: How a secret input appears in the report.
+SECRET_IN_REPORT = "[secret]"
+#: Shortest secret text that :func:`redact` removes from free text (shorter ones, like ``on``
+#: or ``1``, would mangle every message while hiding nothing); as Pulumi, ``true`` and ``false``
+#: are left alone too.
+MIN_REDACTED_CHARS = 3
+NEVER_REDACTED = ("true", "false")
+
+
+def input_secret_pointers(record: ResourceRecord) -> set[str]:
+    """The places to mask in a record's inputs: its secret pointers, and each key of
+    ``secret_paths`` that no pointer locates more precisely (records made by hand)."""
+    found = set(record.secret_inputs)
+    for key in record.secret_paths:
+        top = pointer((key,))
+        if not any(where == top or where.startswith(top + "/") for where in found):
+            found.add(top)
+    return found
+
+
+def _resolve(value: Any, json_pointer: str) -> Any:
+    for part in json_pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def secret_texts(records: Iterable[ResourceRecord]) -> list[str]:
+    """The text of every secret value of ``records`` (longest first), for :func:`redact`."""
+    found: set[str] = set()
+    for record in records:
+        for where in input_secret_pointers(record):
+            found.update(_texts(_resolve(record.inputs, where)))
+        for where in record.secret_outputs:
+            found.update(_texts(_resolve(record.outputs, where)))
+    return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
+                   and text not in (UNKNOWN, *NEVER_REDACTED)),
+                  key=lambda text: (-len(text), text))
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret of :func:`secret_texts` replaced by ``[secret]``."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, SECRET_IN_REPORT)
+    return text
