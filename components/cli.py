@@ -51,6 +51,8 @@ def _never_a_traceback(command):
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
+        except OSError as error:  # a --json/--markdown path that cannot be written, a file unreadable
+            raise _fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
         except Exception as error:  # noqa: BLE001 - reported as one message
             from aiscale.preview.failure import describe_internal
 

@@ -131,3 +131,12 @@ def test_a_program_error_quoting_a_registered_secret_does_not_show_its_text():
         run_inline(program)
     assert "invalid literal for int()" in str(caught.value)
     assert "hunter2" not in str(caught.value) and "'[secret]'" in str(caught.value)
+
+
+def test_a_report_path_that_cannot_be_written_exits_2_naming_it(tmp_path):
+    _project(tmp_path, "import pulumi\n")
+    (tmp_path / "taken").mkdir()
+    done = run_cli("preview", "--cwd", str(tmp_path), "--no-policies", "--json", str(tmp_path / "taken"))
+    assert done.returncode == 2
+    assert str(tmp_path / "taken") in done.stderr and "Is a directory" in done.stderr
+    assert "Traceback" not in done.stderr and "bug in aiscale" not in done.stderr
