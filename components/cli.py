@@ -191,6 +191,33 @@ def catalog(
 app.command("preflight")(preflight_command)
 
 
+#: How long the process waits at exit for threads still running (a stalled preview's).
+EXIT_GRACE_S = 3.0
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        _exit_past_stuck_threads(done.code)
+        raise
+
+
+def _exit_past_stuck_threads(code) -> None:
+    """Exit now if a thread is still running after a grace period: a thread that a stalled
+    program blocked for good (docs/preview.md) cannot be stopped, and would keep the process
+    from ever exiting after its error was printed."""
+    import os
+    import sys
+    import threading
+    import time
+
+    deadline = time.monotonic() + EXIT_GRACE_S
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() and not t.daemon and t is not threading.current_thread() for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else EXIT_INVALID)

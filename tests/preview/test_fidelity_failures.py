@@ -140,3 +140,22 @@ def test_a_report_path_that_cannot_be_written_exits_2_naming_it(tmp_path):
     assert done.returncode == 2
     assert str(tmp_path / "taken") in done.stderr and "Is a directory" in done.stderr
     assert "Traceback" not in done.stderr and "bug in aiscale" not in done.stderr
+
+
+def test_a_thread_the_program_blocks_for_good_does_not_keep_the_cli_from_exiting(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    _project(tmp_path, """
+        import asyncio, time
+        import pulumi
+
+        blocked = asyncio.get_event_loop().run_in_executor(None, time.sleep, 3600)
+        pulumi.export("never", pulumi.Output.from_input(blocked))
+    """)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "aiscale", "preview", "--cwd", str(tmp_path), "--no-policies",
+                           "--timeout", "1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no progress for 1 s" in done.stderr
+    assert time.monotonic() - started < 60
