@@ -49,6 +49,8 @@ class PreviewResult:
     """The configuration the program ran with."""
     warnings: list[str] = field(default_factory=list)
     """Warnings from the program (``pulumi.log.warn``) and the fake cloud."""
+    synthesized_invokes: list[str] = field(default_factory=list)
+    """The invoke tokens the fake cloud answered from the SDK's result type alone (sorted)."""
 
     @property
     def outputs(self) -> dict[str, Any]:
@@ -169,7 +171,8 @@ def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[s
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
                    secret_keys: tuple[str, ...], dry_run: bool, observer: Observer) -> PreviewResult:
     warnings: list[str] = []
-    monitor = CaptureMonitor(FakeCloud(config, warnings.append), observer)
+    fake_cloud = FakeCloud(config, warnings.append)
+    monitor = CaptureMonitor(fake_cloud, observer)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
     runtime_settings.configure(MockSettings(
@@ -199,7 +202,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
             raise failure
         raise PreviewError(describe_failure(failure), records) from failure
     return PreviewResult(project=project, stack=stack, resources=records,
-                         config=dict(config), warnings=warnings)
+                         config=dict(config), warnings=warnings,
+                         synthesized_invokes=fake_cloud.synthesized_invokes)
 
 
 def _isolated(function: Callable[..., PreviewResult], *args: Any) -> PreviewResult:

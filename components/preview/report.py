@@ -59,6 +59,7 @@ def build_report(result: PreviewResult, cost: Optional[dict] = None,
         "outputs": _visible(result.outputs),
         "cost": cost if cost is not None else empty_cost(),
         "policies": {"violations": violations or []},
+        "invokes": {"synthesized": list(result.synthesized_invokes)},
     }
 
 
