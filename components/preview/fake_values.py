@@ -37,7 +37,9 @@ _EC2_PREFIXES = {"vpc": "vpc", "subnet": "subnet", "securitygroup": "sg", "ami":
                  "launchtemplate": "lt", "keypair": "key", "prefixlist": "pl", "transitgateway": "tgw",
                  "eip": "eipalloc", "networkacl": "acl", "dhcpoptions": "dopt"}
 _SECRET_NAME = re.compile(r"(password|secret|token|connectionstring|privatekey|primarykey|secondarykey|"
-                          r"masterkey|accesskey|sharedkey|apikey|signature|^key$|^keys$|^value$|sas$|sasurl)")
+                          r"masterkey|accesskey|sharedkey|apikey|signature|^key$|sas$|sasurl)")
+#: Functions whose plain ``value`` fields hold keys or secrets (``listStorageAccountKeys``, ...).
+_SECRET_FUNCTION = re.compile(r"(key|secret|credential|password|token|sas)", re.IGNORECASE)
 _TIME_NAME = re.compile(r"(time|timestamp|date|createdat|updatedat|expiry|expiration)$")
 
 
@@ -175,10 +177,15 @@ def _integer(name: str) -> int:
 
 def string_for(name: str, place: _Place, path: str = "") -> str:
     """A string shaped like what the cloud returns in a field called ``name``."""
-    lowered, facts = name.lower(), place.facts
+    lowered = name.lower()
     digest = _digest(place.seed, path or name)
-    if _SECRET_NAME.search(lowered) and not lowered.endswith(("id", "name", "uri", "url", "type")):
+    secret_value = lowered == "value" and _SECRET_FUNCTION.search(place.noun)
+    if secret_value or _SECRET_NAME.search(lowered) and not lowered.endswith(("id", "name", "uri", "url", "type")):
         return f"{FAKE_SECRET_PREFIX}{_kebab(name)}-{digest[:8]}"
+    if lowered.endswith("apiversion"):
+        return "2024-01-01"
+    if lowered.endswith(("numericid", "number")):
+        return str(int(digest, 16))[:12]
     if lowered == "arn" or lowered.endswith("arn"):
         return aws_arn(place, name, digest)
     if _TIME_NAME.search(lowered):
@@ -189,6 +196,8 @@ def string_for(name: str, place: _Place, path: str = "") -> str:
         return found
     if "cidr" in lowered or lowered in ("addressprefix", "iprange", "ipcidrrange"):
         return "2600:1f18:1234:5600::/56" if "ipv6" in lowered else "10.0.0.0/16"
+    if "ipv6" in lowered and ("address" in lowered or lowered.endswith("ip")):
+        return "2600:1f18:1234:5600::10"
     if "ip" in lowered and "address" in lowered or lowered.endswith(("ip", "ipv4")):
         return "203.0.113.10" if "public" in lowered or "external" in lowered else "10.0.0.4"
     if lowered in ("url", "uri", "endpoint") or lowered.endswith(("url", "uri", "endpoint")):
@@ -236,7 +245,7 @@ def _aws_string(lowered: str, name: str, place: _Place, digest: str) -> Optional
     if prefix:
         return f"{prefix}-{_digest(place.seed, name, length=17)}"
     if lowered in ("keyid", "kmskeyid"):
-        return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{_digest(digest, length=12)}"
+        return _guid(digest)
     if lowered in ("url", "endpoint") or lowered.endswith(("url", "endpoint")):
         return f"https://{place.service}.{facts.aws_region}.amazonaws.com/{digest[:8]}"
     return None

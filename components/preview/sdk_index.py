@@ -99,15 +99,44 @@ def _scan(module_prefix: str, folder: Path) -> dict[str, InvokeSignature]:
     return signatures
 
 
+def _python_file_name(function: str) -> str:
+    """The module name the Python code generator gives a function: ``getPublicIPAddress`` ->
+    ``get_public_ip_address``."""
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", function)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower()
+
+
+def _read_one(module_prefix: str, folder: Path, token: str) -> Optional[InvokeSignature]:
+    """The fast path: the one file the generator names after the function, if it declares it."""
+    path = folder / f"{_python_file_name(token.rsplit(':', 1)[1])}.py"
+    if not path.is_file():
+        return None
+    for match in _INVOKE_CALL.finditer(path.read_text(encoding="utf-8")):
+        if match.group("token") == token:
+            return InvokeSignature(token, f"{module_prefix}.{path.stem}", match.group("result"))
+    return None
+
+
 def invoke_signature(token: str) -> Optional[InvokeSignature]:
-    """The SDK's declaration of ``token``, or None if no loaded SDK declares it."""
+    """The SDK's declaration of ``token``, or None if no loaded SDK declares it: the file named
+    after the function first, else every file of the token's module folder (read once, cached)."""
     if not sdk_loaded(token):
         return None
     with _lock:
-        for module_prefix, folder in _module_dirs(token):
-            found = _scan(module_prefix, folder).get(token)
-            if found is not None:
-                return found
+        return _signature(token)
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(token: str) -> Optional[InvokeSignature]:
+    folders = _module_dirs(token)
+    for module_prefix, folder in folders:
+        found = _read_one(module_prefix, folder, token)
+        if found is not None:
+            return found
+    for module_prefix, folder in folders:
+        found = _scan(module_prefix, folder).get(token)
+        if found is not None:
+            return found
     return None
 
 
