@@ -71,7 +71,8 @@ class CloudFacts:
         return [f"{self.aws_region}{suffix}" for suffix in "abc"]
 
 
-def _digest(*parts: str, length: int = 12) -> str:
+def digest_of(*parts: str, length: int = 12) -> str:
+    """A short, stable hex digest of ``parts``: the seed of every deterministic fake value."""
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
@@ -87,12 +88,14 @@ def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
 
 
-def _stable_json(value: Any) -> str:
+def stable_json(value: Any) -> str:
+    """``value`` as sorted JSON; values JSON cannot hold (unknowns, resources) by their type name,
+    never by their address, so digests of it are the same in every run."""
     return json.dumps(value, sort_keys=True, default=lambda item: type(item).__name__)
 
 
 @dataclass(frozen=True)
-class _Place:
+class Place:
     """Where a value is being synthesized: which cloud, which service and resource noun."""
 
     facts: CloudFacts
@@ -102,15 +105,15 @@ class _Place:
     seed: str
 
 
-def place_of(token: str, facts: CloudFacts, args: Optional[dict] = None) -> _Place:
+def place_of(token: str, facts: CloudFacts, args: Optional[dict] = None) -> Place:
     """The place of an invoke: ``aws:ec2/getVpc:getVpc`` is service ``ec2``, noun ``Vpc``."""
     package, module, function = token.split(":")
     service = module.split("/")[0]
     noun = re.sub(r"^(get|list)", "", function)
-    return _Place(facts, package, service, noun or service, token + _stable_json(args or {}))
+    return Place(facts, package, service, noun or service, token + stable_json(args or {}))
 
 
-def synthesize(typ: Any, place: _Place, echo: Optional[dict] = None, path: str = "") -> Any:
+def synthesize(typ: Any, place: Place, echo: Optional[dict] = None, path: str = "") -> Any:
     """A plausible value of ``typ`` (an output type, a primitive, a list or map of them)."""
     return _value(typ, _name_of(path), place, echo if isinstance(echo, dict) else None, path, 0, ())
 
@@ -119,7 +122,7 @@ def _name_of(path: str) -> str:
     return path.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
-def _value(typ: Any, name: str, place: _Place, echo: Any, path: str, depth: int, seen: tuple) -> Any:
+def _value(typ: Any, name: str, place: Place, echo: Any, path: str, depth: int, seen: tuple) -> Any:
     typ = _types.unwrap_optional_type(typ) if typ is not None else typ
     origin = typing.get_origin(typ)
     if origin is typing.Union:
@@ -154,7 +157,7 @@ def _value(typ: Any, name: str, place: _Place, echo: Any, path: str, depth: int,
     return string_for(name, place, path)
 
 
-def _object(typ: type, place: _Place, echo: Optional[dict], path: str, depth: int, seen: tuple) -> dict:
+def _object(typ: type, place: Place, echo: Optional[dict], path: str, depth: int, seen: tuple) -> dict:
     answer = {}
     for field, field_type in _types.output_type_types(typ).items():
         given = (echo or {}).get(field)
@@ -175,10 +178,10 @@ def _integer(name: str) -> int:
     return 1
 
 
-def string_for(name: str, place: _Place, path: str = "") -> str:
+def string_for(name: str, place: Place, path: str = "") -> str:
     """A string shaped like what the cloud returns in a field called ``name``."""
     lowered = name.lower()
-    digest = _digest(place.seed, path or name)
+    digest = digest_of(place.seed, path or name)
     secret_value = lowered == "value" and _SECRET_FUNCTION.search(place.noun)
     if secret_value or _SECRET_NAME.search(lowered) and not lowered.endswith(("id", "name", "uri", "url", "type")):
         return f"{FAKE_SECRET_PREFIX}{_kebab(name)}-{digest[:8]}"
@@ -217,7 +220,7 @@ def string_for(name: str, place: _Place, path: str = "") -> str:
     return f"{_kebab(name)}-{digest[:8]}"
 
 
-def aws_arn(place: _Place, name: str, digest: str) -> str:
+def aws_arn(place: Place, name: str, digest: str) -> str:
     """``arn:aws:<service>:<region>:<account>:<noun>/<name>`` (IAM and S3 are global)."""
     facts = place.facts
     service = place.service if place.package == "aws" and place.service != "index" else "iam"
@@ -228,7 +231,7 @@ def aws_arn(place: _Place, name: str, digest: str) -> str:
     return f"arn:aws:{service}:{region}:{account}:{noun}/{noun}-{digest[:8]}"
 
 
-def _aws_string(lowered: str, name: str, place: _Place, digest: str) -> Optional[str]:
+def _aws_string(lowered: str, name: str, place: Place, digest: str) -> Optional[str]:
     facts = place.facts
     if lowered in ("ownerid", "accountid", "owner"):
         return facts.aws_account
@@ -243,7 +246,7 @@ def _aws_string(lowered: str, name: str, place: _Place, digest: str) -> Optional
     stem = lowered[:-2] if lowered.endswith("id") and lowered != "id" else (place.noun.lower() if lowered == "id" else "")
     prefix = _EC2_PREFIXES.get(stem) or _EC2_PREFIXES.get(_singular(stem))
     if prefix:
-        return f"{prefix}-{_digest(place.seed, name, length=17)}"
+        return f"{prefix}-{digest_of(place.seed, name, length=17)}"
     if lowered in ("keyid", "kmskeyid"):
         return _guid(digest)
     if lowered in ("url", "endpoint") or lowered.endswith(("url", "endpoint")):
@@ -251,7 +254,7 @@ def _aws_string(lowered: str, name: str, place: _Place, digest: str) -> Optional
     return None
 
 
-def azure_resource_id(place: _Place, name: str, group: str = "preview-rg", kind: str = "") -> str:
+def azure_resource_id(place: Place, name: str, group: str = "preview-rg", kind: str = "") -> str:
     """``/subscriptions/<sub>/resourceGroups/<group>/providers/Microsoft.<Service>/<kinds>/<name>``."""
     service = place.service[0].upper() + place.service[1:]
     kind = kind or (place.noun[0].lower() + place.noun[1:])
@@ -260,11 +263,11 @@ def azure_resource_id(place: _Place, name: str, group: str = "preview-rg", kind:
 
 
 def _guid(digest: str) -> str:
-    full = _digest(digest, length=32)
+    full = digest_of(digest, length=32)
     return f"{full[:8]}-{full[8:12]}-{full[12:16]}-{full[16:20]}-{full[20:32]}"
 
 
-def _azure_string(lowered: str, name: str, place: _Place, digest: str) -> Optional[str]:
+def _azure_string(lowered: str, name: str, place: Place, digest: str) -> Optional[str]:
     facts = place.facts
     if lowered == "tenantid":
         return facts.azure_tenant
@@ -285,7 +288,7 @@ def _azure_string(lowered: str, name: str, place: _Place, digest: str) -> Option
     return None
 
 
-def _gcp_string(lowered: str, name: str, place: _Place, digest: str) -> Optional[str]:
+def _gcp_string(lowered: str, name: str, place: Place, digest: str) -> Optional[str]:
     facts = place.facts
     resource_name = f"{_kebab(place.noun)}-{digest[:8]}"
     kind = place.noun[0].lower() + place.noun[1:]

@@ -13,7 +13,7 @@ import base64
 import json
 from typing import Any, Callable
 
-from aiscale.preview.fake_values import FAKE_SECRET_PREFIX, CloudFacts, _digest, _stable_json
+from aiscale.preview.fake_values import FAKE_SECRET_PREFIX, CloudFacts, digest_of, stable_json
 
 Answer = Callable[[dict], dict]
 """An invoke's arguments -> the fields of its result that are written by hand."""
@@ -36,14 +36,14 @@ def _aws(facts: CloudFacts) -> dict[str, Answer]:
     zones = facts.zones("aws")
 
     def subnet_ids(args: dict) -> list[str]:
-        return [f"subnet-{_digest('subnet', _stable_json(args), zone, length=17)}"
+        return [f"subnet-{digest_of('subnet', stable_json(args), zone, length=17)}"
                 for zone in zones]
 
     def vpc_id(args: dict) -> str:
-        return args.get("id") or f"vpc-{_digest('vpc', _stable_json(args), length=17)}"
+        return args.get("id") or f"vpc-{digest_of('vpc', stable_json(args), length=17)}"
 
     def ami(args: dict) -> str:
-        return f"ami-{_digest('ami', str(args))}"
+        return f"ami-{digest_of('ami', str(args))}"
 
     return {
         "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {
@@ -64,7 +64,7 @@ def _aws(facts: CloudFacts) -> dict[str, Answer]:
             "arn": f"arn:aws:ec2:{region}::image/{ami(a)}"},
         "aws:ec2/getAmiIds:getAmiIds": lambda a: {"ids": [ami(a)], "id": region},
         "aws:ssm/getParameter:getParameter": lambda a: {
-            "name": a.get("name", ""), "value": f"ami-{_digest('ssm', str(a.get('name')))}", "type": "String",
+            "name": a.get("name", ""), "value": f"ami-{digest_of('ssm', str(a.get('name')))}", "type": "String",
             "arn": f"arn:aws:ssm:{region}:{account}:parameter/{str(a.get('name', '')).lstrip('/')}"},
         "aws:iam/getPolicyDocument:getPolicyDocument": lambda a: {"json": policy_json(a), "minifiedJson": policy_json(a)},
         "aws:ec2/getVpc:getVpc": lambda a: {
@@ -81,9 +81,9 @@ def _aws(facts: CloudFacts) -> dict[str, Answer]:
 
 def _route53_zone(args: dict, account: str) -> dict:
     name = str(args.get("name") or "example.com").rstrip(".") + "."
-    zone_id = args.get("zoneId") or "Z" + _digest("zone", name, length=13).upper()
+    zone_id = args.get("zoneId") or "Z" + digest_of("zone", name, length=13).upper()
     return {"id": zone_id, "zoneId": zone_id, "name": name, "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
-            "privateZone": bool(args.get("privateZone")), "callerReference": _digest("ref", name),
+            "privateZone": bool(args.get("privateZone")), "callerReference": digest_of("ref", name),
             "nameServers": [f"ns-{i}.awsdns-{i:02d}.{tld}" for i, tld in ((512, "net"), (1024, "org"), (1536, "co.uk"), (0, "com"))],
             "primaryNameServer": "ns-512.awsdns-02.net", "resourceRecordSetCount": 2, "comment": "",
             "linkedServiceDescription": "", "linkedServicePrincipal": "", "vpcId": args.get("vpcId") or ""}
@@ -96,7 +96,7 @@ def _azure(facts: CloudFacts) -> dict[str, Answer]:
         return f"/subscriptions/{sub}/resourceGroups/{args.get('resourceGroupName', 'rg')}"
 
     def fake_key(kind: str, args: dict) -> str:
-        return f"{FAKE_SECRET_PREFIX}{kind}-{_digest(kind, _stable_json(args), length=32)}"
+        return f"{FAKE_SECRET_PREFIX}{kind}-{digest_of(kind, stable_json(args), length=32)}"
 
     def kubeconfigs(user: str) -> Answer:
         return lambda a: {"kubeconfigs": [{"name": user, "value": azure_kubeconfig(a, location, user)}]}
@@ -136,7 +136,7 @@ def _azure(facts: CloudFacts) -> dict[str, Answer]:
 
 def _callback_url(args: dict, location: str) -> dict:
     workflow, trigger = args.get("workflowName", "workflow"), args.get("triggerName", "manual")
-    base = f"https://prod-00.{location}.logic.azure.com/workflows/{_digest(workflow, length=32)}/triggers/{trigger}/paths/invoke"
+    base = f"https://prod-00.{location}.logic.azure.com/workflows/{digest_of(workflow, length=32)}/triggers/{trigger}/paths/invoke"
     query = {"api-version": "2016-10-01", "sp": f"/triggers/{trigger}/run", "sv": "1.0", "sig": f"{FAKE_SECRET_PREFIX}sig"}
     return {"value": base + "?" + "&".join(f"{k}={v}" for k, v in query.items()), "method": "POST",
             "basePath": base, "queries": {"apiVersion": "2016-10-01", "sp": query["sp"], "sv": "1.0", "sig": query["sig"]},
@@ -170,7 +170,7 @@ def _gcp_image(args: dict) -> dict:
     link = f"https://www.googleapis.com/compute/v1/projects/{image_project}/global/images/{name}"
     return {"name": name, "family": family, "project": image_project, "selfLink": link,
             "id": f"projects/{image_project}/global/images/{name}", "status": "READY", "diskSizeGb": 10,
-            "imageId": str(int(_digest("image", name, length=15), 16)), "description": f"{family}, preview image",
+            "imageId": str(int(digest_of("image", name, length=15), 16)), "description": f"{family}, preview image",
             "licenses": [f"https://www.googleapis.com/compute/v1/projects/{image_project}/global/licenses/{family}"]}
 
 

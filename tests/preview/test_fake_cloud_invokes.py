@@ -182,3 +182,22 @@ def test_kubernetes_yaml_is_decoded_offline():
     assert result.outputs["decoded"] == {"result": [
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ml"}}, {"kind": "ConfigMap"}]}
     assert not result.warnings
+
+
+def test_the_cli_names_the_synthesized_invokes_and_the_report_lists_them(tmp_path):
+    from tests.conftest import run_cli
+
+    (tmp_path / "Pulumi.yaml").write_text("name: gateway\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "gateway = aws.ec2.get_internet_gateway(filters=[{'name': 'attachment.vpc-id', 'values': ['vpc-1']}])\n"
+        "aws.ec2.Route('default', route_table_id='rtb-1', destination_cidr_block='0.0.0.0/0',\n"
+        "              gateway_id=gateway.internet_gateway_id)\n"
+        "vpc = aws.ec2.get_vpc(default=True)\n")
+    report_file = tmp_path / "report.json"
+    done = run_cli("preview", "--cwd", str(tmp_path), "--json", str(report_file))
+    assert done.returncode == 0, done.stderr
+    assert ("Invokes answered from their SDK result type only (plausible, not real): "
+            "aws:ec2/getInternetGateway:getInternetGateway") in done.stdout
+    report = json.loads(report_file.read_text())
+    assert report["invokes"] == {"synthesized": ["aws:ec2/getInternetGateway:getInternetGateway"]}
