@@ -239,7 +239,11 @@ class FakeCloud(pulumi.runtime.Mocks):
         inputs.setdefault("project", project)
         inputs.setdefault("selfLink", f"https://www.googleapis.com/{module}/v1/{resource_id}")
         if module == "container" and kind == "Cluster":
-            inputs.update(endpoint="10.0.0.2", masterAuth={"clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"})
+            declared = inputs.get("masterAuth") if isinstance(inputs.get("masterAuth"), dict) else {}
+            # GKE answers empty client certificate fields when none is issued (the default).
+            inputs.update(endpoint="10.0.0.2", masterAuth={
+                "clientCertificateConfig": {"issueClientCertificate": False}, **declared,
+                "clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "clientCertificate": "", "clientKey": ""})
         if module == "cloudrunv2" and kind == "Service":
             inputs.setdefault("uri", f"https://{physical}-{_digest(typ, name, length=10)}-uc.a.run.app")
         return resource_id, inputs

@@ -128,6 +128,8 @@ def _value(typ: Any, name: str, place: Place, echo: Any, path: str, depth: int, 
     if origin is typing.Union:
         members = [member for member in typing.get_args(typ) if member is not type(None)]
         typ, origin = members[0], typing.get_origin(members[0])
+    if typ is Any or typ is None:  # a free-form object in the provider's schema
+        return echo if echo is not None else {}
     if isinstance(typ, type) and _types.is_output_type(typ):
         if depth >= MAX_DEPTH or typ in seen:
             return None

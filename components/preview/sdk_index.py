@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import keyword
 import re
 import sys
 import threading
@@ -67,6 +68,11 @@ def _package_dir(package: str) -> Optional[Path]:
     return Path(file).parent if file else None
 
 
+def _python_module_name(root: Path, part: str) -> str:
+    """A module's Python name: a keyword gets a trailing underscore (``lambda`` -> ``lambda_``)."""
+    return f"{part}_" if keyword.iskeyword(part) or (root / f"{part}_").is_dir() else part
+
+
 def _module_dirs(token: str) -> list[tuple[str, Path]]:
     """Candidate folders for a token's module, most specific first: ``storage/v20230101``,
     ``storage``, then the package root (``index`` functions live there)."""
@@ -74,7 +80,7 @@ def _module_dirs(token: str) -> list[tuple[str, Path]]:
     root = _package_dir(package)
     if root is None:
         return []
-    parts = [part for part in token.split(":")[1].split("/") if part != "index"]
+    parts = [_python_module_name(root, part) for part in token.split(":")[1].split("/") if part != "index"]
     found = []
     for end in range(len(parts), 0, -1):
         folder = root.joinpath(*parts[:end])

@@ -35,17 +35,13 @@ def unknown_where_unset(type_token: str, declared: Collection[str], state: dict)
 
     ``declared`` holds the input names the program gave; those outputs are left as they are.
     """
-    resource_class = sdk_index.resource_class(type_token)
+    answered_objects = [key for key, value in state.items()
+                        if key not in declared and isinstance(value, (dict, list))]
+    resource_class = sdk_index.resource_class(type_token) if answered_objects else None
     if resource_class is None:
         return state
     types = _types.resource_types(resource_class)
-    answered = {}
-    for key, value in state.items():
-        if key in declared or not isinstance(value, (dict, list)) or key not in types:
-            answered[key] = value
-        else:
-            answered[key] = fill_unknowns(value, types[key])
-    return answered
+    return {**state, **{key: fill_unknowns(state[key], types.get(key)) for key in answered_objects}}
 
 
 def fill_unknowns(value: Any, typ: Optional[type]) -> Any:

@@ -79,3 +79,15 @@ def test_an_input_object_the_program_declared_is_echoed_as_declared():
         pulumi.export("status", config.versioning_configuration.apply(lambda v: v.status))
 
     assert run_inline(program).outputs["status"] == "Enabled"
+
+
+def test_a_gke_kubeconfig_built_from_the_whole_master_auth_is_known():
+    def program() -> None:
+        import pulumi_gcp as gcp
+
+        cluster = gcp.container.Cluster("gke", location="us-central1", initial_node_count=1)
+        pulumi.export("kubeconfig", pulumi.Output.all(cluster.name, cluster.endpoint, cluster.master_auth).apply(
+            lambda info: f"server: https://{info[1]}\nca: {info[2]['cluster_ca_certificate']}\nname: {info[0]}"))
+
+    kubeconfig = run_inline(program).outputs["kubeconfig"]
+    assert kubeconfig.startswith("server: https://10.0.0.2\nca: LS0t"), kubeconfig
