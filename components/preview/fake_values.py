@@ -213,8 +213,8 @@ def string_for(name: str, place: Place, path: str = "") -> str:
         return {"azure-native": "Succeeded", "gcp": "READY"}.get(place.package, "available")
     if lowered in ("json", "policy", "document") or lowered.endswith(("json", "policy")):
         return "{}"
-    if lowered in ("version", "apiversion"):
-        return "1"
+    if lowered.endswith("version"):
+        return "1.0.0"
     if lowered.endswith(("etag", "fingerprint", "hash", "checksum")):
         return digest
     if lowered in ("name", "id") or lowered.endswith(("name", "id")):

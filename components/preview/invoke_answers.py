@@ -22,6 +22,8 @@ Answer = Callable[[dict], dict]
 AZURE_CALLER_OBJECT_ID = "22222222-2222-2222-2222-222222222222"
 #: A GCP project number.
 GCP_PROJECT_NUMBER = "123456789012"
+#: A GKE version, where the engine versions are asked for.
+GKE_VERSION = "1.31.4-gke.1183000"
 #: Base64 of a PEM header: where a certificate is expected.
 FAKE_CERTIFICATE = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"
 
@@ -160,6 +162,13 @@ def _gcp(facts: CloudFacts) -> dict[str, Answer]:
         "gcp:compute/getZones:getZones": lambda a: {"names": zones, "project": project, "id": project,
                                                     "region": a.get("region") or region},
         "gcp:compute/getImage:getImage": lambda a: _gcp_image(a),
+        "gcp:container/getEngineVersions:getEngineVersions": lambda a: {
+            "defaultClusterVersion": GKE_VERSION, "latestMasterVersion": GKE_VERSION, "latestNodeVersion": GKE_VERSION,
+            "validMasterVersions": [GKE_VERSION], "validNodeVersions": [GKE_VERSION],
+            "releaseChannelDefaultVersion": {channel: GKE_VERSION for channel in ("RAPID", "REGULAR", "STABLE")},
+            "releaseChannelLatestVersion": {channel: GKE_VERSION for channel in ("RAPID", "REGULAR", "STABLE")},
+            "releaseChannelUpgradeTargetVersion": {channel: GKE_VERSION for channel in ("RAPID", "REGULAR", "STABLE")},
+            "location": a.get("location") or region, "project": project, "versionPrefix": a.get("versionPrefix") or ""},
     }
 
 

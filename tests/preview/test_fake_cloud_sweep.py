@@ -76,3 +76,23 @@ def test_an_sdk_the_program_did_not_import_is_never_imported():
     assert done.returncode == 0, done.stderr
     loaded, _ = done.stdout.strip().rsplit("]", 1)
     assert loaded + "]" == "[]", "answering gcp's invoke did not import pulumi_gcp"
+
+
+def test_synthesized_values_are_shaped_per_cloud_and_secrets_are_obviously_fake():
+    for package in ("pulumi_azure_native", "pulumi_gcp"):
+        importlib.import_module(package)
+    config = {"azure-native:location": "northeurope", "gcp:project": "acme-dev", "gcp:region": "europe-west4"}
+    cloud = FakeCloud(config, print)
+    network = cloud.call(MockCallArgs("azure-native:network:getVirtualNetwork",
+                                      {"resourceGroupName": "rg", "virtualNetworkName": "vnet"}, ""))
+    assert network["id"].startswith("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/")
+    assert "/providers/Microsoft.Network/" in network["id"] and network["location"] == "northeurope"
+    assert network["addressSpace"]["addressPrefixes"] == ["10.0.0.0/16"]
+    credentials = cloud.call(MockCallArgs("azure-native:web:listWebAppPublishingCredentials",
+                                          {"resourceGroupName": "rg", "name": "app"}, ""))
+    assert credentials["publishingPassword"].startswith("preview-fake-")
+    gcp_network = cloud.call(MockCallArgs("gcp:compute/getNetwork:getNetwork", {"name": "vpc"}, ""))
+    assert gcp_network["name"] == "vpc" and gcp_network["project"] == "acme-dev"
+    assert gcp_network["selfLink"].startswith("https://www.googleapis.com/compute/v1/projects/acme-dev/global/networks/")
+    subnetwork = cloud.call(MockCallArgs("gcp:compute/getSubnetwork:getSubnetwork", {"name": "subnet"}, ""))
+    assert subnetwork["region"] == "europe-west4" and subnetwork["ipCidrRange"] == "10.0.0.0/16"
