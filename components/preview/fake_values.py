@@ -99,10 +99,15 @@ class Place:
     """Where a value is being synthesized: which cloud, which service and resource noun."""
 
     facts: CloudFacts
+    """The stack's identities and places."""
     package: str
+    """The provider: ``aws``, ``azure-native``, ``gcp``, ``kubernetes``."""
     service: str
+    """The token's module: ``ec2``, ``storage``, ``compute``."""
     noun: str
+    """What the invoke reads: ``Vpc`` for ``getVpc``, ``StorageAccountKeys`` for ``listStorageAccountKeys``."""
     seed: str
+    """The token and its arguments: every value derived from it is the same in every run."""
 
 
 def place_of(token: str, facts: CloudFacts, args: Optional[dict] = None) -> Place:
