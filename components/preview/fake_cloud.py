@@ -286,7 +286,7 @@ class FakeCloud(pulumi.runtime.Mocks):
 
     def _hand_answers(self) -> dict[str, Answer]:
         if self._answers is None:
-            self._answers = hand_answers(self.facts)
+            self._answers = {**hand_answers(self.facts), "kubernetes:yaml:decode": _decode_yaml}
         return self._answers
 
 
@@ -304,3 +304,9 @@ def _storage_endpoints(account: str, routing: Any) -> dict:
             if routing.get(flag) is True else None)
     return endpoints
 
+
+def _decode_yaml(args: dict) -> dict:
+    """``kubernetes:yaml:decode``: the manifests of a YAML text, as the provider decodes them."""
+    import yaml
+
+    return {"result": [document for document in yaml.safe_load_all(args.get("text") or "") if document]}

@@ -171,6 +171,19 @@ def test_an_invoke_without_a_hand_answer_is_synthesized_and_listed_in_the_report
         "the same program gets the same answers"
 
 
+def test_kubernetes_yaml_is_decoded_offline():
+    def program() -> None:
+        import pulumi_kubernetes  # noqa: F401 - the SDK whose invoke this is
+
+        text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n---\nkind: ConfigMap\n"
+        pulumi.export("decoded", pulumi.runtime.invoke("kubernetes:yaml:decode", {"text": text}).value)
+
+    result = run_inline(program)
+    assert result.outputs["decoded"] == {"result": [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ml"}}, {"kind": "ConfigMap"}]}
+    assert not result.warnings
+
+
 def test_the_cli_names_the_synthesized_invokes_and_the_report_lists_them(tmp_path):
     from tests.conftest import run_cli
 
