@@ -124,6 +124,9 @@ def preview(
     result = outcome.result
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if result.synthesized_invokes:
+        console.print("Invokes answered from their SDK result type only (plausible, not real): "
+                      + ", ".join(result.synthesized_invokes), markup=False, soft_wrap=True)
     console.print(f"Previewing [bold]{result.project}[/] stack [bold]{result.stack}[/] (offline, mock runtime)\n")
     if tree:
         console.print(resource_tree(result))

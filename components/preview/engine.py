@@ -57,6 +57,8 @@ class PreviewResult:
     reads: list[ResourceRecord] = field(default_factory=list)
     """The resources the program read (``Bucket.get(...)``, stack references), the same order
     as :attr:`resources`: shown as reads, never priced, analyzed or counted as created."""
+    synthesized_invokes: list[str] = field(default_factory=list)
+    """The invoke tokens the fake cloud answered from the SDK's result type alone (sorted)."""
 
     @property
     def outputs(self) -> dict[str, Any]:
@@ -174,7 +176,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
                    stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
                    stall_limit: float = DEFAULT_STALL_SECONDS) -> PreviewResult:
     warnings: list[str] = []
-    cloud = StackReferences(FakeCloud(config, warnings.append), stack_outputs or {}, warnings.append)
+    fake_cloud = FakeCloud(config, warnings.append)
+    cloud = StackReferences(fake_cloud, stack_outputs or {}, warnings.append)
     monitor = CaptureMonitor(cloud, observer)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
@@ -207,7 +210,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
                            [redact(w, secrets) for w in _before_failure(warnings, failure)]) from failure
     return PreviewResult(project=project, stack=stack, resources=records,
                          config=dict(config), warnings=warnings,
-                         reads=ordered(monitor.reads.values()))
+                         reads=ordered(monitor.reads.values()),
+                         synthesized_invokes=fake_cloud.synthesized_invokes)
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop, rounds: int = 5) -> None:

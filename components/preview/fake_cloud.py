@@ -2,24 +2,36 @@
 
 Every registration gets a deterministic id derived from its type and name (so two previews of
 the same program are identical), plus the computed outputs real programs commonly read (ARNs,
-endpoints, self links, e-mail addresses). Invokes that programs commonly make (caller identity,
-region, zones, client config, project) get answers consistent with the stack's configuration;
-an unknown invoke gets an empty answer and a warning.
+endpoints, self links, e-mail addresses); during preview, whatever the fake leaves unset in an
+object it answers is unknown, as in a real preview (:mod:`aiscale.preview.unset_outputs`).
+
+Every invoke declared by an installed provider SDK gets an answer of the SDK's own result type:
+hand-written where realism matters (:mod:`aiscale.preview.invoke_answers`: caller identity,
+regions, zones, images, kubeconfigs, keys), completed or else wholly synthesized from the result
+type (:mod:`aiscale.preview.fake_values`); :attr:`FakeCloud.synthesized_invokes` lists the
+latter. An invoke no installed SDK declares gets an empty answer and a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
+
+from aiscale.preview import sdk_index
+from aiscale.preview.fake_values import CloudFacts, place_of, string_for, synthesize
+from aiscale.preview.invoke_answers import GCP_PROJECT_NUMBER, Answer, hand_answers
+from aiscale.preview.unset_outputs import unknown_where_unset
 
 #: Fake identities, consistent across every answer of one preview.
 AWS_ACCOUNT_ID = "123456789012"
 AZURE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 AZURE_TENANT_ID = "11111111-1111-1111-1111-111111111111"
 AZURE_OBJECT_ID = "22222222-2222-2222-2222-222222222222"
-GCP_PROJECT_NUMBER = "123456789012"
+__all__ = ["AWS_ACCOUNT_ID", "AZURE_OBJECT_ID", "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "FakeCloud",
+           "GCP_PROJECT_NUMBER"]
 
 #: Defaults when the stack configures no region for a provider.
 DEFAULT_AWS_REGION = "us-east-1"
@@ -62,6 +74,23 @@ class FakeCloud(pulumi.runtime.Mocks):
     def __init__(self, config: Mapping[str, str], warn: Callable[[str], None]) -> None:
         self._config = config
         self._warn = warn
+        self._synthesized: set[str] = set()
+        self._lock = threading.Lock()
+        self._answers: Optional[dict[str, Answer]] = None
+
+    @property
+    def synthesized_invokes(self) -> list[str]:
+        """The invoke tokens answered only from the SDK's result type (no hand-written answer),
+        sorted and unique: the answers a reader should trust least."""
+        with self._lock:
+            return sorted(self._synthesized)
+
+    @property
+    def facts(self) -> CloudFacts:
+        """The identities and places of this preview, as every answer states them."""
+        return CloudFacts(aws_region=self.aws_region, aws_account=AWS_ACCOUNT_ID,
+                          azure_location=self.azure_location, azure_subscription=AZURE_SUBSCRIPTION_ID,
+                          azure_tenant=AZURE_TENANT_ID, gcp_project=self.gcp_project, gcp_region=self.gcp_region)
 
     # -- configuration ---------------------------------------------------------------------
     @property
@@ -99,7 +128,10 @@ class FakeCloud(pulumi.runtime.Mocks):
         }.get(package)
         if builder is None:
             return f"{args.name}-{_digest(args.typ, args.name, length=8)}", inputs
-        return builder(args.typ, args.name, inputs)
+        resource_id, state = builder(args.typ, args.name, inputs)
+        if pulumi.runtime.is_dry_run():
+            state = unknown_where_unset(args.typ, set(args.inputs), state)
+        return resource_id, state
 
     def _aws(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
         module, kind = typ.split(":")[1].split("/")[0], typ.rsplit(":", 1)[1]
@@ -166,7 +198,7 @@ class FakeCloud(pulumi.runtime.Mocks):
                                       str(ref): {"principalId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID}
                                       for ref in identity["userAssignedIdentities"]}}
         if kind == "StorageAccount":
-            inputs["primaryEndpoints"] = {"blob": f"https://{physical}.blob.core.windows.net/"}
+            inputs["primaryEndpoints"] = _storage_endpoints(physical, inputs.get("routingPreference"))
         elif kind == "Vault":
             inputs["properties"] = {**inputs.get("properties", {}), "vaultUri": f"https://{physical}.vault.azure.net/"}
         elif kind == "Key":
@@ -178,7 +210,10 @@ class FakeCloud(pulumi.runtime.Mocks):
             inputs.update(fqdn=f"{physical}.privatelink.{self.azure_location}.azmk8s.io",
                           oidcIssuerProfile={**inputs.get("oidcIssuerProfile", {}),
                                              "issuerURL": f"https://{self.azure_location}.oic.prod-aks.azure.com/{AZURE_TENANT_ID}/"},
-                          identityProfile={"kubeletidentity": {"objectId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID}})
+                          identityProfile={"kubeletidentity": {
+                              "objectId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID,
+                              "resourceId": f"{sub}/resourceGroups/MC_{group}_{physical}_{self.azure_location}/providers"
+                                            f"/Microsoft.ManagedIdentity/userAssignedIdentities/{physical}-agentpool"}})
         return resource_id, inputs
 
     def _gcp(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
@@ -204,7 +239,11 @@ class FakeCloud(pulumi.runtime.Mocks):
         inputs.setdefault("project", project)
         inputs.setdefault("selfLink", f"https://www.googleapis.com/{module}/v1/{resource_id}")
         if module == "container" and kind == "Cluster":
-            inputs.update(endpoint="10.0.0.2", masterAuth={"clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"})
+            declared = inputs.get("masterAuth") if isinstance(inputs.get("masterAuth"), dict) else {}
+            # GKE answers empty client certificate fields when none is issued (the default).
+            inputs.update(endpoint="10.0.0.2", masterAuth={
+                "clientCertificateConfig": {"issueClientCertificate": False}, **declared,
+                "clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "clientCertificate": "", "clientKey": ""})
         if module == "cloudrunv2" and kind == "Service":
             inputs.setdefault("uri", f"https://{physical}-{_digest(typ, name, length=10)}-uc.a.run.app")
         return resource_id, inputs
@@ -215,84 +254,59 @@ class FakeCloud(pulumi.runtime.Mocks):
         namespace = metadata.get("namespace")
         inputs["metadata"] = {**metadata, "name": physical}
         if typ.startswith("kubernetes:helm.sh/v3:Release"):
-            inputs.setdefault("status", {"status": "deployed", "name": inputs.get("name", name)})
+            inputs.setdefault("status", {
+                "status": "deployed", "name": inputs.get("name", name), "revision": 1,
+                "namespace": inputs.get("namespace") or "default",
+                **{key: inputs[key] for key in ("chart", "version") if isinstance(inputs.get(key), str)}})
         return (f"{namespace}/{physical}" if namespace else physical), inputs
 
     # -- invokes -----------------------------------------------------------------------------
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        """Answer the common invokes; anything else gets an empty answer and a warning."""
-        answer = self._invoke_answers().get(args.token)
-        if answer is None:
+        """Answer an invoke by its SDK's result type, hand-written where realism matters; an
+        invoke that no installed SDK declares gets an empty answer and a warning."""
+        hand = self._hand_answers().get(args.token)
+        signature = sdk_index.invoke_signature(args.token)
+        if hand is None and signature is None:
             self._warn(f"invoke {args.token} is not known to the offline fake cloud; it returned an empty result")
             return {}
-        return answer(args.args)
+        answer = self._synthesized_answer(signature, args.args) if signature is not None else {}
+        if hand is not None:
+            answer.update(hand(args.args))
+        else:
+            with self._lock:
+                self._synthesized.add(args.token)
+        return answer
 
-    def _invoke_answers(self) -> dict[str, Callable[[dict], dict]]:
-        region, project = self.aws_region, self.gcp_project
-        zones = [f"{region}{suffix}" for suffix in "abc"]
-        gcp_zones = [f"{self.gcp_region}-{suffix}" for suffix in "abc"]
-        return {
-            "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {
-                "accountId": AWS_ACCOUNT_ID, "arn": f"arn:aws:iam::{AWS_ACCOUNT_ID}:user/preview",
-                "userId": "AIDAPREVIEW", "id": AWS_ACCOUNT_ID},
-            "aws:index/getRegion:getRegion": lambda a: {
-                "name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com",
-                "description": region},
-            "aws:index/getPartition:getPartition": lambda a: {
-                "partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
-            "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: {
-                "names": zones, "zoneIds": [f"use1-az{i}" for i in (1, 2, 3)], "id": region},
-            "aws:ec2/getAmi:getAmi": lambda a: {"id": f"ami-{_digest('ami', str(a))}", "imageId": f"ami-{_digest('ami', str(a))}"},
-            "aws:ssm/getParameter:getParameter": lambda a: {
-                "name": a.get("name", ""), "value": f"ami-{_digest('ssm', str(a.get('name')))}", "type": "String"},
-            "aws:iam/getPolicyDocument:getPolicyDocument": lambda a: {"json": _policy_json(a)},
-            "azure-native:authorization:getClientConfig": lambda a: {
-                "clientId": AZURE_OBJECT_ID, "objectId": AZURE_OBJECT_ID,
-                "subscriptionId": AZURE_SUBSCRIPTION_ID, "tenantId": AZURE_TENANT_ID},
-            "azure-native:authorization:getClientToken": lambda a: {"token": "preview-token"},
-            "azure-native:containerservice:listManagedClusterUserCredentials": lambda a: {
-                "kubeconfigs": [{"name": "clusterUser", "value": _azure_kubeconfig(a)}]},
-            "gcp:organizations/getProject:getProject": lambda a: {
-                "projectId": a.get("projectId") or project, "number": GCP_PROJECT_NUMBER,
-                "name": a.get("projectId") or project, "id": f"projects/{project}"},
-            "gcp:organizations/getClientConfig:getClientConfig": lambda a: {
-                "project": project, "region": self.gcp_region, "zone": gcp_zones[0],
-                "accessToken": "preview-token", "id": project},
-            "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": lambda a: {
-                "emailAddress": f"service-{GCP_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com",
-                "member": f"serviceAccount:service-{GCP_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com",
-                "project": a.get("project") or project, "id": project},
-            "gcp:compute/getZones:getZones": lambda a: {"names": gcp_zones, "project": project, "id": project},
-        }
+    def _synthesized_answer(self, signature: sdk_index.InvokeSignature, arguments: dict) -> dict:
+        place = place_of(signature.token, self.facts, arguments)
+        result_type = signature.result_type()
+        if result_type is None:  # a single-value function: the runtime takes the only value
+            return {"result": string_for(signature.token.rsplit(":", 1)[1], place)}
+        return synthesize(result_type, place, echo=arguments)
+
+    def _hand_answers(self) -> dict[str, Answer]:
+        if self._answers is None:
+            self._answers = {**hand_answers(self.facts), "kubernetes:yaml:decode": _decode_yaml}
+        return self._answers
 
 
-def _azure_kubeconfig(args: dict) -> str:
-    """A base64 kubeconfig like AKS returns (``format=exec`` uses kubelogin)."""
-    import base64
+def _storage_endpoints(account: str, routing: Any) -> dict:
+    """A StorageV2 account's primary endpoints; the routing-preference ones only when published."""
+    endpoints = {service: f"https://{account}.{service}.core.windows.net/"
+                 for service in ("blob", "dfs", "file", "queue", "table")}
+    endpoints["web"] = f"https://{account}.z13.web.core.windows.net/"
+    routing = routing if isinstance(routing, dict) else {}
+    for flag, suffix, services in (("publishInternetEndpoints", "internet", ("blob", "dfs", "file", "web")),
+                                   ("publishMicrosoftEndpoints", "microsoft", ("blob", "dfs", "file", "queue",
+                                                                               "table", "web"))):
+        endpoints[f"{suffix}Endpoints"] = (
+            {service: endpoints[service].replace(f"{account}.", f"{account}-{suffix}.") for service in services}
+            if routing.get(flag) is True else None)
+    return endpoints
 
-    cluster = args.get("resourceName", "aks")
-    server = f"https://{cluster}.privatelink.eastus.azmk8s.io:443"
-    text = (f"apiVersion: v1\nkind: Config\nclusters:\n- name: {cluster}\n  cluster:\n"
-            f"    server: {server}\n    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n"
-            f"contexts:\n- name: {cluster}\n  context: {{cluster: {cluster}, user: clusterUser}}\n"
-            f"current-context: {cluster}\nusers:\n- name: clusterUser\n  user:\n    exec:\n"
-            f"      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n"
-            f"      args: [get-token, --login, azurecli, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]\n")
-    return base64.b64encode(text.encode()).decode()
 
+def _decode_yaml(args: dict) -> dict:
+    """``kubernetes:yaml:decode``: the manifests of a YAML text, as the provider decodes them."""
+    import yaml
 
-def _policy_json(args: dict) -> str:
-    """Render an ``aws.iam.getPolicyDocument`` request as the JSON policy AWS would return."""
-    import json
-
-    statements = []
-    for statement in args.get("statements") or []:
-        rendered: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
-        if statement.get("actions"):
-            rendered["Action"] = statement["actions"]
-        if statement.get("resources"):
-            rendered["Resource"] = statement["resources"]
-        for principal in statement.get("principals") or []:
-            rendered.setdefault("Principal", {})[principal.get("type")] = principal.get("identifiers")
-        statements.append(rendered)
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return {"result": [document for document in yaml.safe_load_all(args.get("text") or "") if document]}

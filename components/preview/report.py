@@ -106,6 +106,7 @@ def build_report(result: PreviewResult, cost: Optional[dict] = None,
         "outputs": stack_outputs(result),
         "cost": cost if cost is not None else empty_cost(),
         "policies": {"violations": [_redacted(violation, secrets) for violation in violations or []]},
+        "invokes": {"synthesized": list(result.synthesized_invokes)},
     }
 
 

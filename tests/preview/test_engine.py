@@ -56,13 +56,16 @@ def test_common_invokes_are_answered_and_unknown_invokes_warn():
         pulumi.export("tenant", authorization.get_client_config().tenant_id)
         pulumi.export("project", organizations.get_project().project_id)
         pulumi.export("ami", pulumi_aws.ec2.get_ami_ids(owners=["amazon"]).ids)
+        pulumi.export("nothing", pulumi.runtime.invoke("aws:ec2/getNoSuchThing:getNoSuchThing", {}).value)
 
     result = run_inline(program, config={"aws:region": "us-west-2", "gcp:project": "p-123456"})
     assert result.outputs["account"] == "123456789012"
     assert result.outputs["zones"] == ["us-west-2a", "us-west-2b", "us-west-2c"]
     assert len(result.outputs["tenant"]) == 36
     assert result.outputs["project"] == "p-123456"
-    assert any("aws:ec2/getAmiIds:getAmiIds" in warning for warning in result.warnings)
+    assert result.outputs["ami"][0].startswith("ami-"), "every invoke of an installed SDK is answered"
+    assert any("aws:ec2/getNoSuchThing:getNoSuchThing" in warning for warning in result.warnings)
+    assert not any("getAmiIds" in warning for warning in result.warnings)
 
 
 def test_unknown_inputs_during_preview_are_recorded_as_unknown():
