@@ -227,7 +227,8 @@ def test_stack_outputs_chain_two_previews(tmp_path):
     app = run_command(preview_argv("stack-ref-app", app_report,
                                    extra=("--stack-outputs", f"acme/network/dev={network_report}")))
     assert app.returncode is not None, "the preview hangs. " + app.describe()
-    assert "Traceback" not in app.console and app.returncode == 0, app.describe()
+    assert "Traceback" not in app.console, app.describe()
+    assert app.returncode == 0, app.describe()
     resources = json.loads(app_report.read_text())["resources"]
     group = next(r for r in resources if r["type"] == "aws:ec2/securityGroup:SecurityGroup")
     server = next(r for r in resources if r["type"] == "aws:ec2/instance:Instance")
