@@ -35,7 +35,9 @@ class Cloud(str, Enum):
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    from rich.markup import escape  # a message is plain text: "pip install 'aiscale[gcp]'" keeps its brackets
+
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(EXIT_INVALID)
 
 

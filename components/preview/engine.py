@@ -33,6 +33,7 @@ from aiscale.preview.fake_cloud import FakeCloud
 from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
+from aiscale.sdk_extras import missing_sdk_hint
 
 
 @dataclass
@@ -110,6 +111,8 @@ def describe_failure(error: BaseException) -> str:
     message = str(error) or type(error).__name__
     if type(error).__name__ in _USER_ERRORS:
         return message
+    if (missing_sdk := missing_sdk_hint(error)) is not None:
+        return missing_sdk
     frame = None
     trace = error.__traceback__
     while trace is not None:
