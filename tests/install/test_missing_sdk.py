@@ -67,6 +67,12 @@ def test_the_message_names_the_cloud_the_module_and_the_extra():
     assert str(raised.value) == "the stack uses gcp but pulumi_gcp is not installed: pip install 'aiscale[gcp]'"
 
 
+def test_the_error_is_a_run_error_so_pulumi_up_prints_it_without_a_traceback():
+    import pulumi
+
+    assert issubclass(MissingSdkError, pulumi.RunError)
+
+
 def test_every_missing_cloud_is_named_with_one_command_for_all():
     with pytest.raises(MissingSdkError) as raised:
         require_cloud_sdks(("aws", "azure", "gcp"), installed=lambda module: module in ("pulumi_gcp", "pulumi_kubernetes"))
