@@ -60,6 +60,28 @@ def platform_model(units: int, *, name: str = "bench", environment: str = "dev")
     }
 
 
+POOL_HEAVY_POOLS = 24
+"""GPU node pools of the pool-heavy platform, each on all three clouds."""
+POOL_HEAVY_BUCKETS = 24
+"""Buckets of the pool-heavy platform, each on all three clouds."""
+
+
+def pool_heavy_model(pools: int = POOL_HEAVY_POOLS, buckets: int = POOL_HEAVY_BUCKETS) -> dict[str, Any]:
+    """The pool-heavy platform of the architecture issue: `pools` GPU node pools on each of the
+    three clouds, every second one spot, and `buckets` buckets (each on every cloud); about 930
+    resources with the defaults, most of them node pools and what each cloud's cluster needs."""
+    fleet = {"accelerator": ACCELERATOR, "gpus_per_node": 1, "min_nodes": 0, "max_nodes": 2}
+    return {
+        "name": "bench",
+        "environment": "dev",
+        "tags": {"team": "bench", "cost-center": "cc-0000"},
+        "clouds": CLOUDS,
+        "node_pools": [{"name": f"pool{i:02d}", **fleet, "capacity": "spot" if i % 2 else "on-demand"}
+                       for i in range(pools)],
+        "buckets": [{"name": f"bucket{i:02d}"} for i in range(buckets)],
+    }
+
+
 def aws_one_bucket_model() -> dict[str, Any]:
     """The smallest useful stack: one bucket on AWS only (the start-up benchmark)."""
     return {"name": "bench", "environment": "dev", "clouds": {"aws": CLOUDS["aws"]},

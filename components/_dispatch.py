@@ -13,6 +13,8 @@ from typing import Any
 
 import pulumi
 
+from aiscale.sdk_extras import require_cloud_sdks
+
 #: The clouds that have builders.
 CLOUDS = ("aws", "azure", "gcp")
 
@@ -22,5 +24,6 @@ def build_on_cloud(component: pulumi.ComponentResource, capability: str, cloud: 
     """Run ``aiscale.<cloud>.<capability>.build(component, args)``."""
     if cloud not in CLOUDS:
         raise ValueError(f"cloud: got {cloud!r}; valid: {', '.join(CLOUDS)}")
+    require_cloud_sdks((cloud,))
     builder = importlib.import_module(f"aiscale.{cloud}.{capability}")
     return builder.build(component, args)

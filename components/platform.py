@@ -17,6 +17,7 @@ import pulumi
 from aiscale import catalog
 from aiscale.model import Platform
 from aiscale.scope import CloudScope
+from aiscale.sdk_extras import require_cloud_sdks
 
 #: Clouds whose buckets log access to a per-cloud access-log bucket (Azure logs through
 #: diagnostic settings instead).
@@ -83,6 +84,7 @@ class AiPlatform(pulumi.ComponentResource):
     """Endpoint URLs or names: ``{cloud: {endpoint: url}}``."""
 
     def __init__(self, name: str, args: AiPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        require_cloud_sdks(args["platform"].configured_clouds)  # before anything registers
         super().__init__("aiscale:index:AiPlatform", name, None, opts)
         platform = args["platform"]
         self._name_prefix = name

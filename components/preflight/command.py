@@ -32,9 +32,16 @@ def preflight_command(
     from rich.console import Console
     from rich.markup import escape
 
-    from aiscale.preflight.aws import PreflightAwsError, PreflightCredentialsError
     from aiscale.preflight.findings import exit_code, findings_table, summary
-    from aiscale.preflight.runner import PreflightInputError, load_stack_plan, run_preflight
+    from aiscale.sdk_extras import missing_sdk_hint
+
+    try:  # boto3 comes with aiscale[aws]
+        from aiscale.preflight.aws import PreflightAwsError, PreflightCredentialsError
+        from aiscale.preflight.runner import PreflightInputError, load_stack_plan, run_preflight
+    except ModuleNotFoundError as error:
+        if (hint := missing_sdk_hint(error, "aiscale preflight")) is None:
+            raise
+        raise _fail(escape(hint)) from None
 
     console = Console(highlight=False)
     try:

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Optional
 
+from aiscale.sdk_extras import missing_sdk_hint
+
 #: Errors whose message is already the whole story: invalid input, not a bug in the program.
 USER_ERRORS = ("PlatformValidationError", "RunError", "InputPropertiesError", "InputPropertyError",
                "ValueError", "CatalogLookupError")
@@ -82,6 +84,8 @@ def describe_failure(error: BaseException) -> str:
     message = str(error) or type(error).__name__
     if type(error).__name__ in USER_ERRORS:
         return message
+    if (missing_sdk := missing_sdk_hint(error)) is not None:
+        return missing_sdk
     return f"program error: {type(error).__name__}: {message}{location(error)}"
 
 
