@@ -5,8 +5,10 @@ One run, on this machine, measures in a fresh interpreter per figure (``bench/wo
 1. ``aiscale preview`` of three-cloud platforms of about 100, 1,000 and 3,000 resources
    (``bench/platforms.py``; this repository's ``__main__.py`` in a temporary project): wall
    time from a cold interpreter, peak memory, the time spent in the program, the cost estimate
-   and after the program in the policy packs, warm previews in the same process with and
-   without the packs, and more cold previews with and without them (the time they add);
+   and the policy packs (evaluated in-process, the default), warm previews in the same process
+   with and without the packs, and more cold previews with and without them (the time they
+   add) and with the packs served over the Analyzer protocol by the stock ``pulumi_policy``
+   (``AISCALE_POLICY_TRANSPORT=protocol``, what a pack folder costs);
 2. the bare Pulumi SDK mock runtime registering as many plain resources, as-is and with the
    cyclic garbage collector paused (what aiscale's engine does);
 3. start-up: ``aiscale preview`` of a one-bucket AWS-only stack, and the provider SDK modules
@@ -21,7 +23,8 @@ It prints the figures, the ratios and each target as met or missed, and with ``-
 the tables for the docs. Options: ``--sizes 100,1000,3000``, ``--repeats N`` (pool-heavy runs
 of each kind, default 3), ``--quick`` (the pool-heavy platform only, once each: about a
 minute), ``--json FILE``, ``--markdown``. Not part of the test suite; the whole run takes about
-eight minutes on two idle cores.
+nine minutes on two idle cores (eight measured before the cold previews over the protocol were
+added).
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ STACK = "bench"
 DEFAULT_SIZES = (100, 1000, 3000)
 """Target resource counts."""
 COLD_PAIRS = 2
-"""Extra cold previews per size with and without the policy packs (fresh interpreters); the
-fastest of each gives the time the packs add to ``aiscale preview``."""
+"""Extra cold previews per size with and without the policy packs, and with them over the
+protocol (fresh interpreters); the fastest of each gives the time the packs add to ``aiscale
+preview``."""
+COLD_RUNS = (("no_policies", ("--no-policies",)), ("policies", ()), ("protocol", ("--protocol",)))
+"""The cold previews of each round: without the packs, with them (in-process), over the protocol."""
 POOL_HEAVY_REPEATS = 3
 """Cold runs of each pool-heavy measurement (``--repeats``)."""
 
@@ -107,14 +113,15 @@ def measure(sizes: tuple[int, ...], workdir: Path, repeats: int = POOL_HEAVY_REP
         preview = _worker("aiscale", str(project), STACK, "--warm", out=workdir / f"aiscale-{target}.json")
         count = preview["resources"] - 1  # the bare runtime registers its own stack resource
         print(f" {preview['total_s']:.1f} s; again with and without policies ...", end="", flush=True)
-        cold = {"policies": [preview["total_s"]], "no_policies": []}
-        for run in range(COLD_PAIRS):  # alternated, so a slow spell of the machine hits both
-            for key, options in (("no_policies", ("--no-policies",)), ("policies", ())):
+        cold = {"policies": [preview["total_s"]], "no_policies": [], "protocol": []}
+        for run in range(COLD_PAIRS):  # alternated, so a slow spell of the machine hits each
+            for key, options in COLD_RUNS:
                 figures = _worker("aiscale", str(project), STACK, *options,
                                   out=workdir / f"cold-{key}-{target}-{run}.json")
                 cold[key].append(figures["total_s"])
         preview["cold_totals_s"] = cold
-        print(f" {min(cold['policies']):.1f} s / {min(cold['no_policies']):.1f} s; bare SDK ...",
+        print(f" {min(cold['policies']):.1f} s / {min(cold['no_policies']):.1f} s / "
+              f"{min(cold['protocol']):.1f} s (protocol); bare SDK ...",
               end="", flush=True)
         bare = _worker("bare", str(count), out=workdir / f"bare-{target}.json")
         paused = _worker("bare", str(count), "--gc-paused", out=workdir / f"bare-paused-{target}.json")

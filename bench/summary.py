@@ -79,24 +79,33 @@ def _marginal_ms(smaller: dict[str, Any], larger: dict[str, Any]) -> float:
 def policy_share(row: dict[str, Any]) -> float:
     """The time both policy packs add to ``aiscale preview``, as a share of it: the fastest cold
     preview (fresh interpreter, as a user or CI runs it) with the packs minus the fastest
-    without (``--no-policies``), over the former. The packs analyze resources while the program
-    runs, so no single phase holds their cost."""
+    without (``--no-policies``), over the former."""
+    return _cold_share(row, "policies")
+
+
+def protocol_share(row: dict[str, Any]) -> float | None:
+    """The same with the packs served over the Analyzer protocol by the stock ``pulumi_policy``
+    (``AISCALE_POLICY_TRANSPORT=protocol``), or None when the run did not measure it."""
+    return _cold_share(row, "protocol") if row["aiscale"]["cold_totals_s"].get("protocol") else None
+
+
+def _cold_share(row: dict[str, Any], key: str) -> float:
     cold = row["aiscale"]["cold_totals_s"]
-    with_packs, without = min(cold["policies"]), min(cold["no_policies"])
+    with_packs, without = min(cold[key]), min(cold["no_policies"])
     return max(with_packs - without, 0.0) / max(with_packs, 1e-9)
 
 
 def warm_policy_share(row: dict[str, Any]) -> float:
     """The same for a warm preview (a second preview in one process, as a library user or a test
-    suite runs them): the packs' processes start afresh for each preview, the imports do not."""
+    suite runs them)."""
     ours = row["aiscale"]
     with_packs, without = ours["warm"]["wall_s"], ours["warm_no_policies"]["wall_s"]
     return max(with_packs - without, 0.0) / max(with_packs, 1e-9)
 
 
 def policy_tail_share(row: dict[str, Any]) -> float:
-    """The share of the warm preview spent on policies after the program ended (the rest of
-    their work overlaps the program)."""
+    """The share of the warm preview spent evaluating the packs after the program ended (in-process,
+    all of their work)."""
     warm = row["aiscale"]["warm"]
     return warm["phases_s"].get("policies", 0.0) / max(warm["wall_s"], 1e-9)
 
@@ -194,11 +203,18 @@ def _table(headers: list[str], lines: list[list[str]], markdown: bool) -> str:
     return "\n".join(fmt.format(*line) for line in [headers, *lines])
 
 
+def _protocol_cell(row: dict[str, Any]) -> str:
+    share = protocol_share(row)
+    if share is None:
+        return "-"
+    return f"{min(row['aiscale']['cold_totals_s']['protocol']):.2f} ({share:.1%})"
+
+
 def render_sizes(figures: dict[str, Any], markdown: bool = False) -> str:
     """The table of the platforms grown by units, the flatness line and the start-up line."""
     headers = ["resources", "aiscale preview, s", "bare SDK, s", "ratio", "bare SDK with GC paused, s",
                "ratio", "warm ms/resource", "policies add", "warm: policies add (after the program)",
-               "peak MB (aiscale / bare)"]
+               "peak MB (aiscale / bare)", "over the protocol: s (policies add)"]
     lines = []
     rows = figures["sizes"]
     for row in rows:
@@ -209,7 +225,7 @@ def render_sizes(figures: dict[str, Any], markdown: bool = False) -> str:
             f"{ours['total_s'] / paused['total_s']:.2f}x",
             f"{_per_resource_ms(ours['warm']['wall_s'], ours['resources']):.2f}",
             f"{policy_share(row):.1%}", f"{warm_policy_share(row):.1%} ({policy_tail_share(row):.1%})",
-            f"{ours['peak_rss_mb']:.0f} / {bare['peak_rss_mb']:.0f}"])
+            f"{ours['peak_rss_mb']:.0f} / {bare['peak_rss_mb']:.0f}", _protocol_cell(row)])
     text = [_table(headers, lines, markdown)]
     if len(rows) > 1:
         small, large = rows[0], rows[-1]

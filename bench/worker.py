@@ -2,16 +2,17 @@
 
 Kinds:
 
-- ``aiscale DIR STACK [--warm]``: ``aiscale preview --cwd DIR --stack STACK --json ...`` run
-  in-process through the real command line (tree, cost table and findings rendered to a file),
-  with the phases timed by wrapping the functions the pipeline calls: the program on the mock
-  runtime (``run_project``), the cost estimate and both policy packs (``evaluate_packs``).
+- ``aiscale DIR STACK [--warm] [--no-policies] [--protocol] [--records FILE]``: ``aiscale
+  preview --cwd DIR --stack STACK --json ...`` run in-process through the real command line
+  (tree, cost table and findings rendered to a file), with the phases timed by wrapping the
+  functions the pipeline calls: the program on the mock runtime (``run_project``), the cost
+  estimate and both policy packs (``evaluate_packs``: in-process by default, the whole of their
+  work; with ``--protocol``, ``AISCALE_POLICY_TRANSPORT=protocol``: the packs served by the
+  stock ``pulumi_policy`` in their own processes, whose start-up overlaps the program).
   ``--warm`` then runs it three more times in the same process, imports done, alternating with
   three runs with ``--no-policies``, and keeps the fastest of each: their difference is the
-  time the policy packs add (they analyze resources while the program runs, so the time spent
-  after the program is only part of it).
-  ``--no-policies`` previews without the packs; ``--records FILE`` also writes what the program
-  registered, for ``replay``.
+  time the policy packs add. ``--no-policies`` previews without the packs; ``--records FILE``
+  also writes what the program registered, for ``replay``.
 - ``bare N [--gc-paused] [--s3]``: the bare Pulumi SDK mock runtime (``pulumi.runtime.set_mocks``
   and plain ``Mocks``) registering N plain resources spread over the three clouds' SDKs (with
   ``--s3``, N S3 buckets: AWS's SDK only); with ``--gc-paused``, with the cyclic garbage
@@ -205,9 +206,15 @@ def main(argv: list[str]) -> None:
     """Dispatch on the kind and write the figures to the last argument."""
     kind, *args, out = argv
     if kind == "aiscale":
+        if "--protocol" in args:  # before aiscale is imported
+            import os
+
+            os.environ["AISCALE_POLICY_TRANSPORT"] = "protocol"
         records = Path(args[args.index("--records") + 1]) if "--records" in args else None
         figures = measure_aiscale(Path(args[0]), args[1], warm="--warm" in args,
                                   policies="--no-policies" not in args, records=records)
+        if "--protocol" in args:
+            figures["transport"] = "protocol"
     elif kind == "bare":
         figures = measure_bare(int(args[0]), gc_paused="--gc-paused" in args, s3_only="--s3" in args)
     elif kind == "replay":

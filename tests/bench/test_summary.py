@@ -60,3 +60,9 @@ def test_targets_are_met_or_missed_by_the_figures(summary):
     assert "| 1003 |" in table and "policies add <= 15% to aiscale preview" in table
 
 
+def test_the_protocol_figure_is_its_own_fastest_cold_run_and_optional(summary):
+    row = _row(1000, 1000, [10.0], [9.0], 5.0, 4.0, 0.5, 9.0)
+    assert summary.protocol_share(row) is None and summary._protocol_cell(row) == "-"
+    row["aiscale"]["cold_totals_s"]["protocol"] = [13.0, 12.0]
+    assert summary.protocol_share(row) == pytest.approx((12.0 - 9.0) / 12.0)
+    assert summary._protocol_cell(row) == "12.00 (25.0%)"
