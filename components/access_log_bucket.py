@@ -16,6 +16,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 import pulumi
 
 from aiscale import naming
+from aiscale._docs import documented
 from aiscale.object_store import ACCESS_LOG_CLOUDS, StoreSpec, _raise_if_any, resolve_args
 
 __all__ = ["AccessLogBucket", "AccessLogBucketArgs", "resolve_log_bucket_args"]
@@ -72,6 +73,7 @@ def resolve_log_bucket_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
     return resolve_args(name, store, kind="AccessLogBucket")
 
 
+@documented("Declare the bucket receiving a platform's access logs on one cloud.", AccessLogBucketArgs)
 class AccessLogBucket(pulumi.ComponentResource):
     """The bucket receiving the access logs of a platform's buckets on one cloud; pass its
     ``bucket_name`` as each :class:`ObjectStore`'s ``access_log_bucket``.
@@ -92,6 +94,7 @@ class AccessLogBucket(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         spec = resolve_log_bucket_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(LOG_BUCKET_TYPE_TOKEN, name, None, opts)
+        spec = spec.with_component_options(opts)
         if spec.cloud == "aws":
             from aiscale.aws import _access_logs as builder
         else:

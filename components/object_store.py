@@ -10,7 +10,7 @@ add``) reads the annotations of ``ObjectStoreArgs`` and ``ObjectStore`` as real 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional, TypedDict
 
 try:
@@ -21,6 +21,8 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 import pulumi
 
 from aiscale import naming
+from aiscale._docs import documented
+from aiscale.inheritance import ChildOptions
 
 __all__ = ["LifecycleArgs", "ObjectStore", "ObjectStoreArgs", "StoreSpec", "BuiltStore"]
 
@@ -144,6 +146,20 @@ class StoreSpec:
     """Azure subnets let through the storage firewall."""
     access_log_bucket: Optional[pulumi.Input[str]] = None
     """The bucket receiving access logs, or None for no access logging."""
+    inherited: Optional[ChildOptions] = None
+    """What the component's own ``ResourceOptions`` add (``protect``, ``retain_on_delete``,
+    ``depends_on``); None: only ``protect`` from the arguments."""
+
+    @property
+    def child_options(self) -> ChildOptions:
+        """The options of the data-holding children: ``protect`` from the arguments (which also
+        retains on delete), strengthened by the component's own options."""
+        return self.inherited or ChildOptions(protect=self.protect, retain_on_delete=self.protect)
+
+    def with_component_options(self, opts: Optional[pulumi.ResourceOptions]) -> "StoreSpec":
+        """This spec with the component's own ``ResourceOptions`` applied to its stateful children."""
+        return replace(self, inherited=ChildOptions(protect=self.protect, retain_on_delete=self.protect)
+                       .with_options(opts))
 
     @property
     def is_prod(self) -> bool:
@@ -156,9 +172,9 @@ class StoreSpec:
         return RETENTION_DAYS.get(self.environment, DEFAULT_RETENTION_DAYS)
 
     def stateful(self, parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:
-        """Options for a stateful child: parented, protected and retained when ``protect``."""
-        return pulumi.ResourceOptions(parent=parent, protect=self.protect,
-                                      retain_on_delete=self.protect, **extra)
+        """Options for a stateful child (bucket, key, key ring, vault, account): parented,
+        protected, retained and waiting as :attr:`child_options` say."""
+        return self.child_options.stateful(parent, **extra)
 
 
 @dataclass
@@ -292,6 +308,7 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
     )
 
 
+@documented("Declare a private, encrypted, versioned bucket on one cloud.", ObjectStoreArgs)
 class ObjectStore(pulumi.ComponentResource):
     """A private, encrypted, versioned bucket with lifecycle rules, on one cloud.
 
@@ -312,6 +329,7 @@ class ObjectStore(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         spec = resolve_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
+        spec = spec.with_component_options(opts)
         built = self._build(name, spec)
         self._resources = built.resources
         self.bucket_name = pulumi.Output.from_input(built.bucket_name)

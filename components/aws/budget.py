@@ -99,8 +99,7 @@ def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> 
                   f"{scope.environment} (aiscale)", enable_key_rotation=True,
                   deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
                   policy=account.apply(lambda a: json.dumps(key_policy(a, partition))),
-                  tags=tags, opts=pulumi.ResourceOptions.merge(
-                      child, pulumi.ResourceOptions(protect=scope.protect, retain_on_delete=scope.protect)))
+                  tags=tags, opts=scope.stateful(component))
     topic = sns.Topic(f"{name}-topic", name=f"{prefix}-alerts", kms_master_key_id=key.arn,
                       display_name=f"aiscale {scope.platform} {scope.environment}", tags=tags, opts=child)
     policy = sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn, opts=child, policy=pulumi.Output.all(

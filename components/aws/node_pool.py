@@ -24,6 +24,7 @@ import pulumi_aws.eks as eks
 from aiscale import naming
 from aiscale.aws import _nodes
 from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.inheritance import ChildOptions
 
 MAX_NODE_GROUP_TAGS = 50
 """AWS allows at most 50 tags on a node group."""
@@ -52,7 +53,8 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     """Declare the GPU node group of ``args['pool']`` on ``args['cluster']`` under ``component``."""
     scope, cluster, pool, offering = args["scope"], args["cluster"], args["pool"], args["offering"]
     details = cluster.details
-    name = component._name
+    name = args["name"]
+    inherited = args.get("inherited") or ChildOptions()
     cost_tags = naming.aws_tags(scope.tags)
     ami_type = _nodes.EKS_GPU_AMI_TYPES[_nodes.architecture(offering.instance_type)]
     capacity_type = _nodes.eks_capacity_type(pool.capacity)
@@ -77,9 +79,8 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         update_config={"max_unavailable": MAX_UNAVAILABLE},
         node_repair_config={"enabled": True},
         tags=node_group_tags(cost_tags, details["name"], pool, offering.gpus),
-        opts=pulumi.ResourceOptions(parent=component,
-                                    depends_on=list(details.get("node_dependencies") or []),
-                                    ignore_changes=["scalingConfig.desiredSize"]),
+        opts=inherited.child(component, depends_on=list(details.get("node_dependencies") or []),
+                             ignore_changes=["scalingConfig.desiredSize"]),
     )
     return {
         "pool_name": node_group.node_group_name,

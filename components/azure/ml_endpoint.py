@@ -199,8 +199,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     name = component._name
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
-    stateful = pulumi.ResourceOptions(parent=component, protect=scope.protect,
-                                      retain_on_delete=scope.protect)
+    stateful = scope.stateful(component)
     resources = _dependencies(name, scope, endpoint, tags, stateful, child)
     workspace = resources["workspace"] = _workspace(name, scope, endpoint, store, resources, tags, stateful)
     resources.update(_assets(name, scope, endpoint, store, workspace, child))

@@ -29,6 +29,7 @@ import pulumi_azure_native.containerservice as containerservice
 from aiscale import naming
 from aiscale.azure import _names
 from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.inheritance import ChildOptions
 
 SPOT_SETTINGS = {"scale_set_priority": "Spot", "scale_set_eviction_policy": "Delete", "spot_max_price": -1}
 """Agent pool settings of a spot pool."""
@@ -56,12 +57,13 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     """Declare the GPU agent pool in the cluster; return its outputs."""
     scope, pool, offering = args["scope"], args["pool"], args["offering"]
     details = args["cluster"].details
+    inherited = args.get("inherited") or ChildOptions()
     if pool.max_nodes < pool.min_nodes:
         raise ValueError(f"node_pools[{pool.name}].max_nodes: got {pool.max_nodes}; valid: >= min_nodes ({pool.min_nodes})")
     pool_name = _names.agent_pool_name(pool.name)
     settings = capacity_settings(pool.capacity)
     agent_pool = containerservice.AgentPool(
-        f"{component._name}-pool",
+        f"{args['name']}-pool",
         agent_pool_name=pool_name,
         resource_name_=details["cluster"].name,
         resource_group_name=details["resource_group_name"],
@@ -83,7 +85,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         enable_node_public_ip=False,
         vnet_subnet_id=details["nodes_subnet_id"],
         tags=naming.azure_tags(scope.tags),
-        opts=pulumi.ResourceOptions(parent=component, ignore_changes=["count"]),
+        opts=inherited.child(component, ignore_changes=["count"]),
         **settings)
     return {
         "pool_name": agent_pool.name.apply(lambda _: pool_name),

@@ -69,8 +69,7 @@ nodes in total (cheaper)."""
 def _secrets_key(component: pulumi.Resource, name: str, scope: Any,
                  labels: dict[str, str]) -> dict[str, pulumi.Resource]:
     """Key ring, rotated key and the GKE service agent's grant on it."""
-    stateful = pulumi.ResourceOptions(parent=component, protect=scope.protect,
-                                      retain_on_delete=scope.protect)
+    stateful = scope.stateful(component)
     ring = kms.KeyRing(f"{name}-key-ring", name=_names.cluster_key_ring_name(scope.platform, scope.environment),
                        location=scope.region, project=scope.gcp_project, opts=stateful)
     key = kms.CryptoKey(

@@ -31,6 +31,7 @@ import pulumi_gcp.container as container
 from aiscale import naming
 from aiscale.gcp import _names, _node_defaults
 from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.inheritance import ChildOptions
 
 IMAGE_TYPE = "COS_CONTAINERD"
 """Container-Optimized OS: the node image GKE's managed GPU drivers support."""
@@ -78,10 +79,11 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     """Declare the node pool under ``component``."""
     scope, pool, offering = args["scope"], args["pool"], args["offering"]
     details = args["cluster"].details
+    inherited = args.get("inherited") or ChildOptions()
     _check(pool, offering)
     labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-node-pool": pool.name})}
     node_pool = container.NodePool(
-        f"{component._name}-pool",
+        f"{args['name']}-pool",
         name=_names.node_pool_name(pool.name),
         project=scope.gcp_project,
         location=details["location"],
@@ -91,8 +93,8 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         management={"auto_repair": True, "auto_upgrade": True},
         upgrade_settings=dict(UPGRADE_SETTINGS),
         node_config=node_config(pool, offering, details["node_service_account_email"], labels),
-        opts=pulumi.ResourceOptions(
-            parent=component,
+        opts=inherited.child(
+            component,
             depends_on=list(details.get("node_identity_grants") or []),
             # The name is fixed, so a replacement must delete the old pool first.
             delete_before_replace=True,

@@ -22,12 +22,12 @@ def _shape(records):
 
 def test_same_resources_as_the_python_face():
     model = platform_model()
-    wrapped = records_of(lambda: AiPlatform("vision", {"platform": model}))
+    plain = records_of(lambda: AiPlatform("vision", {"platform": model}))
     face = records_of(lambda: FaceAiPlatform("vision", {"platform": load_platform(model)}))
-    assert _shape(wrapped) == _shape(face)
-    outer = named([r for r in wrapped if r.parent and r.parent.endswith("-dev")], PLATFORM, "vision")
-    inner = [r for r in wrapped if r.type == PLATFORM and r.parent == outer.urn]
-    assert len(inner) == 1, "the face is the wrapper's only child"
+    assert _shape(plain) == _shape(face)
+    assert AiPlatform is FaceAiPlatform, "one class registers aiscale:index:AiPlatform"
+    assert len([r for r in plain if r.type == PLATFORM]) == 1, "no second AiPlatform inside"
+    named(plain, PLATFORM, "vision")
 
 
 def test_numbers_from_the_wire_as_floats_give_the_same_platform():
