@@ -8,19 +8,17 @@ built on that cloud, keeps a one-cloud stack from importing the other clouds' SD
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pulumi
 
-#: The clouds that have builders.
-CLOUDS = ("aws", "azure", "gcp")
+from aiscale import clouds
+
+#: The clouds that have builders (the registry's list).
+CLOUDS = clouds.names()
 
 
 def build_on_cloud(component: pulumi.ComponentResource, capability: str, cloud: str,
                    args: Any) -> dict[str, Any]:
     """Run ``aiscale.<cloud>.<capability>.build(component, args)``."""
-    if cloud not in CLOUDS:
-        raise ValueError(f"cloud: got {cloud!r}; valid: {', '.join(CLOUDS)}")
-    builder = importlib.import_module(f"aiscale.{cloud}.{capability}")
-    return builder.build(component, args)
+    return clouds.adapter(cloud).builder(capability).build(component, args)

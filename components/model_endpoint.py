@@ -25,6 +25,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale import clouds
 from aiscale.catalog import Offering
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
@@ -37,10 +38,9 @@ __all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "
 TYPE_TOKEN = "aiscale:index:ModelEndpoint"
 RUNTIMES = ("kubernetes", "managed")
 """Where an endpoint runs: on the cloud's Kubernetes cluster, or on its managed service."""
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an endpoint can be declared on."""
-MANAGED_BUILDERS = {"aws": "aiscale.aws.sagemaker", "azure": "aiscale.azure.ml_endpoint",
-                    "gcp": "aiscale.gcp.cloud_run"}
+MANAGED_BUILDERS = {a.name: f"aiscale.{a.name}.{a.builders['managed_endpoint']}" for a in clouds.adapters()}
 """The module that builds a ``managed`` endpoint, per cloud."""
 KUBERNETES_BUILDER = "aiscale.kubernetes.serving"
 """The module that builds a ``kubernetes`` endpoint on every cloud."""
@@ -49,8 +49,7 @@ DEFAULT_METRIC = "vllm_num_requests_running"
 ``vllm:num_requests_running``, exposed by prometheus-adapter under this name."""
 DEFAULT_METRICS_NAMESPACE = "monitoring"
 """The namespace whose pods (Prometheus) may scrape the endpoint through its NetworkPolicy."""
-OIDC_DETAIL = {"aws": ("oidc_provider_arn", "oidc_provider_url"), "azure": ("oidc_issuer_url",),
-               "gcp": ()}
+OIDC_DETAIL = {a.name: a.cluster_identity_details for a in clouds.adapters()}
 """Keys of ``KubernetesCluster.details`` the pod identity needs, per cloud (GKE falls back to
 ``<project>.svc.id.goog`` when ``workload_pool`` is absent)."""
 

@@ -20,25 +20,21 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import naming
+from aiscale import clouds, naming
 from aiscale._docs import documented
 from aiscale.inheritance import ChildOptions
 
 __all__ = ["LifecycleArgs", "ObjectStore", "ObjectStoreArgs", "StoreSpec", "BuiltStore"]
 
 TYPE_TOKEN = "aiscale:index:ObjectStore"
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an ``ObjectStore`` can be declared on."""
-ACCESS_LOG_CLOUDS = ("aws", "gcp")
+ACCESS_LOG_CLOUDS = tuple(a.name for a in clouds.adapters() if a.access_logs_to_bucket)
 """The clouds with bucket access logs written to another bucket (S3 server access logs, GCS
-usage logs). Azure Storage logs through diagnostic settings instead."""
+usage logs). The others log through their own services (Azure's diagnostic settings)."""
 ENCRYPTIONS = ("customer-managed", "provider-managed")
 """Encryption modes: a key created for the bucket, or the cloud's own managed key."""
 LIFECYCLE_FIELDS = ("cool_after_days", "archive_after_days", "expire_after_days")
-S3_INFREQUENT_ACCESS_MIN_DAYS = 30
-"""S3 refuses transitions to STANDARD_IA earlier than 30 days after creation."""
-S3_IA_TO_GLACIER_GAP_DAYS = 30
-"""S3 refuses a GLACIER transition less than 30 days after the STANDARD_IA transition."""
 RETENTION_DAYS = {"prod": 30}
 """Days deleted data (soft-deleted blobs, noncurrent versions) is kept, by environment."""
 DEFAULT_RETENTION_DAYS = 7
@@ -216,12 +212,8 @@ def _check_lifecycle(lifecycle: Any, cloud: Any, problems: list[str]) -> dict[st
     latest = max(d for d in (cool, archive, 0) if d is not None)
     if expire and expire <= latest:
         problems.append(f"lifecycle.expire_after_days: got {expire}; valid: more than {latest} (the last tier change)")
-    if cloud == "aws" and cool and cool < S3_INFREQUENT_ACCESS_MIN_DAYS:
-        problems.append(f"lifecycle.cool_after_days: got {cool}; valid on aws: at least "
-                        f"{S3_INFREQUENT_ACCESS_MIN_DAYS} (S3 STANDARD_IA minimum)")
-    if cloud == "aws" and cool and archive and archive < cool + S3_IA_TO_GLACIER_GAP_DAYS:
-        problems.append(f"lifecycle.archive_after_days: got {archive}; valid on aws: at least "
-                        f"{cool + S3_IA_TO_GLACIER_GAP_DAYS} (30 days after cool_after_days)")
+    if cloud in CLOUDS:
+        problems.extend(clouds.adapter(cloud).lifecycle_problems(cool, archive))
     return days
 
 
@@ -231,10 +223,9 @@ def _check_tags(tags: Any, cloud: Any, problems: list[str]) -> dict[str, str]:
     if not isinstance(tags, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
         problems.append(f"tags: got {tags!r}; valid: a mapping of strings to strings")
         return {}
-    sanitise = {"aws": naming.aws_tags, "azure": naming.azure_tags, "gcp": naming.gcp_labels}.get(cloud)
-    if sanitise is not None:
+    if cloud in CLOUDS:
         try:
-            sanitise(tags)
+            clouds.adapter(cloud).sanitise_tags(tags)
         except ValueError as error:
             problems.append(f"tags: {error}")
     return dict(tags)
@@ -243,9 +234,9 @@ def _check_tags(tags: Any, cloud: Any, problems: list[str]) -> dict[str, str]:
 def _check_log_bucket(value: Any, cloud: Any, problems: list[str]) -> None:
     if value is None:
         return
-    if cloud == "azure":
-        problems.append("access_log_bucket: not valid on azure (Azure Storage logs through diagnostic "
-                        "settings); valid on aws and gcp only")
+    if cloud in CLOUDS and cloud not in ACCESS_LOG_CLOUDS:
+        problems.append(f"access_log_bucket: not valid on {cloud} (it logs bucket access through its "
+                        f"own service); valid on {' and '.join(ACCESS_LOG_CLOUDS)} only")
     elif not isinstance(value, pulumi.Output) and (not isinstance(value, str) or not value.strip()):
         problems.append(f"access_log_bucket: got {value!r}; valid: a bucket name (string or Output), or None")
 
@@ -280,8 +271,9 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
     for key in ("versioning", "protect"):
         if key in args and args[key] is not None and not isinstance(args[key], bool):
             problems.append(f"{key}: got {args[key]!r}; valid: true or false")
-    if cloud == "azure" and args.get("resource_group_name") in (None, ""):
-        problems.append("resource_group_name: got None; valid: the resource group name (required on azure)")
+    for key, meaning in (clouds.adapter(cloud).required_store_args.items() if cloud in CLOUDS else ()):
+        if args.get(key) in (None, ""):
+            problems.append(f"{key}: got None; valid: {meaning} (required on {cloud})")
     seed = args.get("name_seed") or ""
     if not isinstance(seed, str):
         problems.append(f"name_seed: got {seed!r}; valid: a string")
@@ -345,10 +337,4 @@ class ObjectStore(pulumi.ComponentResource):
 
     def _build(self, name: str, spec: StoreSpec) -> BuiltStore:
         """Dispatch to the cloud's builder, imported only now."""
-        if spec.cloud == "aws":
-            from aiscale.aws import storage
-        elif spec.cloud == "azure":
-            from aiscale.azure import storage
-        else:
-            from aiscale.gcp import storage
-        return storage.build(self, name, spec)
+        return clouds.adapter(spec.cloud).builder("storage").build(self, name, spec)

@@ -35,6 +35,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale import clouds
 from aiscale.model.errors import render_value
 from aiscale.scope import CloudScope
 
@@ -42,7 +43,7 @@ __all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TO
            "LATENCY_SECONDS", "ERROR_PERCENT", "MAX_BUDGET_NOTIFICATIONS", "MAX_BUDGET_CHANNELS"]
 
 TYPE_TOKEN = "aiscale:index:Operations"
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an ``Operations`` component can be declared on."""
 LATENCY_SECONDS = 10.0
 """Default p95 request latency (seconds) above which a serving alert fires. LLM responses are
@@ -50,13 +51,13 @@ generated token by token, so whole-request latencies of a few seconds are normal
 means users wait far longer than usual."""
 ERROR_PERCENT = 5.0
 """Default share of 5xx responses (percent of requests) above which a serving alert fires."""
-MAX_BUDGET_NOTIFICATIONS = MappingProxyType({"aws": 5, "azure": 5})
+MAX_BUDGET_NOTIFICATIONS = MappingProxyType({a.name: a.max_budget_notifications for a in clouds.adapters()
+                                            if a.max_budget_notifications is not None})
 """Notifications (actual + forecast thresholds) one budget accepts, per cloud (GCP: no limit
 that a model reaches)."""
 MAX_BUDGET_CHANNELS = 5
 """Notification channels a GCP budget accepts (emails + webhook)."""
-ALERT_BUILDERS = MappingProxyType({"aws": "aiscale.aws.alarms", "azure": "aiscale.azure.alerts",
-                                   "gcp": "aiscale.gcp.alerts"})
+ALERT_BUILDERS = MappingProxyType({a.name: f"aiscale.{a.name}.{a.builders['alerts']}" for a in clouds.adapters()})
 """The module that declares the native alarms on managed endpoints, per cloud."""
 AZURE_BUDGET_SCOPES = ("resource-group", "subscription")
 """Where an Azure budget is declared: the platform's resource group, or the subscription

@@ -13,7 +13,6 @@ No ``from __future__ import annotations``: Pulumi's component analyzer (``pulumi
 reads the annotations of ``AiPlatform`` as real types.
 """
 
-import importlib
 from collections.abc import Mapping
 from typing import Any, Optional, TypedDict
 
@@ -24,7 +23,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import catalog
+from aiscale import catalog, clouds
 from aiscale._docs import documented
 from aiscale.inheritance import ChildOptions
 from aiscale.model import Platform
@@ -33,9 +32,11 @@ from aiscale.scope import CloudScope
 __all__ = ["AiPlatform", "AiPlatformArgs", "resource_tags"]
 
 TYPE_TOKEN = "aiscale:index:AiPlatform"
-#: Clouds whose buckets log access to a per-cloud access-log bucket (Azure logs through
-#: diagnostic settings instead).
-ACCESS_LOG_CLOUDS = {"aws", "gcp"}
+#: Clouds whose buckets log access to a per-cloud access-log bucket (the others log through
+#: their own services, e.g. Azure's diagnostic settings).
+ACCESS_LOG_CLOUDS = {a.name for a in clouds.adapters() if a.access_logs_to_bucket}
+#: The namespace of the in-cluster Prometheus (a cloud's adapter may name another).
+DEFAULT_METRICS_NAMESPACE = "monitoring"
 #: The type token of the per-cloud grouping component.
 CLOUD_DEPLOYMENT_TYPE = "aiscale:index:CloudDeployment"
 
@@ -59,10 +60,12 @@ def resource_tags(platform: Platform) -> dict[str, str]:
 
 
 def _needs_network(platform: Platform, cloud: str) -> bool:
-    """Clusters, VM groups and SageMaker endpoints (VPC config) live in a private network."""
+    """Clusters, VM groups and managed endpoints that run in the platform's network (SageMaker's
+    VPC config) live in a private network."""
     return (platform.needs_kubernetes(cloud)
             or any(cloud in group.clouds for group in platform.autoscaling_groups)
-            or (cloud == "aws" and any(cloud in e.clouds and e.runtime == "managed" for e in platform.endpoints)))
+            or (clouds.adapter(cloud).managed_needs_network
+                and any(cloud in e.clouds and e.runtime == "managed" for e in platform.endpoints)))
 
 
 def _by_cloud(components: dict[tuple[str, str], Any], attribute: str) -> pulumi.Output:
@@ -103,9 +106,8 @@ class AiPlatform(pulumi.ComponentResource):
         tags = resource_tags(platform)
         self._scopes = {}
         for cloud in platform.configured_clouds:
-            provider_module = importlib.import_module(f"aiscale.{cloud}.provider")
-            self._scopes[cloud] = provider_module.open_scope(name, platform, tags, CLOUD_DEPLOYMENT_TYPE, self,
-                                                             inherited, **child_opts)
+            self._scopes[cloud] = clouds.adapter(cloud).open_scope(
+                name, platform, tags, CLOUD_DEPLOYMENT_TYPE, self, inherited, **child_opts)
         self._networks, self._clusters = {}, {}
         self._node_pools, self._autoscaling_groups, self._buckets = {}, {}, {}
         for cloud, scope in self._scopes.items():
@@ -261,15 +263,16 @@ class AiPlatform(pulumi.ComponentResource):
                     args.update(cluster=self._clusters[cloud], pool=pool,
                                 offering=catalog.resolve(cloud, pool.accelerator, pool.gpus_per_node, scope.region))
                     opts = scope.options(depends_on=[self._node_pools[(cloud, pool.name)]])
-                    if cloud == "gcp":  # Google Managed Prometheus scrapes from its own namespace
-                        from aiscale.kubernetes.observability import METRICS_NAMESPACES
-
-                        args["metrics_namespace"] = METRICS_NAMESPACES[cloud]
-                elif cloud in ("aws", "azure"):
-                    args["offering"] = catalog.resolve(cloud, endpoint.accelerator, endpoint.gpus_per_replica,
-                                                       scope.region)
-                    if cloud == "aws":
-                        args["network"] = self._networks["aws"]
+                    metrics_namespace = clouds.adapter(cloud).metrics_namespace
+                    if metrics_namespace != DEFAULT_METRICS_NAMESPACE:
+                        args["metrics_namespace"] = metrics_namespace
+                else:
+                    managed = clouds.adapter(cloud)
+                    if managed.managed_needs_offering:
+                        args["offering"] = catalog.resolve(cloud, endpoint.accelerator,
+                                                           endpoint.gpus_per_replica, scope.region)
+                    if managed.managed_needs_network:
+                        args["network"] = self._networks[cloud]
                 self._endpoints[(cloud, endpoint.name)] = ModelEndpoint(
                     f"{self._name_prefix}-{cloud}-{endpoint.name}", args, opts)
 

@@ -21,13 +21,13 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import catalog
+from aiscale import catalog, clouds
 from aiscale.model import NodePool, Platform, PlatformValidationError, load_platform
 from aiscale._plain import renamed, whole_numbers
 
 __all__ = ["GpuNodePoolArgs", "ExistingCluster", "PoolSpec", "CLOUD_ONLY_ARGS", "resolve_args"]
 
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds a pool can be added on."""
 CLOUD_ONLY_ARGS = {
     "node_role_arn": "aws", "subnet_ids": "aws",

@@ -32,6 +32,7 @@ import pulumi_kubernetes.core.v1 as core
 import pulumi_kubernetes.helm.v3 as helm
 import pulumi_kubernetes.meta.v1 as meta
 
+from aiscale import clouds
 from aiscale.kubernetes import alert_rules
 from aiscale.kubernetes.addons import Chart
 
@@ -53,7 +54,7 @@ STACKS = MappingProxyType({
     "gcp": "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added",
 })
 """What each cloud's cluster runs for metrics and alerting."""
-METRICS_NAMESPACES = MappingProxyType({"aws": NAMESPACE, "azure": NAMESPACE, "gcp": "gmp-system"})
+METRICS_NAMESPACES = MappingProxyType({a.name: a.metrics_namespace for a in clouds.adapters()})
 """The namespace whose pods scrape the model servers (a ModelEndpoint's ``metrics_namespace``)."""
 MODEL_SERVER_LABELS = MappingProxyType({"app.kubernetes.io/component": "model-server"})
 """The label every model-server pod carries (``aiscale.kubernetes.serving``)."""

@@ -25,6 +25,7 @@ import pulumi_kubernetes.meta.v1 as meta
 import pulumi_kubernetes.networking.v1 as networking
 import pulumi_kubernetes.policy.v1 as policy
 
+from aiscale import clouds
 from aiscale import naming
 from aiscale.kubernetes import _serving_pod as pod
 
@@ -32,11 +33,7 @@ NAMESPACE_PREFIX = "aiscale-"
 """Each endpoint gets its own namespace, ``aiscale-<endpoint>``."""
 CLIENT_LABEL_PREFIX = "client.aiscale.io/"
 """A namespace labelled ``client.aiscale.io/<endpoint>: "true"`` may call that endpoint."""
-PUBLIC_SERVICE_ANNOTATIONS = {
-    "aws": {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"},
-    "azure": {},
-    "gcp": {},
-}
+PUBLIC_SERVICE_ANNOTATIONS = {a.name: dict(a.public_service_annotations) for a in clouds.adapters()}
 """Annotations of a public (LoadBalancer) Service, per cloud (a Network Load Balancer on EKS)."""
 SCALE_DOWN_WINDOW_SECONDS = 300
 """The autoscaler scales down only after the metric stayed low this long."""

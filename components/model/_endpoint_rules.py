@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiscale import catalog
+from aiscale import catalog, clouds
 
 from ._base import choices
 from ._fleet_rules import accelerator_known, report_lookup
 from .crosscheck import Context
 
-MANAGED_SERVICE = {
-    "aws": "SageMaker (the managed runtime on aws)",
-    "azure": "Azure Machine Learning (the managed runtime on azure)",
-    "gcp": "Cloud Run (the managed runtime on gcp)",
-}
+MANAGED_SERVICE = {a.name: a.managed_runtime for a in clouds.adapters()}
 """What `runtime: managed` means on each cloud."""
 
-NO_SCALE_TO_ZERO = ("aws", "azure")
+NO_SCALE_TO_ZERO = tuple(a.name for a in clouds.adapters() if not a.managed_scales_to_zero)
 """Clouds whose managed endpoints keep at least one instance running."""
 
 CLOUD_RUN_MAX_GPUS = 1

@@ -1,0 +1,50 @@
+"""AWS: EKS, EC2 Auto Scaling, S3, SageMaker, CloudWatch."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping, Optional
+
+from aiscale import naming
+from aiscale.clouds.base import CloudAdapter
+
+S3_INFREQUENT_ACCESS_MIN_DAYS = 30
+"""S3 refuses transitions to STANDARD_IA earlier than 30 days after creation."""
+S3_IA_TO_GLACIER_GAP_DAYS = 30
+"""S3 refuses a GLACIER transition less than 30 days after the STANDARD_IA transition."""
+
+
+class AwsAdapter(CloudAdapter):
+    """Amazon Web Services."""
+
+    name = "aws"
+    title = "AWS"
+    builders = MappingProxyType({
+        "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
+        "vm_group": "vm_group", "storage": "storage", "access_logs": "_access_logs",
+        "managed_endpoint": "sagemaker", "endpoint_identity": "endpoint_identity",
+        "budget": "budget", "alerts": "alarms"})
+    spot_taint = None  # EKS managed node groups do not taint spot nodes
+    managed_runtime = "SageMaker (the managed runtime on aws)"
+    managed_needs_network = True  # SageMaker endpoints get the platform's VPC config
+    access_logs_to_bucket = True
+    access_log_encryption = "provider-managed"  # S3 delivers server access logs to SSE-S3 only
+    node_pool_label = "eks.amazonaws.com/nodegroup"
+    public_service_annotations = MappingProxyType({"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
+    cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
+    max_budget_notifications = 5
+
+    def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
+        """AWS tag rules (``aiscale.naming.aws_tags``)."""
+        return naming.aws_tags(tags)
+
+    def lifecycle_problems(self, cool: Optional[int], archive: Optional[int]) -> list[str]:
+        """S3's minimum days before STANDARD_IA and between STANDARD_IA and GLACIER."""
+        problems = []
+        if cool and cool < S3_INFREQUENT_ACCESS_MIN_DAYS:
+            problems.append(f"lifecycle.cool_after_days: got {cool}; valid on aws: at least "
+                            f"{S3_INFREQUENT_ACCESS_MIN_DAYS} (S3 STANDARD_IA minimum)")
+        if cool and archive and archive < cool + S3_IA_TO_GLACIER_GAP_DAYS:
+            problems.append(f"lifecycle.archive_after_days: got {archive}; valid on aws: at least "
+                            f"{cool + S3_IA_TO_GLACIER_GAP_DAYS} (30 days after cool_after_days)")
+        return problems

@@ -1,0 +1,31 @@
+"""Azure: AKS, VM Scale Sets, Blob Storage, Azure Machine Learning, Azure Monitor."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from aiscale import naming
+from aiscale.clouds.base import CloudAdapter
+
+
+class AzureAdapter(CloudAdapter):
+    """Microsoft Azure."""
+
+    name = "azure"
+    title = "Azure"
+    region_field = "location"
+    builders = MappingProxyType({
+        "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
+        "vm_group": "vm_group", "storage": "storage", "managed_endpoint": "ml_endpoint",
+        "endpoint_identity": "endpoint_identity", "budget": "budget", "alerts": "alerts"})
+    spot_taint = ("kubernetes.azure.com/scalesetpriority", "spot")
+    managed_runtime = "Azure Machine Learning (the managed runtime on azure)"
+    required_store_args = MappingProxyType({"resource_group_name": "the resource group name"})
+    node_pool_label = "kubernetes.azure.com/agentpool"
+    cluster_identity_details = ("oidc_issuer_url",)
+    max_budget_notifications = 5
+
+    def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
+        """Azure tag rules (``aiscale.naming.azure_tags``)."""
+        return naming.azure_tags(tags)
