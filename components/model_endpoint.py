@@ -123,16 +123,17 @@ def _problems(args: Mapping[str, Any]) -> list[str]:
                         f"{endpoint.model.bucket!r} on {cloud} (endpoint.model is set)")
     if runtime == "kubernetes":
         problems.extend(_kubernetes_problems(args, cloud, endpoint))
-    elif cloud in ("aws", "azure") and _missing(args, "offering"):
+    elif cloud in CLOUDS and clouds.adapter(cloud).managed_needs_offering and _missing(args, "offering"):
         problems.append(f"offering: got None; valid: the catalog offering for "
                         f"{endpoint.accelerator} x{endpoint.gpus_per_replica} on {cloud} "
                         "(runtime managed)")
-    if runtime == "managed" and cloud == "aws" and _missing(args, "network"):
-        problems.append("network: got None; valid: the aws Network (SageMaker runs in its "
-                        "private subnets)")
-    if cloud == "azure" and scope is not None and scope.resource_group_name is None:
-        problems.append("scope.resource_group_name: got None; valid: the platform's resource "
-                        "group (required on azure)")
+    managed = clouds.adapter(cloud) if cloud in CLOUDS else None
+    if runtime == "managed" and managed is not None and managed.managed_needs_network and _missing(args, "network"):
+        problems.append(f"network: got None; valid: the {cloud} Network ({managed.managed_service} runs "
+                        "in its private subnets)")
+    for field, meaning in (managed.scope_fields.items() if managed is not None and scope is not None else ()):
+        if getattr(scope, field, None) is None:
+            problems.append(f"scope.{field}: got None; valid: {meaning} (required on {cloud})")
     return problems
 
 

@@ -190,14 +190,8 @@ def _cloud_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
     if budget and limit is not None and count > limit:
         problems.append(f"actual_thresholds + forecast_thresholds: got {count} thresholds; a "
                         f"{cloud} budget accepts at most {limit} notifications")
-    if budget and cloud == "gcp":
-        if not args.get("gcp_billing_account"):
-            problems.append("gcp_billing_account: got None; a GCP budget belongs to a billing "
-                            "account: give its id, e.g. 012345-6789AB-CDEF01")
-        channels = len(args.get("emails") or ()) + (1 if args.get("webhook_url") else 0)
-        if channels > MAX_BUDGET_CHANNELS:
-            problems.append(f"emails + webhook_url: got {channels} notification targets; a GCP "
-                            f"budget notifies at most {MAX_BUDGET_CHANNELS} channels")
+    if budget:
+        problems.extend(clouds.adapter(cloud).budget_problems(args))
     scope_choice = args.get("azure_budget_scope", DEFAULTS["azure_budget_scope"])
     if scope_choice not in AZURE_BUDGET_SCOPES:
         problems.append(f"azure_budget_scope: got {render_value(scope_choice)}; valid: {', '.join(AZURE_BUDGET_SCOPES)}")
@@ -276,9 +270,9 @@ def problems_of(args: Any) -> list[str]:
     if cloud not in CLOUDS:
         problems.append(f"scope: got {scope!r}; valid: a CloudScope whose cloud is one of {', '.join(CLOUDS)}")
         return problems
-    if cloud == "azure" and scope.resource_group_name is None:
-        problems.append("scope.resource_group_name: got None; valid: the platform's resource group "
-                        "(required on azure)")
+    for field, meaning in clouds.adapter(cloud).scope_fields.items():
+        if getattr(scope, field, None) is None:
+            problems.append(f"scope.{field}: got None; valid: {meaning} (required on {cloud})")
     return problems + _model_problems(args) + _cloud_problems(args, cloud) + _workload_problems(args, cloud)
 
 

@@ -23,10 +23,11 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import catalog, clouds
+from aiscale import clouds
 from aiscale._docs import documented
 from aiscale.inheritance import ChildOptions
 from aiscale.model import Platform
+from aiscale.plan import Plan, make_plan
 from aiscale.scope import CloudScope
 
 __all__ = ["AiPlatform", "AiPlatformArgs", "resource_tags"]
@@ -101,7 +102,8 @@ class AiPlatform(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name_prefix = name
         self._platform = platform
-        inherited = ChildOptions.for_environment(platform.environment).with_options(opts)
+        self._plan = plan = make_plan(platform)
+        inherited = plan.protection.with_options(opts)
         child_opts = {} if isinstance(raw, Platform) else _moved_from_the_wrapper(name, self)
         tags = resource_tags(platform)
         self._scopes = {}
@@ -132,6 +134,11 @@ class AiPlatform(pulumi.ComponentResource):
     def platform(self) -> Platform:
         """The validated platform model."""
         return self._platform
+
+    @property
+    def plan(self) -> Plan:
+        """The resolved plan: offerings, serving pools, physical bucket names, protection."""
+        return self._plan
 
     @property
     def scopes(self) -> dict[str, CloudScope]:
@@ -199,14 +206,14 @@ class AiPlatform(pulumi.ComponentResource):
                 "authorized_networks": list(settings.authorized_networks)}, scope.options())
             for pool in platform.node_pools:
                 if cloud in pool.clouds:
-                    offering = catalog.resolve(cloud, pool.accelerator, pool.gpus_per_node, scope.region)
+                    offering = self._plan.offering("node_pools", pool.name, cloud)
                     self._node_pools[(cloud, pool.name)] = GpuNodePool(
                         f"{prefix}-{pool.name}",
                         {"scope": scope, "cluster": cluster, "pool": pool, "offering": offering},
                         pulumi.ResourceOptions(parent=cluster))
         for group in platform.autoscaling_groups:
             if cloud in group.clouds:
-                offering = catalog.resolve(cloud, group.accelerator, group.gpus_per_node, scope.region)
+                offering = self._plan.offering("autoscaling_groups", group.name, cloud)
                 self._autoscaling_groups[(cloud, group.name)] = AutoscalingGroup(
                     f"{prefix}-{group.name}",
                     {"scope": scope, "network": network, "group": group, "offering": offering},
@@ -259,19 +266,18 @@ class AiPlatform(pulumi.ComponentResource):
                     args["store"] = self._buckets[(cloud, endpoint.model.bucket)]
                 opts = scope.options()
                 if endpoint.runtime == "kubernetes":
-                    pool = _serving_pool(platform, cloud, endpoint)
+                    placement = self._plan.serving[(endpoint.name, cloud)]
+                    pool = placement.pool
                     args.update(cluster=self._clusters[cloud], pool=pool,
-                                offering=catalog.resolve(cloud, pool.accelerator, pool.gpus_per_node, scope.region))
+                                offering=placement.offering)
                     opts = scope.options(depends_on=[self._node_pools[(cloud, pool.name)]])
                     metrics_namespace = clouds.adapter(cloud).metrics_namespace
                     if metrics_namespace != DEFAULT_METRICS_NAMESPACE:
                         args["metrics_namespace"] = metrics_namespace
                 else:
-                    managed = clouds.adapter(cloud)
-                    if managed.managed_needs_offering:
-                        args["offering"] = catalog.resolve(cloud, endpoint.accelerator,
-                                                           endpoint.gpus_per_replica, scope.region)
-                    if managed.managed_needs_network:
+                    if (endpoint.name, cloud) in self._plan.endpoint_offerings:
+                        args["offering"] = self._plan.endpoint_offerings[(endpoint.name, cloud)]
+                    if clouds.adapter(cloud).managed_needs_network:
                         args["network"] = self._networks[cloud]
                 self._endpoints[(cloud, endpoint.name)] = ModelEndpoint(
                     f"{self._name_prefix}-{cloud}-{endpoint.name}", args, opts)
@@ -301,15 +307,6 @@ class AiPlatform(pulumi.ComponentResource):
                     pulumi.log.warn(f"no budget on {cloud}: nothing there is priced and "
                                     "operations.budget.monthly_usd is not set", self)
             self._operations[cloud] = Operations(f"{self._name_prefix}-{cloud}-operations", args, scope.options())
-
-
-def _serving_pool(platform: Platform, cloud: str, endpoint: Any) -> Any:
-    """The node pool a Kubernetes endpoint runs on: same accelerator, enough GPUs per node (the
-    model guarantees one exists); the smallest such pool, then by name."""
-    candidates = [pool for pool in platform.node_pools
-                  if cloud in pool.clouds and pool.accelerator == endpoint.accelerator
-                  and pool.gpus_per_node >= endpoint.gpus_per_replica]
-    return min(candidates, key=lambda pool: (pool.gpus_per_node, pool.name))
 
 
 def _load_plain(name: str, raw: Any) -> Platform:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from aiscale import naming
 from aiscale.clouds.base import CloudAdapter
@@ -26,6 +26,7 @@ class AwsAdapter(CloudAdapter):
         "budget": "budget", "alerts": "alarms"})
     spot_taint = None  # EKS managed node groups do not taint spot nodes
     managed_runtime = "SageMaker (the managed runtime on aws)"
+    managed_service = "SageMaker"
     managed_needs_network = True  # SageMaker endpoints get the platform's VPC config
     access_logs_to_bucket = True
     access_log_encryption = "provider-managed"  # S3 delivers server access logs to SSE-S3 only
@@ -34,9 +35,30 @@ class AwsAdapter(CloudAdapter):
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
     max_budget_notifications = 5
 
+    def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
+        """The S3 bucket name."""
+        return naming.s3_bucket_name(platform, environment, bucket, seed)
+
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """AWS tag rules (``aiscale.naming.aws_tags``)."""
         return naming.aws_tags(tags)
+
+    def check_buckets(self, ctx: Any) -> None:
+        """S3's minimum days before Standard-IA and in Standard-IA, for buckets on aws."""
+        for index, bucket in ctx.items("buckets"):
+            if self.name not in (ctx.targets.get(("buckets", index)) or ()):
+                continue
+            cool, archive = bucket.lifecycle.cool_after_days, bucket.lifecycle.archive_after_days
+            path = ("buckets", index, "lifecycle")
+            if cool is not None and cool < S3_INFREQUENT_ACCESS_MIN_DAYS:
+                ctx.add(path + ("cool_after_days",), cool,
+                        f"must be >= {S3_INFREQUENT_ACCESS_MIN_DAYS} for a bucket on aws: S3 moves objects "
+                        f"to Standard-IA only once they are {S3_INFREQUENT_ACCESS_MIN_DAYS} days old")
+            if cool is not None and archive is not None and archive < cool + S3_IA_TO_GLACIER_GAP_DAYS:
+                ctx.add(path + ("archive_after_days",), archive,
+                        f"must be >= cool_after_days + {S3_IA_TO_GLACIER_GAP_DAYS} "
+                        f"({cool + S3_IA_TO_GLACIER_GAP_DAYS}) for a bucket on aws: S3 keeps objects "
+                        f"in Standard-IA at least {S3_IA_TO_GLACIER_GAP_DAYS} days")
 
     def lifecycle_problems(self, cool: Optional[int], archive: Optional[int]) -> list[str]:
         """S3's minimum days before STANDARD_IA and between STANDARD_IA and GLACIER."""

@@ -22,9 +22,15 @@ class AzureAdapter(CloudAdapter):
     spot_taint = ("kubernetes.azure.com/scalesetpriority", "spot")
     managed_runtime = "Azure Machine Learning (the managed runtime on azure)"
     required_store_args = MappingProxyType({"resource_group_name": "the resource group name"})
+    managed_service = "Azure Machine Learning"
+    scope_fields = MappingProxyType({"resource_group_name": "the platform's resource group"})
     node_pool_label = "kubernetes.azure.com/agentpool"
     cluster_identity_details = ("oidc_issuer_url",)
     max_budget_notifications = 5
+
+    def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
+        """``<storage account>/<blob container>``."""
+        return f"{naming.azure_storage_account_name(platform, environment, bucket, seed)}/{naming.azure_container_name(bucket)}"
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """Azure tag rules (``aiscale.naming.azure_tags``)."""

@@ -36,6 +36,8 @@ class CloudAdapter(ABC):
     """The ``NoSchedule`` taint (key, value) the cloud puts on spot nodes, or None."""
     managed_runtime: ClassVar[str]
     """What ``runtime: managed`` means on this cloud (for messages and docs)."""
+    managed_service: ClassVar[str]
+    """The managed serving service's short name (``SageMaker``)."""
     managed_scales_to_zero: ClassVar[bool] = False
     """Whether a managed endpoint may run zero instances."""
     managed_needs_network: ClassVar[bool] = False
@@ -50,6 +52,13 @@ class CloudAdapter(ABC):
     """Encryption of the access-log bucket (S3 delivers server access logs to SSE-S3 only)."""
     required_store_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """``ObjectStoreArgs`` fields the cloud cannot do without, with what they are."""
+    scope_fields: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """``CloudScope`` fields the cloud's components cannot do without, with what they are."""
+    managed_prometheus: ClassVar[bool] = False
+    """Whether the cluster's metrics go to the cloud's managed Prometheus (else a self-managed
+    kube-prometheus-stack in the cluster)."""
+    dcgm_hostname_label: ClassVar[Optional[str]] = None
+    """The label that holds the node name in the DCGM series when it is not ``node``."""
     node_pool_label: ClassVar[str]
     """The node label that names a node's pool (used by alert rules)."""
     public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
@@ -62,6 +71,34 @@ class CloudAdapter(ABC):
     @abstractmethod
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """``tags`` as this cloud accepts them (keys, values, counts); ValueError when impossible."""
+
+    @abstractmethod
+    def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
+        """The physical name of a model bucket on this cloud (stable: never from list positions)."""
+
+    # Model rules that hold on this cloud only. ``ctx`` is the model's cross-check context
+    # (``aiscale.model.crosscheck.Context``): ``ctx.add(path, value, message)`` reports.
+
+    def check_buckets(self, ctx: Any) -> None:
+        """Problems of the model's buckets on this cloud (none by default)."""
+
+    def check_existing_network(self, ctx: Any, existing: Any) -> None:
+        """Problems of ``network.existing.<cloud>`` (none by default)."""
+
+    def check_tags(self, ctx: Any, tags: Mapping[str, str]) -> None:
+        """Problems of the model's tags when this cloud is configured (none by default)."""
+
+    def check_budget(self, ctx: Any, operations: Any) -> None:
+        """Problems of ``operations`` with a budget when this cloud is configured (none)."""
+
+    def check_managed_endpoint(self, ctx: Any, item: tuple, endpoint: Any) -> bool:
+        """Problems of a managed endpoint on this cloud; True when the cloud does not size it
+        from the catalog (so the catalog check is skipped). Default: False, nothing found."""
+        return False
+
+    def budget_problems(self, args: Mapping[str, Any]) -> list[str]:
+        """Problems with ``OperationsArgs`` that only this cloud's budgets have (none by default)."""
+        return []
 
     def region_of(self, settings: Any) -> str:
         """The region of the model's ``clouds.<name>`` settings."""

@@ -109,12 +109,14 @@ def cluster_matcher(cluster_name: Optional[str]) -> str:
 
 
 def dcgm(metric: str, cloud: str, cluster: str = "", window: Optional[str] = None) -> str:
-    """A DCGM series with its node in the ``node`` label (from ``Hostname`` on GKE)."""
+    """A DCGM series with its node in the ``node`` label (copied from the cloud adapter's
+    ``dcgm_hostname_label`` where the node is named elsewhere, ``Hostname`` on GKE)."""
     series = f"{metric}{selector(cluster)}"
     if window:
         series = f"avg_over_time({series}[{window}])"
-    if cloud == "gcp":
-        series = f'label_replace({series}, "node", "$1", "Hostname", "(.+)")'
+    hostname = clouds.adapter(cloud).dcgm_hostname_label
+    if hostname:
+        series = f'label_replace({series}, "node", "$1", "{hostname}", "(.+)")'
     return series
 
 

@@ -48,11 +48,12 @@ PROMETHEUS_ADAPTER = Chart("prometheus-adapter", "4.11.0", "https://prometheus-c
 KUBE_STATE_METRICS = Chart("kube-state-metrics", "5.27.0", "https://prometheus-community.github.io/helm-charts")
 #: https://github.com/NVIDIA/dcgm-exporter charts: exporter 4.1.x on DCGM 4.2.
 DCGM_EXPORTER = Chart("dcgm-exporter", "4.1.3", "https://nvidia.github.io/dcgm-exporter/helm-charts")
-STACKS = MappingProxyType({
-    "aws": "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)",
-    "azure": "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)",
-    "gcp": "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added",
-})
+SELF_MANAGED_STACK = "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)"
+"""The metrics stack of a cluster whose cloud has no managed Prometheus."""
+MANAGED_STACK = "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added"
+"""The metrics stack of a cluster on the cloud with a managed Prometheus (GKE)."""
+STACKS = MappingProxyType({a.name: MANAGED_STACK if a.managed_prometheus else SELF_MANAGED_STACK
+                           for a in clouds.adapters()})
 """What each cloud's cluster runs for metrics and alerting."""
 METRICS_NAMESPACES = MappingProxyType({a.name: a.metrics_namespace for a in clouds.adapters()})
 """The namespace whose pods scrape the model servers (a ModelEndpoint's ``metrics_namespace``)."""
@@ -137,9 +138,10 @@ def _receiver(component: Any, args: dict[str, Any], target: dict[str, Any]) -> t
     annotations: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     details = getattr(args["cluster"], "details", None) or {}
-    if args["scope"].cloud == "aws" and details.get("oidc_provider_arn") is not None:
-        from aiscale.aws.alarms import alertmanager_identity
-
+    adapter = clouds.adapter(args["scope"].cloud)
+    alertmanager_identity = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
+    identity_keys = adapter.cluster_identity_details
+    if alertmanager_identity is not None and identity_keys and details.get(identity_keys[0]) is not None:
         identity = alertmanager_identity(component, args, target, NAMESPACE, ALERTMANAGER_ACCOUNT)
         receiver.update(identity["receiver"])
         annotations, resources = identity["service_account_annotations"], identity["resources"]
@@ -208,7 +210,7 @@ def _google_managed(component: Any, args: dict[str, Any], target: dict[str, Any]
     name = component._name
     first = _opts(component, provider, [namespace])
     ksm = _release(f"{name}-kube-state-metrics", KUBE_STATE_METRICS, {
-        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS['gcp']}]"]}, first)
+        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args['scope'].cloud]}]"]}, first)
     resources: dict[str, Any] = {"kube_state_metrics": ksm}
     monitors = {"kube-state-metrics": ({"app.kubernetes.io/name": "kube-state-metrics"}, "http"),
                 "model-servers": (dict(MODEL_SERVER_LABELS), "http")}
@@ -236,7 +238,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any], target: dic
             # node-exporter and the DCGM exporter read host devices and metrics.
             "pod-security.kubernetes.io/enforce": "privileged"}),
         opts=_opts(component, provider))
-    install = _google_managed if cloud == "gcp" else _self_managed
+    install = _google_managed if clouds.adapter(cloud).managed_prometheus else _self_managed
     resources = {"monitoring_namespace": namespace, **install(component, args, target, provider, namespace)}
     return {"resources": resources, "metrics_stack": STACKS[cloud],
             "metrics_namespace": METRICS_NAMESPACES[cloud]}
