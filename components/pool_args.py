@@ -29,26 +29,17 @@ __all__ = ["GpuNodePoolArgs", "ExistingCluster", "PoolSpec", "CLOUD_ONLY_ARGS", 
 
 CLOUDS = clouds.names()
 """The clouds a pool can be added on."""
-CLOUD_ONLY_ARGS = {
-    "node_role_arn": "aws", "subnet_ids": "aws",
-    "resource_group_name": "azure", "nodes_subnet_id": "azure",
-    "gcp_project": "gcp", "cluster_location": "gcp", "node_service_account_email": "gcp",
-}
+CLOUD_ONLY_ARGS = {arg: a.name for a in clouds.adapters() for arg in a.existing_cluster_args}
 """Arguments that describe the existing cluster on one cloud only, by argument."""
-REQUIRED_ON_CLOUD = {
-    "aws": {"node_role_arn": "the ARN of the nodes' IAM role", "subnet_ids": "the nodes' subnets"},
-    "azure": {"resource_group_name": "the cluster's resource group"},
-    "gcp": {},
-}
+REQUIRED_ON_CLOUD = {a.name: dict(a.required_existing_cluster_args) for a in clouds.adapters()}
 """The cloud-only arguments each cloud cannot do without, with what they are (the platform
 model itself requires ``gcp_project`` on gcp)."""
 POOL_FIELDS = ("accelerator", "gpus_per_node", "min_nodes", "max_nodes", "capacity", "disk_gb",
                "labels", "taints")
 """Arguments passed as they are to the model's ``node_pools`` entry."""
 MODEL_PATHS = (
-    ("node_pools[0].name", "pool"), ("node_pools[0]", ""), ("clouds.aws.region", "region"),
-    ("clouds.azure.location", "region"), ("clouds.gcp.region", "region"),
-    ("clouds.gcp.project", "gcp_project"), ("name", "platform"),
+    ("node_pools[0].name", "pool"), ("node_pools[0]", ""),
+    *(path for a in clouds.adapters() for path in a.model_paths), ("name", "platform"),
 )
 """Where a platform-model problem path points in these arguments."""
 
@@ -117,14 +108,6 @@ class GpuNodePoolArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True)
-class _Named:
-    """A stand-in for a cluster resource whose builders read only its ``name``."""
-
-    name: str
-    """The cluster's name in the cloud."""
-
-
-@dataclass(frozen=True)
 class ExistingCluster:
     """An existing cluster, shaped as the node pool builders read a ``KubernetesCluster``."""
 
@@ -136,18 +119,8 @@ class ExistingCluster:
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> "ExistingCluster":
         """The cluster that ``args`` name, on ``args['cloud']``."""
-        cloud, name = args["cloud"], args["cluster_name"]
-        if cloud == "aws":
-            details = {"name": name, "node_role_arn": args["node_role_arn"],
-                       "subnet_ids": args["subnet_ids"]}
-        elif cloud == "azure":
-            details = {"cluster": _Named(name), "resource_group_name": args["resource_group_name"],
-                       "nodes_subnet_id": args.get("nodes_subnet_id")}
-        else:
-            details = {"cluster": _Named(name),
-                       "location": args.get("cluster_location") or args["region"],
-                       "node_service_account_email": args.get("node_service_account_email")}
-        return cls(cluster_name=name, details=details)
+        name = args["cluster_name"]
+        return cls(cluster_name=name, details=clouds.adapter(args["cloud"]).existing_cluster_details(name, args))
 
 
 @dataclass(frozen=True)
@@ -164,9 +137,8 @@ class PoolSpec:
 
 def _model(args: Mapping[str, Any]) -> dict[str, Any]:
     """The platform model with one cloud and this one pool."""
-    cloud, region = args["cloud"], args.get("region")
-    where = {"aws": {"region": region}, "azure": {"location": region},
-             "gcp": {"project": args.get("gcp_project"), "region": region}}[cloud]
+    cloud = args["cloud"]
+    where = clouds.adapter(cloud).model_settings(args)
     pool = {"name": args.get("pool"), **{key: args.get(key) for key in POOL_FIELDS}}
     model = {"name": args.get("platform"), "environment": args.get("environment"),
              "tags": args.get("tags"), "clouds": {cloud: _present(where)},

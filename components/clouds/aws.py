@@ -30,6 +30,10 @@ class AwsAdapter(CloudAdapter):
     managed_needs_network = True  # SageMaker endpoints get the platform's VPC config
     access_logs_to_bucket = True
     access_log_encryption = "provider-managed"  # S3 delivers server access logs to SSE-S3 only
+    existing_cluster_args = MappingProxyType({"node_role_arn": "the ARN of the nodes' IAM role",
+                                              "subnet_ids": "the nodes' subnets"})
+    required_existing_cluster_args = existing_cluster_args
+    model_paths = (("clouds.aws.region", "region"),)
     node_pool_label = "eks.amazonaws.com/nodegroup"
     public_service_annotations = MappingProxyType({"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
@@ -38,6 +42,10 @@ class AwsAdapter(CloudAdapter):
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
         """The S3 bucket name."""
         return naming.s3_bucket_name(platform, environment, bucket, seed)
+
+    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The EKS node group builder reads the node role and subnets."""
+        return {"name": name, "node_role_arn": args["node_role_arn"], "subnet_ids": args["subnet_ids"]}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """AWS tag rules (``aiscale.naming.aws_tags``)."""

@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Optional
 
 #: The capabilities every adapter builds, by the name the neutral code dispatches on.
 CAPABILITIES = ("network", "cluster", "node_pool", "vm_group", "storage", "managed_endpoint",
                 "endpoint_identity", "budget", "alerts", "provider")
+
+
+@dataclass(frozen=True)
+class NamedCluster:
+    """A stand-in for an existing cluster resource whose node pool builders read only its ``name``."""
+
+    name: str
+    """The cluster's name in the cloud."""
 
 
 class CloudAdapter(ABC):
@@ -59,6 +68,12 @@ class CloudAdapter(ABC):
     kube-prometheus-stack in the cluster)."""
     dcgm_hostname_label: ClassVar[Optional[str]] = None
     """The label that holds the node name in the DCGM series when it is not ``node``."""
+    existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """``GpuNodePoolArgs`` fields that describe an existing cluster on this cloud only."""
+    required_existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Of those, the ones the cloud cannot do without, with what they are."""
+    model_paths: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """Where a platform-model problem under ``clouds.<name>`` points in ``GpuNodePoolArgs``."""
     node_pool_label: ClassVar[str]
     """The node label that names a node's pool (used by alert rules)."""
     public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
@@ -95,6 +110,14 @@ class CloudAdapter(ABC):
         """Problems of a managed endpoint on this cloud; True when the cloud does not size it
         from the catalog (so the catalog check is skipped). Default: False, nothing found."""
         return False
+
+    def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's ``clouds.<name>`` entry for a ``GpuNodePool`` given plain arguments."""
+        return {self.region_field: args.get("region")}
+
+    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """What the cloud's node pool builder reads of an existing cluster named ``name``."""
+        return {"cluster": NamedCluster(name)}
 
     def budget_problems(self, args: Mapping[str, Any]) -> list[str]:
         """Problems with ``OperationsArgs`` that only this cloud's budgets have (none by default)."""

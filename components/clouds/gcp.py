@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from aiscale import naming
-from aiscale.clouds.base import CloudAdapter
+from aiscale.clouds.base import CloudAdapter, NamedCluster
 
 GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
 """A GCP label key: 1-63 lowercase letters, digits, '_' or '-', starting with a letter."""
@@ -34,9 +34,22 @@ class GcpAdapter(CloudAdapter):
     managed_needs_offering = False  # Cloud Run picks the machine from the GPU type
     metrics_namespace = "gmp-system"  # Google Managed Prometheus scrapes from its own namespace
     access_logs_to_bucket = True
+    existing_cluster_args = MappingProxyType({
+        "gcp_project": "the cluster's project", "cluster_location": "the cluster's region or zone",
+        "node_service_account_email": "the nodes' service account"})
+    model_paths = (("clouds.gcp.region", "region"), ("clouds.gcp.project", "gcp_project"))
     node_pool_label = "cloud.google.com/gke-nodepool"
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus
     dcgm_hostname_label = "Hostname"  # GKE's DCGM metrics name the node in Hostname
+
+    def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """GKE pools need the project as well as the region."""
+        return {"project": args.get("gcp_project"), "region": args.get("region")}
+
+    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The GKE node pool builder reads the cluster's location and the nodes' account."""
+        return {"cluster": NamedCluster(name), "location": args.get("cluster_location") or args["region"],
+                "node_service_account_email": args.get("node_service_account_email")}
 
     def check_existing_network(self, ctx: Any, existing: Any) -> None:
         """An existing subnetwork must be in the configured region."""

@@ -31,7 +31,6 @@ ALLOWED_FOR_NOW = {
 PENDING = {
     "cli.py": "the command line (another change owns it)",
     "naming.py": "per-cloud physical-name and tag functions, to split into the adapters",
-    "pool_args.py": "per-cloud arguments of a GpuNodePool on an existing cluster",
     "preflight/plan.py": "the AWS preflight (an AWS-only feature)",
 }
 
