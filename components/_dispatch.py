@@ -1,7 +1,7 @@
 """Dispatch from a cloud-neutral component to its per-cloud builder, imported lazily.
 
-A builder is a module ``aiscale.<cloud>.<capability>`` with a function
-``build(component, args) -> dict[str, Any]`` that declares the cloud's resources as children of
+A builder is a module ``aiscale.<cloud>.<capability>`` (named by the cloud's adapter) with a
+function ``build(component, args) -> dict[str, Any]`` that declares the cloud's resources as children of
 ``component`` and returns the component's outputs. Importing it here, only when a component is
 built on that cloud, keeps a one-cloud stack from importing the other clouds' SDKs.
 """
@@ -19,6 +19,8 @@ CLOUDS = clouds.names()
 
 
 def build_on_cloud(component: pulumi.ComponentResource, capability: str, cloud: str,
-                   args: Any) -> dict[str, Any]:
-    """Run ``aiscale.<cloud>.<capability>.build(component, args)``."""
+                   args: Any, name: str) -> dict[str, Any]:
+    """Run the cloud's builder of ``capability``: ``build(component, args)``, with the
+    component's logical ``name`` in ``args["name"]`` (the prefix of its children's names)."""
+    args = {**args, "name": name}
     return clouds.adapter(cloud).builder(capability).build(component, args)

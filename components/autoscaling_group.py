@@ -38,7 +38,7 @@ class AutoscalingGroup(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:AutoscalingGroup", name, None, opts)
         self.machine_type = args["offering"].instance_type
-        built = build_on_cloud(self, "vm_group", args["scope"].cloud, args)
+        built = build_on_cloud(self, "vm_group", args["scope"].cloud, args, name)
         self.group_name = built.pop("group_name")
         self.details = built
         self.register_outputs({"group_name": self.group_name, "machine_type": self.machine_type})

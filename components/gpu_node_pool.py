@@ -97,8 +97,8 @@ class GpuNodePool(pulumi.ComponentResource):
         spec = None if _is_placed(args) else resolve_args(name, args)  # bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
         placed = dict(args) if spec is None else _placed_from_plain(name, args, self, spec)
-        placed.update(name=name, inherited=ChildOptions().with_options(opts))
-        built = build_on_cloud(self, "node_pool", placed["scope"].cloud, placed)
+        placed["inherited"] = ChildOptions().with_options(opts)
+        built = build_on_cloud(self, "node_pool", placed["scope"].cloud, placed, name)
         self.pool_name = pulumi.Output.from_input(built.pop("pool_name"))
         self.machine_type = pulumi.Output.from_input(placed["offering"].instance_type)
         self._details = built

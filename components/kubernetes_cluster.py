@@ -48,7 +48,7 @@ class KubernetesCluster(pulumi.ComponentResource):
             raise ValueError(f"api_access: got {args['api_access']!r}; valid: private, restricted")
         if args["api_access"] == "restricted" and not args["authorized_networks"]:
             raise ValueError("authorized_networks: got []; a restricted API needs at least one CIDR")
-        built = build_on_cloud(self, "cluster", args["scope"].cloud, args)
+        built = build_on_cloud(self, "cluster", args["scope"].cloud, args, name)
         self.cluster_name = built.pop("cluster_name")
         self.kubeconfig = pulumi.Output.secret(built.pop("kubeconfig"))
         self.kubernetes_provider = built.pop("kubernetes_provider")

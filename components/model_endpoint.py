@@ -191,7 +191,7 @@ class ModelEndpoint(pulumi.ComponentResource):
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
         resolved = {"autoscaling_metric": DEFAULT_METRIC,
-                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args}
+                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args, "name": name}
         endpoint, cloud = resolved["endpoint"], resolved["scope"].cloud
         builder = importlib.import_module(builder_module(endpoint.runtime, cloud))
         built = builder.build(self, resolved)

@@ -34,7 +34,7 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:Network", name, None, opts)
-        built = build_on_cloud(self, "network", args["scope"].cloud, {"cidr": "10.40.0.0/16", **args})
+        built = build_on_cloud(self, "network", args["scope"].cloud, {"cidr": "10.40.0.0/16", **args}, name)
         self.network_id = built.pop("network_id")
         self.subnet_ids = built.pop("subnet_ids")
         self.details = built

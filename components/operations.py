@@ -304,7 +304,8 @@ class Operations(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
+        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None},
+                    "name": name}
         cloud = resolved["scope"].cloud
         budgets = importlib.import_module(f"aiscale.{cloud}.budget")
         target = budgets.notifications(self, resolved)

@@ -37,12 +37,12 @@ def autoscaler_role(name: str, cluster_name: str, oidc_provider_arn: Any, issuer
     return role, policy
 
 
-def install(component: pulumi.Resource, *, cluster_name: str, region: str, oidc_provider_arn: Any,
+def install(component: pulumi.Resource, *, name: str, cluster_name: str, region: str, oidc_provider_arn: Any,
             issuer_url: Any, provider: Any, tags: dict[str, str]) -> dict[str, pulumi.Resource]:
-    """Declare the autoscaler role and both Helm releases; return them by name."""
+    """Declare the autoscaler role and both Helm releases under ``component`` (logical names
+    prefixed with ``name``); return them by name."""
     from aiscale.kubernetes import addons
 
-    name = component._name
     role, policy = autoscaler_role(name, cluster_name, oidc_provider_arn, issuer_url, tags, component)
     device_plugin = addons.nvidia_device_plugin(f"{name}-nvidia-device-plugin", provider, component)
     # The role ARN only resolves once the policy exists: the autoscaler never starts unprivileged.

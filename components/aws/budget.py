@@ -90,7 +90,7 @@ def _account(component: pulumi.Resource) -> pulumi.Output[str]:
 def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
     """Declare the key, topic, topic policy and subscriptions; return the topic as target."""
     scope = args["scope"]
-    name, prefix = component._name, resource_prefix(scope)
+    name, prefix = args["name"], resource_prefix(scope)
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     account = _account(component)
@@ -140,7 +140,7 @@ def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: di
     notes = ([_notification("ACTUAL", t, topic_arn) for t in args["actual_thresholds"]]
              + [_notification("FORECASTED", t, topic_arn) for t in args["forecast_thresholds"]])
     created = budgets.Budget(
-        f"{component._name}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
+        f"{args['name']}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
         time_unit="MONTHLY", limit_amount=f"{float(args['amount_usd']):.2f}", limit_unit="USD",
         filter_expression=budget_filter(tags, scope), metrics="UnblendedCost",
         notifications=notes, tags=tags,

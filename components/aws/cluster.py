@@ -172,7 +172,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     import pulumi_kubernetes
 
     scope, network = args["scope"], args["network"]
-    name = component._name
+    name = args["name"]
     region = scope.region
     tags = naming.aws_tags(scope.tags)
     cluster_name = eks_cluster_name(scope.platform, scope.environment, name)
@@ -234,7 +234,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
                                    cluster.certificate_authority.data, system.id, coredns.id).apply(
         lambda a: kubeconfig_document(a[0], a[1], a[2], region))
     provider = pulumi_kubernetes.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
-    helm = _addons.install(component, cluster_name=cluster_name, region=region,
+    helm = _addons.install(component, name=name, cluster_name=cluster_name, region=region,
                            oidc_provider_arn=oidc.arn, issuer_url=issuer_url,
                            provider=provider, tags=tags)
 

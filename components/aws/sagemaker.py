@@ -141,7 +141,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     from aiscale.model_endpoint import model_uri
 
     scope, endpoint, network = args["scope"], args["endpoint"], args["network"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     instance_type = sagemaker_instance_type(args["offering"])

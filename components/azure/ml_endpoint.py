@@ -196,7 +196,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
 
     scope, endpoint, store = args["scope"], args["endpoint"], args.get("store")
     store = store if endpoint.model is not None else None
-    name = component._name
+    name = args["name"]
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     stateful = scope.stateful(component)

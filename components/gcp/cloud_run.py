@@ -89,7 +89,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     from aiscale.model_endpoint import model_uri
 
     scope, endpoint = args["scope"], args["endpoint"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     accelerator = _accelerator(endpoint)
     account = endpoint_account(component, name, scope, endpoint, "run")

@@ -201,7 +201,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     import pulumi_kubernetes as k8s
 
     scope = args["scope"]
-    name = component._name
+    name = args["name"]
     labels = naming.gcp_labels(scope.tags)
     identity = service_identity(
         f"{name}-nodes", account_id=_names.account_id(scope.platform, scope.environment, "gke-nodes"),

@@ -148,7 +148,7 @@ def _receiver(component: Any, args: dict[str, Any], target: dict[str, Any]) -> t
     if args["webhook_url"]:
         receiver["webhook_configs"] = [{"url": pulumi.Output.secret(args["webhook_url"]), "send_resolved": True}]
     if not receiver:
-        pulumi.log.warn(f"{component._name}: cluster alerts have no receiver on {args['scope'].cloud} "
+        pulumi.log.warn(f"{args['name']}: cluster alerts have no receiver on {args['scope'].cloud} "
                         "(give operations.notifications.webhook_url); they show in Alertmanager only",
                         resource=component)
     return receiver, annotations, resources
@@ -180,7 +180,7 @@ def rules_for(args: dict[str, Any], cluster_name: Any = "") -> list[alert_rules.
 def _self_managed(component: Any, args: dict[str, Any], target: dict[str, Any], provider: Any,
                   namespace: core.Namespace) -> dict[str, Any]:
     """EKS/AKS: the stack, the adapter, the exporter, the model-server PodMonitor and the rules."""
-    name, cloud = component._name, args["scope"].cloud
+    name, cloud = args["name"], args["scope"].cloud
     receiver, annotations, resources = _receiver(component, args, target)
     stack = _release(f"{name}-kube-prometheus-stack", KUBE_PROMETHEUS_STACK,
                      stack_values(cloud, receiver, annotations), _opts(component, provider, [namespace]),
@@ -207,7 +207,7 @@ def _google_managed(component: Any, args: dict[str, Any], target: dict[str, Any]
     from aiscale.gcp.alerts import prometheus_policies
     from aiscale.gcp.cluster import monitoring
 
-    name = component._name
+    name = args["name"]
     first = _opts(component, provider, [namespace])
     ksm = _release(f"{name}-kube-state-metrics", KUBE_STATE_METRICS, {
         "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args['scope'].cloud]}]"]}, first)
@@ -233,7 +233,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any], target: dic
     cloud = args["scope"].cloud
     provider = args["cluster"].kubernetes_provider
     namespace = core.Namespace(
-        f"{component._name}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
+        f"{args['name']}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
             "app.kubernetes.io/managed-by": "aiscale",
             # node-exporter and the DCGM exporter read host devices and metrics.
             "pod-security.kubernetes.io/enforce": "privileged"}),

@@ -13,7 +13,6 @@ Prometheus and prometheus-adapter (or KEDA) in the cluster; see docs/endpoints.m
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -70,7 +69,7 @@ def _identity(component: Any, args: dict, namespace: str, service_account: str) 
     """The cloud identity of the pods, or none when the image carries its model."""
     if args["endpoint"].model is None:
         return {"service_account_annotations": {}, "pod_labels": {}, "resources": {}}
-    module = importlib.import_module(f"aiscale.{args['scope'].cloud}.endpoint_identity")
+    module = clouds.adapter(args["scope"].cloud).builder("endpoint_identity")
     return module.build(component, args, namespace, service_account)
 
 
@@ -120,7 +119,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     from aiscale.model_endpoint import model_uri
 
     scope, endpoint, pool = args["scope"], args["endpoint"], args["pool"]
-    name = component._name
+    name = args["name"]
     k8s = pulumi.ResourceOptions(parent=component, provider=args["cluster"].kubernetes_provider)
     labels = {**kube_labels(scope.tags), **selector_labels(endpoint),
               "app.kubernetes.io/managed-by": "aiscale"}
