@@ -18,19 +18,14 @@ import pulumi
 
 from aiscale._dispatch import build_on_cloud
 from aiscale._docs import documented
+from aiscale.gpu_nodes import ACCELERATOR_LABEL, GPU_PRESENT_LABEL, GPU_TAINT, node_labels, node_taints
 from aiscale.inheritance import ChildOptions
 from aiscale.pool_args import ExistingCluster, GpuNodePoolArgs, resolve_args
 
-__all__ = ["GpuNodePool", "GpuNodePoolArgs", "PlacedPoolArgs", "node_labels", "node_taints"]
+__all__ = ["GpuNodePool", "GpuNodePoolArgs", "PlacedPoolArgs", "ACCELERATOR_LABEL", "GPU_PRESENT_LABEL",
+           "GPU_TAINT", "node_labels", "node_taints"]
 
 TYPE_TOKEN = "aiscale:index:GpuNodePool"
-#: The taint every GPU node carries, so that only pods that tolerate it land there.
-GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
-#: Labels every GPU node carries; the accelerator label value is the canonical accelerator name.
-GPU_PRESENT_LABEL = ("nvidia.com/gpu.present", "true")
-ACCELERATOR_LABEL = "aiscale.io/accelerator"
-
-
 class PlacedPoolArgs(TypedDict, total=False):
     """A pool already placed by ``AiPlatform`` (Python only): what the builders read."""
 
@@ -44,22 +39,6 @@ class PlacedPoolArgs(TypedDict, total=False):
     offering: Any
     """Required. The catalog offering for (cloud, accelerator, gpus_per_node, region)
     (``aiscale.catalog.resolve``): the machine type and, on GCP, the accelerator type."""
-
-
-def node_labels(pool: Any) -> dict[str, str]:
-    """The labels of a GPU pool's nodes: the GPU labels plus the model's labels."""
-    return {GPU_PRESENT_LABEL[0]: GPU_PRESENT_LABEL[1], ACCELERATOR_LABEL: pool.accelerator,
-            **dict(pool.labels or {})}
-
-
-def node_taints(pool: Any) -> list[dict[str, str]]:
-    """The taints of a GPU pool's nodes: the GPU taint plus the model's ``key=value:Effect`` taints."""
-    taints = [dict(GPU_TAINT)]
-    for taint in pool.taints or []:
-        key_value, effect = taint.rsplit(":", 1)
-        key, _, value = key_value.partition("=")
-        taints.append({"key": key, "value": value, "effect": effect})
-    return taints
 
 
 def _is_placed(args: Any) -> bool:

@@ -31,6 +31,7 @@ from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
 from aiscale.network import Network
 from aiscale.object_store import ObjectStore
+from aiscale.store_spec import model_uri
 from aiscale.scope import CloudScope
 
 __all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "model_uri"]
@@ -88,13 +89,6 @@ class ModelEndpointArgs(TypedDict, total=False):
     metrics_namespace: str
     """runtime ``kubernetes``: the namespace (Prometheus) allowed through the NetworkPolicy to
     scrape the endpoint. Omitted: ``monitoring``."""
-
-
-def model_uri(store: Any, endpoint: Endpoint) -> pulumi.Output:
-    """The model's location: the bucket URL plus ``endpoint.model.path`` (``s3://b/llama/``)."""
-    path = endpoint.model.path.lstrip("/")
-    return pulumi.Output.from_input(store.bucket_url).apply(
-        lambda url: f"{url.rstrip('/')}/{path}" if path else url)
 
 
 def _missing(args: Mapping[str, Any], key: str) -> bool:

@@ -10,7 +10,6 @@ add``) reads the annotations of ``ObjectStoreArgs`` and ``ObjectStore`` as real 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any, Optional, TypedDict
 
 try:
@@ -22,7 +21,7 @@ import pulumi
 
 from aiscale import clouds, naming
 from aiscale._docs import documented
-from aiscale.inheritance import ChildOptions
+from aiscale.store_spec import BuiltStore, StoreSpec
 
 __all__ = ["LifecycleArgs", "ObjectStore", "ObjectStoreArgs", "StoreSpec", "BuiltStore"]
 
@@ -35,14 +34,6 @@ usage logs). The others log through their own services (Azure's diagnostic setti
 ENCRYPTIONS = ("customer-managed", "provider-managed")
 """Encryption modes: a key created for the bucket, or the cloud's own managed key."""
 LIFECYCLE_FIELDS = ("cool_after_days", "archive_after_days", "expire_after_days")
-RETENTION_DAYS = {"prod": 30}
-"""Days deleted data (soft-deleted blobs, noncurrent versions) is kept, by environment."""
-DEFAULT_RETENTION_DAYS = 7
-"""Retention for every environment not listed in :data:`RETENTION_DAYS`."""
-INCOMPLETE_UPLOAD_DAYS = 7
-"""Incomplete multipart uploads are aborted after this many days (AWS, GCP)."""
-
-
 class LifecycleArgs(TypedDict, total=False):
     """When objects move to cheaper tiers or expire, counted in days since creation."""
 
@@ -102,89 +93,6 @@ class ObjectStoreArgs(TypedDict, total=False):
     access logs, e.g. an :class:`AccessLogBucket`'s ``bucket_name`` (on AWS in the same account
     and region). AWS: S3 server access logs under ``<bucket name>/``, keys partitioned by event
     time; GCP: usage logs prefixed with the bucket name. Omitted or None: no access logging."""
-
-
-@dataclass(frozen=True)
-class StoreSpec:
-    """Validated arguments with every default resolved: what the per-cloud builders read."""
-
-    cloud: str
-    """``aws``, ``azure`` or ``gcp``."""
-    platform: str
-    """The platform name."""
-    environment: str
-    """The environment name."""
-    bucket: str
-    """The bucket's name in the model."""
-    region: str
-    """AWS region, Azure location or GCP region."""
-    versioning: bool
-    """Whether object versioning is on."""
-    customer_managed: bool
-    """True when a key is created for the bucket (``encryption: customer-managed``)."""
-    protect: bool
-    """Whether stateful children get ``protect`` and ``retain_on_delete``."""
-    cool_after_days: Optional[int] = None
-    """Days before the infrequent-access tier, or None."""
-    archive_after_days: Optional[int] = None
-    """Days before the archive tier, or None."""
-    expire_after_days: Optional[int] = None
-    """Days before objects expire, or None."""
-    tags: dict[str, str] = field(default_factory=dict)
-    """Unsanitised tags including the defaults; builders sanitise with ``aiscale.naming``."""
-    gcp_project: Optional[str] = None
-    """The GCP project, or None for the provider's."""
-    resource_group_name: Optional[pulumi.Input[str]] = None
-    """The Azure resource group (None elsewhere)."""
-    name_seed: str = ""
-    """Extra text for the uniqueness hash of globally unique names."""
-    allowed_subnet_ids: tuple = ()
-    """Azure subnets let through the storage firewall."""
-    access_log_bucket: Optional[pulumi.Input[str]] = None
-    """The bucket receiving access logs, or None for no access logging."""
-    inherited: Optional[ChildOptions] = None
-    """What the component's own ``ResourceOptions`` add (``protect``, ``retain_on_delete``,
-    ``depends_on``); None: only ``protect`` from the arguments."""
-
-    @property
-    def child_options(self) -> ChildOptions:
-        """The options of the data-holding children: ``protect`` from the arguments (which also
-        retains on delete), strengthened by the component's own options."""
-        return self.inherited or ChildOptions(protect=self.protect, retain_on_delete=self.protect)
-
-    def with_component_options(self, opts: Optional[pulumi.ResourceOptions]) -> "StoreSpec":
-        """This spec with the component's own ``ResourceOptions`` applied to its stateful children."""
-        return replace(self, inherited=ChildOptions(protect=self.protect, retain_on_delete=self.protect)
-                       .with_options(opts))
-
-    @property
-    def is_prod(self) -> bool:
-        """True in the ``prod`` environment."""
-        return self.environment == "prod"
-
-    @property
-    def retention_days(self) -> int:
-        """Days soft-deleted data and noncurrent versions are kept (30 in prod, else 7)."""
-        return RETENTION_DAYS.get(self.environment, DEFAULT_RETENTION_DAYS)
-
-    def stateful(self, parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:
-        """Options for a stateful child (bucket, key, key ring, vault, account): parented,
-        protected, retained and waiting as :attr:`child_options` say."""
-        return self.child_options.stateful(parent, **extra)
-
-
-@dataclass
-class BuiltStore:
-    """What a per-cloud builder returns to the face."""
-
-    bucket_name: pulumi.Input[str]
-    """The physical bucket (or container) name."""
-    bucket_url: pulumi.Input[str]
-    """The bucket's URL."""
-    key_id: Optional[pulumi.Input[str]]
-    """The customer-managed key's id, or None."""
-    resources: dict[str, pulumi.Resource]
-    """The children by role."""
 
 
 def _is_days(value: Any) -> bool:

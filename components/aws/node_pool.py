@@ -23,7 +23,7 @@ import pulumi_aws.eks as eks
 
 from aiscale import naming
 from aiscale.aws import _nodes
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import node_labels, node_taints
 from aiscale.inheritance import ChildOptions
 
 MAX_NODE_GROUP_TAGS = 50

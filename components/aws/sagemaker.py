@@ -138,7 +138,7 @@ def _autoscaling(name: str, endpoint: Any, endpoint_name: pulumi.Output, child: 
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the SageMaker model, endpoint configuration, endpoint and autoscaling."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint, network = args["scope"], args["endpoint"], args["network"]
     name = args["name"]

@@ -28,7 +28,7 @@ import pulumi_azure_native.containerservice as containerservice
 
 from aiscale import naming
 from aiscale.azure import _names
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import node_labels, node_taints
 from aiscale.inheritance import ChildOptions
 
 SPOT_SETTINGS = {"scale_set_priority": "Spot", "scale_set_eviction_policy": "Delete", "spot_max_price": -1}

@@ -86,7 +86,7 @@ def _container(endpoint: Any, uri: Any) -> cloudrunv2.ServiceTemplateContainerAr
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the service, its service account and bucket grant (and public invoker if public)."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint = args["scope"], args["endpoint"]
     name = args["name"]

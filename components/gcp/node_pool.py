@@ -30,7 +30,7 @@ import pulumi_gcp.container as container
 
 from aiscale import naming
 from aiscale.gcp import _names, _node_defaults
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import node_labels, node_taints
 from aiscale.inheritance import ChildOptions
 
 IMAGE_TYPE = "COS_CONTAINERD"

@@ -116,7 +116,7 @@ def ingress_rules(endpoint: Any, metrics_namespace: str) -> list[networking.Netw
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the endpoint's Kubernetes resources under ``component``; return its outputs."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint, pool = args["scope"], args["endpoint"], args["pool"]
     name = args["name"]
