@@ -16,9 +16,10 @@ from typing import Any, Optional, TypedDict
 
 import pulumi
 
-from aiscale._dispatch import build_on_cloud
+from aiscale import clouds
 from aiscale._docs import documented
-from aiscale.gpu_nodes import ACCELERATOR_LABEL, GPU_PRESENT_LABEL, GPU_TAINT, node_labels, node_taints
+from aiscale.gpu_nodes import (ACCELERATOR_LABEL, GPU_PRESENT_LABEL, GPU_TAINT, BuiltPool, PoolBuild, node_labels,
+                               node_taints)
 from aiscale.inheritance import ChildOptions
 from aiscale.pool_args import ExistingCluster, GpuNodePoolArgs, resolve_args
 
@@ -76,14 +77,19 @@ class GpuNodePool(pulumi.ComponentResource):
         spec = None if _is_placed(args) else resolve_args(name, args)  # bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
         placed = dict(args) if spec is None else _placed_from_plain(name, args, self, spec)
-        placed["inherited"] = ChildOptions().with_options(opts)
-        built = build_on_cloud(self, "node_pool", placed["scope"].cloud, placed, name)
-        self.pool_name = pulumi.Output.from_input(built.pop("pool_name"))
-        self.machine_type = pulumi.Output.from_input(placed["offering"].instance_type)
-        self._details = built
+        build = PoolBuild(name=name, scope=placed["scope"], cluster=placed["cluster"], pool=placed["pool"],
+                          offering=placed["offering"], inherited=ChildOptions().with_options(opts))
+        self._built = clouds.adapter(build.scope.cloud).builder("node_pool").build(self, build)
+        self.pool_name = pulumi.Output.from_input(self._built.pool_name)
+        self.machine_type = pulumi.Output.from_input(build.offering.instance_type)
         self.register_outputs({"pool_name": self.pool_name, "machine_type": self.machine_type})
 
     @property
+    def built(self) -> BuiltPool:
+        """What the cloud's builder declared: the pool name, resources by role, the cloud's facts."""
+        return self._built
+
+    @property
     def details(self) -> dict[str, Any]:
-        """Cloud-specific outputs and the underlying resources (the escape hatch)."""
-        return dict(self._details)
+        """Cloud-specific facts and the underlying resources by role (the escape hatch)."""
+        return {**self._built.facts, **self._built.resources, "resources": dict(self._built.resources)}

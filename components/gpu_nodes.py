@@ -7,7 +7,10 @@ calls it.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from aiscale.inheritance import ChildOptions
 
 #: The extended resource the NVIDIA device plugin advertises; also the GPU taint's key.
 GPU_RESOURCE = "nvidia.com/gpu"
@@ -32,3 +35,35 @@ def node_taints(pool: Any) -> list[dict[str, str]]:
         key, _, value = key_value.partition("=")
         taints.append({"key": key, "value": value, "effect": effect})
     return taints
+
+
+@dataclass(frozen=True)
+class PoolBuild:
+    """What a node pool builder (``aiscale.<cloud>.node_pool.build``) reads."""
+
+    name: str
+    """The component's logical name: the prefix of its children's names."""
+    scope: Any
+    """The ``CloudScope``: cloud, region, tags, parent."""
+    cluster: Any
+    """The cluster the pool joins: a ``KubernetesCluster`` or an ``ExistingCluster`` (its
+    ``cluster_name`` and the per-cloud ``details`` the builder reads)."""
+    pool: Any
+    """The model's ``NodePool``, defaults resolved."""
+    offering: Any
+    """The catalog ``Offering`` for the pool's accelerator and GPU count in the region."""
+    inherited: ChildOptions = field(default_factory=ChildOptions)
+    """What the component's own ``ResourceOptions`` pass on to the pool."""
+
+
+@dataclass(frozen=True)
+class BuiltPool:
+    """What a node pool builder returns."""
+
+    pool_name: Any
+    """The node group / agent pool / node pool name in the cloud (an ``Output``)."""
+    resources: Mapping[str, Any]
+    """The underlying resources by role (``node_group``, ``agent_pool``, ``node_pool``, ...)."""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """The cloud's own spelling of what it chose (``capacity_type``, ``priority``, ``spot``,
+    ``ami_type``, ...), for the escape hatch."""
