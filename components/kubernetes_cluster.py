@@ -7,6 +7,7 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale._docs import documented
 from aiscale.network import Network
 from aiscale.scope import CloudScope
 
@@ -27,6 +28,7 @@ class KubernetesClusterArgs(TypedDict, total=False):
     """CIDRs allowed to reach a ``restricted`` API endpoint. Omitted: none."""
 
 
+@documented('Declare a hardened managed Kubernetes cluster on one cloud.', KubernetesClusterArgs)
 class KubernetesCluster(pulumi.ComponentResource):
     """A managed Kubernetes cluster: private or restricted API, encrypted secrets, audit logs,
     network policy, workload identity, managed upgrades."""

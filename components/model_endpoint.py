@@ -25,6 +25,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale._docs import documented
 from aiscale import clouds
 from aiscale.catalog import Offering
 from aiscale.kubernetes_cluster import KubernetesCluster
@@ -168,6 +169,7 @@ def builder_module(runtime: str, cloud: str) -> str:
     return KUBERNETES_BUILDER if runtime == "kubernetes" else MANAGED_BUILDERS[cloud]
 
 
+@documented('Declare one autoscaled model-serving endpoint on one cloud.', ModelEndpointArgs)
 class ModelEndpoint(pulumi.ComponentResource):
     """An autoscaled model-serving endpoint: GPU replicas between ``min_replicas`` and
     ``max_replicas`` that read the model from the platform's bucket, private unless ``public``.

@@ -7,6 +7,7 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale._docs import documented
 from aiscale.scope import CloudScope
 
 
@@ -22,6 +23,7 @@ class NetworkArgs(TypedDict, total=False):
     a new network is created."""
 
 
+@documented('Declare a private network on one cloud (or adopt an existing one).', NetworkArgs)
 class Network(pulumi.ComponentResource):
     """A VPC / VNet / VPC network with private subnets across the zones and NAT egress."""
 

@@ -35,6 +35,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale._docs import documented
 from aiscale import clouds
 from aiscale.model.errors import render_value
 from aiscale.scope import CloudScope
@@ -284,6 +285,7 @@ def check_args(name: str, args: Any) -> None:
         raise ValueError(f"invalid arguments for Operations {name!r}:\n{listing}")
 
 
+@documented("Declare a cloud's budget, notifications, alerts and GPU observability.", OperationsArgs)
 class Operations(pulumi.ComponentResource):
     """Budget, notification targets, serving alerts and GPU observability on one cloud."""
 
