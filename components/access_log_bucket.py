@@ -15,7 +15,8 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import naming
+from aiscale import clouds, naming
+from aiscale._docs import documented
 from aiscale.object_store import ACCESS_LOG_CLOUDS, StoreSpec, _raise_if_any, resolve_args
 
 __all__ = ["AccessLogBucket", "AccessLogBucketArgs", "resolve_log_bucket_args"]
@@ -62,16 +63,17 @@ def resolve_log_bucket_args(name: str, args: Mapping[str, Any]) -> StoreSpec:
     cloud = args.get("cloud")
     if cloud not in ACCESS_LOG_CLOUDS:
         problems.append(f"cloud: got {cloud!r}; valid: {', '.join(ACCESS_LOG_CLOUDS)} "
-                        "(Azure Storage logs through diagnostic settings)")
+                        "(the others log bucket access through their own services)")
     _raise_if_any("AccessLogBucket", name, problems)
     environment = args.get("environment")
     days = LOG_RETENTION_DAYS.get(environment if isinstance(environment, str) else "", DEFAULT_LOG_RETENTION_DAYS)
     store = {**args, "bucket": naming.ACCESS_LOG_BUCKET, "versioning": True,
-             "encryption": "customer-managed" if cloud == "gcp" else "provider-managed",
+             "encryption": clouds.adapter(cloud).access_log_encryption,
              "lifecycle": {"expire_after_days": days}}
     return resolve_args(name, store, kind="AccessLogBucket")
 
 
+@documented("Declare the bucket receiving a platform's access logs on one cloud.", AccessLogBucketArgs)
 class AccessLogBucket(pulumi.ComponentResource):
     """The bucket receiving the access logs of a platform's buckets on one cloud; pass its
     ``bucket_name`` as each :class:`ObjectStore`'s ``access_log_bucket``.
@@ -92,11 +94,8 @@ class AccessLogBucket(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         spec = resolve_log_bucket_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(LOG_BUCKET_TYPE_TOKEN, name, None, opts)
-        if spec.cloud == "aws":
-            from aiscale.aws import _access_logs as builder
-        else:
-            from aiscale.gcp import _access_logs as builder
-        built = builder.build(self, name, spec)
+        spec = spec.with_component_options(opts)
+        built = clouds.adapter(spec.cloud).builder("access_logs").build(self, name, spec)
         self._resources = built.resources
         self.bucket_name = pulumi.Output.from_input(built.bucket_name)
         self.bucket_url = pulumi.Output.from_input(built.bucket_url)

@@ -7,6 +7,7 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale._docs import documented
 from aiscale.network import Network
 from aiscale.scope import CloudScope
 
@@ -24,6 +25,7 @@ class AutoscalingGroupArgs(TypedDict, total=False):
     """Required. The catalog offering for (cloud, accelerator, gpus_per_node, region)."""
 
 
+@documented('Declare an autoscaled GPU VM fleet on one cloud.', AutoscalingGroupArgs)
 class AutoscalingGroup(pulumi.ComponentResource):
     """GPU VMs scaled on CPU utilisation between ``min_nodes`` and ``max_nodes``."""
 
@@ -38,7 +40,7 @@ class AutoscalingGroup(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:AutoscalingGroup", name, None, opts)
         self.machine_type = args["offering"].instance_type
-        built = build_on_cloud(self, "vm_group", args["scope"].cloud, args)
+        built = build_on_cloud(self, "vm_group", args["scope"].cloud, args, name)
         self.group_name = built.pop("group_name")
         self.details = built
         self.register_outputs({"group_name": self.group_name, "machine_type": self.machine_type})

@@ -1,29 +1,39 @@
-"""GpuNodePool: an autoscaled GPU node pool with GPU-correct defaults on EKS, AKS or GKE."""
+"""GpuNodePool: an autoscaled GPU node pool with GPU-correct defaults on EKS, AKS or GKE.
 
-from __future__ import annotations
+One class registers ``aiscale:index:GpuNodePool``, from Python and, through the component
+package, from every Pulumi language. It takes either the plain :class:`GpuNodePoolArgs` (a pool
+added to a cluster that exists, validated by the platform model) or, inside ``AiPlatform`` and
+for Python callers that already hold them, a :class:`PlacedPoolArgs` (a ``CloudScope``, the
+``KubernetesCluster``, the model's ``NodePool`` and the catalog ``Offering``). Both run the same
+per-cloud builder, ``aiscale.<cloud>.node_pool``.
 
+No ``from __future__ import annotations``: Pulumi's component analyzer (``pulumi package add``)
+reads the annotations of ``GpuNodePool`` as real types.
+"""
+
+from collections.abc import Mapping
 from typing import Any, Optional, TypedDict
 
 import pulumi
 
-from aiscale._dispatch import build_on_cloud
-from aiscale.kubernetes_cluster import KubernetesCluster
-from aiscale.scope import CloudScope
+from aiscale import clouds
+from aiscale._docs import documented
+from aiscale.gpu_nodes import (ACCELERATOR_LABEL, GPU_PRESENT_LABEL, GPU_TAINT, BuiltPool, PoolBuild, node_labels,
+                               node_taints)
+from aiscale.inheritance import ChildOptions
+from aiscale.pool_args import ExistingCluster, GpuNodePoolArgs, resolve_args
 
-#: The taint every GPU node carries, so that only pods that tolerate it land there.
-GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
-#: Labels every GPU node carries; the accelerator label value is the canonical accelerator name.
-GPU_PRESENT_LABEL = ("nvidia.com/gpu.present", "true")
-ACCELERATOR_LABEL = "aiscale.io/accelerator"
+__all__ = ["GpuNodePool", "GpuNodePoolArgs", "PlacedPoolArgs", "ACCELERATOR_LABEL", "GPU_PRESENT_LABEL",
+           "GPU_TAINT", "node_labels", "node_taints"]
 
+TYPE_TOKEN = "aiscale:index:GpuNodePool"
+class PlacedPoolArgs(TypedDict, total=False):
+    """A pool already placed by ``AiPlatform`` (Python only): what the builders read."""
 
-class GpuNodePoolArgs(TypedDict, total=False):
-    """Arguments of :class:`GpuNodePool`."""
-
-    scope: CloudScope
-    """Required. The cloud, region, provider and parent to declare on."""
-    cluster: KubernetesCluster
-    """Required. The cluster the pool joins."""
+    scope: Any
+    """Required. The ``CloudScope``: cloud, region, provider and parent to declare on."""
+    cluster: Any
+    """Required. The ``KubernetesCluster`` the pool joins."""
     pool: Any
     """Required. The model's node pool (``aiscale.model.NodePool``): name, accelerator,
     gpus_per_node, min_nodes, max_nodes, capacity, disk_gb, labels, taints."""
@@ -32,36 +42,54 @@ class GpuNodePoolArgs(TypedDict, total=False):
     (``aiscale.catalog.resolve``): the machine type and, on GCP, the accelerator type."""
 
 
-def node_labels(pool: Any) -> dict[str, str]:
-    """The labels of a GPU pool's nodes: the GPU labels plus the model's labels."""
-    return {GPU_PRESENT_LABEL[0]: GPU_PRESENT_LABEL[1], ACCELERATOR_LABEL: pool.accelerator,
-            **dict(pool.labels or {})}
+def _is_placed(args: Any) -> bool:
+    return isinstance(args, Mapping) and "scope" in args
 
 
-def node_taints(pool: Any) -> list[dict[str, str]]:
-    """The taints of a GPU pool's nodes: the GPU taint plus the model's ``key=value:Effect`` taints."""
-    taints = [dict(GPU_TAINT)]
-    for taint in pool.taints or []:
-        key_value, effect = taint.rsplit(":", 1)
-        key, _, value = key_value.partition("=")
-        taints.append({"key": key, "value": value, "effect": effect})
-    return taints
+def _placed_from_plain(name: str, args: Mapping[str, Any], component: pulumi.Resource,
+                       spec: Any) -> dict[str, Any]:
+    """The builder's arguments for a plain-args pool: a scope parented on ``component``."""
+    from aiscale.platform import resource_tags
+    from aiscale.scope import CloudScope
+
+    scope = CloudScope(cloud=args["cloud"], platform=spec.platform.name,
+                       environment=spec.platform.environment, region=args["region"],
+                       parent=component, provider=None, tags=resource_tags(spec.platform),
+                       gcp_project=args.get("gcp_project"))
+    return {"scope": scope, "cluster": ExistingCluster.from_args(args), "pool": spec.pool,
+            "offering": spec.offering}
 
 
+@documented("Declare a GPU node pool (plain arguments, or a pool placed by AiPlatform).", GpuNodePoolArgs)
 class GpuNodePool(pulumi.ComponentResource):
-    """GPU nodes that scale between ``min_nodes`` and ``max_nodes`` (zero included)."""
+    """GPU nodes on an EKS, AKS or GKE cluster, scaling between ``min_nodes`` and ``max_nodes``
+    (zero included), with GPU-correct defaults: the GPU taint and labels, the cloud's NVIDIA
+    driver path, encrypted disks, no public node addresses, cost tags and the cluster
+    autoscaler's scale-from-zero hints. The same resources as the pools of an ``AiPlatform``."""
 
     pool_name: pulumi.Output[str]
-    """The node pool / node group name in the cloud."""
-    machine_type: str
-    """The instance type / VM size / machine type from the catalog."""
-    details: dict[str, Any]
-    """Cloud-specific outputs and the underlying resources."""
+    """The node group / agent pool / node pool name in the cloud."""
+    machine_type: pulumi.Output[str]
+    """The instance type / VM size / machine type chosen from the catalog."""
 
-    def __init__(self, name: str, args: GpuNodePoolArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        super().__init__("aiscale:index:GpuNodePool", name, None, opts)
-        self.machine_type = args["offering"].instance_type
-        built = build_on_cloud(self, "node_pool", args["scope"].cloud, args)
-        self.pool_name = built.pop("pool_name")
-        self.details = built
+    def __init__(self, name: str, args: GpuNodePoolArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        spec = None if _is_placed(args) else resolve_args(name, args)  # bad args register nothing
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        placed = dict(args) if spec is None else _placed_from_plain(name, args, self, spec)
+        build = PoolBuild(name=name, scope=placed["scope"], cluster=placed["cluster"], pool=placed["pool"],
+                          offering=placed["offering"], inherited=ChildOptions().with_options(opts))
+        self._built = clouds.adapter(build.scope.cloud).builder("node_pool").build(self, build)
+        self.pool_name = pulumi.Output.from_input(self._built.pool_name)
+        self.machine_type = pulumi.Output.from_input(build.offering.instance_type)
         self.register_outputs({"pool_name": self.pool_name, "machine_type": self.machine_type})
+
+    @property
+    def built(self) -> BuiltPool:
+        """What the cloud's builder declared: the pool name, resources by role, the cloud's facts."""
+        return self._built
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Cloud-specific facts and the underlying resources by role (the escape hatch)."""
+        return {**self._built.facts, **self._built.resources, "resources": dict(self._built.resources)}

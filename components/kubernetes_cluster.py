@@ -7,6 +7,7 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale._docs import documented
 from aiscale.network import Network
 from aiscale.scope import CloudScope
 
@@ -27,6 +28,7 @@ class KubernetesClusterArgs(TypedDict, total=False):
     """CIDRs allowed to reach a ``restricted`` API endpoint. Omitted: none."""
 
 
+@documented('Declare a hardened managed Kubernetes cluster on one cloud.', KubernetesClusterArgs)
 class KubernetesCluster(pulumi.ComponentResource):
     """A managed Kubernetes cluster: private or restricted API, encrypted secrets, audit logs,
     network policy, workload identity, managed upgrades."""
@@ -48,7 +50,7 @@ class KubernetesCluster(pulumi.ComponentResource):
             raise ValueError(f"api_access: got {args['api_access']!r}; valid: private, restricted")
         if args["api_access"] == "restricted" and not args["authorized_networks"]:
             raise ValueError("authorized_networks: got []; a restricted API needs at least one CIDR")
-        built = build_on_cloud(self, "cluster", args["scope"].cloud, args)
+        built = build_on_cloud(self, "cluster", args["scope"].cloud, args, name)
         self.cluster_name = built.pop("cluster_name")
         self.kubeconfig = pulumi.Output.secret(built.pop("kubeconfig"))
         self.kubernetes_provider = built.pop("kubernetes_provider")

@@ -25,11 +25,14 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale._docs import documented
+from aiscale import clouds
 from aiscale.catalog import Offering
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
 from aiscale.network import Network
 from aiscale.object_store import ObjectStore
+from aiscale.store_spec import model_uri
 from aiscale.scope import CloudScope
 
 __all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "model_uri"]
@@ -37,10 +40,9 @@ __all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "
 TYPE_TOKEN = "aiscale:index:ModelEndpoint"
 RUNTIMES = ("kubernetes", "managed")
 """Where an endpoint runs: on the cloud's Kubernetes cluster, or on its managed service."""
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an endpoint can be declared on."""
-MANAGED_BUILDERS = {"aws": "aiscale.aws.sagemaker", "azure": "aiscale.azure.ml_endpoint",
-                    "gcp": "aiscale.gcp.cloud_run"}
+MANAGED_BUILDERS = {a.name: f"aiscale.{a.name}.{a.builders['managed_endpoint']}" for a in clouds.adapters()}
 """The module that builds a ``managed`` endpoint, per cloud."""
 KUBERNETES_BUILDER = "aiscale.kubernetes.serving"
 """The module that builds a ``kubernetes`` endpoint on every cloud."""
@@ -49,8 +51,7 @@ DEFAULT_METRIC = "vllm_num_requests_running"
 ``vllm:num_requests_running``, exposed by prometheus-adapter under this name."""
 DEFAULT_METRICS_NAMESPACE = "monitoring"
 """The namespace whose pods (Prometheus) may scrape the endpoint through its NetworkPolicy."""
-OIDC_DETAIL = {"aws": ("oidc_provider_arn", "oidc_provider_url"), "azure": ("oidc_issuer_url",),
-               "gcp": ()}
+OIDC_DETAIL = {a.name: a.cluster_identity_details for a in clouds.adapters()}
 """Keys of ``KubernetesCluster.details`` the pod identity needs, per cloud (GKE falls back to
 ``<project>.svc.id.goog`` when ``workload_pool`` is absent)."""
 
@@ -91,13 +92,6 @@ class ModelEndpointArgs(TypedDict, total=False):
     scrape the endpoint. Omitted: ``monitoring``."""
 
 
-def model_uri(store: Any, endpoint: Endpoint) -> pulumi.Output:
-    """The model's location: the bucket URL plus ``endpoint.model.path`` (``s3://b/llama/``)."""
-    path = endpoint.model.path.lstrip("/")
-    return pulumi.Output.from_input(store.bucket_url).apply(
-        lambda url: f"{url.rstrip('/')}/{path}" if path else url)
-
-
 def _missing(args: Mapping[str, Any], key: str) -> bool:
     return args.get(key) is None
 
@@ -124,16 +118,17 @@ def _problems(args: Mapping[str, Any]) -> list[str]:
                         f"{endpoint.model.bucket!r} on {cloud} (endpoint.model is set)")
     if runtime == "kubernetes":
         problems.extend(_kubernetes_problems(args, cloud, endpoint))
-    elif cloud in ("aws", "azure") and _missing(args, "offering"):
+    elif cloud in CLOUDS and clouds.adapter(cloud).managed_needs_offering and _missing(args, "offering"):
         problems.append(f"offering: got None; valid: the catalog offering for "
                         f"{endpoint.accelerator} x{endpoint.gpus_per_replica} on {cloud} "
                         "(runtime managed)")
-    if runtime == "managed" and cloud == "aws" and _missing(args, "network"):
-        problems.append("network: got None; valid: the aws Network (SageMaker runs in its "
-                        "private subnets)")
-    if cloud == "azure" and scope is not None and scope.resource_group_name is None:
-        problems.append("scope.resource_group_name: got None; valid: the platform's resource "
-                        "group (required on azure)")
+    managed = clouds.adapter(cloud) if cloud in CLOUDS else None
+    if runtime == "managed" and managed is not None and managed.managed_needs_network and _missing(args, "network"):
+        problems.append(f"network: got None; valid: the {cloud} Network ({managed.managed_service} runs "
+                        "in its private subnets)")
+    for field, meaning in (managed.scope_fields.items() if managed is not None and scope is not None else ()):
+        if getattr(scope, field, None) is None:
+            problems.append(f"scope.{field}: got None; valid: {meaning} (required on {cloud})")
     return problems
 
 
@@ -174,6 +169,7 @@ def builder_module(runtime: str, cloud: str) -> str:
     return KUBERNETES_BUILDER if runtime == "kubernetes" else MANAGED_BUILDERS[cloud]
 
 
+@documented('Declare one autoscaled model-serving endpoint on one cloud.', ModelEndpointArgs)
 class ModelEndpoint(pulumi.ComponentResource):
     """An autoscaled model-serving endpoint: GPU replicas between ``min_replicas`` and
     ``max_replicas`` that read the model from the platform's bucket, private unless ``public``.
@@ -191,7 +187,7 @@ class ModelEndpoint(pulumi.ComponentResource):
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
         resolved = {"autoscaling_metric": DEFAULT_METRIC,
-                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args}
+                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args, "name": name}
         endpoint, cloud = resolved["endpoint"], resolved["scope"].cloud
         builder = importlib.import_module(builder_module(endpoint.runtime, cloud))
         built = builder.build(self, resolved)

@@ -7,6 +7,7 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale._docs import documented
 from aiscale.scope import CloudScope
 
 
@@ -22,6 +23,7 @@ class NetworkArgs(TypedDict, total=False):
     a new network is created."""
 
 
+@documented('Declare a private network on one cloud (or adopt an existing one).', NetworkArgs)
 class Network(pulumi.ComponentResource):
     """A VPC / VNet / VPC network with private subnets across the zones and NAT egress."""
 
@@ -34,7 +36,7 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:Network", name, None, opts)
-        built = build_on_cloud(self, "network", args["scope"].cloud, {"cidr": "10.40.0.0/16", **args})
+        built = build_on_cloud(self, "network", args["scope"].cloud, {"cidr": "10.40.0.0/16", **args}, name)
         self.network_id = built.pop("network_id")
         self.subnet_ids = built.pop("subnet_ids")
         self.details = built

@@ -10,7 +10,6 @@ add``) reads the annotations of ``ObjectStoreArgs`` and ``ObjectStore`` as real 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Optional, TypedDict
 
 try:
@@ -20,31 +19,21 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import naming
+from aiscale import clouds, naming
+from aiscale._docs import documented
+from aiscale.store_spec import BuiltStore, StoreSpec
 
 __all__ = ["LifecycleArgs", "ObjectStore", "ObjectStoreArgs", "StoreSpec", "BuiltStore"]
 
 TYPE_TOKEN = "aiscale:index:ObjectStore"
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an ``ObjectStore`` can be declared on."""
-ACCESS_LOG_CLOUDS = ("aws", "gcp")
+ACCESS_LOG_CLOUDS = tuple(a.name for a in clouds.adapters() if a.access_logs_to_bucket)
 """The clouds with bucket access logs written to another bucket (S3 server access logs, GCS
-usage logs). Azure Storage logs through diagnostic settings instead."""
+usage logs). The others log through their own services (Azure's diagnostic settings)."""
 ENCRYPTIONS = ("customer-managed", "provider-managed")
 """Encryption modes: a key created for the bucket, or the cloud's own managed key."""
 LIFECYCLE_FIELDS = ("cool_after_days", "archive_after_days", "expire_after_days")
-S3_INFREQUENT_ACCESS_MIN_DAYS = 30
-"""S3 refuses transitions to STANDARD_IA earlier than 30 days after creation."""
-S3_IA_TO_GLACIER_GAP_DAYS = 30
-"""S3 refuses a GLACIER transition less than 30 days after the STANDARD_IA transition."""
-RETENTION_DAYS = {"prod": 30}
-"""Days deleted data (soft-deleted blobs, noncurrent versions) is kept, by environment."""
-DEFAULT_RETENTION_DAYS = 7
-"""Retention for every environment not listed in :data:`RETENTION_DAYS`."""
-INCOMPLETE_UPLOAD_DAYS = 7
-"""Incomplete multipart uploads are aborted after this many days (AWS, GCP)."""
-
-
 class LifecycleArgs(TypedDict, total=False):
     """When objects move to cheaper tiers or expire, counted in days since creation."""
 
@@ -106,75 +95,6 @@ class ObjectStoreArgs(TypedDict, total=False):
     time; GCP: usage logs prefixed with the bucket name. Omitted or None: no access logging."""
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    """Validated arguments with every default resolved: what the per-cloud builders read."""
-
-    cloud: str
-    """``aws``, ``azure`` or ``gcp``."""
-    platform: str
-    """The platform name."""
-    environment: str
-    """The environment name."""
-    bucket: str
-    """The bucket's name in the model."""
-    region: str
-    """AWS region, Azure location or GCP region."""
-    versioning: bool
-    """Whether object versioning is on."""
-    customer_managed: bool
-    """True when a key is created for the bucket (``encryption: customer-managed``)."""
-    protect: bool
-    """Whether stateful children get ``protect`` and ``retain_on_delete``."""
-    cool_after_days: Optional[int] = None
-    """Days before the infrequent-access tier, or None."""
-    archive_after_days: Optional[int] = None
-    """Days before the archive tier, or None."""
-    expire_after_days: Optional[int] = None
-    """Days before objects expire, or None."""
-    tags: dict[str, str] = field(default_factory=dict)
-    """Unsanitised tags including the defaults; builders sanitise with ``aiscale.naming``."""
-    gcp_project: Optional[str] = None
-    """The GCP project, or None for the provider's."""
-    resource_group_name: Optional[pulumi.Input[str]] = None
-    """The Azure resource group (None elsewhere)."""
-    name_seed: str = ""
-    """Extra text for the uniqueness hash of globally unique names."""
-    allowed_subnet_ids: tuple = ()
-    """Azure subnets let through the storage firewall."""
-    access_log_bucket: Optional[pulumi.Input[str]] = None
-    """The bucket receiving access logs, or None for no access logging."""
-
-    @property
-    def is_prod(self) -> bool:
-        """True in the ``prod`` environment."""
-        return self.environment == "prod"
-
-    @property
-    def retention_days(self) -> int:
-        """Days soft-deleted data and noncurrent versions are kept (30 in prod, else 7)."""
-        return RETENTION_DAYS.get(self.environment, DEFAULT_RETENTION_DAYS)
-
-    def stateful(self, parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:
-        """Options for a stateful child: parented, protected and retained when ``protect``."""
-        return pulumi.ResourceOptions(parent=parent, protect=self.protect,
-                                      retain_on_delete=self.protect, **extra)
-
-
-@dataclass
-class BuiltStore:
-    """What a per-cloud builder returns to the face."""
-
-    bucket_name: pulumi.Input[str]
-    """The physical bucket (or container) name."""
-    bucket_url: pulumi.Input[str]
-    """The bucket's URL."""
-    key_id: Optional[pulumi.Input[str]]
-    """The customer-managed key's id, or None."""
-    resources: dict[str, pulumi.Resource]
-    """The children by role."""
-
-
 def _is_days(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
@@ -200,12 +120,8 @@ def _check_lifecycle(lifecycle: Any, cloud: Any, problems: list[str]) -> dict[st
     latest = max(d for d in (cool, archive, 0) if d is not None)
     if expire and expire <= latest:
         problems.append(f"lifecycle.expire_after_days: got {expire}; valid: more than {latest} (the last tier change)")
-    if cloud == "aws" and cool and cool < S3_INFREQUENT_ACCESS_MIN_DAYS:
-        problems.append(f"lifecycle.cool_after_days: got {cool}; valid on aws: at least "
-                        f"{S3_INFREQUENT_ACCESS_MIN_DAYS} (S3 STANDARD_IA minimum)")
-    if cloud == "aws" and cool and archive and archive < cool + S3_IA_TO_GLACIER_GAP_DAYS:
-        problems.append(f"lifecycle.archive_after_days: got {archive}; valid on aws: at least "
-                        f"{cool + S3_IA_TO_GLACIER_GAP_DAYS} (30 days after cool_after_days)")
+    if cloud in CLOUDS:
+        problems.extend(clouds.adapter(cloud).lifecycle_problems(cool, archive))
     return days
 
 
@@ -215,10 +131,9 @@ def _check_tags(tags: Any, cloud: Any, problems: list[str]) -> dict[str, str]:
     if not isinstance(tags, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
         problems.append(f"tags: got {tags!r}; valid: a mapping of strings to strings")
         return {}
-    sanitise = {"aws": naming.aws_tags, "azure": naming.azure_tags, "gcp": naming.gcp_labels}.get(cloud)
-    if sanitise is not None:
+    if cloud in CLOUDS:
         try:
-            sanitise(tags)
+            clouds.adapter(cloud).sanitise_tags(tags)
         except ValueError as error:
             problems.append(f"tags: {error}")
     return dict(tags)
@@ -227,9 +142,9 @@ def _check_tags(tags: Any, cloud: Any, problems: list[str]) -> dict[str, str]:
 def _check_log_bucket(value: Any, cloud: Any, problems: list[str]) -> None:
     if value is None:
         return
-    if cloud == "azure":
-        problems.append("access_log_bucket: not valid on azure (Azure Storage logs through diagnostic "
-                        "settings); valid on aws and gcp only")
+    if cloud in CLOUDS and cloud not in ACCESS_LOG_CLOUDS:
+        problems.append(f"access_log_bucket: not valid on {cloud} (it logs bucket access through its "
+                        f"own service); valid on {' and '.join(ACCESS_LOG_CLOUDS)} only")
     elif not isinstance(value, pulumi.Output) and (not isinstance(value, str) or not value.strip()):
         problems.append(f"access_log_bucket: got {value!r}; valid: a bucket name (string or Output), or None")
 
@@ -264,8 +179,9 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
     for key in ("versioning", "protect"):
         if key in args and args[key] is not None and not isinstance(args[key], bool):
             problems.append(f"{key}: got {args[key]!r}; valid: true or false")
-    if cloud == "azure" and args.get("resource_group_name") in (None, ""):
-        problems.append("resource_group_name: got None; valid: the resource group name (required on azure)")
+    for key, meaning in (clouds.adapter(cloud).required_store_args.items() if cloud in CLOUDS else ()):
+        if args.get(key) in (None, ""):
+            problems.append(f"{key}: got None; valid: {meaning} (required on {cloud})")
     seed = args.get("name_seed") or ""
     if not isinstance(seed, str):
         problems.append(f"name_seed: got {seed!r}; valid: a string")
@@ -292,6 +208,7 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
     )
 
 
+@documented("Declare a private, encrypted, versioned bucket on one cloud.", ObjectStoreArgs)
 class ObjectStore(pulumi.ComponentResource):
     """A private, encrypted, versioned bucket with lifecycle rules, on one cloud.
 
@@ -312,6 +229,7 @@ class ObjectStore(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         spec = resolve_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
+        spec = spec.with_component_options(opts)
         built = self._build(name, spec)
         self._resources = built.resources
         self.bucket_name = pulumi.Output.from_input(built.bucket_name)
@@ -327,10 +245,4 @@ class ObjectStore(pulumi.ComponentResource):
 
     def _build(self, name: str, spec: StoreSpec) -> BuiltStore:
         """Dispatch to the cloud's builder, imported only now."""
-        if spec.cloud == "aws":
-            from aiscale.aws import storage
-        elif spec.cloud == "azure":
-            from aiscale.azure import storage
-        else:
-            from aiscale.gcp import storage
-        return storage.build(self, name, spec)
+        return clouds.adapter(spec.cloud).builder("storage").build(self, name, spec)

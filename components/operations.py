@@ -35,6 +35,8 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
+from aiscale._docs import documented
+from aiscale import clouds
 from aiscale.model.errors import render_value
 from aiscale.scope import CloudScope
 
@@ -42,7 +44,7 @@ __all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TO
            "LATENCY_SECONDS", "ERROR_PERCENT", "MAX_BUDGET_NOTIFICATIONS", "MAX_BUDGET_CHANNELS"]
 
 TYPE_TOKEN = "aiscale:index:Operations"
-CLOUDS = ("aws", "azure", "gcp")
+CLOUDS = clouds.names()
 """The clouds an ``Operations`` component can be declared on."""
 LATENCY_SECONDS = 10.0
 """Default p95 request latency (seconds) above which a serving alert fires. LLM responses are
@@ -50,13 +52,13 @@ generated token by token, so whole-request latencies of a few seconds are normal
 means users wait far longer than usual."""
 ERROR_PERCENT = 5.0
 """Default share of 5xx responses (percent of requests) above which a serving alert fires."""
-MAX_BUDGET_NOTIFICATIONS = MappingProxyType({"aws": 5, "azure": 5})
+MAX_BUDGET_NOTIFICATIONS = MappingProxyType({a.name: a.max_budget_notifications for a in clouds.adapters()
+                                            if a.max_budget_notifications is not None})
 """Notifications (actual + forecast thresholds) one budget accepts, per cloud (GCP: no limit
 that a model reaches)."""
 MAX_BUDGET_CHANNELS = 5
 """Notification channels a GCP budget accepts (emails + webhook)."""
-ALERT_BUILDERS = MappingProxyType({"aws": "aiscale.aws.alarms", "azure": "aiscale.azure.alerts",
-                                   "gcp": "aiscale.gcp.alerts"})
+ALERT_BUILDERS = MappingProxyType({a.name: f"aiscale.{a.name}.{a.builders['alerts']}" for a in clouds.adapters()})
 """The module that declares the native alarms on managed endpoints, per cloud."""
 AZURE_BUDGET_SCOPES = ("resource-group", "subscription")
 """Where an Azure budget is declared: the platform's resource group, or the subscription
@@ -189,14 +191,8 @@ def _cloud_problems(args: Mapping[str, Any], cloud: str) -> list[str]:
     if budget and limit is not None and count > limit:
         problems.append(f"actual_thresholds + forecast_thresholds: got {count} thresholds; a "
                         f"{cloud} budget accepts at most {limit} notifications")
-    if budget and cloud == "gcp":
-        if not args.get("gcp_billing_account"):
-            problems.append("gcp_billing_account: got None; a GCP budget belongs to a billing "
-                            "account: give its id, e.g. 012345-6789AB-CDEF01")
-        channels = len(args.get("emails") or ()) + (1 if args.get("webhook_url") else 0)
-        if channels > MAX_BUDGET_CHANNELS:
-            problems.append(f"emails + webhook_url: got {channels} notification targets; a GCP "
-                            f"budget notifies at most {MAX_BUDGET_CHANNELS} channels")
+    if budget:
+        problems.extend(clouds.adapter(cloud).budget_problems(args))
     scope_choice = args.get("azure_budget_scope", DEFAULTS["azure_budget_scope"])
     if scope_choice not in AZURE_BUDGET_SCOPES:
         problems.append(f"azure_budget_scope: got {render_value(scope_choice)}; valid: {', '.join(AZURE_BUDGET_SCOPES)}")
@@ -275,9 +271,9 @@ def problems_of(args: Any) -> list[str]:
     if cloud not in CLOUDS:
         problems.append(f"scope: got {scope!r}; valid: a CloudScope whose cloud is one of {', '.join(CLOUDS)}")
         return problems
-    if cloud == "azure" and scope.resource_group_name is None:
-        problems.append("scope.resource_group_name: got None; valid: the platform's resource group "
-                        "(required on azure)")
+    for field, meaning in clouds.adapter(cloud).scope_fields.items():
+        if getattr(scope, field, None) is None:
+            problems.append(f"scope.{field}: got None; valid: {meaning} (required on {cloud})")
     return problems + _model_problems(args) + _cloud_problems(args, cloud) + _workload_problems(args, cloud)
 
 
@@ -289,6 +285,7 @@ def check_args(name: str, args: Any) -> None:
         raise ValueError(f"invalid arguments for Operations {name!r}:\n{listing}")
 
 
+@documented("Declare a cloud's budget, notifications, alerts and GPU observability.", OperationsArgs)
 class Operations(pulumi.ComponentResource):
     """Budget, notification targets, serving alerts and GPU observability on one cloud."""
 
@@ -309,7 +306,8 @@ class Operations(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
+        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None},
+                    "name": name}
         cloud = resolved["scope"].cloud
         budgets = importlib.import_module(f"aiscale.{cloud}.budget")
         target = budgets.notifications(self, resolved)

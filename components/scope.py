@@ -8,9 +8,11 @@ never re-derive regions, tags or protection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
+
+from aiscale.inheritance import ChildOptions
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,34 @@ class CloudScope:
     resource_group_name: Optional[pulumi.Output[str]] = None
     """The platform's resource group (Azure only)."""
 
+    inherited: Optional[ChildOptions] = None
+    """What the data-holding resources on this cloud get (``protect``, ``retain_on_delete``,
+    ``depends_on``): the environment's default strengthened by ``AiPlatform``'s own options.
+    None: the environment's default."""
+
+    @property
+    def child_options(self) -> ChildOptions:
+        """The options of the data-holding resources declared on this cloud."""
+        return self.inherited or ChildOptions.for_environment(self.environment)
+
     @property
     def protect(self) -> bool:
-        """Stateful resources are protected and retained on delete in prod."""
-        return self.environment == "prod"
+        """Stateful resources are protected (in prod, or when ``AiPlatform`` is protected)."""
+        return self.child_options.protect
+
+    def stateful(self, parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:
+        """Options for a data-holding child of ``parent`` (key, cluster, vault, workspace)."""
+        return self.child_options.stateful(parent, **extra)
+
+    def data_component_options(self, **extra: Any) -> pulumi.ResourceOptions:
+        """Options for a component that holds data and takes ``protect`` as an argument
+        (``ObjectStore``, ``AccessLogBucket``): what :attr:`child_options` adds beyond it."""
+        inherited = self.child_options
+        if inherited.retain_on_delete and not inherited.protect:
+            extra["retain_on_delete"] = True
+        if inherited.depends_on:
+            extra["depends_on"] = [*inherited.depends_on, *extra.get("depends_on", [])]
+        return self.options(**extra)
 
     def options(self, **extra) -> pulumi.ResourceOptions:
         """Options for a component declared on this cloud: parented under the cloud's component."""

@@ -22,22 +22,23 @@ import pulumi
 KUBERNETES_SDK = "pulumi_kubernetes"
 """The Kubernetes provider SDK, which every cloud extra installs."""
 
-CLOUD_SDKS: dict[str, tuple[str, ...]] = {
-    "aws": ("pulumi_aws", KUBERNETES_SDK),
-    "azure": ("pulumi_azure_native", KUBERNETES_SDK),
-    "gcp": ("pulumi_gcp", KUBERNETES_SDK),
-}
-"""The modules a platform on each cloud imports; the extra that installs them is the cloud's name."""
+def cloud_sdks() -> dict[str, tuple[str, ...]]:
+    """The modules a platform on each cloud imports (its adapter's SDK modules and Kubernetes'),
+    by cloud; the extra that installs them is the cloud's name."""
+    from aiscale import clouds
 
-EXTRA_OF_MODULE: dict[str, str] = {
-    "pulumi_aws": "aws",
-    "pulumi_azure_native": "azure",
-    "pulumi_gcp": "gcp",
-    "boto3": "aws",
-    "botocore": "aws",
-}
-"""The extra that installs a top-level module of one cloud (``pulumi_kubernetes`` is in every
-cloud extra and is handled apart)."""
+    return {adapter.name: (*adapter.sdk_modules, KUBERNETES_SDK) for adapter in clouds.adapters()}
+
+
+def extra_of_module(module: str) -> Optional[str]:
+    """The extra that installs a top-level module of one cloud (None for any other module;
+    ``pulumi_kubernetes`` is in every cloud extra and is handled apart)."""
+    from aiscale import clouds
+
+    for adapter in clouds.adapters():
+        if module in adapter.sdk_modules or module in adapter.extra_modules:
+            return adapter.name
+    return None
 
 
 class MissingSdkError(pulumi.RunError):
@@ -62,7 +63,7 @@ def missing_cloud_sdks(clouds: Iterable[str],
     missing module of each), in the order given; clouds with no SDK entry are left to validation."""
     missing = []
     for cloud in clouds:
-        absent = [module for module in CLOUD_SDKS.get(cloud, ()) if not installed(module)]
+        absent = [module for module in cloud_sdks().get(cloud, ()) if not installed(module)]
         if absent:
             missing.append((cloud, absent[0]))
     return missing
@@ -93,9 +94,9 @@ def missing_sdk_hint(error: BaseException, importer: str = "the program") -> Opt
         return None
     module = error.name.split(".", 1)[0]
     if module == KUBERNETES_SDK:
-        choices = " or ".join(f"'aiscale[{extra}]'" for extra in CLOUD_SDKS)
+        choices = " or ".join(f"'aiscale[{extra}]'" for extra in cloud_sdks())
         return f"{importer} imports {module}, which is not installed: pip install {choices} (each installs it)"
-    extra = EXTRA_OF_MODULE.get(module)
+    extra = extra_of_module(module)
     if extra is None:
         return None
     return f"{importer} imports {module}, which is not installed: {install_command(extra)}"

@@ -23,7 +23,7 @@ from pulumi_aws.get_caller_identity import get_caller_identity_output
 
 from aiscale import naming
 from aiscale.aws.storage import declare_bucket
-from aiscale.object_store import BuiltStore, StoreSpec
+from aiscale.store_spec import BuiltStore, StoreSpec
 
 LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
 """The service principal that writes S3 server access logs."""

@@ -9,7 +9,7 @@ least-privilege policy (see ``_iam.cluster_autoscaler_policy``).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws.iam as iam
@@ -37,18 +37,37 @@ def autoscaler_role(name: str, cluster_name: str, oidc_provider_arn: Any, issuer
     return role, policy
 
 
-def install(component: pulumi.Resource, *, cluster_name: str, region: str, oidc_provider_arn: Any,
+def install(component: pulumi.Resource, *, name: str, cluster_name: str, region: str, oidc_provider_arn: Any,
             issuer_url: Any, provider: Any, tags: dict[str, str]) -> dict[str, pulumi.Resource]:
-    """Declare the autoscaler role and both Helm releases; return them by name."""
+    """Declare the autoscaler role and both Helm releases under ``component`` (logical names
+    prefixed with ``name``); return them by name."""
     from aiscale.kubernetes import addons
 
-    name = component._name
     role, policy = autoscaler_role(name, cluster_name, oidc_provider_arn, issuer_url, tags, component)
     device_plugin = addons.nvidia_device_plugin(f"{name}-nvidia-device-plugin", provider, component)
     # The role ARN only resolves once the policy exists: the autoscaler never starts unprivileged.
     role_arn = pulumi.Output.all(role.arn, policy.id).apply(lambda a: a[0])
-    autoscaler = addons.cluster_autoscaler(f"{name}-cluster-autoscaler", provider, component,
-                                           cluster_name=cluster_name, region=region,
-                                           role_arn=role_arn)
+    autoscaler = cluster_autoscaler(f"{name}-cluster-autoscaler", provider, component,
+                                    cluster_name=cluster_name, region=region, role_arn=role_arn)
     return {"cluster_autoscaler_role": role, "cluster_autoscaler_policy": policy,
             "nvidia_device_plugin": device_plugin, "cluster_autoscaler": autoscaler}
+
+
+def cluster_autoscaler(name: str, provider: Any, parent: pulumi.Resource, *, cluster_name: Any,
+                       region: str, role_arn: Any, extra_values: Optional[Mapping[str, Any]] = None
+                       ) -> pulumi.Resource:
+    """The cluster autoscaler for EKS, discovering node groups by their autoscaler tags and
+    running under its own pod role (IRSA)."""
+    from aiscale.kubernetes import addons
+
+    values = {
+        "cloudProvider": "aws",
+        "awsRegion": region,
+        "autoDiscovery": {"clusterName": cluster_name},
+        "rbac": {"serviceAccount": {"name": "cluster-autoscaler",
+                                    "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
+        "extraArgs": {"balance-similar-node-groups": True, "skip-nodes-with-system-pods": False,
+                      "expander": "least-waste"},
+        **dict(extra_values or {}),
+    }
+    return addons.helm_release(name, addons.CLUSTER_AUTOSCALER, "kube-system", values, provider, parent)

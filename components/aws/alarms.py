@@ -91,10 +91,10 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], t
         endpoint_name = live.details["endpoint_name"]
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         alarms[f"alert:{endpoint.name}:latency"] = latency_alarm(
-            f"{component._name}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
+            f"{args['name']}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
             args["latency_threshold_seconds"], topic, tags, opts)
         alarms[f"alert:{endpoint.name}:errors"] = error_alarm(
-            f"{component._name}-{endpoint.name}-errors", f"{base}-5xx", endpoint_name,
+            f"{args['name']}-{endpoint.name}-errors", f"{base}-5xx", endpoint_name,
             args["error_threshold_percent"], topic, tags, opts)
     return alarms
 
@@ -116,7 +116,7 @@ def alertmanager_identity(component: pulumi.ComponentResource, args: dict[str, A
     with SigV4 in the scope's region) and the role and policy.
     """
     scope, cluster = args["scope"], args["cluster"]
-    name = component._name
+    name = args["name"]
     opts = pulumi.ResourceOptions(parent=component)
     trust = pulumi.Output.all(cluster.details["oidc_provider_arn"], cluster.details["oidc_provider_url"]).apply(
         lambda v: json.dumps(pod_trust_policy(v[0], v[1], namespace, service_account)))

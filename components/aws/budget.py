@@ -90,7 +90,7 @@ def _account(component: pulumi.Resource) -> pulumi.Output[str]:
 def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
     """Declare the key, topic, topic policy and subscriptions; return the topic as target."""
     scope = args["scope"]
-    name, prefix = component._name, resource_prefix(scope)
+    name, prefix = args["name"], resource_prefix(scope)
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     account = _account(component)
@@ -99,8 +99,7 @@ def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> 
                   f"{scope.environment} (aiscale)", enable_key_rotation=True,
                   deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
                   policy=account.apply(lambda a: json.dumps(key_policy(a, partition))),
-                  tags=tags, opts=pulumi.ResourceOptions.merge(
-                      child, pulumi.ResourceOptions(protect=scope.protect, retain_on_delete=scope.protect)))
+                  tags=tags, opts=scope.stateful(component))
     topic = sns.Topic(f"{name}-topic", name=f"{prefix}-alerts", kms_master_key_id=key.arn,
                       display_name=f"aiscale {scope.platform} {scope.environment}", tags=tags, opts=child)
     policy = sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn, opts=child, policy=pulumi.Output.all(
@@ -141,7 +140,7 @@ def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: di
     notes = ([_notification("ACTUAL", t, topic_arn) for t in args["actual_thresholds"]]
              + [_notification("FORECASTED", t, topic_arn) for t in args["forecast_thresholds"]])
     created = budgets.Budget(
-        f"{component._name}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
+        f"{args['name']}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
         time_unit="MONTHLY", limit_amount=f"{float(args['amount_usd']):.2f}", limit_unit="USD",
         filter_expression=budget_filter(tags, scope), metrics="UnblendedCost",
         notifications=notes, tags=tags,

@@ -118,8 +118,7 @@ def vpc_config(subnet_ids: Any, api_access: str, authorized_networks: list[str])
 
 def _secrets_key(name: str, scope: Any, cluster_name: str, tags: dict[str, str],
                  parent: pulumi.Resource) -> tuple[kms.Key, kms.Alias]:
-    stateful = pulumi.ResourceOptions(parent=parent, protect=scope.protect,
-                                      retain_on_delete=scope.protect)
+    stateful = scope.stateful(parent)
     key = kms.Key(
         f"{name}-secrets-key",
         description=f"Encrypts Kubernetes secrets of EKS cluster {cluster_name}",
@@ -173,7 +172,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     import pulumi_kubernetes
 
     scope, network = args["scope"], args["network"]
-    name = component._name
+    name = args["name"]
     region = scope.region
     tags = naming.aws_tags(scope.tags)
     cluster_name = eks_cluster_name(scope.platform, scope.environment, name)
@@ -185,8 +184,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     log_group = cloudwatch.LogGroup(
         f"{name}-control-plane-logs", name=f"/aws/eks/{cluster_name}/cluster",
         retention_in_days=LOG_RETENTION_DAYS.get(scope.environment, DEFAULT_LOG_RETENTION_DAYS),
-        tags=tags, opts=pulumi.ResourceOptions(parent=component, protect=scope.protect,
-                                               retain_on_delete=scope.protect))
+        tags=tags, opts=scope.stateful(component))
     cluster_role, cluster_policies = _roles.declare(f"{name}-cluster", _iam.service_trust_policy("eks.amazonaws.com"),
                          _iam.CLUSTER_ROLE_POLICIES, region, tags, component,
                          f"EKS control plane of {cluster_name}")
@@ -236,7 +234,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
                                    cluster.certificate_authority.data, system.id, coredns.id).apply(
         lambda a: kubeconfig_document(a[0], a[1], a[2], region))
     provider = pulumi_kubernetes.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
-    helm = _addons.install(component, cluster_name=cluster_name, region=region,
+    helm = _addons.install(component, name=name, cluster_name=cluster_name, region=region,
                            oidc_provider_arn=oidc.arn, issuer_url=issuer_url,
                            provider=provider, tags=tags)
 

@@ -50,7 +50,7 @@ def build(component: pulumi.ComponentResource, args: dict, namespace: str,
           service_account: str) -> dict[str, Any]:
     """Declare the pod role and its read policy; return the ServiceAccount annotation."""
     scope, endpoint, cluster = args["scope"], args["endpoint"], args["cluster"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     trust = pulumi.Output.all(cluster.details["oidc_provider_arn"],
                               cluster.details["oidc_provider_url"]).apply(

@@ -128,7 +128,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
 
     import pulumi_aws.ec2 as ec2
 
-    name = component._name
+    name = args["name"]
     tags = naming.aws_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     zone_count, zones = _zones(component, scope)

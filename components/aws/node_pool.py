@@ -9,9 +9,9 @@ cluster autoscaler owns it), the GPU taint and labels plus the model's, the clus
 discovery and node-template tags (so the autoscaler can scale the group up from zero), node auto
 repair, the cluster's node role and its private subnets.
 
-Returns ``pool_name`` (the node group name EKS assigns: ``<pool>-<suffix>``), plus
-``node_group``, ``launch_template``, ``instance_type``, ``capacity_type``, ``ami_type`` and
-``resources``.
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the node group name EKS assigns:
+``<pool>-<suffix>``), resources ``node_group`` and ``launch_template``, facts ``instance_type``,
+``capacity_type`` and ``ami_type``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pulumi_aws.eks as eks
 
 from aiscale import naming
 from aiscale.aws import _nodes
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 
 MAX_NODE_GROUP_TAGS = 50
 """AWS allows at most 50 tags on a node group."""
@@ -48,11 +48,11 @@ def node_group_tags(cost_tags: dict[str, str], cluster_name: str, pool: Any, gpu
     return tags
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
-    """Declare the GPU node group of ``args['pool']`` on ``args['cluster']`` under ``component``."""
-    scope, cluster, pool, offering = args["scope"], args["cluster"], args["pool"], args["offering"]
+def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
+    """Declare the GPU node group of ``args.pool`` on ``args.cluster`` under ``component``."""
+    scope, cluster, pool, offering = args.scope, args.cluster, args.pool, args.offering
     details = cluster.details
-    name = component._name
+    name, inherited = args.name, args.inherited
     cost_tags = naming.aws_tags(scope.tags)
     ami_type = _nodes.EKS_GPU_AMI_TYPES[_nodes.architecture(offering.instance_type)]
     capacity_type = _nodes.eks_capacity_type(pool.capacity)
@@ -77,16 +77,10 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         update_config={"max_unavailable": MAX_UNAVAILABLE},
         node_repair_config={"enabled": True},
         tags=node_group_tags(cost_tags, details["name"], pool, offering.gpus),
-        opts=pulumi.ResourceOptions(parent=component,
-                                    depends_on=list(details.get("node_dependencies") or []),
-                                    ignore_changes=["scalingConfig.desiredSize"]),
+        opts=inherited.child(component, depends_on=list(details.get("node_dependencies") or []),
+                             ignore_changes=["scalingConfig.desiredSize"]),
     )
-    return {
-        "pool_name": node_group.node_group_name,
-        "node_group": node_group,
-        "launch_template": template,
-        "instance_type": offering.instance_type,
-        "capacity_type": capacity_type,
-        "ami_type": ami_type,
-        "resources": {"node_group": node_group, "launch_template": template},
-    }
+    return BuiltPool(
+        pool_name=node_group.node_group_name,
+        resources={"node_group": node_group, "launch_template": template},
+        facts={"instance_type": offering.instance_type, "capacity_type": capacity_type, "ami_type": ami_type})

@@ -138,10 +138,10 @@ def _autoscaling(name: str, endpoint: Any, endpoint_name: pulumi.Output, child: 
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the SageMaker model, endpoint configuration, endpoint and autoscaling."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint, network = args["scope"], args["endpoint"], args["network"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     instance_type = sagemaker_instance_type(args["offering"])

@@ -17,7 +17,7 @@ import pulumi_aws.kms as kms
 import pulumi_aws.s3 as s3
 
 from aiscale import naming
-from aiscale.object_store import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
+from aiscale.store_spec import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
 
 KMS_DELETION_WINDOW_DAYS = {"prod": 30}
 """Days a scheduled KMS key deletion can still be cancelled, by environment."""

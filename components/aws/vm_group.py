@@ -69,7 +69,7 @@ def image_id(component: pulumi.Resource, scope: Any, instance_type: str) -> pulu
 def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
     """Declare the GPU Auto Scaling group of ``args['group']`` under ``component``."""
     scope, network, group, offering = args["scope"], args["network"], args["group"], args["offering"]
-    name = component._name
+    name = args["name"]
     tags = naming.aws_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     instance_type = offering.instance_type

@@ -51,7 +51,7 @@ KMS_VAULT_PURPOSE = "aks.kms"
 
 def stateful(scope: CloudScope, parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:
     """Options of a stateful child: protected and retained on delete in prod."""
-    return pulumi.ResourceOptions(parent=parent, protect=scope.protect, retain_on_delete=scope.protect, **extra)
+    return scope.stateful(parent, **extra)
 
 
 def role_definition_id(client: Any, role: str) -> pulumi.Output[str]:

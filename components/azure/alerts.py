@@ -47,7 +47,7 @@ def _alert(component: Any, key: str, rule_name: str, description: str, criteria:
     scope = args["scope"]
     group = target["action_group_id"]
     return monitor.MetricAlert(
-        f"{component._name}-{key}", rule_name=rule_name, resource_group_name=scope.resource_group_name,
+        f"{args['name']}-{key}", rule_name=rule_name, resource_group_name=scope.resource_group_name,
         location="global", description=description, severity=SEVERITY[key.rsplit("-", 1)[-1]],
         enabled=True, scopes=[endpoint_id], evaluation_frequency=FREQUENCY, window_size=WINDOW,
         criteria=criteria, auto_mitigate=True,

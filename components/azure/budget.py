@@ -50,7 +50,7 @@ def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> 
     if not emails and not hooks:
         return {"targets": [], "action_group_id": None, "resources": {}}
     group = monitor.ActionGroup(
-        f"{component._name}-action-group", action_group_name=f"{resource_prefix(scope)}-alerts",
+        f"{args['name']}-action-group", action_group_name=f"{resource_prefix(scope)}-alerts",
         group_short_name=f"{scope.platform}-{scope.environment}"[:SHORT_NAME_MAX].rstrip("-"),
         resource_group_name=scope.resource_group_name, location="Global", enabled=True,
         email_receivers=emails, webhook_receivers=hooks, tags=naming.azure_tags(scope.tags),
@@ -96,7 +96,7 @@ def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: di
     notes = {f"actual_{t}": _notification("Actual", t, emails, group) for t in args["actual_thresholds"]}
     notes.update({f"forecast_{t}": _notification("Forecasted", t, emails, group) for t in args["forecast_thresholds"]})
     created = consumption.Budget(
-        f"{component._name}-budget", budget_name=f"{resource_prefix(scope)}-monthly",
+        f"{args['name']}-budget", budget_name=f"{resource_prefix(scope)}-monthly",
         scope=budget_scope(component, args), amount=float(args["amount_usd"]), category="Cost",
         time_grain="Monthly", time_period=consumption.BudgetTimePeriodArgs(start_date=month_start()),
         filter=tag_filter(scope) if args["azure_budget_scope"] == "subscription" else None,

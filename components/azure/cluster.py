@@ -170,7 +170,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     """Declare the AKS cluster and everything it needs; return its outputs."""
     scope: CloudScope = args["scope"]
     net = args["network"].details
-    name = component._name
+    name = args["name"]
     tags = naming.azure_tags(scope.tags)
     group = scope.resource_group_name
     api_server_subnet_id = net.get("api_server_subnet_id")

@@ -65,7 +65,7 @@ def build(component: pulumi.ComponentResource, args: dict, namespace: str,
           service_account: str) -> dict[str, Any]:
     """Declare the identity, its federated credential and its read grant."""
     scope, endpoint, cluster = args["scope"], args["endpoint"], args["cluster"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     identity = managedidentity.UserAssignedIdentity(
         f"{name}-identity", resource_group_name=scope.resource_group_name, location=scope.region,

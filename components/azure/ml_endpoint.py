@@ -138,7 +138,7 @@ def _workspace(name: str, scope: Any, endpoint: Any, store: Any, deps: dict, tag
 def _assets(name: str, scope: Any, endpoint: Any, store: Any, workspace: ml.Workspace,
             child: pulumi.ResourceOptions) -> dict[str, Any]:
     """The serving image as an environment version and the model as a model version."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     where = {"resource_group_name": scope.resource_group_name, "workspace_name": workspace.name}
     route = {"path": "/health", "port": endpoint.port}
@@ -192,15 +192,14 @@ def _autoscale(name: str, scope: Any, endpoint: Any, live: ml.OnlineEndpoint,
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the workspace, endpoint, deployment and autoscale setting under ``component``."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint, store = args["scope"], args["endpoint"], args.get("store")
     store = store if endpoint.model is not None else None
-    name = component._name
+    name = args["name"]
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
-    stateful = pulumi.ResourceOptions(parent=component, protect=scope.protect,
-                                      retain_on_delete=scope.protect)
+    stateful = scope.stateful(component)
     resources = _dependencies(name, scope, endpoint, tags, stateful, child)
     workspace = resources["workspace"] = _workspace(name, scope, endpoint, store, resources, tags, stateful)
     resources.update(_assets(name, scope, endpoint, store, workspace, child))

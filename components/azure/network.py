@@ -84,7 +84,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     scope: CloudScope = args["scope"]
     cidr: str = args["cidr"]
     plan = _addressing.plan_subnets(cidr)
-    name = component._name
+    name = args["name"]
     group, location = scope.resource_group_name, scope.region
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)

@@ -16,7 +16,8 @@ One ``containerservice.AgentPool`` in the cluster, GPU-correct by default:
 - encryption at host, no public node IPs, a managed OS disk of ``pool.disk_gb``, the cluster's
   nodes subnet, cost tags.
 
-Returns ``pool_name`` (the AKS agent pool name), ``agent_pool``, ``vm_size`` and ``priority``.
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the AKS agent pool name), resource
+``agent_pool``, facts ``vm_size`` and ``priority``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pulumi_azure_native.containerservice as containerservice
 
 from aiscale import naming
 from aiscale.azure import _names
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 
 SPOT_SETTINGS = {"scale_set_priority": "Spot", "scale_set_eviction_policy": "Delete", "spot_max_price": -1}
 """Agent pool settings of a spot pool."""
@@ -52,16 +53,16 @@ def capacity_settings(capacity: str) -> dict[str, Any]:
     raise ValueError(f"node_pools.capacity: got {capacity!r}; valid: on-demand, spot")
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     """Declare the GPU agent pool in the cluster; return its outputs."""
-    scope, pool, offering = args["scope"], args["pool"], args["offering"]
-    details = args["cluster"].details
+    scope, pool, offering, inherited = args.scope, args.pool, args.offering, args.inherited
+    details = args.cluster.details
     if pool.max_nodes < pool.min_nodes:
         raise ValueError(f"node_pools[{pool.name}].max_nodes: got {pool.max_nodes}; valid: >= min_nodes ({pool.min_nodes})")
     pool_name = _names.agent_pool_name(pool.name)
     settings = capacity_settings(pool.capacity)
     agent_pool = containerservice.AgentPool(
-        f"{component._name}-pool",
+        f"{args.name}-pool",
         agent_pool_name=pool_name,
         resource_name_=details["cluster"].name,
         resource_group_name=details["resource_group_name"],
@@ -83,11 +84,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         enable_node_public_ip=False,
         vnet_subnet_id=details["nodes_subnet_id"],
         tags=naming.azure_tags(scope.tags),
-        opts=pulumi.ResourceOptions(parent=component, ignore_changes=["count"]),
+        opts=inherited.child(component, ignore_changes=["count"]),
         **settings)
-    return {
-        "pool_name": agent_pool.name.apply(lambda _: pool_name),
-        "agent_pool": agent_pool,
-        "vm_size": offering.instance_type,
-        "priority": settings["scale_set_priority"],
-    }
+    return BuiltPool(pool_name=agent_pool.name.apply(lambda _: pool_name), resources={"agent_pool": agent_pool},
+                     facts={"vm_size": offering.instance_type, "priority": settings["scale_set_priority"]})

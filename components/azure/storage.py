@@ -21,7 +21,7 @@ import pulumi_azure_native.managedidentity as managedidentity
 import pulumi_azure_native.storage as storage
 
 from aiscale import naming
-from aiscale.object_store import BuiltStore, StoreSpec
+from aiscale.store_spec import BuiltStore, StoreSpec
 
 CRYPTO_SERVICE_ENCRYPTION_USER = "e36c3c87-5a64-4e6a-b4a0-e8a4cc5d3b94"
 """Built-in role "Key Vault Crypto Service Encryption User": wrap and unwrap with a key."""

@@ -141,7 +141,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     if group.max_nodes < group.min_nodes:
         raise ValueError(f"autoscaling_groups[{group.name}].max_nodes: got {group.max_nodes}; "
                          f"valid: >= min_nodes ({group.min_nodes})")
-    name = component._name
+    name = args["name"]
     tags = naming.azure_tags(scope.tags)
     subnet_id = args["network"].details["nodes_subnet_id"]
     ssh_public_key = args.get("ssh_public_key") or _ssh.unusable_public_key()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CLOUDS: tuple[str, ...] = ("aws", "azure", "gcp")
-"""The clouds the catalog covers, sorted."""
+from aiscale import clouds
+
+CLOUDS: tuple[str, ...] = clouds.names()
+"""The clouds the catalog covers (the registry's list)."""
 
 HOURS_PER_MONTH = 730
 """Hours in the average month (8760 / 12), the factor from an hourly to a monthly price."""

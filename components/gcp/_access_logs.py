@@ -15,7 +15,7 @@ import pulumi
 import pulumi_gcp.storage as storage
 
 from aiscale.gcp.storage import build as build_bucket
-from aiscale.object_store import BuiltStore, StoreSpec
+from aiscale.store_spec import BuiltStore, StoreSpec
 
 LOG_WRITER = "group:cloud-storage-analytics@google.com"
 """The principal Cloud Storage writes usage and storage logs as."""

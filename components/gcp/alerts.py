@@ -78,11 +78,11 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], t
             "aggregations": [_aggregation("ALIGN_RATE", "REDUCE_SUM")],
             "denominator_aggregations": [_aggregation("ALIGN_RATE", "REDUCE_SUM")]}})
         policies[f"alert:{endpoint.name}:latency"] = _policy(
-            f"{component._name}-{endpoint.name}-latency", f"{base}: latency", latency, args, target, "WARNING",
+            f"{args['name']}-{endpoint.name}-latency", f"{base}: latency", latency, args, target, "WARNING",
             f"The p95 request latency of Cloud Run endpoint {endpoint.name} stayed above {seconds:g} s for "
             "5 minutes: instances are saturated (check max_replicas) or requests got longer.", opts)
         policies[f"alert:{endpoint.name}:errors"] = _policy(
-            f"{component._name}-{endpoint.name}-errors", f"{base}: 5xx responses", errors, args, target, "CRITICAL",
+            f"{args['name']}-{endpoint.name}-errors", f"{base}: 5xx responses", errors, args, target, "CRITICAL",
             f"More than {percent:g}% of the requests to Cloud Run endpoint {endpoint.name} failed with a 5xx "
             "status for 5 minutes. Check the service's logs.", opts)
     return policies
@@ -101,6 +101,6 @@ def prometheus_policies(component: pulumi.ComponentResource, args: dict[str, Any
                          "rule_group": rule.group, "labels": {"severity": rule.severity, **rule.labels},
                          "disable_metric_validation": True}}
         policies[f"alert:{rule.key}"] = _policy(
-            f"{component._name}-{rule.key.replace(':', '-')}", f"{display_prefix(scope)}: {rule.title}",
+            f"{args['name']}-{rule.key.replace(':', '-')}", f"{display_prefix(scope)}: {rule.title}",
             condition, args, target, SEVERITIES[rule.severity], rule.description, opts)
     return policies

@@ -40,7 +40,7 @@ def display_prefix(scope: Any) -> str:
 def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
     """Declare a channel per email and one for the webhook; return their names as targets."""
     scope = args["scope"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     labels = naming.gcp_labels(scope.tags)
     resources: dict[str, Any] = {}
@@ -79,7 +79,7 @@ def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: di
                                                opts=pulumi.InvokeOutputOptions(parent=component))
     label = naming.gcp_labels({"platform": scope.tags.get("platform", scope.platform)})
     created = billing.Budget(
-        f"{component._name}-budget", billing_account=args["gcp_billing_account"],
+        f"{args['name']}-budget", billing_account=args["gcp_billing_account"],
         display_name=f"{display_prefix(scope)} monthly"[:DISPLAY_NAME_MAX],
         amount=billing.BudgetAmountArgs(specified_amount=amount(float(args["amount_usd"]))),
         budget_filter=billing.BudgetBudgetFilterArgs(

@@ -86,10 +86,10 @@ def _container(endpoint: Any, uri: Any) -> cloudrunv2.ServiceTemplateContainerAr
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the service, its service account and bucket grant (and public invoker if public)."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint = args["scope"], args["endpoint"]
-    name = component._name
+    name = args["name"]
     child = pulumi.ResourceOptions(parent=component)
     accelerator = _accelerator(endpoint)
     account = endpoint_account(component, name, scope, endpoint, "run")

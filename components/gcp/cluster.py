@@ -69,8 +69,7 @@ nodes in total (cheaper)."""
 def _secrets_key(component: pulumi.Resource, name: str, scope: Any,
                  labels: dict[str, str]) -> dict[str, pulumi.Resource]:
     """Key ring, rotated key and the GKE service agent's grant on it."""
-    stateful = pulumi.ResourceOptions(parent=component, protect=scope.protect,
-                                      retain_on_delete=scope.protect)
+    stateful = scope.stateful(component)
     ring = kms.KeyRing(f"{name}-key-ring", name=_names.cluster_key_ring_name(scope.platform, scope.environment),
                        location=scope.region, project=scope.gcp_project, opts=stateful)
     key = kms.CryptoKey(
@@ -202,7 +201,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     import pulumi_kubernetes as k8s
 
     scope = args["scope"]
-    name = component._name
+    name = args["name"]
     labels = naming.gcp_labels(scope.tags)
     identity = service_identity(
         f"{name}-nodes", account_id=_names.account_id(scope.platform, scope.environment, "gke-nodes"),

@@ -65,7 +65,7 @@ def build(component: pulumi.ComponentResource, args: dict, namespace: str,
           service_account: str) -> dict[str, Any]:
     """Declare the Google service account, its bucket grant and the workload identity binding."""
     scope, endpoint = args["scope"], args["endpoint"]
-    name = component._name
+    name = args["name"]
     account = endpoint_account(component, name, scope, endpoint, "pods")
     viewer = bucket_viewer(component, name, args["store"], account)
     member = pulumi.Output.concat("serviceAccount:", workload_pool(args),

@@ -91,7 +91,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     if args.get("existing"):
         return _existing(args["existing"])
     plan = address_plan(args["cidr"])
-    name, project, region = component._name, scope.gcp_project, scope.region
+    name, project, region = args["name"], scope.gcp_project, scope.region
     opts = pulumi.ResourceOptions(parent=component)
 
     network = compute.Network(

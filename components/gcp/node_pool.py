@@ -17,8 +17,8 @@
 - ``node_locations`` unset: the catalog has no per-zone data, so GKE uses the cluster's zones and
   a zone without the accelerator simply never gets a node.
 
-Returns ``pool_name`` plus ``node_pool`` (the resource), ``machine_type``, ``accelerator_type``
-and ``spot``.
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resource ``node_pool``, facts
+``machine_type``, ``accelerator_type`` and ``spot``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pulumi_gcp.container as container
 
 from aiscale import naming
 from aiscale.gcp import _names, _node_defaults
-from aiscale.gpu_node_pool import node_labels, node_taints
+from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 
 IMAGE_TYPE = "COS_CONTAINERD"
 """Container-Optimized OS: the node image GKE's managed GPU drivers support."""
@@ -74,14 +74,14 @@ def node_config(pool: Any, offering: Any, service_account_email: Any, labels: di
     }
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     """Declare the node pool under ``component``."""
-    scope, pool, offering = args["scope"], args["pool"], args["offering"]
-    details = args["cluster"].details
+    scope, pool, offering, inherited = args.scope, args.pool, args.offering, args.inherited
+    details = args.cluster.details
     _check(pool, offering)
     labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-node-pool": pool.name})}
     node_pool = container.NodePool(
-        f"{component._name}-pool",
+        f"{args.name}-pool",
         name=_names.node_pool_name(pool.name),
         project=scope.gcp_project,
         location=details["location"],
@@ -91,11 +91,12 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         management={"auto_repair": True, "auto_upgrade": True},
         upgrade_settings=dict(UPGRADE_SETTINGS),
         node_config=node_config(pool, offering, details["node_service_account_email"], labels),
-        opts=pulumi.ResourceOptions(
-            parent=component,
+        opts=inherited.child(
+            component,
             depends_on=list(details.get("node_identity_grants") or []),
             # The name is fixed, so a replacement must delete the old pool first.
             delete_before_replace=True,
             ignore_changes=["initialNodeCount"]))
-    return {"pool_name": node_pool.name, "node_pool": node_pool, "machine_type": offering.instance_type,
-            "accelerator_type": offering.accelerator_type, "spot": pool.capacity == "spot"}
+    return BuiltPool(pool_name=node_pool.name, resources={"node_pool": node_pool},
+                     facts={"machine_type": offering.instance_type, "accelerator_type": offering.accelerator_type,
+                            "spot": pool.capacity == "spot"})

@@ -16,7 +16,7 @@ import pulumi_gcp.kms as kms
 import pulumi_gcp.storage as storage
 
 from aiscale import naming
-from aiscale.object_store import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
+from aiscale.store_spec import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
 
 KEY_ROTATION_PERIOD = "7776000s"
 """Cloud KMS creates a new primary key version every 90 days."""

@@ -103,7 +103,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     """Declare the template, instance group and autoscaler under ``component``."""
     scope, group, offering = args["scope"], args["group"], args["offering"]
     _check(group, offering)
-    name = component._name
+    name = args["name"]
     spot = group.capacity == "spot"
     labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-group": group.name})}
     identity = service_identity(

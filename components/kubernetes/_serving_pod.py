@@ -18,15 +18,12 @@ from typing import Any, Optional
 import pulumi
 import pulumi_kubernetes.core.v1 as core
 
-from aiscale.gpu_node_pool import ACCELERATOR_LABEL, node_taints
+from aiscale import clouds, gpu_nodes
+from aiscale.gpu_nodes import ACCELERATOR_LABEL, node_taints
 
-GPU_RESOURCE = "nvidia.com/gpu"
+GPU_RESOURCE = gpu_nodes.GPU_RESOURCE
 """The extended resource the NVIDIA device plugin advertises."""
-SPOT_TAINTS = {
-    "aws": None,  # EKS managed node groups do not taint spot nodes
-    "azure": ("kubernetes.azure.com/scalesetpriority", "spot"),
-    "gcp": ("cloud.google.com/gke-spot", "true"),
-}
+SPOT_TAINTS = {a.name: a.spot_taint for a in clouds.adapters()}
 """The ``NoSchedule`` taint each cloud puts on spot nodes (key, value), or None."""
 NODE_SHARE = 0.75
 """Part of a node's vCPUs and memory a replica requests for its share of the node's GPUs; the

@@ -2,7 +2,8 @@
 
 - The NVIDIA device plugin advertises ``nvidia.com/gpu`` to the scheduler. GKE installs its own
   (with ``gpu_driver_installation_config``), so only EKS and AKS get this release.
-- The cluster autoscaler scales EKS managed node groups (AKS and GKE have one built in).
+- The cluster autoscaler of EKS (AKS and GKE have one built in) is declared by the AWS
+  builders (``aiscale.aws._addons``) with :func:`helm_release` and :data:`CLUSTER_AUTOSCALER`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_kubernetes.helm.v3 as helm
+
+from aiscale.gpu_nodes import GPU_TAINT
 
 
 class Chart:
@@ -27,14 +30,15 @@ CLUSTER_AUTOSCALER = Chart("cluster-autoscaler", "9.46.6", "https://kubernetes.g
 
 #: Tolerations that let a DaemonSet run on GPU nodes (the GPU taint, and the spot taint on AKS).
 GPU_TOLERATIONS = [
-    {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": GPU_TAINT["key"], "operator": "Exists", "effect": GPU_TAINT["effect"]},
     {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot",
      "effect": "NoSchedule"},
 ]
 
 
-def _release(name: str, chart: Chart, namespace: str, values: Mapping[str, Any],
-             provider: Any, parent: pulumi.Resource) -> helm.Release:
+def helm_release(name: str, chart: Chart, namespace: str, values: Mapping[str, Any],
+                 provider: Any, parent: pulumi.Resource) -> helm.Release:
+    """A Helm release of ``chart`` (atomic, in an existing namespace) under ``parent``."""
     return helm.Release(
         name,
         chart=chart.name,
@@ -54,22 +58,4 @@ def nvidia_device_plugin(name: str, provider: Any, parent: pulumi.Resource) -> h
         "nodeSelector": {"nvidia.com/gpu.present": "true"},
         "tolerations": GPU_TOLERATIONS,
     }
-    return _release(name, NVIDIA_DEVICE_PLUGIN, "kube-system", values, provider, parent)
-
-
-def cluster_autoscaler(name: str, provider: Any, parent: pulumi.Resource, *, cluster_name: Any,
-                       region: str, role_arn: Any, extra_values: Optional[Mapping[str, Any]] = None
-                       ) -> helm.Release:
-    """The cluster autoscaler for EKS, discovering node groups by their autoscaler tags and
-    running under its own pod role (IRSA)."""
-    values = {
-        "cloudProvider": "aws",
-        "awsRegion": region,
-        "autoDiscovery": {"clusterName": cluster_name},
-        "rbac": {"serviceAccount": {"name": "cluster-autoscaler",
-                                    "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
-        "extraArgs": {"balance-similar-node-groups": True, "skip-nodes-with-system-pods": False,
-                      "expander": "least-waste"},
-        **dict(extra_values or {}),
-    }
-    return _release(name, CLUSTER_AUTOSCALER, "kube-system", values, provider, parent)
+    return helm_release(name, NVIDIA_DEVICE_PLUGIN, "kube-system", values, provider, parent)

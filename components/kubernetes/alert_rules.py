@@ -26,14 +26,15 @@ from typing import Any, Optional
 
 import pulumi
 
+from aiscale import clouds
+
 GPU_UTIL, FB_USED, FB_FREE = "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE"
 """The DCGM exporter metrics the GPU rules read."""
 VLLM_LATENCY = "vllm:e2e_request_latency_seconds_bucket"
 """vLLM's whole-request latency histogram buckets."""
 HTTP_REQUESTS = "http_requests_total"
 """HTTP responses of the vLLM server, labelled ``status`` ("2xx", "5xx", ...)."""
-POOL_LABELS = MappingProxyType({"aws": "eks.amazonaws.com/nodegroup", "azure": "kubernetes.azure.com/agentpool",
-               "gcp": "cloud.google.com/gke-nodepool"})
+POOL_LABELS = MappingProxyType({a.name: a.node_pool_label for a in clouds.adapters()})
 """The node label that names a node's pool, per cloud (allowed into ``kube_node_labels``)."""
 
 IDLE_GPU_PERCENT = 5
@@ -108,12 +109,14 @@ def cluster_matcher(cluster_name: Optional[str]) -> str:
 
 
 def dcgm(metric: str, cloud: str, cluster: str = "", window: Optional[str] = None) -> str:
-    """A DCGM series with its node in the ``node`` label (from ``Hostname`` on GKE)."""
+    """A DCGM series with its node in the ``node`` label (copied from the cloud adapter's
+    ``dcgm_hostname_label`` where the node is named elsewhere, ``Hostname`` on GKE)."""
     series = f"{metric}{selector(cluster)}"
     if window:
         series = f"avg_over_time({series}[{window}])"
-    if cloud == "gcp":
-        series = f'label_replace({series}, "node", "$1", "Hostname", "(.+)")'
+    hostname = clouds.adapter(cloud).dcgm_hostname_label
+    if hostname:
+        series = f'label_replace({series}, "node", "$1", "{hostname}", "(.+)")'
     return series
 
 

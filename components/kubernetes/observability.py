@@ -32,6 +32,7 @@ import pulumi_kubernetes.core.v1 as core
 import pulumi_kubernetes.helm.v3 as helm
 import pulumi_kubernetes.meta.v1 as meta
 
+from aiscale import clouds
 from aiscale.kubernetes import alert_rules
 from aiscale.kubernetes.addons import Chart
 
@@ -47,13 +48,14 @@ PROMETHEUS_ADAPTER = Chart("prometheus-adapter", "4.11.0", "https://prometheus-c
 KUBE_STATE_METRICS = Chart("kube-state-metrics", "5.27.0", "https://prometheus-community.github.io/helm-charts")
 #: https://github.com/NVIDIA/dcgm-exporter charts: exporter 4.1.x on DCGM 4.2.
 DCGM_EXPORTER = Chart("dcgm-exporter", "4.1.3", "https://nvidia.github.io/dcgm-exporter/helm-charts")
-STACKS = MappingProxyType({
-    "aws": "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)",
-    "azure": "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)",
-    "gcp": "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added",
-})
+SELF_MANAGED_STACK = "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)"
+"""The metrics stack of a cluster whose cloud has no managed Prometheus."""
+MANAGED_STACK = "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added"
+"""The metrics stack of a cluster on the cloud with a managed Prometheus (GKE)."""
+STACKS = MappingProxyType({a.name: MANAGED_STACK if a.managed_prometheus else SELF_MANAGED_STACK
+                           for a in clouds.adapters()})
 """What each cloud's cluster runs for metrics and alerting."""
-METRICS_NAMESPACES = MappingProxyType({"aws": NAMESPACE, "azure": NAMESPACE, "gcp": "gmp-system"})
+METRICS_NAMESPACES = MappingProxyType({a.name: a.metrics_namespace for a in clouds.adapters()})
 """The namespace whose pods scrape the model servers (a ModelEndpoint's ``metrics_namespace``)."""
 MODEL_SERVER_LABELS = MappingProxyType({"app.kubernetes.io/component": "model-server"})
 """The label every model-server pod carries (``aiscale.kubernetes.serving``)."""
@@ -136,16 +138,17 @@ def _receiver(component: Any, args: dict[str, Any], target: dict[str, Any]) -> t
     annotations: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     details = getattr(args["cluster"], "details", None) or {}
-    if args["scope"].cloud == "aws" and details.get("oidc_provider_arn") is not None:
-        from aiscale.aws.alarms import alertmanager_identity
-
+    adapter = clouds.adapter(args["scope"].cloud)
+    alertmanager_identity = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
+    identity_keys = adapter.cluster_identity_details
+    if alertmanager_identity is not None and identity_keys and details.get(identity_keys[0]) is not None:
         identity = alertmanager_identity(component, args, target, NAMESPACE, ALERTMANAGER_ACCOUNT)
         receiver.update(identity["receiver"])
         annotations, resources = identity["service_account_annotations"], identity["resources"]
     if args["webhook_url"]:
         receiver["webhook_configs"] = [{"url": pulumi.Output.secret(args["webhook_url"]), "send_resolved": True}]
     if not receiver:
-        pulumi.log.warn(f"{component._name}: cluster alerts have no receiver on {args['scope'].cloud} "
+        pulumi.log.warn(f"{args['name']}: cluster alerts have no receiver on {args['scope'].cloud} "
                         "(give operations.notifications.webhook_url); they show in Alertmanager only",
                         resource=component)
     return receiver, annotations, resources
@@ -177,7 +180,7 @@ def rules_for(args: dict[str, Any], cluster_name: Any = "") -> list[alert_rules.
 def _self_managed(component: Any, args: dict[str, Any], target: dict[str, Any], provider: Any,
                   namespace: core.Namespace) -> dict[str, Any]:
     """EKS/AKS: the stack, the adapter, the exporter, the model-server PodMonitor and the rules."""
-    name, cloud = component._name, args["scope"].cloud
+    name, cloud = args["name"], args["scope"].cloud
     receiver, annotations, resources = _receiver(component, args, target)
     stack = _release(f"{name}-kube-prometheus-stack", KUBE_PROMETHEUS_STACK,
                      stack_values(cloud, receiver, annotations), _opts(component, provider, [namespace]),
@@ -204,10 +207,10 @@ def _google_managed(component: Any, args: dict[str, Any], target: dict[str, Any]
     from aiscale.gcp.alerts import prometheus_policies
     from aiscale.gcp.cluster import monitoring
 
-    name = component._name
+    name = args["name"]
     first = _opts(component, provider, [namespace])
     ksm = _release(f"{name}-kube-state-metrics", KUBE_STATE_METRICS, {
-        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS['gcp']}]"]}, first)
+        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args['scope'].cloud]}]"]}, first)
     resources: dict[str, Any] = {"kube_state_metrics": ksm}
     monitors = {"kube-state-metrics": ({"app.kubernetes.io/name": "kube-state-metrics"}, "http"),
                 "model-servers": (dict(MODEL_SERVER_LABELS), "http")}
@@ -230,12 +233,12 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any], target: dic
     cloud = args["scope"].cloud
     provider = args["cluster"].kubernetes_provider
     namespace = core.Namespace(
-        f"{component._name}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
+        f"{args['name']}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
             "app.kubernetes.io/managed-by": "aiscale",
             # node-exporter and the DCGM exporter read host devices and metrics.
             "pod-security.kubernetes.io/enforce": "privileged"}),
         opts=_opts(component, provider))
-    install = _google_managed if cloud == "gcp" else _self_managed
+    install = _google_managed if clouds.adapter(cloud).managed_prometheus else _self_managed
     resources = {"monitoring_namespace": namespace, **install(component, args, target, provider, namespace)}
     return {"resources": resources, "metrics_stack": STACKS[cloud],
             "metrics_namespace": METRICS_NAMESPACES[cloud]}

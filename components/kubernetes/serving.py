@@ -13,7 +13,6 @@ Prometheus and prometheus-adapter (or KEDA) in the cluster; see docs/endpoints.m
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -25,6 +24,7 @@ import pulumi_kubernetes.meta.v1 as meta
 import pulumi_kubernetes.networking.v1 as networking
 import pulumi_kubernetes.policy.v1 as policy
 
+from aiscale import clouds
 from aiscale import naming
 from aiscale.kubernetes import _serving_pod as pod
 
@@ -32,11 +32,7 @@ NAMESPACE_PREFIX = "aiscale-"
 """Each endpoint gets its own namespace, ``aiscale-<endpoint>``."""
 CLIENT_LABEL_PREFIX = "client.aiscale.io/"
 """A namespace labelled ``client.aiscale.io/<endpoint>: "true"`` may call that endpoint."""
-PUBLIC_SERVICE_ANNOTATIONS = {
-    "aws": {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"},
-    "azure": {},
-    "gcp": {},
-}
+PUBLIC_SERVICE_ANNOTATIONS = {a.name: dict(a.public_service_annotations) for a in clouds.adapters()}
 """Annotations of a public (LoadBalancer) Service, per cloud (a Network Load Balancer on EKS)."""
 SCALE_DOWN_WINDOW_SECONDS = 300
 """The autoscaler scales down only after the metric stayed low this long."""
@@ -73,7 +69,7 @@ def _identity(component: Any, args: dict, namespace: str, service_account: str) 
     """The cloud identity of the pods, or none when the image carries its model."""
     if args["endpoint"].model is None:
         return {"service_account_annotations": {}, "pod_labels": {}, "resources": {}}
-    module = importlib.import_module(f"aiscale.{args['scope'].cloud}.endpoint_identity")
+    module = clouds.adapter(args["scope"].cloud).builder("endpoint_identity")
     return module.build(component, args, namespace, service_account)
 
 
@@ -120,10 +116,10 @@ def ingress_rules(endpoint: Any, metrics_namespace: str) -> list[networking.Netw
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     """Declare the endpoint's Kubernetes resources under ``component``; return its outputs."""
-    from aiscale.model_endpoint import model_uri
+    from aiscale.store_spec import model_uri
 
     scope, endpoint, pool = args["scope"], args["endpoint"], args["pool"]
-    name = component._name
+    name = args["name"]
     k8s = pulumi.ResourceOptions(parent=component, provider=args["cluster"].kubernetes_provider)
     labels = {**kube_labels(scope.tags), **selector_labels(endpoint),
               "app.kubernetes.io/managed-by": "aiscale"}

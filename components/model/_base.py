@@ -13,11 +13,13 @@ from typing import Annotated, Any, Callable, ClassVar, Iterable, Literal, Sequen
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-CloudName = Literal["aws", "azure", "gcp"]
-"""A cloud id."""
+from aiscale import clouds
 
-CLOUD_ORDER: tuple[str, ...] = ("aws", "azure", "gcp")
-"""Every cloud id, in the order resolved `clouds` tuples use."""
+CLOUD_ORDER: tuple[str, ...] = clouds.names()
+"""Every cloud id, in the order resolved `clouds` tuples use (the registry's list)."""
+
+CloudName = Literal.__getitem__(CLOUD_ORDER)
+"""A cloud id (one of the registry's)."""
 
 Capacity = Literal["on-demand", "spot"]
 """How machines are bought: on-demand, or spot / preemptible (cheaper, can be reclaimed)."""

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Optional
 
-from aiscale import catalog
+from aiscale import catalog, clouds
 
 from ._base import choices
 from ._fleet_rules import accelerator_known, report_lookup
 from .crosscheck import Context
 
-MANAGED_SERVICE = {
-    "aws": "SageMaker (the managed runtime on aws)",
-    "azure": "Azure Machine Learning (the managed runtime on azure)",
-    "gcp": "Cloud Run (the managed runtime on gcp)",
-}
+MANAGED_SERVICE = {a.name: a.managed_runtime for a in clouds.adapters()}
 """What `runtime: managed` means on each cloud."""
 
-NO_SCALE_TO_ZERO = ("aws", "azure")
+NO_SCALE_TO_ZERO = tuple(a.name for a in clouds.adapters() if not a.managed_scales_to_zero)
 """Clouds whose managed endpoints keep at least one instance running."""
 
-CLOUD_RUN_MAX_GPUS = 1
-"""GPUs Cloud Run attaches to one instance."""
 
 
 def check_endpoints(ctx: Context) -> None:
@@ -69,6 +63,15 @@ def _pools_ready(ctx: Context) -> bool:
     )
 
 
+def serving_pool(pools: Iterable[Any], accelerator: str, gpus_per_replica: int) -> Optional[Any]:
+    """The node pool a Kubernetes endpoint runs on, among the pools on its cloud: same
+    accelerator, enough GPUs per node; the smallest such pool, then by name. None when no pool
+    fits (validation reports it). The one place this choice is made (the plan reads it)."""
+    fitting = [pool for pool in pools
+               if pool.accelerator == accelerator and pool.gpus_per_node >= gpus_per_replica]
+    return min(fitting, key=lambda pool: (pool.gpus_per_node, pool.name), default=None)
+
+
 def _check_node_pools(ctx: Context, item: tuple, endpoint: Any,
                       targets: tuple[str, ...]) -> None:
     if not _pools_ready(ctx):
@@ -76,15 +79,16 @@ def _check_node_pools(ctx: Context, item: tuple, endpoint: Any,
     accelerator, gpus = endpoint.accelerator, endpoint.gpus_per_replica
     add_pool = f"add a node pool with accelerator {accelerator} and gpus_per_node >= {gpus}"
     for cloud in targets:
-        pools = [
-            pool for index, pool in ctx.items("node_pools")
-            if pool.accelerator == accelerator and cloud in ctx.targets[("node_pools", index)]
-        ]
+        on_cloud = [pool for index, pool in ctx.items("node_pools")
+                    if cloud in ctx.targets[("node_pools", index)]]
+        if serving_pool(on_cloud, accelerator, gpus) is not None:
+            continue
+        pools = [pool for pool in on_cloud if pool.accelerator == accelerator]
         if not pools:
             ctx.add(item + ("accelerator",), accelerator,
                     f"no node pool on {cloud} has accelerator {accelerator}: {add_pool} on "
                     f"{cloud}")
-        elif all(pool.gpus_per_node < gpus for pool in pools):
+        else:
             sizes = choices(f"{pool.name} ({pool.gpus_per_node})" for pool in pools)
             ctx.add(item + ("gpus_per_replica",), gpus,
                     f"is above the gpus_per_node of every {accelerator} node pool on {cloud} "
@@ -97,8 +101,7 @@ def _check_managed(ctx: Context, item: tuple, endpoint: Any, cloud: str) -> None
         ctx.add(item + ("min_replicas",), endpoint.min_replicas,
                 f"{service} keeps at least one instance running: use min_replicas >= 1, or "
                 "runtime: kubernetes to scale to zero")
-    if cloud == "gcp":
-        _check_cloud_run(ctx, item, endpoint, service)
+    if clouds.adapter(cloud).check_managed_endpoint(ctx, item, endpoint):
         return
     try:
         catalog.resolve(cloud, endpoint.accelerator, endpoint.gpus_per_replica,
@@ -106,16 +109,3 @@ def _check_managed(ctx: Context, item: tuple, endpoint: Any, cloud: str) -> None
     except catalog.CatalogLookupError as error:
         report_lookup(ctx, item, endpoint.accelerator, "gpus_per_replica",
                       endpoint.gpus_per_replica, error, service=service)
-
-
-def _check_cloud_run(ctx: Context, item: tuple, endpoint: Any, service: str) -> None:
-    if not catalog.accelerator_info(endpoint.accelerator).cloud_run:
-        served = [name for name in catalog.accelerators()
-                  if catalog.accelerator_info(name).cloud_run]
-        ctx.add(item + ("accelerator",), endpoint.accelerator,
-                f"{service} serves only {choices(served)}; use runtime: kubernetes to serve "
-                f"{endpoint.accelerator} on GKE")
-    elif endpoint.gpus_per_replica > CLOUD_RUN_MAX_GPUS:
-        ctx.add(item + ("gpus_per_replica",), endpoint.gpus_per_replica,
-                f"must be <= {CLOUD_RUN_MAX_GPUS}: {service} attaches {CLOUD_RUN_MAX_GPUS} GPU "
-                "per instance; use runtime: kubernetes for more")

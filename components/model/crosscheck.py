@@ -7,23 +7,18 @@ configured cloud by default, or the cloud `placement: cheapest` chose).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
+from aiscale import clouds
+
 from ._base import canonical_clouds, choices
 from ._parts import LIST_SECTIONS, Parts
-from .errors import MISSING, Problem, format_path
+from .errors import Problem, format_path
 
 Key = tuple[str, int]
 """(list section, index): one item of a list section."""
 
-GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
-GCP_LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}")
-S3_MIN_DAYS_BEFORE_IA = 30
-"""S3 moves objects to Standard-IA only once they are at least 30 days old."""
-S3_MIN_DAYS_IN_IA = 30
-"""S3 refuses a Glacier transition less than 30 days after the Standard-IA transition."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,8 @@ def crosscheck(parts: Parts) -> CrossCheckResult:
             for index, item in ctx.items(section):
                 ctx.targets[(section, index)] = _declared_targets(ctx, section, index, item)
         _fleet_rules.check_fleets(ctx)
-        _bucket_rules(ctx)
+        for adapter in clouds.adapters():
+            adapter.check_buckets(ctx)
         _endpoint_rules.check_endpoints(ctx)
         _network_rules(ctx)
         _tag_rules(ctx)
@@ -111,21 +107,6 @@ def _declared_targets(ctx: Context, section: str, index: int,
     return canonical_clouds(c for c in item.clouds if c in ctx.configured)
 
 
-def _bucket_rules(ctx: Context) -> None:
-    for index, bucket in ctx.items("buckets"):
-        cool = bucket.lifecycle.cool_after_days
-        on_aws = "aws" in (ctx.targets.get(("buckets", index)) or ())
-        if on_aws and cool is not None and cool < S3_MIN_DAYS_BEFORE_IA:
-            ctx.add(("buckets", index, "lifecycle", "cool_after_days"), cool,
-                    f"must be >= {S3_MIN_DAYS_BEFORE_IA} for a bucket on aws: S3 moves objects "
-                    f"to Standard-IA only once they are {S3_MIN_DAYS_BEFORE_IA} days old")
-        archive = bucket.lifecycle.archive_after_days
-        if on_aws and cool is not None and archive is not None and archive < cool + S3_MIN_DAYS_IN_IA:
-            ctx.add(("buckets", index, "lifecycle", "archive_after_days"), archive,
-                    f"must be >= cool_after_days + {S3_MIN_DAYS_IN_IA} ({cool + S3_MIN_DAYS_IN_IA}) "
-                    f"for a bucket on aws: S3 keeps objects in Standard-IA at least {S3_MIN_DAYS_IN_IA} days")
-
-
 def _network_rules(ctx: Context) -> None:
     network = ctx.parts.network
     if network is None:
@@ -136,35 +117,22 @@ def _network_rules(ctx: Context) -> None:
                     getattr(network.existing, cloud).model_dump(mode="json"),
                     f"cloud {cloud} is not configured in clouds; valid: "
                     f"{choices(ctx.configured)}")
-    gcp = network.existing.gcp
-    if gcp is not None and "gcp" in ctx.configured:
-        region = ctx.region("gcp")
-        if gcp.subnetwork_region != region:
-            ctx.add(("network", "existing", "gcp", "subnetwork"), gcp.subnetwork,
-                    f"is in region {gcp.subnetwork_region}, but clouds.gcp.region is {region}; "
-                    "use a subnetwork of that region")
+    for cloud in network.existing.clouds:
+        if cloud in ctx.configured:
+            clouds.adapter(cloud).check_existing_network(ctx, getattr(network.existing, cloud))
 
 
 def _tag_rules(ctx: Context) -> None:
     tags = ctx.parts.tags
-    if tags is None or "gcp" not in ctx.configured:
+    if tags is None:
         return
-    for key, value in tags.items():
-        if not GCP_LABEL_KEY.fullmatch(key):
-            ctx.add(("tags", key), key,
-                    "tag key must also be a valid GCP label key (gcp is configured): 1-63 "
-                    "lowercase letters, digits, '_' or '-', starting with a letter")
-        if not GCP_LABEL_VALUE.fullmatch(value):
-            ctx.add(("tags", key), value,
-                    "tag value must also be a valid GCP label value (gcp is configured): up to "
-                    "63 lowercase letters, digits, '_' or '-'")
+    for cloud in ctx.configured:
+        clouds.adapter(cloud).check_tags(ctx, tags)
 
 
 def _operations_rules(ctx: Context) -> None:
     operations = ctx.parts.operations
     if operations is None or operations.budget is None:
         return
-    if "gcp" in ctx.configured and operations.gcp_billing_account is None:
-        ctx.add(("operations", "gcp_billing_account"), MISSING,
-                "is required for a budget when gcp is configured: GCP budgets belong to a "
-                "billing account; give its id, e.g. 012345-6789AB-CDEF01")
+    for cloud in ctx.configured:
+        clouds.adapter(cloud).check_budget(ctx, operations)

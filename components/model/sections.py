@@ -8,6 +8,8 @@ from typing import Annotated, ClassVar, Literal, Optional
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from aiscale import clouds
+
 from ._base import CLOUD_ORDER, ProblemCollector, SpecModel, check_each, matches, no_duplicates
 
 AWS_REGION = r"^[a-z]{2}(-gov)?-[a-z]+-\d+$"
@@ -99,7 +101,7 @@ class Clouds(SpecModel):
                 f"cloud {cloud!r} is not configured; configured clouds: "
                 f"{', '.join(self.configured) or 'none'}"
             )
-        return settings.location if cloud == "azure" else settings.region
+        return clouds.adapter(cloud).region_of(settings)
 
 
 def _version_is_text(value: object) -> object:

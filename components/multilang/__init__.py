@@ -8,12 +8,14 @@ The schema is inferred from the classes' annotations and docstrings (see ``host`
 
 Which components are in the package, and why:
 
-- ``ObjectStore``: hosted as it is; its arguments were written as plain values.
-- ``GpuNodePool``: :class:`aiscale.multilang.node_pool.GpuNodePool`, plain arguments that add a
-  GPU pool to a cluster that exists; the Python face needs a CloudScope, a KubernetesCluster,
-  a model NodePool and a catalog Offering, none of which crosses languages.
-- ``AiPlatform``: :class:`aiscale.multilang.platform.AiPlatform`, the platform model as a plain
-  map, validated by ``aiscale.model.load_platform``.
+- ``ObjectStore``: its arguments are plain values.
+- ``GpuNodePool``: its plain arguments add a GPU pool to a cluster that exists (``AiPlatform``
+  places its pools with Python objects instead, through the same class).
+- ``AiPlatform``: the platform model as a plain map, validated by
+  ``aiscale.model.load_platform`` (Python may pass the validated ``Platform``).
+
+Each is the one class that registers its type token; the package hosts the Python classes
+themselves.
 
 ``Network``, ``KubernetesCluster``, ``AutoscalingGroup`` and ``ModelEndpoint`` take a
 CloudScope, model objects, catalog offerings and other components; from other languages they
@@ -21,8 +23,8 @@ are reached through ``AiPlatform`` (the model's ``network``, ``kubernetes``,
 ``autoscaling_groups`` and ``endpoints``).
 """
 
-from aiscale.multilang.node_pool import GpuNodePool, GpuNodePoolArgs
-from aiscale.multilang.platform import AiPlatform, AiPlatformArgs
+from aiscale.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from aiscale.platform import AiPlatform, AiPlatformArgs
 from aiscale.object_store import ObjectStore, ObjectStoreArgs
 
 __all__ = ["PACKAGE_NAME", "AiPlatform", "AiPlatformArgs", "GpuNodePool", "GpuNodePoolArgs",

@@ -14,7 +14,7 @@ from aiscale.cli import app
 from aiscale.preview.engine import PreviewError, describe_failure, run_inline
 from aiscale.preview.monitor import STACK_TYPE
 from aiscale.sdk_extras import (
-    CLOUD_SDKS,
+    cloud_sdks,
     MissingSdkError,
     missing_cloud_sdks,
     missing_sdk_hint,
@@ -55,7 +55,7 @@ def test_every_cloud_extra_is_declared_with_its_sdk():
     import tomllib
 
     extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    for cloud, modules in CLOUD_SDKS.items():
+    for cloud, modules in cloud_sdks().items():
         distributions = {requirement.split(">")[0].split("[")[0].replace("-", "_") for requirement in extras[cloud]}
         assert set(modules) <= distributions, f"aiscale[{cloud}] must install {modules}"
 

@@ -26,7 +26,7 @@ EXPECTED = [
                      "accelerator", "gpusPerNode", "maxNodes"},
      {"poolName", "machineType"}, "plain-args pool on an existing cluster"),
     ("AiPlatform", {"platform"},
-     {"bucketNames", "bucketUrls", "clusterNames", "nodePoolNames", "kubeconfigs"},
+     {"bucketNames", "bucketUrls", "clusterNames", "endpointUrls", "nodePoolNames", "kubeconfigs"},
      "the platform model as a plain map"),
 ]
 
@@ -88,10 +88,10 @@ FACES = [
     ("aiscale.object_store", "ObjectStore", True, "plain, real annotations: hosted directly"),
     ("aiscale.network", "Network", False, "postponed annotations; takes a CloudScope"),
     ("aiscale.kubernetes_cluster", "KubernetesCluster", False, "takes a CloudScope and a Network"),
-    ("aiscale.gpu_node_pool", "GpuNodePool", False, "takes CloudScope, cluster, NodePool, Offering"),
+    ("aiscale.gpu_node_pool", "GpuNodePool", True, "plain args; AiPlatform's placed pools go through it too"),
     ("aiscale.autoscaling_group", "AutoscalingGroup", False, "takes CloudScope, Network, model, Offering"),
     ("aiscale.model_endpoint", "ModelEndpoint", False, "takes CloudScope, Endpoint, components"),
-    ("aiscale.platform", "AiPlatform", False, "takes the Platform object; outputs untyped dicts"),
+    ("aiscale.platform", "AiPlatform", True, "the model as a plain map (or, from Python, the object)"),
 ]
 
 
@@ -107,6 +107,16 @@ def test_which_python_faces_the_analyzer_infers_as_they_are(module, name, infera
     assert inferred is inferable, reason
     hosted = face in package_components()
     assert hosted is inferable, f"{name}: hosted directly exactly when inferable"
+
+
+def test_each_type_token_is_registered_by_exactly_one_class():
+    """The package hosts the Python classes themselves: no second class per token."""
+    import aiscale
+
+    for component in package_components():
+        assert getattr(aiscale, component.__name__) is component, component.__name__
+    tokens = [f"aiscale:index:{c.__name__}" for c in package_components()]
+    assert len(tokens) == len(set(tokens))
 
 
 # (component, wire inputs (numbers as floats), python name path, expected value, reason)

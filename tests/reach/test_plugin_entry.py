@@ -49,7 +49,7 @@ def test_plugin_hosts_its_own_folder_not_the_installed_aiscale(tmp_path):
     """A copy of the folder (as a git clone or an installed wheel would be) serves its own code."""
     copy = tmp_path / "plugin"
     shutil.copytree(COMPONENTS, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    platform_py = copy / "multilang" / "platform.py"
+    platform_py = copy / "platform.py"
     platform_py.write_text(platform_py.read_text().replace(
         '"""Every resource of one platform model', '"""COPY-MARKER Every resource of one platform model', 1))
     schema = _schema_from_plugin(copy, cwd=tmp_path)

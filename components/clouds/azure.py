@@ -1,0 +1,47 @@
+"""Azure: AKS, VM Scale Sets, Blob Storage, Azure Machine Learning, Azure Monitor."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from aiscale import naming
+from aiscale.clouds.base import CloudAdapter, NamedCluster
+
+
+class AzureAdapter(CloudAdapter):
+    """Microsoft Azure."""
+
+    name = "azure"
+    sdk_modules = ("pulumi_azure_native",)
+    title = "Azure"
+    region_field = "location"
+    builders = MappingProxyType({
+        "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
+        "vm_group": "vm_group", "storage": "storage", "managed_endpoint": "ml_endpoint",
+        "endpoint_identity": "endpoint_identity", "budget": "budget", "alerts": "alerts"})
+    spot_taint = ("kubernetes.azure.com/scalesetpriority", "spot")
+    managed_runtime = "Azure Machine Learning (the managed runtime on azure)"
+    required_store_args = MappingProxyType({"resource_group_name": "the resource group name"})
+    managed_service = "Azure Machine Learning"
+    scope_fields = MappingProxyType({"resource_group_name": "the platform's resource group"})
+    existing_cluster_args = MappingProxyType({"resource_group_name": "the cluster's resource group",
+                                              "nodes_subnet_id": "the nodes' VNet subnet"})
+    required_existing_cluster_args = MappingProxyType({"resource_group_name": "the cluster's resource group"})
+    model_paths = (("clouds.azure.location", "region"),)
+    node_pool_label = "kubernetes.azure.com/agentpool"
+    cluster_identity_details = ("oidc_issuer_url",)
+    max_budget_notifications = 5
+
+    def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
+        """``<storage account>/<blob container>``."""
+        return f"{naming.azure_storage_account_name(platform, environment, bucket, seed)}/{naming.azure_container_name(bucket)}"
+
+    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The AKS agent pool builder reads the resource group and the nodes' subnet."""
+        return {"cluster": NamedCluster(name), "resource_group_name": args["resource_group_name"],
+                "nodes_subnet_id": args.get("nodes_subnet_id")}
+
+    def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
+        """Azure tag rules (``aiscale.naming.azure_tags``)."""
+        return naming.azure_tags(tags)

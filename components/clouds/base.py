@@ -1,0 +1,151 @@
+"""The interface every cloud adapter implements: everything that differs by cloud, in one place.
+
+An adapter is data plus a few functions; it never imports its provider SDK at module level (its
+builders, ``aiscale.<cloud>.<capability>``, do, and are imported only when a component is built
+on that cloud). The neutral modules (the component faces, ``platform``, ``model``, ``plan``,
+``operations``) ask the registry (``aiscale.clouds.adapter(name)``) instead of naming a cloud.
+
+Not here yet: the cost pricer (``aiscale.cost``) and the guardrails, which another change moves
+onto this registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, ClassVar, Mapping, Optional
+
+#: The capabilities every adapter builds, by the name the neutral code dispatches on.
+CAPABILITIES = ("network", "cluster", "node_pool", "vm_group", "storage", "managed_endpoint",
+                "endpoint_identity", "budget", "alerts", "provider")
+
+
+@dataclass(frozen=True)
+class NamedCluster:
+    """A stand-in for an existing cluster resource whose node pool builders read only its ``name``."""
+
+    name: str
+    """The cluster's name in the cloud."""
+
+
+class CloudAdapter(ABC):
+    """One cloud: its name, vocabulary, rules and builders."""
+
+    name: ClassVar[str]
+    """The cloud's id in the model (``clouds:`` keys, ``clouds: [...]`` lists)."""
+    title: ClassVar[str]
+    """How messages name the cloud's managed Kubernetes and services, e.g. ``AWS``."""
+    region_field: ClassVar[str] = "region"
+    """The model field that holds the cloud's region (``location`` on Azure)."""
+    builders: ClassVar[Mapping[str, str]]
+    """Capability -> the module that builds it (``aiscale.<cloud>.<module>``)."""
+    sdk_modules: ClassVar[tuple[str, ...]]
+    """The top-level provider SDK modules a platform on this cloud imports, besides Kubernetes'
+    (installed by the install extra named like the cloud: ``aiscale[<name>]``)."""
+    extra_modules: ClassVar[tuple[str, ...]] = ()
+    """Other top-level modules only this cloud's extra installs (e.g. boto3 for preflight)."""
+    spot_taint: ClassVar[Optional[tuple[str, str]]] = None
+    """The ``NoSchedule`` taint (key, value) the cloud puts on spot nodes, or None."""
+    managed_runtime: ClassVar[str]
+    """What ``runtime: managed`` means on this cloud (for messages and docs)."""
+    managed_service: ClassVar[str]
+    """The managed serving service's short name (``SageMaker``)."""
+    managed_scales_to_zero: ClassVar[bool] = False
+    """Whether a managed endpoint may run zero instances."""
+    managed_needs_network: ClassVar[bool] = False
+    """Whether a managed endpoint runs inside the platform's private network."""
+    managed_needs_offering: ClassVar[bool] = True
+    """Whether a managed endpoint's machine comes from the catalog."""
+    metrics_namespace: ClassVar[str] = "monitoring"
+    """The namespace whose Prometheus scrapes serving pods."""
+    access_logs_to_bucket: ClassVar[bool] = False
+    """Whether buckets log access to a separate access-log bucket (else: the cloud's own logs)."""
+    access_log_encryption: ClassVar[str] = "customer-managed"
+    """Encryption of the access-log bucket (S3 delivers server access logs to SSE-S3 only)."""
+    required_store_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """``ObjectStoreArgs`` fields the cloud cannot do without, with what they are."""
+    scope_fields: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """``CloudScope`` fields the cloud's components cannot do without, with what they are."""
+    managed_prometheus: ClassVar[bool] = False
+    """Whether the cluster's metrics go to the cloud's managed Prometheus (else a self-managed
+    kube-prometheus-stack in the cluster)."""
+    dcgm_hostname_label: ClassVar[Optional[str]] = None
+    """The label that holds the node name in the DCGM series when it is not ``node``."""
+    existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """``GpuNodePoolArgs`` fields that describe an existing cluster on this cloud only."""
+    required_existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Of those, the ones the cloud cannot do without, with what they are."""
+    model_paths: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """Where a platform-model problem under ``clouds.<name>`` points in ``GpuNodePoolArgs``."""
+    node_pool_label: ClassVar[str]
+    """The node label that names a node's pool (used by alert rules)."""
+    public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Annotations of a public ``LoadBalancer`` Service on the cloud's Kubernetes."""
+    cluster_identity_details: ClassVar[tuple[str, ...]] = ()
+    """Keys of ``KubernetesCluster.details`` that pod identity needs."""
+    max_budget_notifications: ClassVar[Optional[int]] = None
+    """Most notifications one budget may have, or None for no limit."""
+
+    @abstractmethod
+    def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
+        """``tags`` as this cloud accepts them (keys, values, counts); ValueError when impossible."""
+
+    @abstractmethod
+    def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
+        """The physical name of a model bucket on this cloud (stable: never from list positions)."""
+
+    # Model rules that hold on this cloud only. ``ctx`` is the model's cross-check context
+    # (``aiscale.model.crosscheck.Context``): ``ctx.add(path, value, message)`` reports.
+
+    def check_buckets(self, ctx: Any) -> None:
+        """Problems of the model's buckets on this cloud (none by default)."""
+
+    def check_existing_network(self, ctx: Any, existing: Any) -> None:
+        """Problems of ``network.existing.<cloud>`` (none by default)."""
+
+    def check_tags(self, ctx: Any, tags: Mapping[str, str]) -> None:
+        """Problems of the model's tags when this cloud is configured (none by default)."""
+
+    def check_budget(self, ctx: Any, operations: Any) -> None:
+        """Problems of ``operations`` with a budget when this cloud is configured (none)."""
+
+    def check_managed_endpoint(self, ctx: Any, item: tuple, endpoint: Any) -> bool:
+        """Problems of a managed endpoint on this cloud; True when the cloud does not size it
+        from the catalog (so the catalog check is skipped). Default: False, nothing found."""
+        return False
+
+    def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's ``clouds.<name>`` entry for a ``GpuNodePool`` given plain arguments."""
+        return {self.region_field: args.get("region")}
+
+    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """What the cloud's node pool builder reads of an existing cluster named ``name``."""
+        return {"cluster": NamedCluster(name)}
+
+    def budget_problems(self, args: Mapping[str, Any]) -> list[str]:
+        """Problems with ``OperationsArgs`` that only this cloud's budgets have (none by default)."""
+        return []
+
+    def region_of(self, settings: Any) -> str:
+        """The region of the model's ``clouds.<name>`` settings."""
+        return getattr(settings, self.region_field)
+
+    def lifecycle_problems(self, cool: Optional[int], archive: Optional[int]) -> list[str]:
+        """Lifecycle rules the cloud's object storage refuses (none by default)."""
+        return []
+
+    def builder(self, capability: str) -> Any:
+        """The module that builds ``capability`` on this cloud, imported now (with its SDK)."""
+        module = self.builders.get(capability)
+        if module is None:
+            raise ValueError(f"{self.name} has no builder for {capability!r}; "
+                             f"it builds: {', '.join(sorted(self.builders))}")
+        return importlib.import_module(f"aiscale.{self.name}.{module}")
+
+    def open_scope(self, *args: Any, **kwargs: Any) -> Any:
+        """Declare the cloud's explicit provider (and its per-cloud grouping); return the scope."""
+        return self.builder("provider").open_scope(*args, **kwargs)
+
+

@@ -1,0 +1,88 @@
+"""The resolved plan: every choice the model implies, made once, right after validation.
+
+``make_plan(platform)`` turns a validated ``Platform`` into what builders, operations and
+validation read instead of resolving again: every fleet (node pool, autoscaling group) x cloud
+-> its catalog offering; every Kubernetes endpoint x cloud -> the node pool it runs on (and that
+pool's offering); every bucket x cloud -> its physical name; and the protection of stateful
+resources for the environment. Nothing here declares a resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Mapping
+
+from aiscale import catalog, clouds
+from aiscale.inheritance import ChildOptions
+from aiscale.model import Platform
+from aiscale.model._endpoint_rules import serving_pool
+
+FleetKind = Literal["node_pools", "autoscaling_groups"]
+"""The model sections that hold GPU fleets."""
+
+
+@dataclass(frozen=True)
+class ServingPlacement:
+    """Where a Kubernetes endpoint runs on one cloud."""
+
+    pool: Any
+    """The model's ``NodePool`` (same accelerator, enough GPUs per node, the smallest)."""
+    offering: catalog.Offering
+    """That pool's catalog offering on the cloud."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The resolved choices of one platform model."""
+
+    platform: Platform
+    """The validated model the plan was made from."""
+    protection: ChildOptions
+    """What stateful resources get in this environment (protected and retained in prod)."""
+    offerings: Mapping[tuple[FleetKind, str, str], catalog.Offering] = field(default_factory=dict)
+    """(section, fleet name, cloud) -> the catalog offering in the cloud's region."""
+    endpoint_offerings: Mapping[tuple[str, str], catalog.Offering] = field(default_factory=dict)
+    """(endpoint name, cloud) -> the offering of a managed endpoint whose cloud uses the catalog."""
+    serving: Mapping[tuple[str, str], ServingPlacement] = field(default_factory=dict)
+    """(endpoint name, cloud) -> the pool a Kubernetes endpoint runs on."""
+    bucket_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(bucket name, cloud) -> the physical bucket name (``account/container`` on Azure)."""
+
+    def offering(self, kind: FleetKind, name: str, cloud: str) -> catalog.Offering:
+        """The offering of fleet ``name`` of section ``kind`` on ``cloud``."""
+        return self.offerings[(kind, name, cloud)]
+
+
+def region(platform: Platform, cloud: str) -> str:
+    """The region (AWS, GCP) or location (Azure) the model configures for ``cloud``."""
+    return clouds.adapter(cloud).region_of(getattr(platform.clouds, cloud))
+
+
+def make_plan(platform: Platform) -> Plan:
+    """Resolve every choice of ``platform`` (already validated: every lookup succeeds)."""
+    offerings: dict[tuple[FleetKind, str, str], catalog.Offering] = {}
+    for kind in ("node_pools", "autoscaling_groups"):
+        for fleet in getattr(platform, kind):
+            for cloud in fleet.clouds:
+                offerings[(kind, fleet.name, cloud)] = catalog.resolve(
+                    cloud, fleet.accelerator, fleet.gpus_per_node, region(platform, cloud))
+    serving: dict[tuple[str, str], ServingPlacement] = {}
+    endpoint_offerings: dict[tuple[str, str], catalog.Offering] = {}
+    for endpoint in platform.endpoints:
+        for cloud in endpoint.clouds:
+            if endpoint.runtime == "kubernetes":
+                pools = [pool for pool in platform.node_pools if cloud in pool.clouds]
+                pool = serving_pool(pools, endpoint.accelerator, endpoint.gpus_per_replica)
+                serving[(endpoint.name, cloud)] = ServingPlacement(
+                    pool=pool, offering=offerings[("node_pools", pool.name, cloud)])
+            elif clouds.adapter(cloud).managed_needs_offering:
+                endpoint_offerings[(endpoint.name, cloud)] = catalog.resolve(
+                    cloud, endpoint.accelerator, endpoint.gpus_per_replica, region(platform, cloud))
+    bucket_names = {(bucket.name, cloud): clouds.adapter(cloud).bucket_name(
+                        platform.name, platform.environment, bucket.name)
+                    for bucket in platform.buckets for cloud in bucket.clouds}
+    return Plan(platform=platform, protection=ChildOptions.for_environment(platform.environment),
+                offerings=MappingProxyType(offerings),
+                endpoint_offerings=MappingProxyType(endpoint_offerings),
+                serving=MappingProxyType(serving), bucket_names=MappingProxyType(bucket_names))

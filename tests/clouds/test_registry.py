@@ -1,0 +1,91 @@
+"""The cloud registry: one adapter per cloud, the list of clouds once, builders found by capability."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from aiscale import clouds
+from aiscale.clouds.base import CloudAdapter
+from tests.conftest import REPO
+
+#: Every capability AiPlatform dispatches, and which clouds build it.
+CAPABILITY_CLOUDS = {
+    "provider": {"aws", "azure", "gcp"}, "network": {"aws", "azure", "gcp"},
+    "cluster": {"aws", "azure", "gcp"}, "node_pool": {"aws", "azure", "gcp"},
+    "vm_group": {"aws", "azure", "gcp"}, "storage": {"aws", "azure", "gcp"},
+    "managed_endpoint": {"aws", "azure", "gcp"}, "endpoint_identity": {"aws", "azure", "gcp"},
+    "budget": {"aws", "azure", "gcp"}, "alerts": {"aws", "azure", "gcp"},
+    "access_logs": {"aws", "gcp"},
+}
+
+
+def test_names_are_the_three_clouds_in_canonical_order():
+    assert clouds.names() == ("aws", "azure", "gcp")
+
+
+def test_each_adapter_owns_its_name():
+    for name in clouds.names():
+        adapter = clouds.adapter(name)
+        assert isinstance(adapter, CloudAdapter)
+        assert adapter.name == name
+        assert adapter is clouds.adapter(name), "one adapter instance per cloud"
+
+
+def test_an_unknown_cloud_is_refused_naming_the_valid_ones():
+    with pytest.raises(clouds.UnknownCloudError) as error:
+        clouds.adapter("ibm")
+    assert str(error.value) == "cloud: got 'ibm'; valid: aws, azure, gcp"
+
+
+@pytest.mark.parametrize("capability", sorted(CAPABILITY_CLOUDS))
+def test_every_capability_has_a_builder_module_with_a_build_function(capability):
+    for name in clouds.names():
+        adapter = clouds.adapter(name)
+        if name not in CAPABILITY_CLOUDS[capability]:
+            with pytest.raises(ValueError, match=f"{name} has no builder for '{capability}'"):
+                adapter.builder(capability)
+            continue
+        module = adapter.builder(capability)
+        assert module.__name__.startswith(f"aiscale.{name}."), module.__name__
+
+
+def test_vocabulary_and_rules_per_cloud():
+    aws, azure, gcp = (clouds.adapter(n) for n in clouds.names())
+    assert (aws.region_field, azure.region_field, gcp.region_field) == ("region", "location", "region")
+    assert aws.spot_taint is None and azure.spot_taint[0].startswith("kubernetes.azure.com/")
+    assert gcp.spot_taint == ("cloud.google.com/gke-spot", "true")
+    assert (aws.metrics_namespace, gcp.metrics_namespace) == ("monitoring", "gmp-system")
+    assert [a.name for a in clouds.adapters() if a.access_logs_to_bucket] == ["aws", "gcp"]
+    assert gcp.managed_scales_to_zero and not aws.managed_scales_to_zero
+    assert aws.managed_needs_network and not azure.managed_needs_network
+
+
+def test_tag_rules_are_the_clouds_own():
+    tags = {"Team": "ML Platform"}
+    assert clouds.adapter("aws").sanitise_tags(tags) == {"Team": "ML Platform"}
+    assert clouds.adapter("gcp").sanitise_tags(tags) == {"team": "ml_platform"}
+
+
+def test_s3_lifecycle_rules_are_the_aws_adapters_only():
+    assert clouds.adapter("aws").lifecycle_problems(10, None)
+    assert clouds.adapter("aws").lifecycle_problems(30, 40)
+    assert not clouds.adapter("aws").lifecycle_problems(30, 60)
+    assert not clouds.adapter("gcp").lifecycle_problems(10, 11)
+
+
+def test_bucket_names_are_stable_and_cloud_shaped():
+    for name in clouds.names():
+        first = clouds.adapter(name).bucket_name("acme-ml", "dev", "models")
+        assert first == clouds.adapter(name).bucket_name("acme-ml", "dev", "models")
+        assert first != clouds.adapter(name).bucket_name("acme-ml", "dev", "scratch")
+    assert "/" in clouds.adapter("azure").bucket_name("acme-ml", "dev", "models")
+
+
+def test_the_registry_imports_no_provider_sdk():
+    probe = ("import sys, aiscale.clouds as c; [c.adapter(n) for n in c.names()]; "
+             "print(sorted(m for m in sys.modules if m.startswith('pulumi_')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]"
