@@ -19,7 +19,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 
 import pulumi
 
-from aiscale import clouds, naming
+from aiscale import clouds
 from aiscale._docs import documented
 from aiscale.store_spec import BuiltStore, StoreSpec
 

@@ -25,7 +25,6 @@ import pulumi
 
 from aiscale import clouds
 from aiscale._docs import documented
-from aiscale.inheritance import ChildOptions
 from aiscale.model import Platform
 from aiscale.plan import Plan, make_plan
 from aiscale.scope import CloudScope

@@ -12,7 +12,7 @@ reads these annotations as real types.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional, TypedDict
+from typing import Any, TypedDict
 
 try:
     from typing import Required  # Python 3.11+

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 import pulumi
 import pulumi_kubernetes.helm.v3 as helm

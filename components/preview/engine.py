@@ -154,12 +154,8 @@ def collector_paused():
                 gc.enable()
 
 
-Observer = Optional[Callable[[ResourceRecord], None]]
-"""Called with each resource record as it registers (the policy session analyzes it then)."""
-
-
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-         secret_keys: tuple[str, ...], dry_run: bool, observer: Observer = None,
+         secret_keys: tuple[str, ...], dry_run: bool,
          stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
          stall_limit: Optional[float] = None) -> PreviewResult:
     try:
@@ -167,18 +163,18 @@ def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[s
     except StallLimitError as error:
         raise PreviewError(str(error)) from None
     with collector_paused():
-        return _run_collected(program, project, stack, config, secret_keys, dry_run, observer,
+        return _run_collected(program, project, stack, config, secret_keys, dry_run,
                               stack_outputs, limit)
 
 
 def _run_collected(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-                   secret_keys: tuple[str, ...], dry_run: bool, observer: Observer,
+                   secret_keys: tuple[str, ...], dry_run: bool,
                    stack_outputs: Optional[Mapping[str, StackOutputs]] = None,
                    stall_limit: float = DEFAULT_STALL_SECONDS) -> PreviewResult:
     warnings: list[str] = []
     fake_cloud = FakeCloud(config, warnings.append)
     cloud = StackReferences(fake_cloud, stack_outputs or {}, warnings.append)
-    monitor = CaptureMonitor(cloud, observer)
+    monitor = CaptureMonitor(cloud)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
     runtime_settings.configure(MockSettings(
@@ -264,14 +260,13 @@ def run_inline(program: Callable[[], Any], *, project: str = "test", stack: str 
 
     as_strings = {key: value if isinstance(value, str) else json.dumps(value)
                   for key, value in (config or {}).items()}
-    return _isolated(_run, program, project, stack, as_strings, (), dry_run, None, stack_outputs,
+    return _isolated(_run, program, project, stack, as_strings, (), dry_run, stack_outputs,
                      stall_limit)
 
 
-def run_project(project: Project, *, dry_run: bool = True, observer: Observer = None,
+def run_project(project: Project, *, dry_run: bool = True,
                 stall_limit: Optional[float] = None) -> PreviewResult:
-    """Preview the program of a Pulumi project folder with one stack's configuration; `observer`
-    is called with each resource record as it registers; `stall_limit` as for :func:`run_inline`."""
+    """Preview the program of a Pulumi project folder with one stack's configuration; `stall_limit` as for :func:`run_inline`."""
     program_dir = project.program if project.program.is_dir() else project.program.parent
 
     def program() -> None:
@@ -283,7 +278,7 @@ def run_project(project: Project, *, dry_run: bool = True, observer: Observer = 
     os.chdir(project.directory)
     try:
         return _isolated(_run, program, project.name, project.stack, project.config,
-                         project.secret_keys, dry_run, observer, project.stack_outputs, stall_limit)
+                         project.secret_keys, dry_run, project.stack_outputs, stall_limit)
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path

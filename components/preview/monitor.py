@@ -7,8 +7,6 @@ outputs registered by components and the stack.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
-
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import get_project, get_stack
 
@@ -35,15 +33,12 @@ def _without_references(request, field_name: str):
 class CaptureMonitor(MockMonitor):
     """Records each registration in order, then lets Pulumi's mock monitor answer it."""
 
-    def __init__(self, mocks, observer: Optional[Callable[[ResourceRecord], None]] = None) -> None:
+    def __init__(self, mocks) -> None:
         super().__init__(mocks)
         self.records: dict[str, ResourceRecord] = {}
-        self.observer = observer
-        """Called with each record as soon as it is registered (the policy session's
-        :meth:`~aiscale.preview.policy_relay.StreamingSession.observe`), or None."""
         self.reads: dict[str, ResourceRecord] = {}
-        """The resources the program read (``.get()``, stack references), by URN: not handed
-        to the observer, since the engine does not analyze reads."""
+        """The resources the program read (``.get()``, stack references), by URN: never
+        analyzed by the packs, since the engine does not analyze reads."""
         self.progress = Progress()
         """When the program last asked something of the monitor (for the stall watchdog)."""
 
@@ -87,8 +82,6 @@ class CaptureMonitor(MockMonitor):
         )
         self.records[response.urn] = record
         self.progress.touch(response.urn)
-        if self.observer is not None:
-            self.observer(record)
         return response
 
     def ReadResource(self, request):  # noqa: N802 - gRPC method name
