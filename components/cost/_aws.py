@@ -10,6 +10,7 @@ import math
 from typing import Optional
 
 from aiscale import catalog
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
@@ -17,12 +18,6 @@ from ._graph import Graph
 from ._regions import aws_region
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str
 
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
-INSTANCE = "aws:ec2/instance:Instance"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-SAGEMAKER_ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SAGEMAKER_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
 """AWS default of ``onDemandPercentageAboveBaseCapacity`` when a mixed policy omits it."""
@@ -31,7 +26,7 @@ ASG_DEFAULT_ON_DEMAND_PERCENT = 100
 def _launch_template(record: ResourceRecord, graph: Graph, *keys: str) -> Optional[ResourceRecord]:
     """The launch template that one of the inputs `keys` refers to, if it is in the preview."""
     for key in keys:
-        found = graph.linked(record, key, LAUNCH_TEMPLATE)
+        found = graph.linked(record, key, tokens.AWS_EC2_LAUNCH_TEMPLATE)
         if found is not None:
             return found
     return None
@@ -143,10 +138,10 @@ def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
 
 
 PRICERS = {
-    NODE_GROUP: node_group,
-    AUTOSCALING_GROUP: autoscaling_group,
-    INSTANCE: instance,
-    SAGEMAKER_ENDPOINT_CONFIG: sagemaker,
-    SAGEMAKER_ENDPOINT: sagemaker,
+    tokens.AWS_EKS_NODE_GROUP: node_group,
+    tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
+    tokens.AWS_EC2_INSTANCE: instance,
+    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: sagemaker,
+    tokens.AWS_SAGEMAKER_ENDPOINT: sagemaker,
 }
 """Type token -> pricer for AWS compute and managed ML."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
@@ -16,12 +17,6 @@ from ._graph import Graph
 from ._regions import azure_location
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
 
-AGENT_POOL = "azure-native:containerservice:AgentPool"
-MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
-SCALE_SET = "azure-native:compute:VirtualMachineScaleSet"
-AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
-ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
-VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
 
 AKS_DEFAULT_COUNT = 1
 """Agents in a pool whose ``count`` is omitted (the AKS API default)."""
@@ -92,7 +87,7 @@ def _autoscale_bounds(record: ResourceRecord, graph: Graph
                       ) -> tuple[Optional[int], Optional[int], str]:
     """(min, max, note) from the enabled autoscale settings targeting the scale set;
     (None, None, note) when no enabled setting targets it."""
-    settings = graph.pointing_at(record, "targetResourceUri", AUTOSCALE_SETTING)
+    settings = graph.pointing_at(record, "targetResourceUri", tokens.AZURE_MONITOR_AUTOSCALE_SETTING)
     enabled = [s for s in settings if s.inputs.get("enabled") is not False]
     if not enabled:
         note = f" (autoscale setting {settings[0].name} is disabled)" if settings else ""
@@ -140,10 +135,10 @@ def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
 
 
 PRICERS = {
-    AGENT_POOL: agent_pool,
-    MANAGED_CLUSTER: managed_cluster,
-    SCALE_SET: scale_set,
-    VIRTUAL_MACHINE: virtual_machine,
-    ONLINE_DEPLOYMENT: online_deployment,
+    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: agent_pool,
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: scale_set,
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE: virtual_machine,
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
 }
 """Type token -> pricer for Azure compute and managed ML."""

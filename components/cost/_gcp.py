@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
@@ -16,16 +17,6 @@ from ._graph import Graph
 from ._regions import gcp_location, gcp_region, gcp_region_of, is_gcp_zone
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
 
-NODE_POOL = "gcp:container/nodePool:NodePool"
-CLUSTER = "gcp:container/cluster:Cluster"
-REGION_GROUP_MANAGER = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
-GROUP_MANAGER = "gcp:compute/instanceGroupManager:InstanceGroupManager"
-REGION_AUTOSCALER = "gcp:compute/regionAutoscaler:RegionAutoscaler"
-AUTOSCALER = "gcp:compute/autoscaler:Autoscaler"
-REGION_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
-TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
-INSTANCE = "gcp:compute/instance:Instance"
-CLOUD_RUN = "gcp:cloudrunv2/service:Service"
 
 ASSUMED_REGIONAL_ZONES = 3
 """Zones a regional GKE node pool spans when nodeLocations is not set (GKE's usual default)."""
@@ -70,7 +61,7 @@ def _scheduling_is_spot(inputs: dict) -> bool:
 def _pool_location(record: ResourceRecord, graph: Graph) -> str:
     """The node pool's location, else its cluster's, else the stack's gcp:region/zone."""
     if record.inputs.get("location") is None:
-        cluster = graph.linked(record, "cluster", CLUSTER)
+        cluster = graph.linked(record, "cluster", tokens.GCP_CONTAINER_CLUSTER)
         if cluster is not None and cluster.inputs.get("location") is not None:
             return gcp_location(cluster, graph, "location")
     return gcp_location(record, graph, "location")
@@ -136,7 +127,7 @@ def _template_fleet(template: ResourceRecord, region: str, low: int, high: int,
 
 def _group_size(record: ResourceRecord, graph: Graph) -> tuple[int, int, str]:
     """(min, max, note) from the autoscalers targeting the group, else targetSize."""
-    autoscalers = graph.pointing_at(record, "target", REGION_AUTOSCALER, AUTOSCALER)
+    autoscalers = graph.pointing_at(record, "target", tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
     if not autoscalers:
         size = count_at(record.inputs, "targetSize")
         return size, size, " (targetSize, no autoscaler)"
@@ -155,7 +146,7 @@ def instance_group(record: ResourceRecord, graph: Graph) -> Quote:
     """Regional or zonal managed instance group: autoscalingPolicy.minReplicas..maxReplicas of
     the autoscaler targeting it (else targetSize) x the machineType of the instance template
     of versions[0]; spot when the template's scheduling.provisioningModel is SPOT."""
-    template = graph.linked(record, "versions", REGION_TEMPLATE, TEMPLATE)
+    template = graph.linked(record, "versions", tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE, tokens.GCP_COMPUTE_INSTANCE_TEMPLATE)
     if template is None:
         raise Unpriced("versions[0].instanceTemplate names no instance template in the preview")
     versions = record.inputs.get("versions")
@@ -185,10 +176,10 @@ def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
 
 
 PRICERS = {
-    NODE_POOL: node_pool,
-    REGION_GROUP_MANAGER: instance_group,
-    GROUP_MANAGER: instance_group,
-    INSTANCE: instance,
-    CLOUD_RUN: cloud_run,
+    tokens.GCP_CONTAINER_NODE_POOL: node_pool,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER: instance_group,
+    tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER: instance_group,
+    tokens.GCP_COMPUTE_INSTANCE: instance,
+    tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
 }
 """Type token -> pricer for GCP compute and Cloud Run."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._graph import Graph
@@ -12,9 +13,6 @@ from ._values import Unpriced, is_unknown, known_str
 
 _GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 """A GCP zone ("us-central1-a"): the region is everything before the last dash."""
-
-AZURE_CLUSTER = "azure-native:containerservice:ManagedCluster"
-AZURE_RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
 
 
 def _known(value: object, what: str) -> Optional[str]:
@@ -48,7 +46,7 @@ def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
     for key in (*via, "resourceGroupName"):
         if location is not None:
             break
-        source = graph.linked(record, key, AZURE_CLUSTER, AZURE_RESOURCE_GROUP)
+        source = graph.linked(record, key, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_RESOURCES_RESOURCE_GROUP)
         if source is not None:
             location = _known(source.inputs.get("location"), f"{source.name} location")
     location = location or known_str(graph.config.get("azure-native:location"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from aiscale import catalog
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import Quote, price_text
@@ -20,10 +21,6 @@ from ._values import Unpriced, is_unknown, known_str
 EXPECTED_SIZE_KEY = "aiscale-expected-size-gb"
 """Tag / label whose value is the expected stored data in GB (decimal number)."""
 
-S3_BUCKET = "aws:s3/bucket:Bucket"
-S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
-GCS_BUCKET = "gcp:storage/bucket:Bucket"
-STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 
 S3_DEFAULT_CLASS = "STANDARD"
 """The class objects are written in unless a request says otherwise."""
@@ -105,9 +102,9 @@ def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
 
 
 PRICERS = {
-    S3_BUCKET: s3_bucket,
-    S3_BUCKET_V2: s3_bucket,
-    GCS_BUCKET: gcs_bucket,
-    STORAGE_ACCOUNT: storage_account,
+    tokens.AWS_S3_BUCKET: s3_bucket,
+    tokens.AWS_S3_BUCKET_V2: s3_bucket,
+    tokens.GCP_STORAGE_BUCKET: gcs_bucket,
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
 }
 """Type token -> pricer for object storage."""

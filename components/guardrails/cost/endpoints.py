@@ -10,25 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from aiscale.facts import tokens
+
 from ..context import ResourceView
 from ..props import UnknownValue, as_number, get, get_number, is_unknown, items
 from ..security.workloads import POD_SPEC_PATHS
 from .machines import facts, machines
 
-SM_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SM_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
-SCALING_TARGET = "aws:appautoscaling/target:Target"
 SM_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-AML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
-VERTEX_POOL = "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool"
-VERTEX_GARDEN = "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment"
-CLOUD_RUN = "gcp:cloudrunv2/service:Service"
-HPA = "kubernetes:autoscaling:HorizontalPodAutoscaler"
-KSERVE = "kubernetes:serving.kserve.io:InferenceService"
 GPU_RESOURCE = "nvidia.com/gpu"
 CLOUD_RUN_DEFAULT_MAX = 100.0
 """Cloud Run's maximum instance count when a service sets none."""
-K8S_SCALABLE = ("kubernetes:apps:Deployment", "kubernetes:apps:StatefulSet")
+K8S_SCALABLE = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET)
 
 
 @dataclass(frozen=True)
@@ -59,13 +52,13 @@ def _gpus(kind, props, ctx) -> Optional[float]:
 
 def _sagemaker(resources, by_type, ctx) -> list[Endpoint]:
     out = []
-    targets = [t for t in by_type.get(SCALING_TARGET, []) if get(t.props, "scalableDimension") == SM_DIMENSION]
-    endpoints = by_type.get(SM_ENDPOINT, [])
-    for config in by_type.get(SM_CONFIG, []):
+    targets = [t for t in by_type.get(tokens.AWS_APPAUTOSCALING_TARGET, []) if get(t.props, "scalableDimension") == SM_DIMENSION]
+    endpoints = by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT, [])
+    for config in by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, []):
         users = [e.urn for e in endpoints if e.depends_on(config.urn, "endpointConfigName")]
         scaler = next((t for t in targets if any(t.depends_on(u, "resourceId") for u in users)), None)
         for variant in items(config.props, "productionVariants"):
-            gpus = _gpus(SM_CONFIG, {"productionVariants": [variant]}, ctx)
+            gpus = _gpus(tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, {"productionVariants": [variant]}, ctx)
             low = get_number(variant, "managedInstanceScaling.minInstanceCount")
             low = low if low is not None else get_number(variant, "initialInstanceCount")
             high = get_number(variant, "managedInstanceScaling.maxInstanceCount") or get_number(variant, "initialInstanceCount")
@@ -73,11 +66,11 @@ def _sagemaker(resources, by_type, ctx) -> list[Endpoint]:
             if scaler is not None:
                 low, high, urn = get_number(scaler.props, "minCapacity"), get_number(scaler.props, "maxCapacity"), scaler.urn
             name = f"{config.name}/{get(variant, 'variantName') or 'variant'}"
-            out.append(Endpoint(urn, name, SM_CONFIG, low, high, gpus, True))
+            out.append(Endpoint(urn, name, tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, low, high, gpus, True))
     linked = {e.urn for e in out}
     for t in targets:
         if t.urn not in linked:
-            out.append(Endpoint(t.urn, t.name, SCALING_TARGET, get_number(t.props, "minCapacity"),
+            out.append(Endpoint(t.urn, t.name, tokens.AWS_APPAUTOSCALING_TARGET, get_number(t.props, "minCapacity"),
                                 get_number(t.props, "maxCapacity"), None, True))
     return out
 
@@ -93,7 +86,7 @@ def _aml(view, ctx) -> Endpoint:
 
 
 def _vertex(view, ctx) -> Endpoint:
-    prefix = "deployConfig." if view.canonical == VERTEX_GARDEN else ""
+    prefix = "deployConfig." if view.canonical == tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT else ""
     low = get_number(view.props, f"{prefix}dedicatedResources.minReplicaCount")
     high = get_number(view.props, f"{prefix}dedicatedResources.maxReplicaCount")
     return Endpoint(view.urn, view.name, view.canonical, low, high if high is not None else low,
@@ -140,10 +133,10 @@ def _k8s(view, by_type) -> Optional[Endpoint]:
     gpus = container_gpus(get(view.props, POD_SPEC_PATHS[view.canonical]) or {})
     if not gpus:
         return None
-    hpa = _hpa_for(view, by_type.get(HPA, []))
+    hpa = _hpa_for(view, by_type.get(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER, []))
     if hpa is not None:
         low = get_number(hpa.props, "spec.minReplicas")
-        return Endpoint(hpa.urn, view.name, HPA, 1.0 if low is None else low,
+        return Endpoint(hpa.urn, view.name, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER, 1.0 if low is None else low,
                         get_number(hpa.props, "spec.maxReplicas"), gpus, False)
     replicas = get_number(view.props, "spec.replicas")
     replicas = 1.0 if replicas is None else replicas
@@ -172,13 +165,13 @@ def endpoints(resources: Sequence[ResourceView], ctx) -> list[Endpoint]:
         pass  # an unknown input: SageMaker bounds cannot be judged during this preview
     for r in resources:
         try:
-            if r.canonical == AML_DEPLOYMENT:
+            if r.canonical == tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT:
                 out.append(_aml(r, ctx))
-            elif r.canonical in (VERTEX_POOL, VERTEX_GARDEN):
+            elif r.canonical in (tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL, tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT):
                 out.append(_vertex(r, ctx))
-            elif r.canonical == CLOUD_RUN:
+            elif r.canonical == tokens.GCP_CLOUDRUNV2_SERVICE:
                 out.append(_cloud_run(r, ctx))
-            elif r.canonical == KSERVE:
+            elif r.canonical == tokens.K8S_SERVING_INFERENCE_SERVICE:
                 out.append(_kserve(r))
             elif r.canonical in K8S_SCALABLE:
                 found = _k8s(r, by_type)

@@ -12,6 +12,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Optional
 
+from aiscale.facts import tokens
+
 from ..props import as_number, get, is_unknown, items
 
 CLOUD_OF_PACKAGE = MappingProxyType({"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
@@ -19,24 +21,24 @@ CLOUD_OF_PACKAGE = MappingProxyType({"aws": "aws", "azure-native": "azure", "gcp
 
 
 MACHINE_TYPES: tuple[str, ...] = (
-    "aws:eks/nodeGroup:NodeGroup",
-    "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:ec2/instance:Instance",
-    "aws:autoscaling/group:Group",
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-    "aws:sagemaker/notebookInstance:NotebookInstance",
-    "azure-native:containerservice:AgentPool",
-    "azure-native:containerservice:ManagedCluster",
-    "azure-native:compute:VirtualMachineScaleSet",
-    "azure-native:machinelearningservices:Compute",
-    "azure-native:machinelearningservices:OnlineDeployment",
-    "gcp:container/nodePool:NodePool",
-    "gcp:container/cluster:Cluster",
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool",
-    "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment",
-    "gcp:cloudrunv2/service:Service",
+    tokens.AWS_EKS_NODE_GROUP,
+    tokens.AWS_EC2_LAUNCH_TEMPLATE,
+    tokens.AWS_EC2_INSTANCE,
+    tokens.AWS_AUTOSCALING_GROUP,
+    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,
+    tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,
+    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL,
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,
+    tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT,
+    tokens.GCP_CONTAINER_NODE_POOL,
+    tokens.GCP_CONTAINER_CLUSTER,
+    tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE,
+    tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL,
+    tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT,
+    tokens.GCP_CLOUDRUNV2_SERVICE,
 )
 """Canonical tokens whose inputs name machine types or accelerators (see :func:`machines`)."""
 
@@ -99,42 +101,42 @@ def _with_accelerators(cloud: str, machine_type, accelerators) -> list[Machine]:
 def machines(resource_type: str, props) -> list[Machine]:
     """Every machine / accelerator request in a resource's inputs (canonical token expected)."""
     cloud = cloud_of(resource_type)
-    if resource_type == "aws:eks/nodeGroup:NodeGroup":
+    if resource_type == tokens.AWS_EKS_NODE_GROUP:
         return _typed(cloud, items(props, "instanceTypes"))
-    if resource_type in ("aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance",
-                         "aws:sagemaker/notebookInstance:NotebookInstance"):
+    if resource_type in (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE,
+                         tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE):
         return _typed(cloud, [get(props, "instanceType")])
-    if resource_type == "aws:autoscaling/group:Group":
+    if resource_type == tokens.AWS_AUTOSCALING_GROUP:
         overrides = items(props, "mixedInstancesPolicy.launchTemplate.overrides")
         return _typed(cloud, [get(o, "instanceType") for o in overrides])
-    if resource_type == "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
+    if resource_type == tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION:
         return _typed(cloud, [get(v, "instanceType") for v in items(props, "productionVariants")])
-    if resource_type == "azure-native:containerservice:AgentPool":
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
         return _typed(cloud, [get(props, "vmSize")])
-    if resource_type == "azure-native:containerservice:ManagedCluster":
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         return _typed(cloud, [get(p, "vmSize") for p in items(props, "agentPoolProfiles")])
-    if resource_type == "azure-native:compute:VirtualMachineScaleSet":
+    if resource_type == tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET:
         return _typed(cloud, [get(props, "sku.name")])
-    if resource_type == "azure-native:machinelearningservices:Compute":
+    if resource_type == tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE:
         return _typed(cloud, [get(props, "properties.properties.vmSize")])
-    if resource_type == "azure-native:machinelearningservices:OnlineDeployment":
+    if resource_type == tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT:
         return _typed(cloud, [get(props, "properties.instanceType")])
-    if resource_type == "gcp:container/nodePool:NodePool":
+    if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
         return _with_accelerators(cloud, get(props, "nodeConfig.machineType"),
                                   items(props, "nodeConfig.guestAccelerators"))
-    if resource_type in ("gcp:compute/instanceTemplate:InstanceTemplate",
-                         "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"):
+    if resource_type in (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+                         tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE):
         return _with_accelerators(cloud, get(props, "machineType"), items(props, "guestAccelerators"))
-    if resource_type in ("gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool",
-                         "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment"):
+    if resource_type in (tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL,
+                         tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT):
         prefix = "deployConfig." if "Garden" in resource_type else ""
         spec = get(props, f"{prefix}dedicatedResources.machineSpec") or {}
         acc = get(spec, "acceleratorType")
         return [Machine(cloud, get(spec, "machineType"), acc, as_number(get(spec, "acceleratorCount")))] if spec else []
-    if resource_type == "gcp:cloudrunv2/service:Service":
+    if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE:
         acc = get(props, "template.nodeSelector.accelerator")
         return [Machine(cloud, None, acc, 1.0)] if acc else []
-    if resource_type == "gcp:container/cluster:Cluster":
+    if resource_type == tokens.GCP_CONTAINER_CLUSTER:
         limits = items(props, "clusterAutoscaling.resourceLimits")
         return [Machine(cloud, None, get(r, "resourceType"), as_number(get(r, "maximum")))
                 for r in limits if str(get(r, "resourceType") or "").startswith("nvidia-")]

@@ -12,25 +12,17 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional, Sequence
 
+from aiscale.facts import tokens
+
 from ..context import ResourceView
 from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items, lower
 from .machines import facts, machines
 
-EKS_POOL = "aws:eks/nodeGroup:NodeGroup"
-ASG = "aws:autoscaling/group:Group"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-AKS = "azure-native:containerservice:ManagedCluster"
-AKS_POOL = "azure-native:containerservice:AgentPool"
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
-AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
-AML_COMPUTE = "azure-native:machinelearningservices:Compute"
-GKE = "gcp:container/cluster:Cluster"
-GKE_POOL = "gcp:container/nodePool:NodePool"
-MIGS = ("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
-        "gcp:compute/instanceGroupManager:InstanceGroupManager")
-GCE_TEMPLATES = ("gcp:compute/instanceTemplate:InstanceTemplate",
-                 "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate")
-GCE_AUTOSCALERS = ("gcp:compute/regionAutoscaler:RegionAutoscaler", "gcp:compute/autoscaler:Autoscaler")
+MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
+        tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER)
+GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+                 tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
+GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
 GKE_REGION_ZONES = 3
 """Zones a regional GKE node pool spans when nodeLocations is not given (GKE's default)."""
 _ZONE = re.compile(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$")
@@ -118,10 +110,10 @@ def _aks_taints(props, key="nodeTaints"):
 
 def _eks_pool(view, ctx, by_type):
     props = view.props
-    gpus, accs = _gpu_facts(EKS_POOL, props, ctx)
+    gpus, accs = _gpu_facts(tokens.AWS_EKS_NODE_GROUP, props, ctx)
     if not items(props, "instanceTypes"):
-        lt = _linked(view, "launchTemplate", by_type.get(LAUNCH_TEMPLATE, []))
-        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+        lt = _linked(view, "launchTemplate", by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+        gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
     low, high = get_number(props, "scalingConfig.minSize"), get_number(props, "scalingConfig.maxSize")
     auto = None if low is None or high is None else high > low
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high,
@@ -130,11 +122,11 @@ def _eks_pool(view, ctx, by_type):
 
 def _asg_pool(view, ctx, by_type):
     props = view.props
-    gpus, accs = _gpu_facts(ASG, props, ctx)
+    gpus, accs = _gpu_facts(tokens.AWS_AUTOSCALING_GROUP, props, ctx)
     lt_key = "launchTemplate" if get(props, "launchTemplate") is not None else "mixedInstancesPolicy"
-    lt = _linked(view, lt_key, by_type.get(LAUNCH_TEMPLATE, []))
-    if not machines(ASG, props):
-        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+    lt = _linked(view, lt_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+    if not machines(tokens.AWS_AUTOSCALING_GROUP, props):
+        gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
     dist = "mixedInstancesPolicy.instancesDistribution"
     spot_mix = (get_number(props, f"{dist}.onDemandPercentageAboveBaseCapacity") == 0
                 and not get_number(props, f"{dist}.onDemandBaseCapacity"))
@@ -145,7 +137,7 @@ def _asg_pool(view, ctx, by_type):
 
 
 def _aks_profile(view, ctx, props, name):
-    gpus, accs = _gpu_facts(AKS_POOL, props, ctx)
+    gpus, accs = _gpu_facts(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, props, ctx)
     auto = as_bool(get(props, "enableAutoScaling"), False)
     count = get_number(props, "count")
     low = get_number(props, "minCount") if auto else count
@@ -165,7 +157,7 @@ def _gke_zones(props) -> float:
 
 def _gke_pool(view, ctx, by_type):
     props = view.props
-    gpus, accs = _gpu_facts(GKE_POOL, props, ctx)
+    gpus, accs = _gpu_facts(tokens.GCP_CONTAINER_NODE_POOL, props, ctx)
     scaling = get(props, "autoscaling")
     zones = _gke_zones(props)
     if scaling is not None:
@@ -188,7 +180,7 @@ def _times(value, factor):
 
 
 def _gke_nap(view, ctx, by_type):
-    gpus, accs = _gpu_facts(GKE, view.props, ctx)
+    gpus, accs = _gpu_facts(tokens.GCP_CONTAINER_CLUSTER, view.props, ctx)
     if not gpus:
         return None
     return Pool(view.urn, view.name, view.canonical, 1.0, accs, 0.0, gpus, None, True)
@@ -196,9 +188,9 @@ def _gke_nap(view, ctx, by_type):
 
 def _vmss_pool(view, ctx, by_type):
     props = view.props
-    gpus, accs = _gpu_facts(VMSS, props, ctx)
+    gpus, accs = _gpu_facts(tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET, props, ctx)
     capacity = get_number(props, "sku.capacity")
-    settings = [s for s in _targets(view, "targetResourceUri", by_type.get(AUTOSCALE_SETTING, []))
+    settings = [s for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
                 if as_bool(get(s.props, "enabled"), True)]
     profiles = [p for s in settings for p in items(s.props, "profiles")]
     if profiles:
@@ -233,7 +225,7 @@ def _aml_pool(view, ctx, by_type):
     props = view.props
     if get(props, "properties.computeType") != "AmlCompute":
         return None
-    gpus, accs = _gpu_facts(AML_COMPUTE, props, ctx)
+    gpus, accs = _gpu_facts(tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE, props, ctx)
     scale = "properties.properties.scaleSettings"
     low, high = get_number(props, f"{scale}.minNodeCount"), get_number(props, f"{scale}.maxNodeCount")
     auto = None if low is None or high is None else high > low
@@ -241,8 +233,8 @@ def _aml_pool(view, ctx, by_type):
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
 
 
-_EXTRACTORS = MappingProxyType({EKS_POOL: _eks_pool, ASG: _asg_pool, GKE_POOL: _gke_pool, GKE: _gke_nap,
-               VMSS: _vmss_pool, AML_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
+_EXTRACTORS = MappingProxyType({tokens.AWS_EKS_NODE_GROUP: _eks_pool, tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.GCP_CONTAINER_NODE_POOL: _gke_pool, tokens.GCP_CONTAINER_CLUSTER: _gke_nap,
+               tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: _vmss_pool, tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
 
 
 def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
@@ -260,9 +252,9 @@ def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
 
 
 def _pools_of(r: ResourceView, ctx, by_type) -> list[Pool]:
-    if r.canonical == AKS_POOL:
+    if r.canonical == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
         return [_aks_profile(r, ctx, r.props, r.name)]
-    if r.canonical == AKS:
+    if r.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         return [_aks_profile(r, ctx, profile, f"{r.name}/{get(profile, 'name') or i}")
                 for i, profile in enumerate(items(r.props, "agentPoolProfiles"))]
     if r.canonical in _EXTRACTORS:
