@@ -7,11 +7,12 @@ from typing import Any, Optional, TypedDict
 import pulumi
 
 from aiscale._dispatch import build_on_cloud
+from aiscale.facts.gpu import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.scope import CloudScope
 
 #: The taint every GPU node carries, so that only pods that tolerate it land there.
-GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
+GPU_TAINT = {"key": GPU_TAINT_KEY, "value": GPU_TAINT_VALUE, "effect": GPU_TAINT_EFFECT}
 #: Labels every GPU node carries; the accelerator label value is the canonical accelerator name.
 GPU_PRESENT_LABEL = ("nvidia.com/gpu.present", "true")
 ACCELERATOR_LABEL = "aiscale.io/accelerator"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from aiscale.facts import tokens
+from aiscale.facts.gpu import GPU_RESOURCE
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
@@ -17,12 +18,9 @@ from ._graph import Graph
 from ._regions import gcp_location, gcp_region, gcp_region_of, is_gcp_zone
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
 
-
 ASSUMED_REGIONAL_ZONES = 3
 """Zones a regional GKE node pool spans when nodeLocations is not set (GKE's usual default)."""
 
-GPU_LIMIT = "nvidia.com/gpu"
-"""The container resource limit that asks Cloud Run for a GPU."""
 
 
 def _machine(inputs: dict, *path: str) -> str:
@@ -168,7 +166,7 @@ def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     accelerator = known_str(get(record.inputs, "template", "nodeSelector", "accelerator"))
     containers = get(record.inputs, "template", "containers")
     limits = [get(c, "resources", "limits") for c in containers or [] if isinstance(c, dict)]
-    if accelerator or any(isinstance(l, dict) and GPU_LIMIT in l for l in limits):
+    if accelerator or any(isinstance(l, dict) and GPU_RESOURCE in l for l in limits):
         on = f" ({accelerator})" if accelerator else ""
         raise Unpriced(f"Cloud Run with GPUs is a managed service the catalog has no prices "
                        f"for{on}")

@@ -12,6 +12,8 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_kubernetes.helm.v3 as helm
 
+from aiscale.facts.gpu import GPU_TAINT_EFFECT, GPU_TAINT_KEY
+
 
 class Chart:
     """A Helm chart pinned to one version from one repository."""
@@ -27,7 +29,7 @@ CLUSTER_AUTOSCALER = Chart("cluster-autoscaler", "9.46.6", "https://kubernetes.g
 
 #: Tolerations that let a DaemonSet run on GPU nodes (the GPU taint, and the spot taint on AKS).
 GPU_TOLERATIONS = [
-    {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT},
     {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot",
      "effect": "NoSchedule"},
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from aiscale.facts.gpu import GPU_TAINT_KEY
+
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS_SUBDOMAIN = re.compile(rf"{_DNS_LABEL}(\.{_DNS_LABEL})*")
 _NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
@@ -19,8 +21,6 @@ RESERVED_PREFIXES = ("kubernetes.io", "k8s.io", "aiscale.io")
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 """The taint effects Kubernetes knows."""
 
-GPU_TAINT_KEY = "nvidia.com/gpu"
-"""Key of the taint aiscale puts on every GPU node (nvidia.com/gpu=present:NoSchedule)."""
 
 
 class Taint(NamedTuple):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from aiscale.facts import tokens
+from aiscale.facts.gpu import GPU_RESOURCE
 
 from ..context import ResourceView
 from ..props import UnknownValue, as_number, get, get_number, is_unknown, items
@@ -18,7 +19,6 @@ from ..security.workloads import POD_SPEC_PATHS
 from .machines import facts, machines
 
 SM_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-GPU_RESOURCE = "nvidia.com/gpu"
 CLOUD_RUN_DEFAULT_MAX = 100.0
 """Cloud Run's maximum instance count when a service sets none."""
 K8S_SCALABLE = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET)

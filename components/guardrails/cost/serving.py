@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiscale.facts import tokens
+from aiscale.facts.gpu import GPU_TAINT_KEY
 
 from .. import schema
 from ..props import UnknownValue, fmt_number, get, get_number
@@ -11,7 +12,6 @@ from ..security.workloads import POD_SPEC_PATHS
 from .endpoints import container_gpus, endpoints
 from .pools import pools
 
-GPU_TAINT_KEY = "nvidia.com/gpu"
 NO_SCHEDULE = frozenset({"NO_SCHEDULE", "NoSchedule"})
 
 
