@@ -12,6 +12,9 @@ To read a new resource kind, add its token here first, then use the constant eve
 
 from __future__ import annotations
 
+import re
+from types import MappingProxyType
+
 # pulumi-aws
 AWS_APPAUTOSCALING_TARGET = "aws:appautoscaling/target:Target"
 AWS_AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
@@ -91,3 +94,40 @@ K8S_CORE_POD = "kubernetes:core:Pod"
 K8S_CORE_SERVICE = "kubernetes:core:Service"
 K8S_HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 K8S_SERVING_INFERENCE_SERVICE = "kubernetes:serving.kserve.io:InferenceService"
+
+
+CLOUD_OF_PACKAGE = MappingProxyType(
+    {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
+"""Provider package of a type token -> the cloud (or runtime) it belongs to."""
+
+
+def cloud_of(token: str) -> str:
+    """The cloud a type token belongs to ("aws", "azure", "gcp", "kubernetes"), else its package."""
+    package = token.split(":", 1)[0]
+    return CLOUD_OF_PACKAGE.get(package, package)
+
+
+_AZURE_VERSION = re.compile(r"^(azure-native:[A-Za-z0-9]+)/v[0-9A-Za-z]+(:.*)$")
+_AWS_V2 = re.compile(r"^aws:([A-Za-z0-9]+)/([A-Za-z0-9]+)V2:([A-Za-z0-9]+)V2$")
+_K8S = re.compile(r"^kubernetes:([A-Za-z0-9.]+)/(v[0-9A-Za-z]+):([A-Za-z]+)$")
+
+
+def canonical_type(token: str) -> str:
+    """The version-free form of a type token, used to match rules to resources.
+
+    ``aws:s3/bucketV2:BucketV2`` -> ``aws:s3/bucket:Bucket``;
+    ``azure-native:storage/v20230101:StorageAccount`` -> ``azure-native:storage:StorageAccount``;
+    ``kubernetes:apps/v1:Deployment`` -> ``kubernetes:apps:Deployment``. Others are unchanged.
+    """
+    match = _AZURE_VERSION.match(token)
+    if match:
+        return match.group(1) + match.group(2)
+    match = _AWS_V2.match(token)
+    if match:
+        module, member, kind = match.groups()
+        return f"aws:{module}/{member}:{kind}"
+    match = _K8S.match(token)
+    if match:
+        group, _version, kind = match.groups()
+        return f"kubernetes:{group}:{kind}"
+    return token

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, Optional
 
 from aiscale.facts import tokens
 
 from ..props import as_number, get, is_unknown, items
 
-CLOUD_OF_PACKAGE = MappingProxyType({"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
-"""Type-token package -> catalog cloud id."""
 
 
 MACHINE_TYPES: tuple[str, ...] = (
@@ -80,11 +77,6 @@ def canonical_accelerator(name: Any) -> Optional[str]:
     return _accelerator_aliases().get(name.lower())
 
 
-def cloud_of(resource_type: str) -> str:
-    """The catalog cloud id of a type token ("" when not a cloud resource)."""
-    return CLOUD_OF_PACKAGE.get(resource_type.split(":", 1)[0], "")
-
-
 def _typed(cloud: str, names) -> list[Machine]:
     return [Machine(cloud, n, None) for n in names if isinstance(n, str) and n and not is_unknown(n)]
 
@@ -100,7 +92,7 @@ def _with_accelerators(cloud: str, machine_type, accelerators) -> list[Machine]:
 
 def machines(resource_type: str, props) -> list[Machine]:
     """Every machine / accelerator request in a resource's inputs (canonical token expected)."""
-    cloud = cloud_of(resource_type)
+    cloud = tokens.cloud_of(resource_type)
     if resource_type == tokens.AWS_EKS_NODE_GROUP:
         return _typed(cloud, items(props, "instanceTypes"))
     if resource_type in (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE,
