@@ -167,6 +167,21 @@ class Input:
         """Lenient: the value as a bool ("true"/"false" strings accepted), else `default`."""
         return as_bool(self.known(), default)
 
+    def items(self) -> list[Any]:
+        """Lenient: the list at the path ([] when missing; a lone object or string is a
+        one-element list); UnknownValue naming the element when one is not known yet."""
+        value = self.known()
+        if value is None:
+            return []
+        if isinstance(value, (Mapping, str)):
+            return [value]
+        out = []
+        for index, element in enumerate(value):
+            if is_unknown(element):
+                raise UnknownValue(f"{self.where}[{index}]")
+            out.append(element)
+        return out
+
     def require_text(self) -> str:
         """Strict: the non-empty string at the path; Unreadable naming the path otherwise."""
         value = self.known()
@@ -192,3 +207,17 @@ class Input:
         if number < 0 or number != int(number):
             raise Unreadable(f"{self.where} is {value!r}, not a whole number >= 0")
         return int(number)
+
+
+def value_at(inputs: Any, *path: str | int) -> Any:
+    """The value at `path` (None when missing); UnknownValue when it is not known yet."""
+    return Input.at(inputs, *path).known()
+
+
+def items_at(inputs: Any, *path: str | int) -> list[Any]:
+    """The list at `path`, read leniently (see :meth:`Input.items`)."""
+    return Input.at(inputs, *path).items()
+
+
+ABSENT = Input((), None)
+"""The input of a fact the resource kind does not have (always missing)."""

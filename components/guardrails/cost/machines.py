@@ -11,47 +11,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Optional
 
-from aiscale.facts import tokens
+from aiscale.facts import reader
+from aiscale.facts.model import MachineRequest
 
-from ..props import as_number, get, is_unknown, items
+from ..props import is_unknown
 
-
-
-MACHINE_TYPES: tuple[str, ...] = (
-    tokens.AWS_EKS_NODE_GROUP,
-    tokens.AWS_EC2_LAUNCH_TEMPLATE,
-    tokens.AWS_EC2_INSTANCE,
-    tokens.AWS_AUTOSCALING_GROUP,
-    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,
-    tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,
-    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL,
-    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,
-    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,
-    tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,
-    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT,
-    tokens.GCP_CONTAINER_NODE_POOL,
-    tokens.GCP_CONTAINER_CLUSTER,
-    tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
-    tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE,
-    tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL,
-    tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT,
-    tokens.GCP_CLOUDRUNV2_SERVICE,
-)
+MACHINE_TYPES: tuple[str, ...] = reader.MACHINE_TYPES
 """Canonical tokens whose inputs name machine types or accelerators (see :func:`machines`)."""
 
-
-@dataclass(frozen=True)
-class Machine:
-    """One machine (or accelerator) request found in a resource's inputs."""
-
-    cloud: str
-    """Catalog cloud id ("aws", "azure", "gcp")."""
-    instance_type: Optional[str]
-    """The machine type as written (EC2 type, ``ml.*`` type, Azure size, GCE type), if any."""
-    accelerator: Optional[str]
-    """The accelerator as written (GKE type, Vertex enum), if any."""
-    accelerator_count: Optional[float] = None
-    """Accelerators attached explicitly (GKE/GCE guestAccelerators, Vertex), if given."""
+Machine = MachineRequest
+"""One machine (or accelerator) request found in a resource's inputs (``aiscale.facts``)."""
 
 
 @lru_cache(maxsize=1)
@@ -77,62 +46,9 @@ def canonical_accelerator(name: Any) -> Optional[str]:
     return _accelerator_aliases().get(name.lower())
 
 
-def _typed(cloud: str, names) -> list[Machine]:
-    return [Machine(cloud, n, None) for n in names if isinstance(n, str) and n and not is_unknown(n)]
-
-
-def _with_accelerators(cloud: str, machine_type, accelerators) -> list[Machine]:
-    out = []
-    for acc in accelerators:
-        kind = get(acc, "type")
-        if kind:
-            out.append(Machine(cloud, machine_type, kind, as_number(get(acc, "count"))))
-    return out or _typed(cloud, [machine_type])
-
-
 def machines(resource_type: str, props) -> list[Machine]:
-    """Every machine / accelerator request in a resource's inputs (canonical token expected)."""
-    cloud = tokens.cloud_of(resource_type)
-    if resource_type == tokens.AWS_EKS_NODE_GROUP:
-        return _typed(cloud, items(props, "instanceTypes"))
-    if resource_type in (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE,
-                         tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE):
-        return _typed(cloud, [get(props, "instanceType")])
-    if resource_type == tokens.AWS_AUTOSCALING_GROUP:
-        overrides = items(props, "mixedInstancesPolicy.launchTemplate.overrides")
-        return _typed(cloud, [get(o, "instanceType") for o in overrides])
-    if resource_type == tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION:
-        return _typed(cloud, [get(v, "instanceType") for v in items(props, "productionVariants")])
-    if resource_type == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
-        return _typed(cloud, [get(props, "vmSize")])
-    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
-        return _typed(cloud, [get(p, "vmSize") for p in items(props, "agentPoolProfiles")])
-    if resource_type == tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET:
-        return _typed(cloud, [get(props, "sku.name")])
-    if resource_type == tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE:
-        return _typed(cloud, [get(props, "properties.properties.vmSize")])
-    if resource_type == tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT:
-        return _typed(cloud, [get(props, "properties.instanceType")])
-    if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
-        return _with_accelerators(cloud, get(props, "nodeConfig.machineType"),
-                                  items(props, "nodeConfig.guestAccelerators"))
-    if resource_type in (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
-                         tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE):
-        return _with_accelerators(cloud, get(props, "machineType"), items(props, "guestAccelerators"))
-    if resource_type in (tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL,
-                         tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT):
-        prefix = "deployConfig." if "Garden" in resource_type else ""
-        spec = get(props, f"{prefix}dedicatedResources.machineSpec") or {}
-        acc = get(spec, "acceleratorType")
-        return [Machine(cloud, get(spec, "machineType"), acc, as_number(get(spec, "acceleratorCount")))] if spec else []
-    if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE:
-        acc = get(props, "template.nodeSelector.accelerator")
-        return [Machine(cloud, None, acc, 1.0)] if acc else []
-    if resource_type == tokens.GCP_CONTAINER_CLUSTER:
-        limits = items(props, "clusterAutoscaling.resourceLimits")
-        return [Machine(cloud, None, get(r, "resourceType"), as_number(get(r, "maximum")))
-                for r in limits if str(get(r, "resourceType") or "").startswith("nvidia-")]
-    return []
+    """Every machine / accelerator request in a resource's inputs (the facts reader's)."""
+    return list(reader.machine_requests(resource_type, props))
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ are followed through property dependencies, so pool rules are stack rules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional, Sequence
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
+from aiscale.facts.model import NodePoolFacts
 
 from ..context import ResourceView
 from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items, lower
@@ -23,9 +23,6 @@ MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
                  tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
-GKE_REGION_ZONES = 3
-"""Zones a regional GKE node pool spans when nodeLocations is not given (GKE's default)."""
-_ZONE = re.compile(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,11 @@ class Pool:
 
 
 def _gpu_facts(kind: str, props, ctx) -> tuple[Optional[float], tuple[str, ...]]:
-    found = [facts(m, ctx.lookup) for m in machines(kind, props)]
+    return _summarise([facts(m, ctx.lookup) for m in machines(kind, props)])
+
+
+def _summarise(found) -> tuple[Optional[float], tuple[str, ...]]:
+    """(GPUs per machine, canonical accelerators) over a resource's machine requests."""
     known = [f for f in found if f.gpus is not None]
     gpus = max((f.gpus for f in known), default=0.0 if found else None)
     if found and not known:
@@ -96,28 +97,33 @@ def _targets(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -
     return [c for c in candidates if c.depends_on(view.urn, key)]
 
 
-def _eks_taints(props):
-    return tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "taints"))
+def _gpu_of(pool: NodePoolFacts, ctx) -> tuple[Optional[float], tuple[str, ...]]:
+    return _summarise([facts(m, ctx.lookup) for m in pool.machines.get()])
 
 
-def _aks_taints(props, key="nodeTaints"):
+def _node_pool(view, ctx, by_type, pool: NodePoolFacts, name: str, zones: float = 1.0) -> Pool:
+    """A Kubernetes node pool from its facts (EKS node group, AKS agent pool, GKE node pool)."""
+    gpus, accs = _gpu_of(pool, ctx)
+    bounds = pool.bounds.get()
+    low, high = bounds.lenient(zones)
+    auto = bounds.autoscaled
+    if pool.launch_template_key is not None:  # EKS: the size range is the only sign of scaling
+        if not pool.machine_list.items():
+            lt = _linked(view, pool.launch_template_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+            gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+        auto = None if low is None or high is None else high > low
+    return Pool(view.urn, name, view.canonical, gpus, accs, low, high, pool.spot.get(), auto,
+                pool.taints.get(), system=pool.system.get())
+
+
+def _node_pools(view, ctx, by_type) -> list[Pool]:
+    """The node pools a resource declares (one, or an AKS cluster's inline pools)."""
     out = []
-    for text in items(props, key):
-        head, _, effect = str(text).partition(":")
-        out.append((head.split("=", 1)[0], effect))
-    return tuple(out)
-
-
-def _eks_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(tokens.AWS_EKS_NODE_GROUP, props, ctx)
-    if not items(props, "instanceTypes"):
-        lt = _linked(view, "launchTemplate", by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
-        gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
-    low, high = get_number(props, "scalingConfig.minSize"), get_number(props, "scalingConfig.maxSize")
-    auto = None if low is None or high is None else high > low
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high,
-                get(props, "capacityType") == "SPOT", auto, _eks_taints(props))
+    for index, pool in enumerate(reader.node_pools(view.canonical, view.props)):
+        name = f"{view.name}/{pool.name.known() or index}" if pool.name.path else view.name
+        zones = pool.zones()[0] if pool.bounds.get().per_zone else 1
+        out.append(_node_pool(view, ctx, by_type, pool, name, float(zones)))
+    return out
 
 
 def _asg_pool(view, ctx, by_type):
@@ -134,49 +140,6 @@ def _asg_pool(view, ctx, by_type):
     low, high = get_number(props, "minSize"), get_number(props, "maxSize")
     auto = None if low is None or high is None else high > low
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot_mix or spot_lt, auto)
-
-
-def _aks_profile(view, ctx, props, name):
-    gpus, accs = _gpu_facts(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, props, ctx)
-    auto = as_bool(get(props, "enableAutoScaling"), False)
-    count = get_number(props, "count")
-    low = get_number(props, "minCount") if auto else count
-    high = get_number(props, "maxCount") if auto else count
-    return Pool(view.urn, name, view.canonical, gpus, accs, low, high,
-                get(props, "scaleSetPriority") == "Spot", auto, _aks_taints(props),
-                system=get(props, "mode") == "System")
-
-
-def _gke_zones(props) -> float:
-    locations = items(props, "nodeLocations")
-    if locations:
-        return float(len(locations))
-    location = str(get(props, "location") or "")
-    return 1.0 if _ZONE.match(location) else float(GKE_REGION_ZONES)
-
-
-def _gke_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(tokens.GCP_CONTAINER_NODE_POOL, props, ctx)
-    scaling = get(props, "autoscaling")
-    zones = _gke_zones(props)
-    if scaling is not None:
-        total_low, total_high = get_number(scaling, "totalMinNodeCount"), get_number(scaling, "totalMaxNodeCount")
-        low = total_low if total_low is not None else (get_number(scaling, "minNodeCount") or 0.0) * zones
-        high = total_high if total_high is not None else _times(get_number(scaling, "maxNodeCount"), zones)
-        auto = True
-    else:
-        count = get_number(props, "nodeCount")
-        count = count if count is not None else get_number(props, "initialNodeCount")
-        low = high = _times(count, zones)
-        auto = False
-    spot = bool(as_bool(get(props, "nodeConfig.spot"), False) or as_bool(get(props, "nodeConfig.preemptible"), False))
-    taints = tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "nodeConfig.taints"))
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto, taints)
-
-
-def _times(value, factor):
-    return None if value is None else value * factor
 
 
 def _gke_nap(view, ctx, by_type):
@@ -233,7 +196,7 @@ def _aml_pool(view, ctx, by_type):
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
 
 
-_EXTRACTORS = MappingProxyType({tokens.AWS_EKS_NODE_GROUP: _eks_pool, tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.GCP_CONTAINER_NODE_POOL: _gke_pool, tokens.GCP_CONTAINER_CLUSTER: _gke_nap,
+_EXTRACTORS = MappingProxyType({tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.GCP_CONTAINER_CLUSTER: _gke_nap,
                tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: _vmss_pool, tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
 
 
@@ -252,11 +215,8 @@ def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
 
 
 def _pools_of(r: ResourceView, ctx, by_type) -> list[Pool]:
-    if r.canonical == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
-        return [_aks_profile(r, ctx, r.props, r.name)]
-    if r.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
-        return [_aks_profile(r, ctx, profile, f"{r.name}/{get(profile, 'name') or i}")
-                for i, profile in enumerate(items(r.props, "agentPoolProfiles"))]
+    if r.canonical in reader.NODE_POOL_TYPES:
+        return _node_pools(r, ctx, by_type)
     if r.canonical in _EXTRACTORS:
         pool = _EXTRACTORS[r.canonical](r, ctx, by_type)
         return [pool] if pool is not None else []

@@ -1,0 +1,101 @@
+"""Azure facts: what the inputs of AKS agent pools, managed clusters, VM scale sets and Azure ML
+resources state.
+
+Paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``minCount``,
+``agentPoolProfiles[].scaleSetPriority``, ``properties.properties.vmSize``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from . import tokens
+from .model import Bounds, MachineRequest, NodePoolFacts, Reading
+from .values import ABSENT, Input, items_at, known_str, value_at
+
+CLOUD = "azure"
+
+AKS_DEFAULT_COUNT = 1
+"""Agents in a pool whose ``count`` is omitted (the AKS API default)."""
+
+SPOT_PRIORITIES = ("spot", "low")
+"""``scaleSetPriority`` / ``priority`` values (lower case) billed at spot prices ("Low" is the
+old name)."""
+
+
+def _typed(names: list[Any]) -> tuple[MachineRequest, ...]:
+    return tuple(MachineRequest(CLOUD, name, None) for name in names if known_str(name))
+
+
+def is_spot_priority(priority: Input) -> bool:
+    """True when a priority input says Spot (or the legacy Low); UnknownValue when unknown."""
+    value = priority.known()
+    return isinstance(value, str) and value.lower() in SPOT_PRIORITIES
+
+
+MACHINES: dict[str, Callable[[Any], tuple[MachineRequest, ...]]] = {
+    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: lambda inputs: _typed([value_at(inputs, "vmSize")]),
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: lambda inputs: _typed(
+        [value_at(profile, "vmSize") for profile in items_at(inputs, "agentPoolProfiles")]),
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: lambda inputs: _typed([value_at(inputs, "sku", "name")]),
+    tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: lambda inputs: _typed(
+        [value_at(inputs, "properties", "properties", "vmSize")]),
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: lambda inputs: _typed(
+        [value_at(inputs, "properties", "instanceType")]),
+}
+"""Canonical token -> the machine requests its inputs name."""
+
+
+def _bounds(field: Callable[..., Input]) -> Bounds:
+    """minCount..maxCount when enableAutoScaling, else count (AKS default 1 when omitted)."""
+    if field("enableAutoScaling").flag(False):
+        return Bounds(field("minCount"), field("maxCount"), autoscaled=True)
+    count = field("count")
+    note = f" (count not set: AKS default {AKS_DEFAULT_COUNT})" if count.missing else ""
+    return Bounds(count, count, AKS_DEFAULT_COUNT, AKS_DEFAULT_COUNT, note=note)
+
+
+def _taints(field: Callable[..., Input]) -> tuple[tuple[str, str], ...]:
+    """(key, effect) of each ``key=value:Effect`` string of ``nodeTaints``."""
+    out = []
+    for text in field("nodeTaints").items():
+        head, _, effect = str(text).partition(":")
+        out.append((head.split("=", 1)[0], effect))
+    return tuple(out)
+
+
+def agent_pool(inputs: Any, kind: str = tokens.AZURE_CONTAINERSERVICE_AGENT_POOL,
+               *at: str | int) -> NodePoolFacts:
+    """An AKS agent pool whose fields sit at path `at` of `inputs` (the resource itself, or
+    ``agentPoolProfiles[i]`` of a managed cluster)."""
+
+    def field(*path: str | int) -> Input:
+        return Input.at(inputs, *at, *path)
+
+    machine = field("vmSize")
+    return NodePoolFacts(
+        cloud=CLOUD, kind=kind, name=field("name") if at else ABSENT, machine=machine,
+        machine_list=machine, machines=Reading.of(lambda: _typed([machine.known()])),
+        accelerators=ABSENT, launch_template_key=None,
+        spot=Reading.of(lambda: is_spot_priority(field("scaleSetPriority"))),
+        bounds=Reading.of(lambda: _bounds(field)), node_locations=ABSENT, location=ABSENT,
+        taints=Reading.of(lambda: _taints(field)),
+        system=Reading.of(lambda: field("mode").known() == "System"))
+
+
+def cluster_pools(inputs: Any) -> list[NodePoolFacts]:
+    """The inline pools of a managed cluster (``agentPoolProfiles[]``); [] when none is set,
+    UnknownValue when the list is not known during preview."""
+    profiles = Input.at(inputs, "agentPoolProfiles").known()
+    if isinstance(profiles, Mapping) or not isinstance(profiles, list):
+        return []
+    kind = tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER
+    return [agent_pool(inputs, kind, "agentPoolProfiles", index) for index in range(len(profiles))]
+
+
+NODE_POOLS: dict[str, Callable[[Any], list[NodePoolFacts]]] = {
+    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: lambda inputs: [agent_pool(inputs)],
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: cluster_pools,
+}
+"""Canonical token -> the node pools its inputs declare."""

@@ -1,0 +1,167 @@
+"""GCP facts: what the inputs of GKE node pools and clusters, Compute Engine templates and
+instances, Vertex AI and Cloud Run resources state; and GCP's zone vocabulary.
+
+Paths are the engine's camelCase names of pulumi-gcp 10 (``nodeConfig.machineType``,
+``autoscaling.minNodeCount``, ``guestAccelerators[].type``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from . import tokens
+from .model import Bounds, MachineRequest, NodePoolFacts, Reading
+from .values import ABSENT, Input, as_number, items_at, known_str, value_at
+
+CLOUD = "gcp"
+
+ASSUMED_REGIONAL_ZONES = 3
+"""Zones a regional GKE node pool spans when nodeLocations is not set (GKE's usual default)."""
+
+_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+"""A GCP zone ("us-central1-a"): the region is everything before the last dash."""
+
+_TOTALS = ("totalMinNodeCount", "totalMaxNodeCount")
+
+
+def region_of(location: str) -> str:
+    """The region of a GCP zone or region ("us-central1-a" -> "us-central1"), lower case."""
+    location = location.lower()
+    match = _ZONE.match(location)
+    return match.group(1) if match else location
+
+
+def is_zone(location: str) -> bool:
+    """True for a zone ("us-central1-a"), False for a region or multi-region."""
+    return bool(_ZONE.match(location.lower()))
+
+
+def zone_count(node_locations: Input, location: str | Input) -> tuple[int, str]:
+    """(zones a node pool spans, how that was decided): its ``nodeLocations``, else the one
+    zone of a zonal `location` (a resolved location, or the pool's own input, read only when
+    needed), else 3 zones of a region (assumed). UnknownValue when an input read is unknown."""
+    zones = node_locations.items()
+    if zones:
+        plural = "s" if len(zones) > 1 else ""
+        return len(zones), f"{len(zones)} zone{plural} from nodeLocations"
+    if isinstance(location, Input):
+        location = str(location.known() or "")
+    if is_zone(location):
+        return 1, f"1 zone, {location}"
+    return (ASSUMED_REGIONAL_ZONES,
+            f"{ASSUMED_REGIONAL_ZONES} zones of {location} assumed, nodeLocations not set")
+
+
+def _typed(names: list[Any]) -> tuple[MachineRequest, ...]:
+    return tuple(MachineRequest(CLOUD, name, None) for name in names if known_str(name))
+
+
+def _with_accelerators(machine_type: Any, accelerators: list[Any]) -> tuple[MachineRequest, ...]:
+    """A request per attached accelerator, or one for the machine type alone."""
+    out = []
+    for accelerator in accelerators:
+        kind = value_at(accelerator, "type")
+        if kind:
+            out.append(MachineRequest(CLOUD, machine_type, kind,
+                                      as_number(value_at(accelerator, "count"))))
+    return tuple(out) or _typed([machine_type])
+
+
+def _template_machines(inputs: Any) -> tuple[MachineRequest, ...]:
+    return _with_accelerators(value_at(inputs, "machineType"), items_at(inputs, "guestAccelerators"))
+
+
+def _vertex_machines(*prefix: str) -> Callable[[Any], tuple[MachineRequest, ...]]:
+    def read(inputs: Any) -> tuple[MachineRequest, ...]:
+        spec = value_at(inputs, *prefix, "dedicatedResources", "machineSpec") or {}
+        if not spec:
+            return ()
+        return (MachineRequest(CLOUD, value_at(spec, "machineType"), value_at(spec, "acceleratorType"),
+                               as_number(value_at(spec, "acceleratorCount"))),)
+    return read
+
+
+def _cloud_run_machines(inputs: Any) -> tuple[MachineRequest, ...]:
+    accelerator = value_at(inputs, "template", "nodeSelector", "accelerator")
+    return (MachineRequest(CLOUD, None, accelerator, 1.0),) if accelerator else ()
+
+
+def _cluster_machines(inputs: Any) -> tuple[MachineRequest, ...]:
+    """Node auto-provisioning GPU limits (``clusterAutoscaling.resourceLimits``)."""
+    limits = items_at(inputs, "clusterAutoscaling", "resourceLimits")
+    return tuple(MachineRequest(CLOUD, None, value_at(limit, "resourceType"),
+                                as_number(value_at(limit, "maximum")))
+                 for limit in limits if str(value_at(limit, "resourceType") or "").startswith("nvidia-"))
+
+
+def _node_pool_machines(inputs: Any) -> tuple[MachineRequest, ...]:
+    return _with_accelerators(value_at(inputs, "nodeConfig", "machineType"),
+                              items_at(inputs, "nodeConfig", "guestAccelerators"))
+
+
+MACHINES: dict[str, Callable[[Any], tuple[MachineRequest, ...]]] = {
+    tokens.GCP_CONTAINER_NODE_POOL: _node_pool_machines,
+    tokens.GCP_CONTAINER_CLUSTER: _cluster_machines,
+    tokens.GCP_COMPUTE_INSTANCE_TEMPLATE: _template_machines,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE: _template_machines,
+    tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL: _vertex_machines(),
+    tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT: _vertex_machines("deployConfig"),
+    tokens.GCP_CLOUDRUNV2_SERVICE: _cloud_run_machines,
+}
+"""Canonical token -> the machine requests its inputs name."""
+
+
+def _bounds(inputs: Any) -> Bounds:
+    """Total counts across zones when ``autoscaling`` gives them; else per-zone
+    minNodeCount..maxNodeCount; without autoscaling ``nodeCount`` (else ``initialNodeCount``)
+    per zone."""
+    autoscaling = value_at(inputs, "autoscaling")
+    if isinstance(autoscaling, Mapping) and any(key in autoscaling for key in _TOTALS):
+        return Bounds(Input.at(inputs, "autoscaling", _TOTALS[0]), Input.at(inputs, "autoscaling", _TOTALS[1]),
+                      low_default=0, autoscaled=True, note=" (total node counts across zones)")
+    if isinstance(autoscaling, Mapping):
+        return Bounds(Input.at(inputs, "autoscaling", "minNodeCount"),
+                      Input.at(inputs, "autoscaling", "maxNodeCount"),
+                      low_default=0, autoscaled=True, per_zone=True)
+    key = "nodeCount" if value_at(inputs, "nodeCount") is not None else "initialNodeCount"
+    count = Input.at(inputs, key)
+    return Bounds(count, count, per_zone=True)
+
+
+def _spot(inputs: Any) -> bool:
+    """nodeConfig.spot, else nodeConfig.preemptible."""
+    return bool(Input.at(inputs, "nodeConfig", "spot").flag(False)
+                or Input.at(inputs, "nodeConfig", "preemptible").flag(False))
+
+
+def _taints(inputs: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value_at(taint, "key")), str(value_at(taint, "effect")))
+                 for taint in items_at(inputs, "nodeConfig", "taints"))
+
+
+def node_pool(inputs: Any) -> NodePoolFacts:
+    """A GKE node pool: ``nodeConfig.machineType`` (+ guestAccelerators), spot or preemptible,
+    autoscaled per zone or in total, over ``nodeLocations`` or its location's zones."""
+    return NodePoolFacts(
+        cloud=CLOUD, kind=tokens.GCP_CONTAINER_NODE_POOL, name=ABSENT,
+        machine=Input.at(inputs, "nodeConfig", "machineType"),
+        machine_list=Input.at(inputs, "nodeConfig", "machineType"),
+        machines=Reading.of(lambda: _node_pool_machines(inputs)),
+        accelerators=Input.at(inputs, "nodeConfig", "guestAccelerators"), launch_template_key=None,
+        spot=Reading.of(lambda: _spot(inputs)), bounds=Reading.of(lambda: _bounds(inputs)),
+        node_locations=Input.at(inputs, "nodeLocations"), location=Input.at(inputs, "location"),
+        taints=Reading.of(lambda: _taints(inputs)),
+        zone_rule=lambda pool, location: zone_count(pool.node_locations, location))
+
+
+def machine_name(value: str) -> str:
+    """A machine or accelerator type reduced to its name when given as a URL."""
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
+NODE_POOLS: dict[str, Callable[[Any], list[NodePoolFacts]]] = {
+    tokens.GCP_CONTAINER_NODE_POOL: lambda inputs: [node_pool(inputs)],
+}
+"""Canonical token -> the node pools its inputs declare."""

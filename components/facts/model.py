@@ -1,0 +1,156 @@
+"""The facts a resource's inputs state, as frozen dataclasses shared by cost and the packs.
+
+A fact is what one resource's own registered inputs say about it, read once by the reader of
+its cloud (``aiscale.facts.aws``, ``azure``, ``gcp``): which machines a node pool runs, how many,
+on which capacity. Facts never look at other resources (a launch template, an autoscaler) and
+never consult the catalog: following references and pricing stay with their consumers.
+
+Two kinds of values appear in facts:
+
+- :class:`~aiscale.facts.values.Input`: one raw input with its path, for values that consumers
+  read with different strictness (the packs leniently, the cost estimator strictly);
+- :class:`Reading`: a value derived from several inputs, or the path of the input that was not
+  known during preview; ``reading.get()`` raises :class:`~aiscale.facts.values.UnknownValue`
+  only when the consumer asks for it, so each consumer decides in which order it reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Generic, Optional, TypeVar
+
+from .values import Input, UnknownValue, Unreadable
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """A fact derived from inputs: its value, or the path of the input not known yet."""
+
+    value: Optional[T] = None
+    """The fact (meaningful only when `unknown_at` is empty)."""
+    unknown_at: str = ""
+    """The dotted path of the input that was unknown during preview, "" when known."""
+
+    @classmethod
+    def of(cls, derive: Callable[[], T]) -> "Reading[T]":
+        """Runs `derive` now and keeps its result, or the path of the unknown it hit."""
+        try:
+            return cls(derive())
+        except UnknownValue as unknown:
+            return cls(None, unknown.path)
+
+    def get(self) -> T:
+        """The fact; UnknownValue naming the input when it was not known during preview."""
+        if self.unknown_at:
+            raise UnknownValue(self.unknown_at)
+        return self.value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class MachineRequest:
+    """One machine (or accelerator) request found in a resource's inputs."""
+
+    cloud: str
+    """Catalog cloud id ("aws", "azure", "gcp")."""
+    instance_type: Optional[str]
+    """The machine type as written (EC2 type, ``ml.*`` type, Azure size, GCE type), if any."""
+    accelerator: Optional[str]
+    """The accelerator as written (GKE type, Vertex enum), if any."""
+    accelerator_count: Optional[float] = None
+    """Accelerators attached explicitly (GKE/GCE guestAccelerators, Vertex), if given."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How many machines a pool runs: between the inputs `low` and `high` (one input twice for a
+    fixed size), per zone where `per_zone` says so."""
+
+    low: Input
+    """The input of the smallest size."""
+    high: Input
+    """The input of the largest size."""
+    low_default: Optional[int] = None
+    """The smallest size when `low` is missing (the provider's default), None when required."""
+    high_default: Optional[int] = None
+    """The largest size when `high` is missing, None when required."""
+    autoscaled: bool = False
+    """True when the size moves between low and high (an autoscaling block or flag is set)."""
+    per_zone: bool = False
+    """True when the counts are per zone (GKE): the pool runs them in every zone it spans."""
+    note: str = ""
+    """How the sizes were chosen, for a cost basis (e.g. the provider default that applied)."""
+
+    def lenient(self, zones: float = 1.0) -> tuple[Optional[float], Optional[float]]:
+        """(min, max) as numbers for the packs (x `zones` when per zone); None when missing or
+        not a number and no default applies. UnknownValue when an input is not known yet."""
+        factor = zones if self.per_zone else 1.0
+        return (_times(_number_or(self.low, self.low_default), factor),
+                _times(_number_or(self.high, self.high_default), factor))
+
+    def strict(self, zones: int = 1) -> tuple[int, int]:
+        """(min, max) as whole numbers for pricing (x `zones` when per zone); Unreadable naming
+        the input when one is missing without a default or malformed."""
+        factor = zones if self.per_zone else 1
+        return self.low.count(self.low_default) * factor, self.high.count(self.high_default) * factor
+
+
+def _number_or(value: Input, default: Optional[int]) -> Optional[float]:
+    number = value.number()
+    return float(default) if number is None and default is not None else number
+
+
+def _times(value: Optional[float], factor: float) -> Optional[float]:
+    return None if value is None else value * factor
+
+
+@dataclass(frozen=True)
+class NodePoolFacts:
+    """A Kubernetes node pool as its own inputs declare it: an EKS managed node group, an AKS
+    agent pool (alone, or one of a managed cluster's ``agentPoolProfiles``) or a GKE node pool."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    kind: str
+    """The canonical type token of the declaring resource."""
+    name: Input
+    """The pool's own name input (an inline AKS pool's ``name``); missing for a resource."""
+    machine: Input
+    """The machine type the pool is priced by (``instanceTypes[0]``, ``vmSize``,
+    ``nodeConfig.machineType``)."""
+    machine_list: Input
+    """The input listing every machine type (EKS ``instanceTypes``), else the same as `machine`."""
+    machines: Reading[tuple[MachineRequest, ...]]
+    """Every machine / accelerator request of the pool, for GPU lookups."""
+    accelerators: Input
+    """Attached accelerators (GKE ``nodeConfig.guestAccelerators``); missing elsewhere."""
+    launch_template_key: Optional[str]
+    """The input naming a launch template that may supply the machine type (EKS), else None."""
+    spot: Reading[bool]
+    """True for spot (or preemptible / low-priority) capacity."""
+    bounds: Reading[Bounds]
+    """The pool's size inputs."""
+    node_locations: Input
+    """The zones the pool spans when listed (GKE ``nodeLocations``); missing elsewhere."""
+    location: Input
+    """The pool's own location input (GKE ``location``); missing elsewhere."""
+    taints: Reading[tuple[tuple[str, str], ...]]
+    """(key, effect) of every node taint."""
+    system: Reading[bool] = Reading(False)
+    """True for an AKS System-mode pool (it cannot scale to zero)."""
+    zone_rule: Optional[Callable[["NodePoolFacts", "str | Input"], tuple[int, str]]] = None
+    """How many zones per-zone counts apply to (GKE), given the pool's location; None when the
+    counts are for the whole pool."""
+
+    def zones(self, location: "str | Input | None" = None) -> tuple[int, str]:
+        """(zones the per-zone counts of `bounds` apply to, how that was decided), given the
+        pool's resolved location (default: its own ``location`` input); (1, "") when the
+        counts are for the whole pool. UnknownValue when an input it reads is unknown."""
+        if self.zone_rule is None:
+            return 1, ""
+        return self.zone_rule(self, self.location if location is None else location)
+
+
+__all__ = ["Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
+           "Unreadable"]

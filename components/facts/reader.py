@@ -1,0 +1,45 @@
+"""The one reader: a resource's type token and registered inputs -> its facts.
+
+Works on anything that has a type token and camelCase inputs: a preview ``ResourceRecord``
+(``record.type``, ``record.inputs``) or a policy pack's resource (``resource_type``,
+``props``). Tokens are matched in canonical form (versioned spellings fold onto the plain
+token). Each cloud's parsing lives in its own module; this one only dispatches by package.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Callable
+
+from . import aws, azure, gcp
+from .model import MachineRequest, NodePoolFacts
+from .tokens import canonical_type
+
+_CLOUDS = (aws, azure, gcp)
+
+_MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.MACHINES.items()})
+_NODE_POOLS: MappingProxyType[str, Callable[[Any], list[NodePoolFacts]]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.NODE_POOLS.items()})
+
+MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
+"""Canonical tokens whose inputs name machine types or accelerators."""
+NODE_POOL_TYPES: tuple[str, ...] = tuple(_NODE_POOLS)
+"""Canonical tokens whose inputs declare Kubernetes node pools."""
+
+
+def machine_requests(type_token: str, inputs: Any) -> tuple[MachineRequest, ...]:
+    """Every machine / accelerator request in a resource's inputs (() for other kinds).
+
+    Raises UnknownValue when an input it needs is not known during preview.
+    """
+    read = _MACHINES.get(canonical_type(type_token))
+    return read(inputs) if read is not None else ()
+
+
+def node_pools(type_token: str, inputs: Any) -> list[NodePoolFacts]:
+    """The Kubernetes node pools a resource declares: one for an EKS node group, AKS agent
+    pool or GKE node pool, one per ``agentPoolProfiles`` entry for an AKS managed cluster,
+    [] for other kinds. Raises UnknownValue when the pool list itself is not known."""
+    read = _NODE_POOLS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else []
