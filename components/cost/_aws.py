@@ -10,13 +10,14 @@ import math
 from typing import Optional
 
 from aiscale import catalog
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
+from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
 from ._graph import Graph
 from ._regions import aws_region
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str
+from ._values import Unpriced, count_at, get, is_unknown, known_str
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
@@ -32,20 +33,18 @@ def _launch_template(record: ResourceRecord, graph: Graph, *keys: str) -> Option
     return None
 
 
-def _machine(record: ResourceRecord, template: Optional[ResourceRecord], *path: str | int) -> str:
-    """The instance type at `path` of the resource, else its launch template's instanceType."""
-    own = get(record.inputs, *path)
-    if is_unknown(own):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    if known_str(own):
-        return own
+def _machine(own: Input, template: Optional[ResourceRecord]) -> str:
+    """The instance type input `own` of the resource, else its launch template's instanceType."""
+    own_type = own.known()  # UnknownValue naming the path when not known during preview
+    if known_str(own_type):
+        return own_type
     if template is not None:
         from_template = template.inputs.get("instanceType")
         if is_unknown(from_template):
             raise Unpriced(f"launch template {template.name} instanceType is unknown during preview")
         if known_str(from_template):
             return from_template
-    raise Unpriced(f"{dotted(*path)} is not set and no launch template in the preview sets "
+    raise Unpriced(f"{own.where} is not set and no launch template in the preview sets "
                    "instanceType")
 
 
@@ -60,19 +59,16 @@ def _market_is_spot(inputs: dict) -> bool:
 def node_group(record: ResourceRecord, graph: Graph) -> Quote:
     """EKS managed node group: scalingConfig.minSize..maxSize x instanceTypes[0] (or the launch
     template's instanceType), capacityType SPOT or ON_DEMAND (the default)."""
-    inputs = record.inputs
-    template = _launch_template(record, graph, "launchTemplate")
-    machine = _machine(record, template, "instanceTypes", 0)
-    capacity_type = inputs.get("capacityType", "ON_DEMAND")
-    if is_unknown(capacity_type):
-        raise Unpriced("capacityType is unknown during preview")
-    capacity = SPOT if str(capacity_type).upper() == "SPOT" else ON_DEMAND
-    types = inputs.get("instanceTypes")
+    pool, = reader.node_pools(record.type, record.inputs)
+    template = _launch_template(record, graph, pool.launch_template_key)
+    machine = _machine(pool.machine, template)
+    capacity = SPOT if pool.spot.get() else ON_DEMAND
+    types = pool.machine_list.value
     note = (f" (first of {len(types)} instance types)"
             if isinstance(types, list) and len(types) > 1 else "")
-    return Fleet("aws", machine, aws_region(record, graph), capacity,
-                 count_at(inputs, "scalingConfig", "minSize"),
-                 count_at(inputs, "scalingConfig", "maxSize"), note).quote()
+    region = aws_region(record, graph)
+    low, high = pool.bounds.get().strict()
+    return Fleet("aws", machine, region, capacity, low, high, note).quote()
 
 
 def _on_demand_count(size: int, base: int, percent: int) -> int:
@@ -93,7 +89,7 @@ def autoscaling_group(record: ResourceRecord, graph: Graph) -> Quote:
     template = _launch_template(record, graph, "launchTemplate", "mixedInstancesPolicy")
     policy = inputs.get("mixedInstancesPolicy")
     path = ("mixedInstancesPolicy", "launchTemplate", "overrides", 0, "instanceType")
-    machine = _machine(record, template, *path)
+    machine = _machine(Input.at(inputs, *path), template)
     if not isinstance(policy, dict):
         spot = template is not None and _market_is_spot(template.inputs)
         return Fleet("aws", machine, region, SPOT if spot else ON_DEMAND, low, high).quote()
@@ -122,7 +118,7 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
     """EC2 instance: 1 x instanceType (or its launch template's), spot when its (or the
     template's) instanceMarketOptions.marketType is spot."""
     template = _launch_template(record, graph, "launchTemplate")
-    machine = _machine(record, template, "instanceType")
+    machine = _machine(Input.at(record.inputs, "instanceType"), template)
     spot = _market_is_spot(record.inputs) or (template is not None
                                                and _market_is_spot(template.inputs))
     return Fleet("aws", machine, aws_region(record, graph), SPOT if spot else ON_DEMAND,

@@ -9,48 +9,30 @@ from __future__ import annotations
 
 from typing import Optional
 
-from aiscale.facts import tokens
+from aiscale.facts import azure, reader, tokens
+from aiscale.facts.model import NodePoolFacts
+from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._regions import azure_location
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
-
-
-AKS_DEFAULT_COUNT = 1
-"""Agents in a pool whose ``count`` is omitted (the AKS API default)."""
-
-_SPOT_PRIORITIES = ("spot", "low")
-"""``scaleSetPriority`` / ``priority`` values billed at spot prices ("Low" is the old name)."""
+from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, known_str, require_str, unpriced
 
 
 def _is_spot(inputs: dict, *path: str | int) -> bool:
     """True when the priority at `path` is Spot (or the legacy Low)."""
-    priority = get(inputs, *path)
-    if is_unknown(priority):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    return isinstance(priority, str) and priority.lower() in _SPOT_PRIORITIES
+    return azure.is_spot_priority(Input.at(inputs, *path))
 
 
-def _pool_fleet(inputs: dict, location: str, *at: str | int) -> Fleet:
-    """The fleet of one agent pool whose fields sit at path `at` inside `inputs`."""
-    machine = require_str(inputs, *at, "vmSize")
-    autoscale = get(inputs, *at, "enableAutoScaling")
-    if is_unknown(autoscale):
-        raise Unpriced(f"{dotted(*at, 'enableAutoScaling')} is unknown during preview")
-    note = ""
-    if autoscale is True:
-        low = count_at(inputs, *at, "minCount")
-        high = count_at(inputs, *at, "maxCount")
-    else:
-        if get(inputs, *at, "count") is None:
-            note = f" (count not set: AKS default {AKS_DEFAULT_COUNT})"
-        low = high = count_at(inputs, *at, "count", default=AKS_DEFAULT_COUNT)
-    capacity = SPOT if _is_spot(inputs, *at, "scaleSetPriority") else ON_DEMAND
-    name = known_str(get(inputs, *at, "name"))
-    if at and name:
-        note = f" (pool {name}){note}"
+def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
+    """The fleet of one agent pool (a resource, or one entry of a cluster's agentPoolProfiles)."""
+    machine = pool.machine.require_text()
+    bounds = pool.bounds.get()
+    low, high = bounds.strict()
+    capacity = SPOT if pool.spot.get() else ON_DEMAND
+    name = pool.name.text()
+    note = f" (pool {name}){bounds.note}" if pool.name.path and name else bounds.note
     return Fleet("azure", machine, location, capacity, low, high, note)
 
 
@@ -59,24 +41,23 @@ def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
     when scaleSetPriority is Spot; the location is the cluster's (followed through
     resourceName) or the resource group's or azure-native:location."""
     location = azure_location(record, graph, "resourceName")
-    return _pool_fleet(record.inputs, location).quote()
+    pool, = reader.node_pools(record.type, record.inputs)
+    return _pool_fleet(pool, location).quote()
 
 
 def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
     """AKS managed cluster: the sum of its agentPoolProfiles[] (each priced like an agent
     pool); pools that cannot be priced are reported, the rest still counted."""
-    profiles = record.inputs.get("agentPoolProfiles")
-    if is_unknown(profiles):
-        raise Unpriced("agentPoolProfiles is unknown during preview")
-    if not isinstance(profiles, list) or not profiles:
+    pools = reader.node_pools(record.type, record.inputs)
+    if not pools:
         raise Unpriced("agentPoolProfiles is not set")
     location = azure_location(record, graph)
     quotes, missing = [], []
-    for index in range(len(profiles)):
+    for index, pool in enumerate(pools):
         try:
-            quotes.append(_pool_fleet(record.inputs, location, "agentPoolProfiles", index).quote())
-        except Unpriced as why:
-            missing.append(f"agentPoolProfiles[{index}]: {why}")
+            quotes.append(_pool_fleet(pool, location).quote())
+        except PRICING_ERRORS as why:
+            missing.append(f"agentPoolProfiles[{index}]: {unpriced(why)}")
     if not quotes:
         raise Unpriced("; ".join(missing))
     total = combine(quotes)

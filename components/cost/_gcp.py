@@ -9,23 +9,19 @@ from __future__ import annotations
 
 from typing import Optional
 
-from aiscale.facts import tokens
+from aiscale.facts import gcp, reader, tokens
 from aiscale.facts.gpu import GPU_RESOURCE
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
 from ._graph import Graph
-from ._regions import gcp_location, gcp_region, gcp_region_of, is_gcp_zone
+from ._regions import gcp_location, gcp_region, gcp_region_of
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
-
-ASSUMED_REGIONAL_ZONES = 3
-"""Zones a regional GKE node pool spans when nodeLocations is not set (GKE's usual default)."""
-
 
 
 def _machine(inputs: dict, *path: str) -> str:
     """The machine type at `path`, reduced to its name when it is a URL."""
-    return require_str(inputs, *path).rstrip("/").rsplit("/", 1)[-1]
+    return gcp.machine_name(require_str(inputs, *path))
 
 
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
@@ -65,47 +61,24 @@ def _pool_location(record: ResourceRecord, graph: Graph) -> str:
     return gcp_location(record, graph, "location")
 
 
-def _zones(record: ResourceRecord, location: str) -> tuple[int, str]:
-    """(zones the pool spans, how that was decided)."""
-    zones = record.inputs.get("nodeLocations")
-    if is_unknown(zones):
-        raise Unpriced("nodeLocations is unknown during preview")
-    if isinstance(zones, list) and zones:
-        plural = "s" if len(zones) > 1 else ""
-        return len(zones), f"{len(zones)} zone{plural} from nodeLocations"
-    if is_gcp_zone(location):
-        return 1, f"1 zone, {location}"
-    return (ASSUMED_REGIONAL_ZONES,
-            f"{ASSUMED_REGIONAL_ZONES} zones of {location} assumed, nodeLocations not set")
-
-
 def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
     """GKE node pool: autoscaling.minNodeCount..maxNodeCount PER ZONE x zones (nodeLocations,
     the one zone of a zonal location, else 3 zones of the region, assumed and said so), or
     totalMinNodeCount..totalMaxNodeCount; without autoscaling nodeCount (else
     initialNodeCount) per zone. nodeConfig.spot or preemptible gives spot prices; an N1 host
     is priced with its nodeConfig.guestAccelerators[0] as the catalog row of host + GPU."""
-    inputs = record.inputs
-    machine = _machine(inputs, "nodeConfig", "machineType")
-    accelerator, gpus = _attached(inputs, "nodeConfig", "guestAccelerators")
-    spot = _flag(inputs, "nodeConfig", "spot") or _flag(inputs, "nodeConfig", "preemptible")
+    pool, = reader.node_pools(record.type, record.inputs)
+    machine = gcp.machine_name(pool.machine.require_text())
+    accelerator, gpus = _attached(record.inputs, *pool.accelerators.path)
+    spot = pool.spot.get()
     location = _pool_location(record, graph)
-    autoscaling = inputs.get("autoscaling")
-    if is_unknown(autoscaling):
-        raise Unpriced("autoscaling is unknown during preview")
-    if isinstance(autoscaling, dict) and any(
-            key in autoscaling for key in ("totalMinNodeCount", "totalMaxNodeCount")):
-        low = count_at(inputs, "autoscaling", "totalMinNodeCount", default=0)
-        high = count_at(inputs, "autoscaling", "totalMaxNodeCount")
-        note = " (total node counts across zones)"
+    bounds = pool.bounds.get()
+    if not bounds.per_zone:
+        low, high = bounds.strict()
+        note = bounds.note
     else:
-        zones, how = _zones(record, location)
-        if isinstance(autoscaling, dict):
-            per_low = count_at(inputs, "autoscaling", "minNodeCount", default=0)
-            per_high = count_at(inputs, "autoscaling", "maxNodeCount")
-        else:
-            key = "nodeCount" if inputs.get("nodeCount") is not None else "initialNodeCount"
-            per_low = per_high = count_at(inputs, key)
+        zones, how = pool.zones(location)
+        per_low, per_high = bounds.strict()
         per = str(per_low) if per_low == per_high else f"{per_low}-{per_high}"
         low, high = per_low * zones, per_high * zones
         note = f" ({per} per zone x {how})"

@@ -8,7 +8,7 @@ from aiscale.facts import tokens
 from aiscale.facts.values import Input, UnknownValue, Unreadable, dotted, is_unknown, known_str
 from aiscale.facts.values import dig as get  # noqa: F401 - the pricers' name for it
 
-__all__ = ["Unpriced", "canonical_type", "count_at", "dotted", "get", "is_unknown", "known_str",
+__all__ = ["PRICING_ERRORS", "Unpriced", "canonical_type", "count_at", "dotted", "get", "is_unknown", "known_str",
            "require_str", "unpriced"]
 
 
@@ -18,9 +18,15 @@ class Unpriced(Exception):
 
 def unpriced(error: Exception) -> Unpriced:
     """The Unpriced of a facts error: an unknown input or a missing / malformed one."""
+    if isinstance(error, Unpriced):
+        return error
     if isinstance(error, UnknownValue):
         return Unpriced(f"{error.path} is unknown during preview")
     return Unpriced(str(error))
+
+
+PRICING_ERRORS = (Unpriced, UnknownValue, Unreadable)
+"""What a pricer may raise: its own Unpriced, or a facts error of an input it read."""
 
 
 def canonical_type(token: str) -> str:

@@ -125,7 +125,7 @@ def _bounds(inputs: Any) -> Bounds:
         return Bounds(Input.at(inputs, "autoscaling", "minNodeCount"),
                       Input.at(inputs, "autoscaling", "maxNodeCount"),
                       low_default=0, autoscaled=True, per_zone=True)
-    key = "nodeCount" if value_at(inputs, "nodeCount") is not None else "initialNodeCount"
+    key = "initialNodeCount" if Input.at(inputs, "nodeCount").missing else "nodeCount"
     count = Input.at(inputs, key)
     return Bounds(count, count, per_zone=True)
 
