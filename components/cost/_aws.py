@@ -10,14 +10,14 @@ import math
 from typing import Optional
 
 from aiscale import catalog
-from aiscale.facts import reader, tokens
+from aiscale.facts import aws, reader, tokens
 from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
 from ._graph import Graph
 from ._regions import aws_region
-from ._values import Unpriced, count_at, get, is_unknown, known_str
+from ._values import Unpriced, get, is_unknown, known_str
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
@@ -50,10 +50,7 @@ def _machine(own: Input, template: Optional[ResourceRecord]) -> str:
 
 def _market_is_spot(inputs: dict) -> bool:
     """True when ``instanceMarketOptions.marketType`` asks for spot."""
-    market = get(inputs, "instanceMarketOptions", "marketType")
-    if is_unknown(market):
-        raise Unpriced("instanceMarketOptions.marketType is unknown during preview")
-    return isinstance(market, str) and market.lower() == "spot"
+    return aws.market_is_spot(inputs)
 
 
 def node_group(record: ResourceRecord, graph: Graph) -> Quote:
@@ -82,21 +79,16 @@ def autoscaling_group(record: ResourceRecord, graph: Graph) -> Quote:
     mixed-policy override). Spot when the mixed policy buys no on-demand (base 0, 0% above
     base) or, without a mixed policy, when the template's market type is spot; a partly
     on-demand mixed policy is priced instance by instance."""
-    inputs = record.inputs
-    low = count_at(inputs, "minSize")
-    high = count_at(inputs, "maxSize")
+    group = reader.vm_group(record.type, record.inputs)
+    low, high = group.size.strict()
     region = aws_region(record, graph)
-    template = _launch_template(record, graph, "launchTemplate", "mixedInstancesPolicy")
-    policy = inputs.get("mixedInstancesPolicy")
-    path = ("mixedInstancesPolicy", "launchTemplate", "overrides", 0, "instanceType")
-    machine = _machine(Input.at(inputs, *path), template)
-    if not isinstance(policy, dict):
+    template = _launch_template(record, graph, *group.template_keys)
+    machine = _machine(group.machine, template)
+    if not isinstance(group.mixed_policy.value, dict):
         spot = template is not None and _market_is_spot(template.inputs)
         return Fleet("aws", machine, region, SPOT if spot else ON_DEMAND, low, high).quote()
-    distribution = ("mixedInstancesPolicy", "instancesDistribution")
-    base = count_at(inputs, *distribution, "onDemandBaseCapacity", default=0)
-    percent = count_at(inputs, *distribution, "onDemandPercentageAboveBaseCapacity",
-                       default=ASG_DEFAULT_ON_DEMAND_PERCENT)
+    base = group.on_demand_base.count(0)
+    percent = group.on_demand_percent.count(ASG_DEFAULT_ON_DEMAND_PERCENT)
     if base == 0 and percent in (0, 100):
         capacity = SPOT if percent == 0 else ON_DEMAND
         return Fleet("aws", machine, region, capacity, low, high).quote()
@@ -118,9 +110,9 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
     """EC2 instance: 1 x instanceType (or its launch template's), spot when its (or the
     template's) instanceMarketOptions.marketType is spot."""
     template = _launch_template(record, graph, "launchTemplate")
-    machine = _machine(Input.at(record.inputs, "instanceType"), template)
-    spot = _market_is_spot(record.inputs) or (template is not None
-                                               and _market_is_spot(template.inputs))
+    vm = reader.vm(record.type, record.inputs)
+    machine = _machine(vm.machine, template)
+    spot = vm.spot.get() or (template is not None and _market_is_spot(template.inputs))
     return Fleet("aws", machine, aws_region(record, graph), SPOT if spot else ON_DEMAND,
                  1, 1).quote()
 

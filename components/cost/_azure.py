@@ -9,20 +9,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from aiscale.facts import azure, reader, tokens
+from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
-from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._regions import azure_location
-from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, known_str, require_str, unpriced
-
-
-def _is_spot(inputs: dict, *path: str | int) -> bool:
-    """True when the priority at `path` is Spot (or the legacy Low)."""
-    return azure.is_spot_priority(Input.at(inputs, *path))
+from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, known_str, unpriced
 
 
 def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
@@ -88,22 +82,22 @@ def _autoscale_bounds(record: ResourceRecord, graph: Graph
 def scale_set(record: ResourceRecord, graph: Graph) -> Quote:
     """VM scale set: sku.name, sku.capacity machines, or the min..max of the enabled
     autoscale settings targeting it; Spot when virtualMachineProfile.priority is Spot."""
-    inputs = record.inputs
-    machine = require_str(inputs, "sku", "name")
+    group = reader.vm_group(record.type, record.inputs)
+    machine = group.machine.require_text()
     low, high, note = _autoscale_bounds(record, graph)
     if low is None or high is None:
-        low = high = count_at(inputs, "sku", "capacity")
-    capacity = SPOT if _is_spot(inputs, "virtualMachineProfile", "priority") else ON_DEMAND
+        low, high = group.size.strict()
+    capacity = SPOT if group.spot.get() else ON_DEMAND
     return Fleet("azure", machine, azure_location(record, graph), capacity, low, high,
                  note).quote()
 
 
 def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
     """Virtual machine: 1 x hardwareProfile.vmSize, Spot when priority is Spot."""
-    inputs = record.inputs
-    capacity = SPOT if _is_spot(inputs, "priority") else ON_DEMAND
-    return Fleet("azure", require_str(inputs, "hardwareProfile", "vmSize"),
-                 azure_location(record, graph), capacity, 1, 1).quote()
+    vm = reader.vm(record.type, record.inputs)
+    capacity = SPOT if vm.spot.get() else ON_DEMAND
+    return Fleet("azure", vm.machine.require_text(), azure_location(record, graph), capacity,
+                 1, 1).quote()
 
 
 def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:

@@ -19,11 +19,6 @@ from ._regions import gcp_location, gcp_region, gcp_region_of
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
 
 
-def _machine(inputs: dict, *path: str) -> str:
-    """The machine type at `path`, reduced to its name when it is a URL."""
-    return gcp.machine_name(require_str(inputs, *path))
-
-
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
     """(type, count) of the first guest accelerator at `path`, or (None, None)."""
     accelerators = get(inputs, *path)
@@ -33,23 +28,6 @@ def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[i
         return None, None
     return (require_str(inputs, *path, 0, "type").rsplit("/", 1)[-1],
             count_at(inputs, *path, 0, "count"))
-
-
-def _flag(inputs: dict, *path: str) -> bool:
-    """True when the boolean at `path` is true; Unpriced when it is unknown."""
-    value = get(inputs, *path)
-    if is_unknown(value):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    return value is True
-
-
-def _scheduling_is_spot(inputs: dict) -> bool:
-    """True for scheduling.provisioningModel SPOT or scheduling.preemptible."""
-    model = get(inputs, "scheduling", "provisioningModel")
-    if is_unknown(model):
-        raise Unpriced("scheduling.provisioningModel is unknown during preview")
-    return (isinstance(model, str) and model.upper() == "SPOT") or _flag(
-        inputs, "scheduling", "preemptible")
 
 
 def _pool_location(record: ResourceRecord, graph: Graph) -> str:
@@ -89,10 +67,10 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
 def _template_fleet(template: ResourceRecord, region: str, low: int, high: int,
                     note: str) -> Fleet:
     """The fleet of `low`..`high` machines built from an instance template."""
-    inputs = template.inputs
-    accelerator, gpus = _attached(inputs, "guestAccelerators")
-    return Fleet("gcp", _machine(inputs, "machineType"), region,
-                 SPOT if _scheduling_is_spot(inputs) else ON_DEMAND, low, high, note,
+    vm = reader.vm(template.type, template.inputs)
+    accelerator, gpus = _attached(template.inputs, *vm.accelerators.path)
+    machine = gcp.machine_name(vm.machine.require_text())
+    return Fleet("gcp", machine, region, SPOT if vm.spot.get() else ON_DEMAND, low, high, note,
                  accelerator_type=accelerator, gpus=gpus)
 
 

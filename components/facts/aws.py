@@ -6,10 +6,10 @@ Paths are the engine's camelCase names of pulumi-aws 7 (``scalingConfig.minSize`
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading
+from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "aws"
@@ -80,3 +80,52 @@ NODE_POOLS: dict[str, Callable[[Any], list[NodePoolFacts]]] = {
     tokens.AWS_EKS_NODE_GROUP: lambda inputs: [node_group(inputs)],
 }
 """Canonical token -> the node pools its inputs declare."""
+
+
+def market_is_spot(inputs: Any) -> bool:
+    """True when ``instanceMarketOptions.marketType`` asks for spot; UnknownValue when unknown."""
+    market = Input.at(inputs, "instanceMarketOptions", "marketType").known()
+    return isinstance(market, str) and market.lower() == "spot"
+
+
+def vm(kind: str, inputs: Any) -> VmFacts:
+    """An EC2 launch template or instance: ``instanceType``, spot by its market options."""
+    return VmFacts(CLOUD, kind, Input.at(inputs, "instanceType"), ABSENT,
+                   Reading.of(lambda: _instance_type(inputs)),
+                   Reading.of(lambda: market_is_spot(inputs)))
+
+
+VMS: dict[str, Callable[[Any], VmFacts]] = {
+    tokens.AWS_EC2_LAUNCH_TEMPLATE: lambda inputs: vm(tokens.AWS_EC2_LAUNCH_TEMPLATE, inputs),
+    tokens.AWS_EC2_INSTANCE: lambda inputs: vm(tokens.AWS_EC2_INSTANCE, inputs),
+}
+"""Canonical token -> the VM template / VM its inputs declare."""
+
+_DISTRIBUTION = ("mixedInstancesPolicy", "instancesDistribution")
+
+
+def _buys_no_on_demand(base: Input, percent: Input) -> Optional[bool]:
+    """True when the mixed policy buys no on-demand at all (0 % above a base of 0)."""
+    return percent.number() == 0 and not base.number()
+
+
+def autoscaling_group(inputs: Any) -> VmGroupFacts:
+    """An Auto Scaling group: ``minSize..maxSize`` of the first mixed-policy override (else the
+    launch template's type); spot when the mixed policy buys no on-demand."""
+    base = Input.at(inputs, *_DISTRIBUTION, "onDemandBaseCapacity")
+    percent = Input.at(inputs, *_DISTRIBUTION, "onDemandPercentageAboveBaseCapacity")
+    return VmGroupFacts(
+        CLOUD, tokens.AWS_AUTOSCALING_GROUP,
+        machine=Input.at(inputs, "mixedInstancesPolicy", "launchTemplate", "overrides", 0, "instanceType"),
+        machines=Reading.of(lambda: _group_machines(inputs)),
+        template_keys=("launchTemplate", "mixedInstancesPolicy"),
+        size=Bounds(Input.at(inputs, "minSize"), Input.at(inputs, "maxSize")),
+        spot=Reading.of(lambda: _buys_no_on_demand(base, percent)),
+        on_demand_base=base, on_demand_percent=percent,
+        mixed_policy=Input.at(inputs, "mixedInstancesPolicy"))
+
+
+VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
+    tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
+}
+"""Canonical token -> the VM group its inputs declare."""

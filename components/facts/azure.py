@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading
+from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"
@@ -99,3 +99,49 @@ NODE_POOLS: dict[str, Callable[[Any], list[NodePoolFacts]]] = {
     tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: cluster_pools,
 }
 """Canonical token -> the node pools its inputs declare."""
+
+
+def virtual_machine(inputs: Any) -> VmFacts:
+    """An Azure VM: ``hardwareProfile.vmSize``, Spot by ``priority``."""
+    machine = Input.at(inputs, "hardwareProfile", "vmSize")
+    return VmFacts(CLOUD, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE, machine, ABSENT,
+                   Reading.of(lambda: _typed([machine.known()])),
+                   Reading.of(lambda: is_spot_priority(Input.at(inputs, "priority"))))
+
+
+VMS: dict[str, Callable[[Any], VmFacts]] = {
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE: virtual_machine,
+}
+"""Canonical token -> the VM its inputs declare."""
+
+
+def scale_set(inputs: Any) -> VmGroupFacts:
+    """A VM scale set: ``sku.name`` x ``sku.capacity``, Spot by
+    ``virtualMachineProfile.priority`` (its autoscale settings may set other bounds)."""
+    capacity = Input.at(inputs, "sku", "capacity")
+    return VmGroupFacts(
+        CLOUD, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET, machine=Input.at(inputs, "sku", "name"),
+        machines=Reading.of(lambda: MACHINES[tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET](inputs)),
+        template_keys=(), size=Bounds(capacity, capacity),
+        spot=Reading.of(lambda: is_spot_priority(Input.at(inputs, "virtualMachineProfile", "priority"))))
+
+
+def ml_compute(inputs: Any) -> VmGroupFacts:
+    """An Azure ML AmlCompute cluster: ``properties.properties.vmSize`` x
+    ``scaleSettings.minNodeCount..maxNodeCount``, spot when ``vmPriority`` is LowPriority."""
+    settings = ("properties", "properties")
+    scale = (*settings, "scaleSettings")
+    return VmGroupFacts(
+        CLOUD, tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE, machine=Input.at(inputs, *settings, "vmSize"),
+        machines=Reading.of(lambda: MACHINES[tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE](inputs)),
+        template_keys=(),
+        size=Bounds(Input.at(inputs, *scale, "minNodeCount"), Input.at(inputs, *scale, "maxNodeCount")),
+        spot=Reading.of(lambda: value_at(inputs, *settings, "vmPriority") == "LowPriority"),
+        applies=Reading.of(lambda: value_at(inputs, "properties", "computeType") == "AmlCompute"))
+
+
+VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: scale_set,
+    tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: ml_compute,
+}
+"""Canonical token -> the VM group its inputs declare."""

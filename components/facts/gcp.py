@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading
+from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, as_number, items_at, known_str, value_at
 
 CLOUD = "gcp"
@@ -165,3 +165,41 @@ NODE_POOLS: dict[str, Callable[[Any], list[NodePoolFacts]]] = {
     tokens.GCP_CONTAINER_NODE_POOL: lambda inputs: [node_pool(inputs)],
 }
 """Canonical token -> the node pools its inputs declare."""
+
+
+def scheduling_is_spot(inputs: Any) -> bool:
+    """True for ``scheduling.provisioningModel`` SPOT or ``scheduling.preemptible``."""
+    model = Input.at(inputs, "scheduling", "provisioningModel").known()
+    return bool((isinstance(model, str) and model.upper() == "SPOT")
+                or Input.at(inputs, "scheduling", "preemptible").flag(False))
+
+
+def vm(kind: str, inputs: Any) -> VmFacts:
+    """A GCE instance template or instance: ``machineType`` (+ ``guestAccelerators``), spot by
+    its scheduling."""
+    return VmFacts(CLOUD, kind, Input.at(inputs, "machineType"), Input.at(inputs, "guestAccelerators"),
+                   Reading.of(lambda: _template_machines(inputs)),
+                   Reading.of(lambda: scheduling_is_spot(inputs)))
+
+
+VMS: dict[str, Callable[[Any], VmFacts]] = {
+    kind: (lambda inputs, kind=kind: vm(kind, inputs))
+    for kind in (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE, tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE,
+                 tokens.GCP_COMPUTE_INSTANCE)
+}
+"""Canonical token -> the VM template / VM its inputs declare."""
+
+
+def instance_group(kind: str, inputs: Any) -> VmGroupFacts:
+    """A managed instance group: ``targetSize`` machines of the template of ``versions[0]``
+    (an autoscaler that targets it may set other bounds)."""
+    size = Input.at(inputs, "targetSize")
+    return VmGroupFacts(CLOUD, kind, machine=ABSENT, machines=Reading(()), template_keys=("versions",),
+                        size=Bounds(size, size), spot=Reading(None))
+
+
+VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
+    kind: (lambda inputs, kind=kind: instance_group(kind, inputs))
+    for kind in (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER, tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER)
+}
+"""Canonical token -> the VM group its inputs declare."""

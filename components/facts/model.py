@@ -152,5 +152,59 @@ class NodePoolFacts:
         return self.zone_rule(self, self.location if location is None else location)
 
 
+@dataclass(frozen=True)
+class VmFacts:
+    """A VM template or a single VM as its own inputs declare it: an EC2 launch template or
+    instance, an Azure VM, a GCE instance template or instance."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    kind: str
+    """The canonical type token."""
+    machine: Input
+    """The machine type input (``instanceType``, ``hardwareProfile.vmSize``, ``machineType``)."""
+    accelerators: Input
+    """Attached accelerators (GCE ``guestAccelerators``); missing elsewhere."""
+    machines: Reading[tuple[MachineRequest, ...]]
+    """Every machine / accelerator request, for GPU lookups."""
+    spot: Reading[bool]
+    """True when the VM is bought as spot (or preemptible)."""
+
+
+@dataclass(frozen=True)
+class VmGroupFacts:
+    """A group of VMs as its own inputs declare it: an AWS Auto Scaling group, an Azure VM scale
+    set, a GCE managed instance group or an Azure ML compute cluster. Its machine type and
+    capacity may come from a template it names (`template_keys`), and its size from an
+    autoscaler that names it: following those references is the consumer's work."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    kind: str
+    """The canonical type token."""
+    machine: Input
+    """The machine type input the group is priced by (ASG ``mixedInstancesPolicy`` first
+    override, ``sku.name``, ``properties.properties.vmSize``); missing when only a template
+    names it."""
+    machines: Reading[tuple[MachineRequest, ...]]
+    """The machine requests of the group's own inputs (a template's are the template's)."""
+    template_keys: tuple[str, ...]
+    """Inputs that may name the group's template, in the order to follow them."""
+    size: Bounds
+    """The group's own size inputs (an autoscaler may override them)."""
+    spot: Reading[Optional[bool]]
+    """True when the group's own inputs buy spot / low-priority capacity only, False when they
+    buy on-demand, None when they do not say (the template decides)."""
+    on_demand_base: Input = Input((), None)
+    """ASG ``mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity``."""
+    on_demand_percent: Input = Input((), None)
+    """ASG ``mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity``."""
+    mixed_policy: Input = Input((), None)
+    """ASG ``mixedInstancesPolicy`` as a whole."""
+    applies: Reading[bool] = Reading(True)
+    """False for a resource of the kind that is not a VM group (an Azure ML compute that is not
+    an AmlCompute cluster)."""
+
+
 __all__ = ["Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
-           "Unreadable"]
+           "Unreadable", "VmFacts", "VmGroupFacts"]

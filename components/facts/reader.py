@@ -9,10 +9,10 @@ token). Each cloud's parsing lives in its own module; this one only dispatches b
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import aws, azure, gcp
-from .model import MachineRequest, NodePoolFacts
+from .model import MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
 _CLOUDS = (aws, azure, gcp)
@@ -21,6 +21,11 @@ _MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = 
     {token: read for cloud in _CLOUDS for token, read in cloud.MACHINES.items()})
 _NODE_POOLS: MappingProxyType[str, Callable[[Any], list[NodePoolFacts]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.NODE_POOLS.items()})
+
+_VMS: MappingProxyType[str, Callable[[Any], VmFacts]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.VMS.items()})
+_VM_GROUPS: MappingProxyType[str, Callable[[Any], VmGroupFacts]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.VM_GROUPS.items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -43,3 +48,17 @@ def node_pools(type_token: str, inputs: Any) -> list[NodePoolFacts]:
     [] for other kinds. Raises UnknownValue when the pool list itself is not known."""
     read = _NODE_POOLS.get(canonical_type(type_token))
     return read(inputs) if read is not None else []
+
+
+def vm(type_token: str, inputs: Any) -> Optional[VmFacts]:
+    """The VM template or VM a resource declares (EC2 launch template or instance, Azure VM,
+    GCE instance template or instance), None for other kinds."""
+    read = _VMS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else None
+
+
+def vm_group(type_token: str, inputs: Any) -> Optional[VmGroupFacts]:
+    """The VM group a resource declares (Auto Scaling group, VM scale set, managed instance
+    group, Azure ML compute cluster), None for other kinds."""
+    read = _VM_GROUPS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else None

@@ -15,7 +15,7 @@ from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 
 from ..context import ResourceView
-from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items, lower
+from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items
 from .machines import facts, machines
 
 MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
@@ -127,19 +127,16 @@ def _node_pools(view, ctx, by_type) -> list[Pool]:
 
 
 def _asg_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(tokens.AWS_AUTOSCALING_GROUP, props, ctx)
-    lt_key = "launchTemplate" if get(props, "launchTemplate") is not None else "mixedInstancesPolicy"
-    lt = _linked(view, lt_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
-    if not machines(tokens.AWS_AUTOSCALING_GROUP, props):
-        gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
-    dist = "mixedInstancesPolicy.instancesDistribution"
-    spot_mix = (get_number(props, f"{dist}.onDemandPercentageAboveBaseCapacity") == 0
-                and not get_number(props, f"{dist}.onDemandBaseCapacity"))
-    spot_lt = bool(lt) and lower(get(lt.props, "instanceMarketOptions.marketType")) == "spot"
-    low, high = get_number(props, "minSize"), get_number(props, "maxSize")
+    group = reader.vm_group(view.canonical, view.props)
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
+    key = next((k for k in group.template_keys if get(view.props, k) is not None), group.template_keys[-1])
+    lt = _linked(view, key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+    if not group.machines.get():
+        gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
+    spot_lt = bool(lt) and reader.vm(lt.canonical, lt.props).spot.get()
+    low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot_mix or spot_lt, auto)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto)
 
 
 def _gke_nap(view, ctx, by_type):
@@ -150,9 +147,8 @@ def _gke_nap(view, ctx, by_type):
 
 
 def _vmss_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET, props, ctx)
-    capacity = get_number(props, "sku.capacity")
+    group = reader.vm_group(view.canonical, view.props)
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
     settings = [s for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
                 if as_bool(get(s.props, "enabled"), True)]
     profiles = [p for s in settings for p in items(s.props, "profiles")]
@@ -160,40 +156,34 @@ def _vmss_pool(view, ctx, by_type):
         low = min(as_number(get(p, "capacity.minimum")) or 0.0 for p in profiles)
         high = max(as_number(get(p, "capacity.maximum")) or 0.0 for p in profiles)
     else:
-        low = high = capacity
-    spot = get(props, "virtualMachineProfile.priority") in ("Spot", "Low")
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, bool(profiles))
+        low, high = group.size.lenient()
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles))
 
 
 def _mig_pool(view, ctx, by_type):
-    props = view.props
+    group = reader.vm_group(view.canonical, view.props)
     templates = [t for kind in GCE_TEMPLATES for t in by_type.get(kind, [])]
-    template = _linked(view, "versions", templates)
+    template = _linked(view, group.template_keys[0], templates)
     gpus, accs = _gpu_facts(template.canonical, template.props, ctx) if template else (None, ())
     scalers = [s for kind in GCE_AUTOSCALERS for s in _targets(view, "target", by_type.get(kind, []))]
     if scalers:
         policy = scalers[0].props.get("autoscalingPolicy") or {}
         low, high, auto = get_number(policy, "minReplicas"), get_number(policy, "maxReplicas"), True
     else:
-        low = high = get_number(props, "targetSize")
+        low, high = group.size.lenient()
         auto = False
-    spot = None
-    if template:
-        spot = (get(template.props, "scheduling.provisioningModel") == "SPOT"
-                or as_bool(get(template.props, "scheduling.preemptible"), False))
+    spot = reader.vm(template.canonical, template.props).spot.get() if template else None
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
 
 
 def _aml_pool(view, ctx, by_type):
-    props = view.props
-    if get(props, "properties.computeType") != "AmlCompute":
+    group = reader.vm_group(view.canonical, view.props)
+    if not group.applies.get():
         return None
-    gpus, accs = _gpu_facts(tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE, props, ctx)
-    scale = "properties.properties.scaleSettings"
-    low, high = get_number(props, f"{scale}.minNodeCount"), get_number(props, f"{scale}.maxNodeCount")
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
+    low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    spot = get(props, "properties.properties.vmPriority") == "LowPriority"
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), auto)
 
 
 _EXTRACTORS = MappingProxyType({tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.GCP_CONTAINER_CLUSTER: _gke_nap,

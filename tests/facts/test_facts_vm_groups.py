@@ -1,0 +1,93 @@
+"""The facts reader on VM templates, single VMs and VM groups, per cloud, each case with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiscale.facts import reader, tokens
+from aiscale.facts.values import UnknownValue
+from aiscale.preview.records import UNKNOWN
+
+# (token, inputs, machine, spot, reason)
+VM_CASES = [
+    (tokens.AWS_EC2_LAUNCH_TEMPLATE, {"instanceType": "g6.xlarge",
+                                      "instanceMarketOptions": {"marketType": "spot"}},
+     "g6.xlarge", True, "a launch template's market type asks for spot"),
+    (tokens.AWS_EC2_INSTANCE, {"instanceType": "p5.48xlarge"}, "p5.48xlarge", False,
+     "no market options is on-demand"),
+    (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE, {"hardwareProfile": {"vmSize": "Standard_NC4as_T4_v3"},
+                                            "priority": "Spot"},
+     "Standard_NC4as_T4_v3", True, "an Azure VM is Spot by priority"),
+    (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE, {"machineType": "g2-standard-8",
+                                            "scheduling": {"provisioningModel": "SPOT"}},
+     "g2-standard-8", True, "a GCE template is spot by provisioning model"),
+    (tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE, {"machineType": "a2-highgpu-1g",
+                                                   "scheduling": {"preemptible": True}},
+     "a2-highgpu-1g", True, "or by the preemptible flag"),
+    (tokens.GCP_COMPUTE_INSTANCE, {"machineType": "a2-highgpu-1g"}, "a2-highgpu-1g", False,
+     "no scheduling block is on-demand"),
+]
+
+
+@pytest.mark.parametrize("token, inputs, machine, spot, reason", VM_CASES,
+                         ids=[case[-1] for case in VM_CASES])
+def test_vm_facts(token, inputs, machine, spot, reason):
+    vm = reader.vm(token, inputs)
+    assert vm.machine.value == machine, reason
+    assert vm.spot.get() is spot, reason
+    assert vm.cloud == tokens.cloud_of(token), reason
+
+
+# (token, inputs, machine, strict size, spot, reason)
+GROUP_CASES = [
+    (tokens.AWS_AUTOSCALING_GROUP,
+     {"minSize": 0, "maxSize": 8.0, "mixedInstancesPolicy": {
+         "launchTemplate": {"overrides": [{"instanceType": "g6.12xlarge"}]},
+         "instancesDistribution": {"onDemandBaseCapacity": 0, "onDemandPercentageAboveBaseCapacity": 0}}},
+     "g6.12xlarge", (0, 8), True, "a mixed policy with no on-demand at all is spot"),
+    (tokens.AWS_AUTOSCALING_GROUP,
+     {"minSize": 1, "maxSize": 2, "mixedInstancesPolicy": {
+         "instancesDistribution": {"onDemandBaseCapacity": 1, "onDemandPercentageAboveBaseCapacity": 0}}},
+     None, (1, 2), False, "an on-demand base is not all spot; the type comes from the template"),
+    (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,
+     {"sku": {"name": "Standard_NC4as_T4_v3", "capacity": 2}, "virtualMachineProfile": {"priority": "Low"}},
+     "Standard_NC4as_T4_v3", (2, 2), True, "a scale set's own size is its sku capacity; Low is spot"),
+    (tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,
+     {"properties": {"computeType": "AmlCompute", "properties": {
+         "vmSize": "Standard_NC6s_v3", "vmPriority": "LowPriority",
+         "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4}}}},
+     "Standard_NC6s_v3", (0, 4), True, "an AmlCompute cluster's scale settings"),
+    (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER, {"targetSize": 3}, None, (3, 3), None,
+     "a managed instance group's machine and capacity come from its template"),
+]
+
+
+@pytest.mark.parametrize("token, inputs, machine, size, spot, reason", GROUP_CASES,
+                         ids=[case[-1] for case in GROUP_CASES])
+def test_vm_group_facts(token, inputs, machine, size, spot, reason):
+    group = reader.vm_group(token, inputs)
+    assert group.machine.value == machine, reason
+    assert group.size.strict() == size, reason
+    assert group.spot.get() is spot, reason
+
+
+def test_an_ml_compute_that_is_not_a_cluster_does_not_apply():
+    group = reader.vm_group(tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,
+                            {"properties": {"computeType": "ComputeInstance"}})
+    assert group.applies.get() is False
+
+
+@pytest.mark.parametrize("token, inputs, path", [
+    (tokens.AWS_EC2_LAUNCH_TEMPLATE, {"instanceMarketOptions": UNKNOWN}, "instanceMarketOptions.marketType"),
+    (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE, {"scheduling": {"provisioningModel": UNKNOWN}},
+     "scheduling.provisioningModel"),
+])
+def test_an_unknown_capacity_names_its_input(token, inputs, path):
+    with pytest.raises(UnknownValue) as raised:
+        reader.vm(token, inputs).spot.get()
+    assert raised.value.path == path
+
+
+def test_other_kinds_are_no_vms():
+    assert reader.vm(tokens.AWS_EKS_NODE_GROUP, {}) is None
+    assert reader.vm_group(tokens.GCP_CONTAINER_NODE_POOL, {}) is None
