@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "aws"
@@ -129,3 +129,17 @@ VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
     tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
 }
 """Canonical token -> the VM group its inputs declare."""
+
+
+def bucket(kind: str, inputs: Any) -> BucketFacts:
+    """An S3 bucket: ``tags``; class STANDARD; legacy inline ``lifecycleRules``."""
+    return BucketFacts(CLOUD, kind, tags=Input.at(inputs, "tags"), storage_class=ABSENT,
+                       default_class="STANDARD", location=ABSENT, versioning=ABSENT,
+                       lifecycle_rules=Input.at(inputs, "lifecycleRules"), public_access=ABSENT,
+                       uniform_access=ABSENT)
+
+
+BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
+    tokens.AWS_S3_BUCKET: lambda inputs: bucket(tokens.AWS_S3_BUCKET, inputs),
+}
+"""Canonical token -> the bucket its inputs declare (``bucketV2`` folds onto ``bucket``)."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"
@@ -145,3 +145,19 @@ VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
     tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: ml_compute,
 }
 """Canonical token -> the VM group its inputs declare."""
+
+
+def storage_account(inputs: Any) -> BucketFacts:
+    """A storage account: ``tags``, ``accessTier`` (default Hot), ``location``,
+    ``allowBlobPublicAccess``."""
+    return BucketFacts(CLOUD, tokens.AZURE_STORAGE_STORAGE_ACCOUNT, tags=Input.at(inputs, "tags"),
+                       storage_class=Input.at(inputs, "accessTier"), default_class="Hot",
+                       location=Input.at(inputs, "location"), versioning=ABSENT,
+                       lifecycle_rules=ABSENT, public_access=Input.at(inputs, "allowBlobPublicAccess"),
+                       uniform_access=ABSENT)
+
+
+BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
+}
+"""Canonical token -> the bucket its inputs declare."""

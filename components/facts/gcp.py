@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from . import tokens
-from .model import Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, as_number, items_at, known_str, value_at
 
 CLOUD = "gcp"
@@ -203,3 +203,22 @@ VM_GROUPS: dict[str, Callable[[Any], VmGroupFacts]] = {
     for kind in (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER, tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER)
 }
 """Canonical token -> the VM group its inputs declare."""
+
+
+def bucket(inputs: Any) -> BucketFacts:
+    """A GCS bucket: ``labels``, ``storageClass`` (default STANDARD), ``location``,
+    ``versioning.enabled``, ``lifecycleRules``, ``publicAccessPrevention``,
+    ``uniformBucketLevelAccess``."""
+    return BucketFacts(CLOUD, tokens.GCP_STORAGE_BUCKET, tags=Input.at(inputs, "labels"),
+                       storage_class=Input.at(inputs, "storageClass"), default_class="STANDARD",
+                       location=Input.at(inputs, "location"),
+                       versioning=Input.at(inputs, "versioning", "enabled"),
+                       lifecycle_rules=Input.at(inputs, "lifecycleRules"),
+                       public_access=Input.at(inputs, "publicAccessPrevention"),
+                       uniform_access=Input.at(inputs, "uniformBucketLevelAccess"))
+
+
+BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
+    tokens.GCP_STORAGE_BUCKET: bucket,
+}
+"""Canonical token -> the bucket its inputs declare."""

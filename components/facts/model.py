@@ -206,5 +206,38 @@ class VmGroupFacts:
     an AmlCompute cluster)."""
 
 
-__all__ = ["Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
+@dataclass(frozen=True)
+class BucketFacts:
+    """An object-storage bucket as its own inputs declare it: an S3 bucket, a GCS bucket or an
+    Azure storage account. Settings made by separate resources (an S3 versioning or lifecycle
+    configuration, an Azure management policy) are not facts of the bucket."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    kind: str
+    """The canonical type token."""
+    tags: Input
+    """The key/value map used for cost allocation: ``tags`` (AWS, Azure) or ``labels`` (GCP)."""
+    storage_class: Input
+    """The storage class or access tier input (GCS ``storageClass``, Azure ``accessTier``);
+    missing for S3, whose class is chosen per object."""
+    default_class: str
+    """The class the provider uses when `storage_class` is not set."""
+    location: Input
+    """The bucket's own location input (GCS, Azure); missing for S3 (the region is the
+    provider's)."""
+    versioning: Input
+    """The bucket's own versioning switch (GCS ``versioning.enabled``, Azure blob service's
+    ``isVersioningEnabled``); missing where a separate resource configures it."""
+    lifecycle_rules: Input
+    """The bucket's own lifecycle rules (S3 legacy inline ``lifecycleRules``, GCS
+    ``lifecycleRules``); missing where a separate resource holds them."""
+    public_access: Input
+    """The bucket's public-access switch: GCS ``publicAccessPrevention``, Azure
+    ``allowBlobPublicAccess``; missing for S3 (a public access block is a separate resource)."""
+    uniform_access: Input
+    """GCS ``uniformBucketLevelAccess`` (IAM only, no object ACLs); missing elsewhere."""
+
+
+__all__ = ["BucketFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
            "Unreadable", "VmFacts", "VmGroupFacts"]

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Optional
 
 from . import aws, azure, gcp
-from .model import MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
+from .model import BucketFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
 _CLOUDS = (aws, azure, gcp)
@@ -26,6 +26,9 @@ _VMS: MappingProxyType[str, Callable[[Any], VmFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.VMS.items()})
 _VM_GROUPS: MappingProxyType[str, Callable[[Any], VmGroupFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.VM_GROUPS.items()})
+
+_BUCKETS: MappingProxyType[str, Callable[[Any], BucketFacts]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.BUCKETS.items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -61,4 +64,11 @@ def vm_group(type_token: str, inputs: Any) -> Optional[VmGroupFacts]:
     """The VM group a resource declares (Auto Scaling group, VM scale set, managed instance
     group, Azure ML compute cluster), None for other kinds."""
     read = _VM_GROUPS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else None
+
+
+def bucket(type_token: str, inputs: Any) -> Optional[BucketFacts]:
+    """The bucket a resource declares (S3 bucket, GCS bucket, Azure storage account), None for
+    other kinds."""
+    read = _BUCKETS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None

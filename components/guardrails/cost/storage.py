@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
 
 from .. import schema
 from ..props import UnknownValue, get, is_unknown, items
@@ -30,6 +30,14 @@ def _has_rules(view, path: str) -> bool:
         return True  # rules exist, their content is not known yet
 
 
+def _has_own_rules(bucket) -> bool:
+    """True when a bucket declares lifecycle rules inline (or rules not known yet)."""
+    try:
+        return bool(reader.bucket(bucket.canonical, bucket.props).lifecycle_rules.items())
+    except UnknownValue:
+        return True  # rules exist, their content is not known yet
+
+
 def lifecycle_rules(resources, ctx):
     """Every bucket expires, tiers or cleans up objects through lifecycle rules."""
     out = []
@@ -40,10 +48,10 @@ def lifecycle_rules(resources, ctx):
     az_rules = [r for r in resources if r.canonical == tokens.AZURE_STORAGE_MANAGEMENT_POLICY and _has_rules(r, "policy.rules")]
     for b in buckets:
         if b.canonical == tokens.AWS_S3_BUCKET:
-            ok = _has_rules(b, "lifecycleRules") or any(_refers(r, b, "bucket", "bucket") for r in s3_rules)
+            ok = _has_own_rules(b) or any(_refers(r, b, "bucket", "bucket") for r in s3_rules)
             fix = "add a BucketLifecycleConfiguration"
         elif b.canonical == tokens.GCP_STORAGE_BUCKET:
-            ok, fix = _has_rules(b, "lifecycleRules"), "add lifecycleRules"
+            ok, fix = _has_own_rules(b), "add lifecycleRules"
         else:
             ok = any(_refers(r, b, "accountName", "accountName") for r in az_rules)
             fix = "add a ManagementPolicy with rules"

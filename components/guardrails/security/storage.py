@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
 
 from .. import schema
 from ..props import UnknownValue, as_bool, get, get_bool, is_set, is_unknown, items, lower
@@ -120,7 +120,7 @@ def no_public_s3_acl(resource_type, props, ctx):
 
 def azure_no_blob_public_access(resource_type, props, ctx):
     """allowBlobPublicAccess must be explicitly false (older API versions default to true)."""
-    if get_bool(props, "allowBlobPublicAccess") is not False:
+    if reader.bucket(resource_type, props).public_access.flag() is not False:
         return ["allowBlobPublicAccess is not false; set it to false"]
     return []
 
@@ -135,7 +135,7 @@ def azure_container_private(resource_type, props, ctx):
 
 def gcs_public_access_prevention(resource_type, props, ctx):
     """publicAccessPrevention must be "enforced" (missing means "inherited")."""
-    value = get(props, "publicAccessPrevention")
+    value = reader.bucket(resource_type, props).public_access.known()
     if value != "enforced":
         return [f"publicAccessPrevention is '{value or 'inherited'}'; set it to 'enforced'"]
     return []
@@ -170,7 +170,7 @@ def gcs_no_public_members(resource_type, props, ctx):
 
 def gcs_uniform_access(resource_type, props, ctx):
     """uniformBucketLevelAccess must be true (IAM only, no per-object ACLs)."""
-    if get_bool(props, "uniformBucketLevelAccess") is not True:
+    if reader.bucket(resource_type, props).uniform_access.flag() is not True:
         return ["uniformBucketLevelAccess is not true; set it to true"]
     return []
 
@@ -272,7 +272,8 @@ def versioning_enabled(resource_type, props, ctx):
         status = get(props, "versioningConfiguration.status")
         return [] if status == "Enabled" else [f"versioning status is '{status}'; set 'Enabled'"]
     if resource_type == tokens.GCP_STORAGE_BUCKET:
-        return [] if get_bool(props, "versioning.enabled") is True else ["versioning.enabled is not true; enable it"]
+        enabled = reader.bucket(resource_type, props).versioning.flag() is True
+        return [] if enabled else ["versioning.enabled is not true; enable it"]
     versioning = get_bool(props, "isVersioningEnabled") is True
     soft_delete = get_bool(props, "deleteRetentionPolicy.enabled") is True
     return [] if versioning or soft_delete else ["neither isVersioningEnabled nor deleteRetentionPolicy is on; enable one"]
