@@ -11,7 +11,7 @@ from typing import Optional
 
 from aiscale import catalog
 from aiscale.facts import aws, reader, tokens
-from aiscale.facts.values import Input
+from aiscale.facts.values import Input, UnknownValue
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
@@ -119,8 +119,11 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
 
 def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
     """SageMaker endpoints and endpoint configurations: managed, never priced."""
-    types = sorted({v.get("instanceType") for v in record.inputs.get("productionVariants") or []
-                    if isinstance(v, dict) and known_str(v.get("instanceType"))})
+    try:
+        variants = reader.endpoints(record.type, record.inputs)
+    except UnknownValue:
+        variants = []  # the variants are not known yet: the reason names no type
+    types = sorted({v.instance_type.text() for v in variants if v.instance_type.text()})
     on = f" ({', '.join(types)})" if types else ""
     raise Unpriced(f"SageMaker is a managed service the catalog has no prices for{on}")
 

@@ -16,7 +16,7 @@ from aiscale.preview.records import ResourceRecord
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._regions import azure_location
-from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, known_str, unpriced
+from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, unpriced
 
 
 def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
@@ -102,8 +102,8 @@ def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
 
 def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
     """Azure ML online deployment: managed, never priced."""
-    machine = known_str(get(record.inputs, "properties", "instanceType")) or known_str(
-        get(record.inputs, "sku", "name"))
+    deployment, = reader.endpoints(record.type, record.inputs)
+    machine = deployment.instance_type.text()
     on = f" ({machine})" if machine else ""
     raise Unpriced(f"Azure ML online deployments are a managed service the catalog has no "
                    f"prices for{on}")

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Optional
 
 from aiscale.facts import gcp, reader, tokens
-from aiscale.facts.gpu import GPU_RESOURCE
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
 from ._graph import Graph
 from ._regions import gcp_location, gcp_region, gcp_region_of
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
+from ._values import Unpriced, count_at, dotted, get, is_unknown, require_str
 
 
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
@@ -114,10 +113,9 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
 def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """Cloud Run service: unpriced when it asks for a GPU (a limit of nvidia.com/gpu or a
     nodeSelector accelerator); a CPU-only service is not estimated (pay per request)."""
-    accelerator = known_str(get(record.inputs, "template", "nodeSelector", "accelerator"))
-    containers = get(record.inputs, "template", "containers")
-    limits = [get(c, "resources", "limits") for c in containers or [] if isinstance(c, dict)]
-    if accelerator or any(isinstance(l, dict) and GPU_RESOURCE in l for l in limits):
+    if gcp.cloud_run_asks_for_gpu(record.inputs):
+        service, = reader.endpoints(record.type, record.inputs)
+        accelerator = service.accelerator.text()
         on = f" ({accelerator})" if accelerator else ""
         raise Unpriced(f"Cloud Run with GPUs is a managed service the catalog has no prices "
                        f"for{on}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "aws"
@@ -143,3 +143,32 @@ BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
     tokens.AWS_S3_BUCKET: lambda inputs: bucket(tokens.AWS_S3_BUCKET, inputs),
 }
 """Canonical token -> the bucket its inputs declare (``bucketV2`` folds onto ``bucket``)."""
+
+
+def _variant_replicas(variant: Any) -> tuple[Optional[float], Optional[float]]:
+    """managedInstanceScaling min..max, else initialInstanceCount."""
+    initial = Input.at(variant, "initialInstanceCount").number()
+    low = Input.at(variant, "managedInstanceScaling", "minInstanceCount").number()
+    high = Input.at(variant, "managedInstanceScaling", "maxInstanceCount").number()
+    return (initial if low is None else low), (high or initial)
+
+
+def _variant(variant: Any) -> EndpointFacts:
+    instance_type = Input.at(variant, "instanceType")
+    return EndpointFacts(CLOUD, tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,
+                         Input.at(variant, "variantName"), instance_type, ABSENT,
+                         Reading.of(lambda: _typed([instance_type.known()])),
+                         Reading.of(lambda: _variant_replicas(variant)), Reading(None), managed=True)
+
+
+def endpoint_variants(inputs: Any) -> list[EndpointFacts]:
+    """A SageMaker endpoint configuration: one endpoint per production variant, its instance
+    type and managed scaling (else its initial instance count); UnknownValue when the variant
+    list is not known yet."""
+    return [_variant(variant) for variant in items_at(inputs, "productionVariants")]
+
+
+ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
+    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: endpoint_variants,
+}
+"""Canonical token -> the model endpoints its inputs declare."""

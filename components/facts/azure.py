@@ -8,10 +8,10 @@ Paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``minCount
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"
@@ -161,3 +161,29 @@ BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
     tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
 }
 """Canonical token -> the bucket its inputs declare."""
+
+
+def _deployment_replicas(inputs: Any) -> tuple[Optional[float], Optional[float]]:
+    """min..maxInstances of a TargetUtilization scale setting, else sku.capacity."""
+    settings = value_at(inputs, "properties", "scaleSettings") or {}
+    if value_at(settings, "scaleType") == "TargetUtilization":
+        return Input.at(settings, "minInstances").number(), Input.at(settings, "maxInstances").number()
+    capacity = Input.at(inputs, "sku", "capacity").number()
+    return capacity, capacity
+
+
+def online_deployment(inputs: Any) -> list[EndpointFacts]:
+    """An Azure ML online deployment: ``properties.instanceType`` (else ``sku.name``) and its
+    scale settings."""
+    own = Input.at(inputs, "properties", "instanceType")
+    instance_type = own if own.text() else Input.at(inputs, "sku", "name")
+    kind = tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT
+    return [EndpointFacts(CLOUD, kind, ABSENT, instance_type, ABSENT,
+                          Reading.of(lambda: MACHINES[kind](inputs)),
+                          Reading.of(lambda: _deployment_replicas(inputs)), Reading(None), managed=True)]
+
+
+ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
+}
+"""Canonical token -> the model endpoints its inputs declare."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
-from .values import ABSENT, Input, as_number, items_at, known_str, value_at
+from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .gpu import GPU_RESOURCE
+from .values import ABSENT, Input, as_number, dig, items_at, known_str, value_at
 
 CLOUD = "gcp"
 
@@ -222,3 +223,70 @@ BUCKETS: dict[str, Callable[[Any], BucketFacts]] = {
     tokens.GCP_STORAGE_BUCKET: bucket,
 }
 """Canonical token -> the bucket its inputs declare."""
+
+
+CLOUD_RUN_DEFAULT_MAX = 100.0
+"""Cloud Run's maximum instance count when a service sets none."""
+
+
+def _vertex_replicas(inputs: Any, prefix: tuple[str, ...]) -> tuple[Optional[float], Optional[float]]:
+    low = Input.at(inputs, *prefix, "dedicatedResources", "minReplicaCount").number()
+    high = Input.at(inputs, *prefix, "dedicatedResources", "maxReplicaCount").number()
+    return low, (low if high is None else high)
+
+
+def vertex_endpoint(kind: str, inputs: Any) -> list[EndpointFacts]:
+    """Vertex AI dedicated resources: machine spec and min..max replica count (max defaults to
+    min)."""
+    prefix = ("deployConfig",) if kind == tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT else ()
+    spec = (*prefix, "dedicatedResources", "machineSpec")
+    return [EndpointFacts(CLOUD, kind, ABSENT, Input.at(inputs, *spec, "machineType"),
+                          Input.at(inputs, *spec, "acceleratorType"), Reading.of(lambda: MACHINES[kind](inputs)),
+                          Reading.of(lambda: _vertex_replicas(inputs, prefix)), Reading(None), managed=True)]
+
+
+def _first_number(inputs: Any, *paths: tuple[str, ...]) -> Optional[float]:
+    for path in paths:
+        number = Input.at(inputs, *path).number()
+        if number is not None:
+            return number
+    return None
+
+
+def _cloud_run_replicas(inputs: Any) -> tuple[Optional[float], Optional[float]]:
+    """A manual instance count, else min (default 0) .. max (default 100) instances, from the
+    revision template's scaling, else the service's."""
+    manual = Input.at(inputs, "scaling", "manualInstanceCount").number()
+    low = _first_number(inputs, ("template", "scaling", "minInstanceCount"), ("scaling", "minInstanceCount"))
+    high = _first_number(inputs, ("template", "scaling", "maxInstanceCount"), ("scaling", "maxInstanceCount"))
+    if manual is not None:
+        low = high = manual
+    return low or 0.0, (CLOUD_RUN_DEFAULT_MAX if high is None else high)
+
+
+def cloud_run(inputs: Any) -> list[EndpointFacts]:
+    """A Cloud Run service: one GPU per instance when it names an accelerator."""
+    accelerator = Input.at(inputs, "template", "nodeSelector", "accelerator")
+    return [EndpointFacts(CLOUD, tokens.GCP_CLOUDRUNV2_SERVICE, ABSENT, ABSENT, accelerator,
+                          Reading.of(lambda: _cloud_run_machines(inputs)),
+                          Reading.of(lambda: _cloud_run_replicas(inputs)),
+                          Reading.of(lambda: 1.0 if accelerator.known() else 0.0), managed=True)]
+
+
+def cloud_run_asks_for_gpu(inputs: Any) -> bool:
+    """True when a Cloud Run service names an accelerator or a container limits
+    nvidia.com/gpu; parts not known during preview are ignored."""
+    accelerator = Input.at(inputs, "template", "nodeSelector", "accelerator").text()
+    containers = dig(inputs, "template", "containers")
+    limits = [dig(c, "resources", "limits") for c in containers or [] if isinstance(c, Mapping)]
+    return bool(accelerator) or any(isinstance(l, Mapping) and GPU_RESOURCE in l for l in limits)
+
+
+ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
+    tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL:
+        lambda inputs: vertex_endpoint(tokens.GCP_VERTEX_AI_DEPLOYMENT_RESOURCE_POOL, inputs),
+    tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT:
+        lambda inputs: vertex_endpoint(tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT, inputs),
+    tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
+}
+"""Canonical token -> the model endpoints its inputs declare."""

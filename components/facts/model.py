@@ -239,5 +239,37 @@ class BucketFacts:
     """GCS ``uniformBucketLevelAccess`` (IAM only, no object ACLs); missing elsewhere."""
 
 
-__all__ = ["BucketFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
+@dataclass(frozen=True)
+class EndpointFacts:
+    """A model endpoint as its own inputs declare it: a SageMaker production variant, an Azure
+    ML online deployment, Vertex AI dedicated resources, a Cloud Run service, a Kubernetes
+    Deployment / StatefulSet, a KServe InferenceService. An autoscaler that names it (an
+    Application Auto Scaling target, a HorizontalPodAutoscaler) may set other bounds."""
+
+    cloud: str
+    """"aws", "azure", "gcp" or "kubernetes"."""
+    kind: str
+    """The canonical type token."""
+    name: Input
+    """The endpoint's own name inside the resource (a SageMaker variant's ``variantName``);
+    missing when the resource is the endpoint."""
+    instance_type: Input
+    """The machine type that serves it (SageMaker ``instanceType``, Azure ML
+    ``properties.instanceType`` else ``sku.name``, Vertex ``machineSpec.machineType``);
+    missing for Cloud Run and Kubernetes."""
+    accelerator: Input
+    """The accelerator asked for by name (Cloud Run ``nodeSelector.accelerator``, Vertex
+    ``acceleratorType``); missing elsewhere."""
+    machines: Reading[tuple[MachineRequest, ...]]
+    """Machine / accelerator requests, for GPU lookups in the catalog."""
+    replicas: Reading[tuple[Optional[float], Optional[float]]]
+    """(min, max) replicas as the own inputs state them, read leniently (None when unset)."""
+    gpus_per_replica: Reading[Optional[float]]
+    """GPUs one replica asks for when the inputs say it directly (container ``nvidia.com/gpu``
+    limits, a Cloud Run accelerator); None when the machine type decides (catalog)."""
+    managed: bool
+    """True for cloud-managed serving (its GPUs are not part of any node pool)."""
+
+
+__all__ = ["BucketFacts", "EndpointFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
            "Unreadable", "VmFacts", "VmGroupFacts"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Callable, Optional
 
-from . import aws, azure, gcp
-from .model import BucketFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
+from . import aws, azure, gcp, kubernetes
+from .model import BucketFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
-_CLOUDS = (aws, azure, gcp)
+_CLOUDS = (aws, azure, gcp, kubernetes)
 
 _MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.MACHINES.items()})
@@ -29,6 +29,9 @@ _VM_GROUPS: MappingProxyType[str, Callable[[Any], VmGroupFacts]] = MappingProxyT
 
 _BUCKETS: MappingProxyType[str, Callable[[Any], BucketFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.BUCKETS.items()})
+
+_ENDPOINTS: MappingProxyType[str, Callable[[Any], list[EndpointFacts]]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.ENDPOINTS.items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -72,3 +75,12 @@ def bucket(type_token: str, inputs: Any) -> Optional[BucketFacts]:
     other kinds."""
     read = _BUCKETS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def endpoints(type_token: str, inputs: Any) -> list[EndpointFacts]:
+    """The model endpoints a resource declares: one per SageMaker production variant, one for
+    an Azure ML online deployment, Vertex AI dedicated resources, a Cloud Run service, a
+    Deployment / StatefulSet or a KServe InferenceService; [] for other kinds. Raises
+    UnknownValue when the endpoint list itself is not known."""
+    read = _ENDPOINTS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else []

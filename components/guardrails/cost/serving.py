@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiscale.facts import tokens
 from aiscale.facts.gpu import GPU_TAINT_KEY
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
 from .. import schema
 from ..props import UnknownValue, fmt_number, get, get_number
 from ..registry import Check, NotApplicable, Violation
-from ..security.workloads import POD_SPEC_PATHS
 from .endpoints import container_gpus, endpoints
 from .pools import pools
 

@@ -7,11 +7,11 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from aiscale.facts import tokens
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
 from .. import schema
 from ..props import as_bool, get, is_unknown, items
 from ..registry import Check, NotApplicable
-from ..security.workloads import POD_SPEC_PATHS
 from .endpoints import container_gpus
 
 ASG = tokens.AWS_AUTOSCALING_GROUP

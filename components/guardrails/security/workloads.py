@@ -5,21 +5,12 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from aiscale.facts import tokens
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
 from .. import schema
 from ..props import as_bool, get, get_bool, items, lower
 from ..registry import Check
 
-POD_SPEC_PATHS = MappingProxyType({
-    tokens.K8S_APPS_DEPLOYMENT: "spec.template.spec",
-    tokens.K8S_APPS_STATEFUL_SET: "spec.template.spec",
-    tokens.K8S_APPS_DAEMON_SET: "spec.template.spec",
-    tokens.K8S_APPS_REPLICA_SET: "spec.template.spec",
-    tokens.K8S_BATCH_JOB: "spec.template.spec",
-    tokens.K8S_BATCH_CRON_JOB: "spec.jobTemplate.spec.template.spec",
-    tokens.K8S_CORE_POD: "spec",
-})
-"""Canonical workload token -> path of its pod spec."""
 
 WORKLOADS = tuple(POD_SPEC_PATHS)
 DEFAULT_EXEMPT_NAMESPACES = ("kube-system", "gpu-operator")
