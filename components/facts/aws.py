@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import (
+    Bounds,
+    BucketFacts,
+    EndpointFacts,
+    MachineRequest,
+    NodePoolFacts,
+    Reading,
+    VmFacts,
+    VmGroupFacts,
+)
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "aws"

@@ -11,7 +11,16 @@ from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
+from .model import (
+    Bounds,
+    BucketFacts,
+    EndpointFacts,
+    MachineRequest,
+    NodePoolFacts,
+    Reading,
+    VmFacts,
+    VmGroupFacts,
+)
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"

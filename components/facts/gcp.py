@@ -12,8 +12,17 @@ from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
 from . import tokens
-from .model import BucketFacts, EndpointFacts, Bounds, MachineRequest, NodePoolFacts, Reading, VmFacts, VmGroupFacts
 from .gpu import GPU_RESOURCE
+from .model import (
+    Bounds,
+    BucketFacts,
+    EndpointFacts,
+    MachineRequest,
+    NodePoolFacts,
+    Reading,
+    VmFacts,
+    VmGroupFacts,
+)
 from .values import ABSENT, Input, as_number, dig, items_at, known_str, value_at
 
 CLOUD = "gcp"
