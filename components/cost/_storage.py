@@ -65,7 +65,7 @@ def s3_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     size = expected_size_gb(bucket.tags.value, bucket.tags.where)
     if size is None:
         return None
-    return _quote("aws", aws_region(record, graph), bucket.default_class, size, bucket.tags.where)
+    return _quote(bucket.cloud, aws_region(record, graph), bucket.default_class, size, bucket.tags.where)
 
 
 def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
@@ -79,7 +79,7 @@ def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     if not location:
         raise Unpriced("location is not set and neither is gcp:region")
     storage_class = bucket.storage_class.text() or bucket.default_class
-    return _quote("gcp", gcp_region_of(location), storage_class.upper(), size, bucket.tags.where)
+    return _quote(bucket.cloud, gcp_region_of(location), storage_class.upper(), size, bucket.tags.where)
 
 
 def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
@@ -90,7 +90,7 @@ def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     if size is None:
         return None
     tier = bucket.storage_class.text() or bucket.default_class
-    return _quote("azure", azure_location(record, graph), tier.upper(), size, bucket.tags.where)
+    return _quote(bucket.cloud, azure_location(record, graph), tier.upper(), size, bucket.tags.where)
 
 
 PRICERS = {

@@ -24,6 +24,18 @@ from .values import ABSENT, Input, items_at, known_str, value_at
 CLOUD = "aws"
 
 
+SAGEMAKER_PREFIX = "ml."
+"""SageMaker names its instance types after EC2's with this prefix (``ml.g5.xlarge``)."""
+
+
+def catalog_instance_type(instance_type: str) -> str:
+    """The EC2 type the catalog lists for a machine type: a SageMaker ``ml.`` type without
+    its prefix ("ml.g5.xlarge" -> "g5.xlarge"), any other type unchanged."""
+    if instance_type.startswith(SAGEMAKER_PREFIX):
+        return instance_type[len(SAGEMAKER_PREFIX):]
+    return instance_type
+
+
 def _typed(names: list[Any]) -> tuple[MachineRequest, ...]:
     """Machine requests for the known machine-type names among `names`."""
     return tuple(MachineRequest(CLOUD, name, None) for name in names if known_str(name))

@@ -16,6 +16,7 @@ from .model import BucketFacts, EndpointFacts, MachineRequest, NodePoolFacts, Vm
 from .tokens import canonical_type
 
 _CLOUDS = (aws, azure, gcp, kubernetes)
+_BY_CLOUD = MappingProxyType({module.CLOUD: module for module in _CLOUDS})
 
 _MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.MACHINES.items()})
@@ -84,3 +85,10 @@ def endpoints(type_token: str, inputs: Any) -> list[EndpointFacts]:
     UnknownValue when the endpoint list itself is not known."""
     read = _ENDPOINTS.get(canonical_type(type_token))
     return read(inputs) if read is not None else []
+
+
+def catalog_instance_type(cloud: str, instance_type: str) -> str:
+    """The name the catalog lists a machine type under on `cloud` (a SageMaker ``ml.`` type
+    is its EC2 type); the name itself where the cloud has no such rule."""
+    rule = getattr(_BY_CLOUD.get(cloud), "catalog_instance_type", None)
+    return rule(instance_type) if rule is not None else instance_type

@@ -107,3 +107,13 @@ def test_the_gpu_taint_key_is_defined_once():
                    if re.search(r"""^\s*GPU_TAINT_KEY\s*=""", f.read_text(), re.M)
                    or re.search(r"""["']key["']:\s*["']nvidia\.com/gpu["']""", f.read_text())]
     assert [str(p) for p in definitions] == ["facts/gpu.py"]
+
+
+@pytest.mark.parametrize("cloud, name, listed", [
+    ("aws", "ml.g5.xlarge", "g5.xlarge"),
+    ("aws", "g5.xlarge", "g5.xlarge"),
+    ("azure", "ml.Standard_NC6", "ml.Standard_NC6"),
+    ("nowhere", "ml.x", "ml.x"),
+])
+def test_the_catalog_name_of_a_machine_type(cloud, name, listed):
+    assert reader.catalog_instance_type(cloud, name) == listed

@@ -29,8 +29,8 @@ def _accelerator_aliases() -> dict[str, str]:
     from aiscale import catalog
 
     aliases = {name: name for name in catalog.accelerators()}
-    for offering in catalog.offerings(cloud="gcp"):
-        if offering.accelerator_type:
+    for offering in catalog.offerings():
+        if offering.accelerator_type:  # a row that names the provider's attached-GPU type
             aliases[offering.accelerator_type.lower()] = offering.accelerator
     for name in catalog.accelerators():
         vertex = catalog.accelerator_info(name).vertex_type
