@@ -10,6 +10,8 @@ from typing import Any, Callable, Optional
 
 from . import tokens
 from .model import (
+    ANY_ADDRESS,
+    ControlPlaneFacts,
     Bounds,
     BucketFacts,
     EndpointFacts,
@@ -193,3 +195,22 @@ ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
     tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: endpoint_variants,
 }
 """Canonical token -> the model endpoints its inputs declare."""
+
+
+def _eks_api(inputs: Any) -> tuple[bool, tuple[str, ...]]:
+    """Public unless ``vpcConfig.endpointPublicAccess`` is false; EKS admits any address when
+    ``publicAccessCidrs`` is unset."""
+    public = Input.at(inputs, "vpcConfig", "endpointPublicAccess").flag(True)
+    return bool(public), tuple(items_at(inputs, "vpcConfig", "publicAccessCidrs") or [ANY_ADDRESS])
+
+
+def eks_cluster(inputs: Any) -> ControlPlaneFacts:
+    """An EKS cluster's API endpoint and ``version``."""
+    return ControlPlaneFacts(CLOUD, tokens.AWS_EKS_CLUSTER, Reading.of(lambda: _eks_api(inputs)),
+                             Input.at(inputs, "version"))
+
+
+CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
+    tokens.AWS_EKS_CLUSTER: eks_cluster,
+}
+"""Canonical token -> the control plane its inputs declare."""

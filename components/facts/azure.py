@@ -12,6 +12,8 @@ from typing import Any, Callable, Optional
 
 from . import tokens
 from .model import (
+    ANY_ADDRESS,
+    ControlPlaneFacts,
     Bounds,
     BucketFacts,
     EndpointFacts,
@@ -196,3 +198,22 @@ ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
     tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
 }
 """Canonical token -> the model endpoints its inputs declare."""
+
+
+def _aks_api(inputs: Any) -> tuple[bool, tuple[str, ...]]:
+    """Public unless ``enablePrivateCluster``; any address when ``authorizedIPRanges`` is unset."""
+    profile = ("apiServerAccessProfile",)
+    public = Input.at(inputs, *profile, "enablePrivateCluster").flag() is not True
+    return public, tuple(items_at(inputs, *profile, "authorizedIPRanges") or [ANY_ADDRESS])
+
+
+def managed_cluster(inputs: Any) -> ControlPlaneFacts:
+    """An AKS cluster's API server access and ``kubernetesVersion``."""
+    return ControlPlaneFacts(CLOUD, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,
+                             Reading.of(lambda: _aks_api(inputs)), Input.at(inputs, "kubernetesVersion"))
+
+
+CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
+}
+"""Canonical token -> the control plane its inputs declare."""

@@ -14,6 +14,8 @@ from typing import Any, Callable, Optional
 from . import tokens
 from .gpu import GPU_RESOURCE
 from .model import (
+    ANY_ADDRESS,
+    ControlPlaneFacts,
     Bounds,
     BucketFacts,
     EndpointFacts,
@@ -299,3 +301,28 @@ ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {
     tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
 }
 """Canonical token -> the model endpoints its inputs declare."""
+
+
+def _gke_api(inputs: Any) -> tuple[bool, tuple[str, ...]]:
+    """Public unless ``enablePrivateEndpoint``; any address without authorized networks, and
+    every Google Cloud public address when ``gcpPublicCidrsAccessEnabled``."""
+    public = Input.at(inputs, "privateClusterConfig", "enablePrivateEndpoint").flag() is not True
+    networks = ("masterAuthorizedNetworksConfig",)
+    if value_at(inputs, *networks) is None:
+        return public, (ANY_ADDRESS,)
+    cidrs = [value_at(block, "cidrBlock") for block in items_at(inputs, *networks, "cidrBlocks")]
+    if Input.at(inputs, *networks, "gcpPublicCidrsAccessEnabled").flag() is True:
+        cidrs.append(ANY_ADDRESS)
+    return public, tuple(cidrs)
+
+
+def cluster(inputs: Any) -> ControlPlaneFacts:
+    """A GKE cluster's API endpoint and ``minMasterVersion``."""
+    return ControlPlaneFacts(CLOUD, tokens.GCP_CONTAINER_CLUSTER, Reading.of(lambda: _gke_api(inputs)),
+                             Input.at(inputs, "minMasterVersion"))
+
+
+CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
+    tokens.GCP_CONTAINER_CLUSTER: cluster,
+}
+"""Canonical token -> the control plane its inputs declare."""

@@ -100,4 +100,5 @@ NODE_POOLS: dict = {}
 VMS: dict = {}
 VM_GROUPS: dict = {}
 BUCKETS: dict = {}
-"""Kubernetes resources declare no machines, pools, VMs or buckets of their own."""
+CONTROL_PLANES: dict = {}
+"""Kubernetes resources declare no machines, pools, VMs, buckets or control planes."""

@@ -271,5 +271,26 @@ class EndpointFacts:
     """True for cloud-managed serving (its GPUs are not part of any node pool)."""
 
 
-__all__ = ["BucketFacts", "EndpointFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
+ANY_ADDRESS = "0.0.0.0/0"
+"""The CIDR an API endpoint admits when the provider's access list is unset (any address)."""
+
+
+@dataclass(frozen=True)
+class ControlPlaneFacts:
+    """A managed Kubernetes control plane as its cluster's own inputs declare it: an EKS
+    cluster, an AKS managed cluster or a GKE cluster."""
+
+    cloud: str
+    """"aws", "azure" or "gcp"."""
+    kind: str
+    """The canonical type token."""
+    api_access: Reading[tuple[bool, tuple[str, ...]]]
+    """(the API endpoint has a public address, the CIDRs that may reach it); an unset access
+    list reads as :data:`ANY_ADDRESS`."""
+    version: Input
+    """The Kubernetes version input (EKS ``version``, AKS ``kubernetesVersion``, GKE
+    ``minMasterVersion``)."""
+
+
+__all__ = ["ANY_ADDRESS", "BucketFacts", "ControlPlaneFacts", "EndpointFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
            "Unreadable", "VmFacts", "VmGroupFacts"]

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Optional
 
 from . import aws, azure, gcp, kubernetes
-from .model import BucketFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
+from .model import BucketFacts, ControlPlaneFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
 _CLOUDS = (aws, azure, gcp, kubernetes)
@@ -33,6 +33,9 @@ _BUCKETS: MappingProxyType[str, Callable[[Any], BucketFacts]] = MappingProxyType
 
 _ENDPOINTS: MappingProxyType[str, Callable[[Any], list[EndpointFacts]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.ENDPOINTS.items()})
+
+_CONTROL_PLANES: MappingProxyType[str, Callable[[Any], ControlPlaneFacts]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.CONTROL_PLANES.items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -92,3 +95,10 @@ def catalog_instance_type(cloud: str, instance_type: str) -> str:
     is its EC2 type); the name itself where the cloud has no such rule."""
     rule = getattr(_BY_CLOUD.get(cloud), "catalog_instance_type", None)
     return rule(instance_type) if rule is not None else instance_type
+
+
+def control_plane(type_token: str, inputs: Any) -> Optional[ControlPlaneFacts]:
+    """The managed Kubernetes control plane a resource declares (EKS, AKS or GKE cluster),
+    None for other kinds."""
+    read = _CONTROL_PLANES.get(canonical_type(type_token))
+    return read(inputs) if read is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
 
 from .. import schema
 from ..props import get, get_bool, is_set, items, lower
@@ -26,19 +26,7 @@ def _open(cidrs) -> list[str]:
 
 def _public_cidrs(resource_type, props):
     """(is the endpoint public, the CIDRs that may reach it); "no restriction" reads as 0.0.0.0/0."""
-    if resource_type == tokens.AWS_EKS_CLUSTER:
-        return (get_bool(props, "vpcConfig.endpointPublicAccess", True),
-                items(props, "vpcConfig.publicAccessCidrs") or ["0.0.0.0/0"])  # EKS's default
-    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
-        return (get_bool(props, "apiServerAccessProfile.enablePrivateCluster") is not True,
-                items(props, "apiServerAccessProfile.authorizedIPRanges") or ["0.0.0.0/0"])
-    public = get_bool(props, "privateClusterConfig.enablePrivateEndpoint") is not True
-    if get(props, "masterAuthorizedNetworksConfig") is None:
-        return public, ["0.0.0.0/0"]  # authorized networks off: any address may connect
-    cidrs = [get(block, "cidrBlock") for block in items(props, "masterAuthorizedNetworksConfig.cidrBlocks")]
-    if get_bool(props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") is True:
-        cidrs.append("0.0.0.0/0")  # every Google Cloud public address
-    return public, cidrs
+    return reader.control_plane(resource_type, props).api_access.get()
 
 
 def api_not_open(resource_type, props, ctx):
@@ -171,10 +159,11 @@ def _version_tuple(text):
 def managed_upgrades(resource_type, props, ctx):
     """Nodes auto-repair and auto-upgrade; clusters follow a channel on a supported version."""
     out = []
-    version_key = {tokens.AWS_EKS_CLUSTER: "version", tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: "kubernetesVersion", tokens.GCP_CONTAINER_CLUSTER: "minMasterVersion"}.get(resource_type)
+    plane = reader.control_plane(resource_type, props)
+    version_key = plane.version.where if plane is not None else None
     floor = _version_tuple(ctx.config.get("min_kubernetes_version", MIN_KUBERNETES_VERSION))
     if version_key and floor:
-        version = get(props, version_key)
+        version = plane.version.known()
         have = _version_tuple(version) if version and lower(version) != "latest" else None
         if have and have < floor:
             out.append(f"{version_key} {version} is older than {ctx.config.get('min_kubernetes_version', MIN_KUBERNETES_VERSION)}; upgrade")
