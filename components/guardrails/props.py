@@ -22,11 +22,13 @@ from typing import Any, Iterable, Optional
 from aiscale.facts.tokens import canonical_type  # noqa: F401 - re-exported
 from aiscale.facts.values import (  # noqa: F401 - the shared readers, re-exported
     UNKNOWN_SENTINELS,
+    Input,
     UnknownValue,
     as_bool,
     as_number,
     is_unknown,
 )
+
 
 def type_matches(token: str, canonical_tokens: Iterable[str]) -> bool:
     """True when `token`, made canonical, is one of `canonical_tokens`."""
@@ -68,22 +70,10 @@ def get(props: Any, path: str, default: Any = None) -> Any:
     """The value at dotted `path` (``"vpcConfig.endpointPublicAccess"``), or `default`.
 
     Missing keys, None and non-dict intermediates give `default`; an unknown value anywhere on
-    the path raises :class:`UnknownValue`.
+    the path raises :class:`UnknownValue` (read through ``aiscale.facts.values.Input``).
     """
-    current = props
-    walked: list[str] = []
-    for part in path.split("."):
-        walked.append(part)
-        if is_unknown(current):
-            raise UnknownValue(".".join(walked[:-1]) or path)
-        if not isinstance(current, Mapping):
-            return default
-        current = current.get(part)
-        if current is None:
-            return default
-    if is_unknown(current):
-        raise UnknownValue(path)
-    return current
+    value = Input.at(props, *path.split(".")).known()
+    return default if value is None else value
 
 
 def items(props: Any, path: str) -> list[Any]:
@@ -91,17 +81,7 @@ def items(props: Any, path: str) -> list[Any]:
 
     A single object where a list is expected is returned as a one-element list.
     """
-    value = get(props, path)
-    if value is None:
-        return []
-    if isinstance(value, Mapping) or isinstance(value, str):
-        value = [value]
-    out = []
-    for index, element in enumerate(value):
-        if is_unknown(element):
-            raise UnknownValue(f"{path}[{index}]")
-        out.append(element)
-    return out
+    return Input.at(props, *path.split(".")).items()
 
 
 def is_set(props: Any, path: str) -> bool:
