@@ -86,7 +86,7 @@ def node_group(inputs: Any) -> NodePoolFacts:
     """An EKS managed node group: ``instanceTypes`` (else its launch template's type),
     ``capacityType`` SPOT or ON_DEMAND (the default), ``scalingConfig.minSize..maxSize``."""
     scaling = Bounds(Input.at(inputs, "scalingConfig", "minSize"),
-                     Input.at(inputs, "scalingConfig", "maxSize"))
+                     Input.at(inputs, "scalingConfig", "maxSize"), autoscaled=None)
     return NodePoolFacts(
         cloud=CLOUD, kind=tokens.AWS_EKS_NODE_GROUP, name=ABSENT,
         machine=Input.at(inputs, "instanceTypes", 0),

@@ -75,8 +75,9 @@ class Bounds:
     """The smallest size when `low` is missing (the provider's default), None when required."""
     high_default: Optional[int] = None
     """The largest size when `high` is missing, None when required."""
-    autoscaled: bool = False
-    """True when the size moves between low and high (an autoscaling block or flag is set)."""
+    autoscaled: Optional[bool] = False
+    """True when an autoscaling block or flag is set, False when the size is fixed, None when
+    only the range says (the pool scales when max is above min)."""
     per_zone: bool = False
     """True when the counts are per zone (GKE): the pool runs them in every zone it spans."""
     note: str = ""

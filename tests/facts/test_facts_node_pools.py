@@ -16,16 +16,17 @@ def only_pool(token: str, inputs: dict):
     return pools[0]
 
 
-# (inputs, spot, strict (min, max), lenient (min, max), autoscaled, reason)
+# (inputs, spot, strict (min, max), lenient (min, max), autoscaled, reason); an EKS node group has
+# no autoscaling switch of its own: only its range says whether it scales (autoscaled None)
 AWS_CASES = [
     ({"instanceTypes": ["g6.xlarge"], "capacityType": "SPOT",
       "scalingConfig": {"minSize": 0.0, "maxSize": 4.0}},
-     True, (0, 4), (0.0, 4.0), False, "engine numbers arrive as floats; SPOT is spot"),
+     True, (0, 4), (0.0, 4.0), None, "engine numbers arrive as floats; SPOT is spot"),
     ({"instanceTypes": ["g6.xlarge"], "capacityType": "spot",
       "scalingConfig": {"minSize": 1, "maxSize": 1}},
-     True, (1, 1), (1.0, 1.0), False, "the capacity type is matched in any case"),
+     True, (1, 1), (1.0, 1.0), None, "the capacity type is matched in any case"),
     ({"instanceTypes": ["p5.48xlarge"], "scalingConfig": {"minSize": "2", "maxSize": "3"}},
-     False, (2, 3), (2.0, 3.0), False, "no capacityType is ON_DEMAND; numeric strings count"),
+     False, (2, 3), (2.0, 3.0), None, "no capacityType is ON_DEMAND; numeric strings count"),
 ]
 
 

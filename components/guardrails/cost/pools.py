@@ -107,11 +107,11 @@ def _node_pool(view, ctx, by_type, pool: NodePoolFacts, name: str, zones: float 
     bounds = pool.bounds.get()
     low, high = bounds.lenient(zones)
     auto = bounds.autoscaled
-    if pool.launch_template_key is not None:  # EKS: the size range is the only sign of scaling
-        if not pool.machine_list.items():
-            lt = _linked(view, pool.launch_template_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
-            gpus, accs = _gpu_facts(tokens.AWS_EC2_LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
+    if auto is None:  # only the range says whether the pool scales
         auto = None if low is None or high is None else high > low
+    if pool.launch_template_key is not None and not pool.machine_list.items():
+        lt = _linked(view, pool.launch_template_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+        gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
     return Pool(view.urn, name, view.canonical, gpus, accs, low, high, pool.spot.get(), auto,
                 pool.taints.get(), system=pool.system.get())
 
