@@ -214,3 +214,19 @@ CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
     tokens.AWS_EKS_CLUSTER: eks_cluster,
 }
 """Canonical token -> the control plane its inputs declare."""
+
+
+def _launch_template_disks(inputs: Any) -> tuple[Any, ...]:
+    return tuple(value_at(mapping, "ebs", "volumeType") for mapping in items_at(inputs, "blockDeviceMappings"))
+
+
+def _instance_disks(inputs: Any) -> tuple[Any, ...]:
+    return (value_at(inputs, "rootBlockDevice", "volumeType"),
+            *(value_at(disk, "volumeType") for disk in items_at(inputs, "ebsBlockDevices")))
+
+
+DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.AWS_EC2_LAUNCH_TEMPLATE: _launch_template_disks,
+    tokens.AWS_EC2_INSTANCE: _instance_disks,
+}
+"""Canonical token -> the disk (EBS volume) types its inputs name, None where unset."""

@@ -217,3 +217,15 @@ CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
     tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
 }
 """Canonical token -> the control plane its inputs declare."""
+
+
+def _scale_set_disks(inputs: Any) -> tuple[Any, ...]:
+    storage = value_at(inputs, "virtualMachineProfile", "storageProfile") or {}
+    return (value_at(storage, "osDisk", "managedDisk", "storageAccountType"),
+            *(value_at(disk, "managedDisk", "storageAccountType") for disk in items_at(storage, "dataDisks")))
+
+
+DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: _scale_set_disks,
+}
+"""Canonical token -> the managed disk (storage account) types its inputs name."""

@@ -326,3 +326,15 @@ CONTROL_PLANES: dict[str, Callable[[Any], ControlPlaneFacts]] = {
     tokens.GCP_CONTAINER_CLUSTER: cluster,
 }
 """Canonical token -> the control plane its inputs declare."""
+
+
+def _template_disks(inputs: Any) -> tuple[Any, ...]:
+    return tuple(value_at(disk, "diskType") for disk in items_at(inputs, "disks"))
+
+
+DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.GCP_CONTAINER_NODE_POOL: lambda inputs: (value_at(inputs, "nodeConfig", "diskType"),),
+    tokens.GCP_COMPUTE_INSTANCE_TEMPLATE: _template_disks,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE: _template_disks,
+}
+"""Canonical token -> the persistent disk types its inputs name."""

@@ -101,4 +101,5 @@ VMS: dict = {}
 VM_GROUPS: dict = {}
 BUCKETS: dict = {}
 CONTROL_PLANES: dict = {}
-"""Kubernetes resources declare no machines, pools, VMs, buckets or control planes."""
+DISKS: dict = {}
+"""Kubernetes resources declare no machines, pools, VMs, buckets, control planes or disks."""

@@ -37,6 +37,9 @@ _ENDPOINTS: MappingProxyType[str, Callable[[Any], list[EndpointFacts]]] = Mappin
 _CONTROL_PLANES: MappingProxyType[str, Callable[[Any], ControlPlaneFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.CONTROL_PLANES.items()})
 
+_DISKS: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.DISKS.items()})
+
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
 NODE_POOL_TYPES: tuple[str, ...] = tuple(_NODE_POOLS)
@@ -102,3 +105,11 @@ def control_plane(type_token: str, inputs: Any) -> Optional[ControlPlaneFacts]:
     None for other kinds."""
     read = _CONTROL_PLANES.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def disk_types(type_token: str, inputs: Any) -> list[str]:
+    """The disk types a VM, template or node pool names (EBS volume types, Azure storage
+    account types, GCE disk types), as written; [] for other kinds or when none is set.
+    Raises UnknownValue when one is not known during preview."""
+    read = _DISKS.get(canonical_type(type_token))
+    return [str(found) for found in read(inputs) if found] if read is not None else []

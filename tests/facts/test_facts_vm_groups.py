@@ -91,3 +91,31 @@ def test_an_unknown_capacity_names_its_input(token, inputs, path):
 def test_other_kinds_are_no_vms():
     assert reader.vm(tokens.AWS_EKS_NODE_GROUP, {}) is None
     assert reader.vm_group(tokens.GCP_CONTAINER_NODE_POOL, {}) is None
+
+
+# (token, inputs, disk types, reason)
+DISK_CASES = [
+    (tokens.AWS_EC2_LAUNCH_TEMPLATE, {"blockDeviceMappings": [{"ebs": {"volumeType": "io2"}}, {"deviceName": "x"}]},
+     ["io2"], "each block device's EBS volume type; unset ones are left out"),
+    (tokens.AWS_EC2_INSTANCE, {"rootBlockDevice": {"volumeType": "gp3"}, "ebsBlockDevices": [{"volumeType": "gp2"}]},
+     ["gp3", "gp2"], "the root volume, then the attached ones"),
+    (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET, {"virtualMachineProfile": {"storageProfile": {
+        "osDisk": {"managedDisk": {"storageAccountType": "Premium_LRS"}},
+        "dataDisks": [{"managedDisk": {"storageAccountType": "UltraSSD_LRS"}}]}}},
+     ["Premium_LRS", "UltraSSD_LRS"], "the OS disk, then the data disks"),
+    (tokens.GCP_CONTAINER_NODE_POOL, {"nodeConfig": {"diskType": "pd-balanced"}}, ["pd-balanced"],
+     "a GKE pool's node disk"),
+    (tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE, {"disks": [{"diskType": "pd-extreme"}]}, ["pd-extreme"],
+     "a GCE template's disks"),
+    (tokens.AWS_S3_BUCKET, {"disks": [{"diskType": "pd-extreme"}]}, [], "a bucket has no disks"),
+]
+
+
+@pytest.mark.parametrize("token, inputs, disks, reason", DISK_CASES, ids=[case[-1] for case in DISK_CASES])
+def test_disk_types(token, inputs, disks, reason):
+    assert reader.disk_types(token, inputs) == disks, reason
+
+
+def test_an_unknown_disk_type_is_reported():
+    with pytest.raises(UnknownValue):
+        reader.disk_types(tokens.GCP_CONTAINER_NODE_POOL, {"nodeConfig": {"diskType": UNKNOWN}})

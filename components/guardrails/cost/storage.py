@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiscale.facts import reader, tokens
 
 from .. import schema
-from ..props import UnknownValue, get, is_unknown, items
+from ..props import UnknownValue, is_unknown, items
 from ..registry import Check, NotApplicable, Violation
 
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
@@ -60,28 +60,12 @@ def lifecycle_rules(resources, ctx):
     return out
 
 
-def _disk_types(resource_type, props) -> list[str]:
-    if resource_type == tokens.AWS_EC2_LAUNCH_TEMPLATE:
-        found = [get(m, "ebs.volumeType") for m in items(props, "blockDeviceMappings")]
-    elif resource_type == tokens.AWS_EC2_INSTANCE:
-        found = [get(props, "rootBlockDevice.volumeType")] + [get(d, "volumeType") for d in items(props, "ebsBlockDevices")]
-    elif resource_type == tokens.GCP_CONTAINER_NODE_POOL:
-        found = [get(props, "nodeConfig.diskType")]
-    elif resource_type == tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET:
-        storage = get(props, "virtualMachineProfile.storageProfile") or {}
-        found = [get(storage, "osDisk.managedDisk.storageAccountType")] + [
-            get(d, "managedDisk.storageAccountType") for d in items(storage, "dataDisks")]
-    else:
-        found = [get(d, "diskType") for d in items(props, "disks")]
-    return [str(t) for t in found if t]
-
-
 def cheap_disks_in_nonprod(resource_type, props, ctx):
     """In non-production, disks avoid the provisioned-IOPS and extreme classes."""
     if not ctx.is_nonprod():
         return NotApplicable(f"environment '{ctx.env}' is not non-production")
     refused = {str(t).lower() for t in ctx.config.get("disallowed_disk_types", EXPENSIVE_DISKS)}
-    bad = sorted({t for t in _disk_types(resource_type, props) if t.lower() in refused})
+    bad = sorted({t for t in reader.disk_types(resource_type, props) if t.lower() in refused})
     return [f"disk type {t} in '{ctx.env}'; use gp3 / pd-balanced / StandardSSD_LRS" for t in bad]
 
 
