@@ -230,3 +230,10 @@ DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     tokens.AWS_EC2_INSTANCE: _instance_disks,
 }
 """Canonical token -> the disk (EBS volume) types its inputs name, None where unset."""
+
+
+USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.AWS_EC2_LAUNCH_TEMPLATE: lambda inputs: (value_at(inputs, "userData"),),
+    tokens.AWS_EC2_INSTANCE: lambda inputs: (value_at(inputs, "userData"), value_at(inputs, "userDataBase64")),
+}
+"""Canonical token -> the user data its inputs pass to the VM (possibly base64), None where unset."""

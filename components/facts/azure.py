@@ -229,3 +229,11 @@ DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: _scale_set_disks,
 }
 """Canonical token -> the managed disk (storage account) types its inputs name."""
+
+
+USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: lambda inputs: (
+        value_at(inputs, "virtualMachineProfile", "osProfile", "customData"),
+        value_at(inputs, "virtualMachineProfile", "userData")),
+}
+"""Canonical token -> the custom data and user data its inputs pass to the VMs (base64)."""

@@ -338,3 +338,16 @@ DISKS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE: _template_disks,
 }
 """Canonical token -> the persistent disk types its inputs name."""
+
+
+def _startup_scripts(inputs: Any) -> tuple[Any, ...]:
+    metadata = value_at(inputs, "metadata") or {}
+    return (value_at(inputs, "metadataStartupScript"),
+            *(value_at(metadata, key) for key in ("startup-script", "user-data")))
+
+
+USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    tokens.GCP_COMPUTE_INSTANCE_TEMPLATE: _startup_scripts,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE: _startup_scripts,
+}
+"""Canonical token -> the startup scripts and user data its inputs pass to the VMs."""

@@ -102,4 +102,5 @@ VM_GROUPS: dict = {}
 BUCKETS: dict = {}
 CONTROL_PLANES: dict = {}
 DISKS: dict = {}
-"""Kubernetes resources declare no machines, pools, VMs, buckets, control planes or disks."""
+USER_DATA: dict = {}
+"""Kubernetes resources declare no machines, pools, VMs, buckets, control planes, disks or user data."""

@@ -40,6 +40,9 @@ _CONTROL_PLANES: MappingProxyType[str, Callable[[Any], ControlPlaneFacts]] = Map
 _DISKS: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.DISKS.items()})
 
+_USER_DATA: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.USER_DATA.items()})
+
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
 NODE_POOL_TYPES: tuple[str, ...] = tuple(_NODE_POOLS)
@@ -113,3 +116,11 @@ def disk_types(type_token: str, inputs: Any) -> list[str]:
     Raises UnknownValue when one is not known during preview."""
     read = _DISKS.get(canonical_type(type_token))
     return [str(found) for found in read(inputs) if found] if read is not None else []
+
+
+def user_data(type_token: str, inputs: Any) -> list[str]:
+    """The user data, custom data and startup scripts a VM or template passes to its machines,
+    as registered (base64 or plain text); [] for other kinds or when none is set. Raises
+    UnknownValue when one is not known during preview."""
+    read = _USER_DATA.get(canonical_type(type_token))
+    return [blob for blob in read(inputs) if isinstance(blob, str) and blob] if read is not None else []

@@ -3,9 +3,9 @@
 A type token names a resource kind as the engine registers it (``aws:eks/nodeGroup:NodeGroup``).
 Each constant is named after its token: the package (``AWS``, ``AZURE`` for azure-native, ``GCP``,
 ``K8S``), the module before any ``/``, then the type in upper snake case. The tokens are the
-un-versioned (canonical) spellings; ``aiscale.guardrails.props.canonical_type`` and
-``aiscale.cost`` fold versioned spellings (``azure-native:storage/v20230101:StorageAccount``,
-``kubernetes:apps/v1:Deployment``) onto them before comparing.
+un-versioned (canonical) spellings; :func:`canonical_type` folds versioned spellings
+(``azure-native:storage/v20230101:StorageAccount``, ``kubernetes:apps/v1:Deployment``,
+pulumi-aws 6 ``aws:s3/bucketV2:BucketV2``) onto them before comparing.
 
 To read a new resource kind, add its token here first, then use the constant everywhere.
 """

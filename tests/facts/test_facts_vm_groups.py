@@ -119,3 +119,18 @@ def test_disk_types(token, inputs, disks, reason):
 def test_an_unknown_disk_type_is_reported():
     with pytest.raises(UnknownValue):
         reader.disk_types(tokens.GCP_CONTAINER_NODE_POOL, {"nodeConfig": {"diskType": UNKNOWN}})
+
+
+@pytest.mark.parametrize("token, inputs, blobs, reason", [
+    (tokens.AWS_EC2_INSTANCE, {"userData": "#!/bin/sh", "userDataBase64": "IyEvYmluL3No"},
+     ["#!/bin/sh", "IyEvYmluL3No"], "an instance's plain and base64 user data"),
+    (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,
+     {"virtualMachineProfile": {"osProfile": {"customData": "Y3VzdG9t"}}}, ["Y3VzdG9t"],
+     "a scale set's custom data; unset user data is left out"),
+    (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+     {"metadataStartupScript": "echo a", "metadata": {"user-data": "echo b", "other": "x"}},
+     ["echo a", "echo b"], "a GCE template's startup script and user-data metadata, no other key"),
+    (tokens.GCP_CONTAINER_NODE_POOL, {"metadataStartupScript": "echo a"}, [], "a node pool passes none"),
+])
+def test_user_data(token, inputs, blobs, reason):
+    assert reader.user_data(token, inputs) == blobs, reason

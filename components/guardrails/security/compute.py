@@ -7,7 +7,7 @@ import base64
 import binascii
 import re
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
 
 from .. import schema
 from ..props import as_bool, get, get_bool, get_number, items, lower
@@ -33,9 +33,9 @@ def imdsv2_required(resource_type, props, ctx):
     if lower(get(props, "metadataOptions.httpEndpoint")) == "disabled":
         return []
     out = []
-    tokens = get(props, "metadataOptions.httpTokens")
-    if tokens != "required":
-        out.append(f"metadataOptions.httpTokens is '{tokens or 'optional'}'; set 'required' (IMDSv2)")
+    http_tokens = get(props, "metadataOptions.httpTokens")
+    if http_tokens != "required":
+        out.append(f"metadataOptions.httpTokens is '{http_tokens or 'optional'}'; set 'required' (IMDSv2)")
     hops = get_number(props, "metadataOptions.httpPutResponseHopLimit")
     limit = float(ctx.config.get("max_hop_limit", 2))
     if hops is not None and hops > limit:
@@ -76,16 +76,7 @@ def _decode(text: str) -> str:
 
 
 def _user_data(resource_type, props) -> list[str]:
-    if resource_type == tokens.AWS_EC2_LAUNCH_TEMPLATE:
-        blobs = [get(props, "userData")]
-    elif resource_type == tokens.AWS_EC2_INSTANCE:
-        blobs = [get(props, "userData"), get(props, "userDataBase64")]
-    elif resource_type == tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET:
-        blobs = [get(props, "virtualMachineProfile.osProfile.customData"), get(props, "virtualMachineProfile.userData")]
-    else:
-        metadata = get(props, "metadata") or {}
-        blobs = [get(props, "metadataStartupScript")] + [get(metadata, k) for k in ("startup-script", "user-data")]
-    return [_decode(b) for b in blobs if isinstance(b, str) and b]
+    return [_decode(blob) for blob in reader.user_data(resource_type, props)]
 
 
 def no_secrets_in_user_data(resource_type, props, ctx):
