@@ -16,7 +16,7 @@ from aiscale.preview.records import ResourceRecord
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._regions import azure_location
-from ._values import PRICING_ERRORS, Unpriced, count_at, get, is_unknown, unpriced
+from ._values import PRICING_ERRORS, Unpriced, unpriced
 
 
 def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
@@ -63,18 +63,20 @@ def _autoscale_bounds(record: ResourceRecord, graph: Graph
     """(min, max, note) from the enabled autoscale settings targeting the scale set;
     (None, None, note) when no enabled setting targets it."""
     settings = graph.pointing_at(record, "targetResourceUri", tokens.AZURE_MONITOR_AUTOSCALE_SETTING)
-    enabled = [s for s in settings if s.inputs.get("enabled") is not False]
+    scaling = {s.urn: reader.autoscaler(s.type, s.inputs) for s in settings}
+    enabled = [s for s in settings if scaling[s.urn].enabled.get()]
     if not enabled:
         note = f" (autoscale setting {settings[0].name} is disabled)" if settings else ""
         return None, None, note
     lows, highs = [], []
     for setting in enabled:
-        profiles = setting.inputs.get("profiles")
-        if is_unknown(profiles) or not isinstance(profiles, list) or not profiles:
+        profiles = scaling[setting.urn].profiles
+        if profiles.unknown_at or not profiles.get():
             raise Unpriced(f"autoscale setting {setting.name} profiles are unknown or empty")
-        for index in range(len(profiles)):
-            lows.append(count_at(setting.inputs, "profiles", index, "capacity", "minimum"))
-            highs.append(count_at(setting.inputs, "profiles", index, "capacity", "maximum"))
+        for bounds in profiles.get():
+            low, high = bounds.strict()
+            lows.append(low)
+            highs.append(high)
     names = ", ".join(s.name for s in enabled)
     return min(lows), max(highs), f" (bounds from autoscale setting {names})"
 

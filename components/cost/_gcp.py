@@ -81,10 +81,12 @@ def _group_size(record: ResourceRecord, graph: Graph) -> tuple[int, int, str]:
         return size, size, " (targetSize, no autoscaler)"
     lows, highs, notes = [], [], []
     for scaler in autoscalers:
-        if get(scaler.inputs, "autoscalingPolicy", "minReplicas") is None:
+        bounds, = reader.autoscaler(scaler.type, scaler.inputs).profiles.get()
+        if bounds.low.missing:
             notes.append(f"{scaler.name} minReplicas not set: counted as 0")
-        lows.append(count_at(scaler.inputs, "autoscalingPolicy", "minReplicas", default=0))
-        highs.append(count_at(scaler.inputs, "autoscalingPolicy", "maxReplicas"))
+        low, high = bounds.strict()
+        lows.append(low)
+        highs.append(high)
     names = ", ".join(s.name for s in autoscalers)
     detail = "; ".join([f"bounds from autoscaler {names}", *notes])
     return min(lows), max(highs), f" ({detail})"

@@ -237,3 +237,7 @@ USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     tokens.AWS_EC2_INSTANCE: lambda inputs: (value_at(inputs, "userData"), value_at(inputs, "userDataBase64")),
 }
 """Canonical token -> the user data its inputs pass to the VM (possibly base64), None where unset."""
+
+
+AUTOSCALERS: dict = {}
+"""No autoscaler of this cloud is read as a fact yet (ASG sizes are the group's own)."""

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 from . import tokens
 from .model import (
     ANY_ADDRESS,
+    AutoscalerFacts,
     ControlPlaneFacts,
     Bounds,
     BucketFacts,
@@ -237,3 +238,26 @@ USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
         value_at(inputs, "virtualMachineProfile", "userData")),
 }
 """Canonical token -> the custom data and user data its inputs pass to the VMs (base64)."""
+
+
+def _setting_profiles(inputs: Any) -> tuple[Bounds, ...]:
+    """capacity.minimum..maximum of each profile; () when ``profiles`` is not a list."""
+    profiles = Input.at(inputs, "profiles").known()
+    if not isinstance(profiles, list):
+        return ()
+    return tuple(Bounds(Input.at(inputs, "profiles", index, "capacity", "minimum"),
+                        Input.at(inputs, "profiles", index, "capacity", "maximum"), autoscaled=True)
+                 for index in range(len(profiles)))
+
+
+def autoscale_setting(inputs: Any) -> AutoscalerFacts:
+    """An autoscale setting: enabled unless ``enabled`` is false, one size range per profile."""
+    return AutoscalerFacts(CLOUD, tokens.AZURE_MONITOR_AUTOSCALE_SETTING, "targetResourceUri",
+                           Reading.of(lambda: Input.at(inputs, "enabled").flag(True) is not False),
+                           Reading.of(lambda: _setting_profiles(inputs)))
+
+
+AUTOSCALERS: dict[str, Callable[[Any], AutoscalerFacts]] = {
+    tokens.AZURE_MONITOR_AUTOSCALE_SETTING: autoscale_setting,
+}
+"""Canonical token -> the autoscaler its inputs declare."""

@@ -15,6 +15,7 @@ from . import tokens
 from .gpu import GPU_RESOURCE
 from .model import (
     ANY_ADDRESS,
+    AutoscalerFacts,
     ControlPlaneFacts,
     Bounds,
     BucketFacts,
@@ -351,3 +352,18 @@ USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE: _startup_scripts,
 }
 """Canonical token -> the startup scripts and user data its inputs pass to the VMs."""
+
+
+def autoscaler(kind: str, inputs: Any) -> AutoscalerFacts:
+    """A GCE autoscaler: ``autoscalingPolicy.minReplicas`` (0 when unset) ..``maxReplicas``."""
+    policy = ("autoscalingPolicy",)
+    bounds = Bounds(Input.at(inputs, *policy, "minReplicas"), Input.at(inputs, *policy, "maxReplicas"),
+                    low_default=0, autoscaled=True)
+    return AutoscalerFacts(CLOUD, kind, "target", Reading(True), Reading((bounds,)))
+
+
+AUTOSCALERS: dict[str, Callable[[Any], AutoscalerFacts]] = {
+    kind: (lambda inputs, kind=kind: autoscaler(kind, inputs))
+    for kind in (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
+}
+"""Canonical token -> the autoscaler its inputs declare."""

@@ -103,4 +103,5 @@ BUCKETS: dict = {}
 CONTROL_PLANES: dict = {}
 DISKS: dict = {}
 USER_DATA: dict = {}
+AUTOSCALERS: dict = {}
 """Kubernetes resources declare no machines, pools, VMs, buckets, control planes, disks or user data."""

@@ -272,6 +272,24 @@ class EndpointFacts:
     """True for cloud-managed serving (its GPUs are not part of any node pool)."""
 
 
+@dataclass(frozen=True)
+class AutoscalerFacts:
+    """An autoscaler as its own inputs declare it: an Azure autoscale setting or a GCE
+    (regional) autoscaler. The resource it scales is named by its input `target_key`."""
+
+    cloud: str
+    """"azure" or "gcp"."""
+    kind: str
+    """The canonical type token."""
+    target_key: str
+    """The input naming the scaled resource (``targetResourceUri``, ``target``)."""
+    enabled: Reading[bool]
+    """False when the autoscaler is switched off (Azure ``enabled: false``)."""
+    profiles: Reading[tuple[Bounds, ...]]
+    """The size bounds it may set, one per profile (Azure ``profiles[].capacity``, GCE
+    ``autoscalingPolicy``); () when it lists none."""
+
+
 ANY_ADDRESS = "0.0.0.0/0"
 """The CIDR an API endpoint admits when the provider's access list is unset (any address)."""
 
@@ -293,5 +311,5 @@ class ControlPlaneFacts:
     ``minMasterVersion``)."""
 
 
-__all__ = ["ANY_ADDRESS", "BucketFacts", "ControlPlaneFacts", "EndpointFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
+__all__ = ["ANY_ADDRESS", "AutoscalerFacts", "BucketFacts", "ControlPlaneFacts", "EndpointFacts", "Bounds", "Input", "MachineRequest", "NodePoolFacts", "Reading", "UnknownValue",
            "Unreadable", "VmFacts", "VmGroupFacts"]

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Optional
 
 from . import aws, azure, gcp, kubernetes
-from .model import BucketFacts, ControlPlaneFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
+from .model import AutoscalerFacts, BucketFacts, ControlPlaneFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
 _CLOUDS = (aws, azure, gcp, kubernetes)
@@ -42,6 +42,9 @@ _DISKS: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingProxyTy
 
 _USER_DATA: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.USER_DATA.items()})
+
+_AUTOSCALERS: MappingProxyType[str, Callable[[Any], AutoscalerFacts]] = MappingProxyType(
+    {token: read for cloud in _CLOUDS for token, read in cloud.AUTOSCALERS.items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -124,3 +127,10 @@ def user_data(type_token: str, inputs: Any) -> list[str]:
     UnknownValue when one is not known during preview."""
     read = _USER_DATA.get(canonical_type(type_token))
     return [blob for blob in read(inputs) if isinstance(blob, str) and blob] if read is not None else []
+
+
+def autoscaler(type_token: str, inputs: Any) -> Optional[AutoscalerFacts]:
+    """The autoscaler a resource declares (Azure autoscale setting, GCE autoscaler), None for
+    other kinds."""
+    read = _AUTOSCALERS.get(canonical_type(type_token))
+    return read(inputs) if read is not None else None

@@ -134,3 +134,23 @@ def test_an_unknown_disk_type_is_reported():
 ])
 def test_user_data(token, inputs, blobs, reason):
     assert reader.user_data(token, inputs) == blobs, reason
+
+
+def test_azure_autoscale_setting_profiles_and_switch():
+    setting = reader.autoscaler(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, {"enabled": "false", "profiles": [
+        {"capacity": {"minimum": "0", "maximum": "4"}}, {"capacity": {"minimum": 1, "maximum": 2}}]})
+    assert setting.enabled.get() is False, "a string false switches the setting off"
+    assert [b.strict() for b in setting.profiles.get()] == [(0, 4), (1, 2)]
+    assert setting.profiles.get()[0].low.where == "profiles[0].capacity.minimum"
+    assert reader.autoscaler(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, {}).enabled.get() is True
+    assert reader.autoscaler(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, {}).profiles.get() == ()
+    unknown = reader.autoscaler(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, {"profiles": UNKNOWN})
+    assert unknown.profiles.unknown_at == "profiles"
+
+
+def test_gce_autoscaler_min_defaults_to_zero():
+    scaler = reader.autoscaler(tokens.GCP_COMPUTE_REGION_AUTOSCALER, {"autoscalingPolicy": {"maxReplicas": 3}})
+    bounds, = scaler.profiles.get()
+    assert bounds.low.missing and bounds.strict() == (0, 3)
+    assert bounds.low.number() is None, "the packs see an unset minimum as unknown"
+    assert scaler.target_key == "target"

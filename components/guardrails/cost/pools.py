@@ -15,7 +15,7 @@ from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 
 from ..context import ResourceView
-from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items
+from ..props import UnknownValue, get, is_unknown
 from .machines import facts, machines
 
 MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
@@ -149,12 +149,12 @@ def _gke_nap(view, ctx, by_type):
 def _vmss_pool(view, ctx, by_type):
     group = reader.vm_group(view.canonical, view.props)
     gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
-    settings = [s for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
-                if as_bool(get(s.props, "enabled"), True)]
-    profiles = [p for s in settings for p in items(s.props, "profiles")]
+    settings = [reader.autoscaler(s.canonical, s.props)
+                for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))]
+    profiles = [bounds for s in settings if s.enabled.get() for bounds in s.profiles.get()]
     if profiles:
-        low = min(as_number(get(p, "capacity.minimum")) or 0.0 for p in profiles)
-        high = max(as_number(get(p, "capacity.maximum")) or 0.0 for p in profiles)
+        low = min(bounds.low.number() or 0.0 for bounds in profiles)
+        high = max(bounds.high.number() or 0.0 for bounds in profiles)
     else:
         low, high = group.size.lenient()
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles))
@@ -167,8 +167,8 @@ def _mig_pool(view, ctx, by_type):
     gpus, accs = _gpu_facts(template.canonical, template.props, ctx) if template else (None, ())
     scalers = [s for kind in GCE_AUTOSCALERS for s in _targets(view, "target", by_type.get(kind, []))]
     if scalers:
-        policy = scalers[0].props.get("autoscalingPolicy") or {}
-        low, high, auto = get_number(policy, "minReplicas"), get_number(policy, "maxReplicas"), True
+        bounds, = reader.autoscaler(scalers[0].canonical, scalers[0].props).profiles.get()
+        low, high, auto = bounds.low.number(), bounds.high.number(), True
     else:
         low, high = group.size.lenient()
         auto = False
