@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from aiscale.facts.gpu import GPU_TAINT_EFFECT, GPU_TAINT_KEY, GPU_TAINT_VALUE
 from aiscale.inheritance import ChildOptions
 
-#: The extended resource the NVIDIA device plugin advertises; also the GPU taint's key.
-GPU_RESOURCE = "nvidia.com/gpu"
 #: The taint every GPU node carries, so that only pods that tolerate it land there.
-GPU_TAINT = {"key": GPU_RESOURCE, "value": "present", "effect": "NoSchedule"}
+GPU_TAINT = {"key": GPU_TAINT_KEY, "value": GPU_TAINT_VALUE, "effect": GPU_TAINT_EFFECT}
 #: Labels every GPU node carries; the accelerator label value is the canonical accelerator name.
 GPU_PRESENT_LABEL = ("nvidia.com/gpu.present", "true")
 ACCELERATOR_LABEL = "aiscale.io/accelerator"

@@ -10,19 +10,15 @@ import math
 from typing import Optional
 
 from aiscale import catalog
+from aiscale.facts import aws, reader, tokens
+from aiscale.facts.values import Input, UnknownValue
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
 from ._graph import Graph
 from ._regions import aws_region
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str
+from ._values import Unpriced, get, is_unknown, known_str
 
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
-INSTANCE = "aws:ec2/instance:Instance"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-SAGEMAKER_ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SAGEMAKER_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
 """AWS default of ``onDemandPercentageAboveBaseCapacity`` when a mixed policy omits it."""
@@ -31,53 +27,45 @@ ASG_DEFAULT_ON_DEMAND_PERCENT = 100
 def _launch_template(record: ResourceRecord, graph: Graph, *keys: str) -> Optional[ResourceRecord]:
     """The launch template that one of the inputs `keys` refers to, if it is in the preview."""
     for key in keys:
-        found = graph.linked(record, key, LAUNCH_TEMPLATE)
+        found = graph.linked(record, key, tokens.AWS_EC2_LAUNCH_TEMPLATE)
         if found is not None:
             return found
     return None
 
 
-def _machine(record: ResourceRecord, template: Optional[ResourceRecord], *path: str | int) -> str:
-    """The instance type at `path` of the resource, else its launch template's instanceType."""
-    own = get(record.inputs, *path)
-    if is_unknown(own):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    if known_str(own):
-        return own
+def _machine(own: Input, template: Optional[ResourceRecord]) -> str:
+    """The instance type input `own` of the resource, else its launch template's instanceType."""
+    own_type = own.known()  # UnknownValue naming the path when not known during preview
+    if known_str(own_type):
+        return own_type
     if template is not None:
         from_template = template.inputs.get("instanceType")
         if is_unknown(from_template):
             raise Unpriced(f"launch template {template.name} instanceType is unknown during preview")
         if known_str(from_template):
             return from_template
-    raise Unpriced(f"{dotted(*path)} is not set and no launch template in the preview sets "
+    raise Unpriced(f"{own.where} is not set and no launch template in the preview sets "
                    "instanceType")
 
 
 def _market_is_spot(inputs: dict) -> bool:
     """True when ``instanceMarketOptions.marketType`` asks for spot."""
-    market = get(inputs, "instanceMarketOptions", "marketType")
-    if is_unknown(market):
-        raise Unpriced("instanceMarketOptions.marketType is unknown during preview")
-    return isinstance(market, str) and market.lower() == "spot"
+    return aws.market_is_spot(inputs)
 
 
 def node_group(record: ResourceRecord, graph: Graph) -> Quote:
     """EKS managed node group: scalingConfig.minSize..maxSize x instanceTypes[0] (or the launch
     template's instanceType), capacityType SPOT or ON_DEMAND (the default)."""
-    inputs = record.inputs
-    template = _launch_template(record, graph, "launchTemplate")
-    machine = _machine(record, template, "instanceTypes", 0)
-    capacity_type = inputs.get("capacityType", "ON_DEMAND")
-    if is_unknown(capacity_type):
-        raise Unpriced("capacityType is unknown during preview")
-    capacity = SPOT if str(capacity_type).upper() == "SPOT" else ON_DEMAND
-    types = inputs.get("instanceTypes")
+    pool, = reader.node_pools(record.type, record.inputs)
+    template = _launch_template(record, graph, pool.launch_template_key)
+    machine = _machine(pool.machine, template)
+    capacity = SPOT if pool.spot.get() else ON_DEMAND
+    types = pool.machine_list.value
     note = (f" (first of {len(types)} instance types)"
             if isinstance(types, list) and len(types) > 1 else "")
-    return Fleet("aws", machine, aws_region(record, graph), capacity,
-                 count_at(inputs, "scalingConfig", "minSize"),
-                 count_at(inputs, "scalingConfig", "maxSize"), note).quote()
+    region = aws_region(record, graph)
+    low, high = pool.bounds.get().strict()
+    return Fleet("aws", machine, region, capacity, low, high, note).quote()
 
 
 def _on_demand_count(size: int, base: int, percent: int) -> int:
@@ -91,21 +79,16 @@ def autoscaling_group(record: ResourceRecord, graph: Graph) -> Quote:
     mixed-policy override). Spot when the mixed policy buys no on-demand (base 0, 0% above
     base) or, without a mixed policy, when the template's market type is spot; a partly
     on-demand mixed policy is priced instance by instance."""
-    inputs = record.inputs
-    low = count_at(inputs, "minSize")
-    high = count_at(inputs, "maxSize")
+    group = reader.vm_group(record.type, record.inputs)
+    low, high = group.size.strict()
     region = aws_region(record, graph)
-    template = _launch_template(record, graph, "launchTemplate", "mixedInstancesPolicy")
-    policy = inputs.get("mixedInstancesPolicy")
-    path = ("mixedInstancesPolicy", "launchTemplate", "overrides", 0, "instanceType")
-    machine = _machine(record, template, *path)
-    if not isinstance(policy, dict):
+    template = _launch_template(record, graph, *group.template_keys)
+    machine = _machine(group.machine, template)
+    if not isinstance(group.mixed_policy.value, dict):
         spot = template is not None and _market_is_spot(template.inputs)
         return Fleet("aws", machine, region, SPOT if spot else ON_DEMAND, low, high).quote()
-    distribution = ("mixedInstancesPolicy", "instancesDistribution")
-    base = count_at(inputs, *distribution, "onDemandBaseCapacity", default=0)
-    percent = count_at(inputs, *distribution, "onDemandPercentageAboveBaseCapacity",
-                       default=ASG_DEFAULT_ON_DEMAND_PERCENT)
+    base = group.on_demand_base.count(0)
+    percent = group.on_demand_percent.count(ASG_DEFAULT_ON_DEMAND_PERCENT)
     if base == 0 and percent in (0, 100):
         capacity = SPOT if percent == 0 else ON_DEMAND
         return Fleet("aws", machine, region, capacity, low, high).quote()
@@ -127,26 +110,29 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
     """EC2 instance: 1 x instanceType (or its launch template's), spot when its (or the
     template's) instanceMarketOptions.marketType is spot."""
     template = _launch_template(record, graph, "launchTemplate")
-    machine = _machine(record, template, "instanceType")
-    spot = _market_is_spot(record.inputs) or (template is not None
-                                               and _market_is_spot(template.inputs))
+    vm = reader.vm(record.type, record.inputs)
+    machine = _machine(vm.machine, template)
+    spot = vm.spot.get() or (template is not None and _market_is_spot(template.inputs))
     return Fleet("aws", machine, aws_region(record, graph), SPOT if spot else ON_DEMAND,
                  1, 1).quote()
 
 
 def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
     """SageMaker endpoints and endpoint configurations: managed, never priced."""
-    types = sorted({v.get("instanceType") for v in record.inputs.get("productionVariants") or []
-                    if isinstance(v, dict) and known_str(v.get("instanceType"))})
+    try:
+        variants = reader.endpoints(record.type, record.inputs)
+    except UnknownValue:
+        variants = []  # the variants are not known yet: the reason names no type
+    types = sorted({v.instance_type.text() for v in variants if v.instance_type.text()})
     on = f" ({', '.join(types)})" if types else ""
     raise Unpriced(f"SageMaker is a managed service the catalog has no prices for{on}")
 
 
 PRICERS = {
-    NODE_GROUP: node_group,
-    AUTOSCALING_GROUP: autoscaling_group,
-    INSTANCE: instance,
-    SAGEMAKER_ENDPOINT_CONFIG: sagemaker,
-    SAGEMAKER_ENDPOINT: sagemaker,
+    tokens.AWS_EKS_NODE_GROUP: node_group,
+    tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
+    tokens.AWS_EC2_INSTANCE: instance,
+    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: sagemaker,
+    tokens.AWS_SAGEMAKER_ENDPOINT: sagemaker,
 }
 """Type token -> pricer for AWS compute and managed ML."""

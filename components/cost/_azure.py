@@ -9,53 +9,24 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import reader, tokens
+from aiscale.facts.model import NodePoolFacts
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._regions import azure_location
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
-
-AGENT_POOL = "azure-native:containerservice:AgentPool"
-MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
-SCALE_SET = "azure-native:compute:VirtualMachineScaleSet"
-AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
-ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
-VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
-
-AKS_DEFAULT_COUNT = 1
-"""Agents in a pool whose ``count`` is omitted (the AKS API default)."""
-
-_SPOT_PRIORITIES = ("spot", "low")
-"""``scaleSetPriority`` / ``priority`` values billed at spot prices ("Low" is the old name)."""
+from ._values import PRICING_ERRORS, Unpriced, unpriced
 
 
-def _is_spot(inputs: dict, *path: str | int) -> bool:
-    """True when the priority at `path` is Spot (or the legacy Low)."""
-    priority = get(inputs, *path)
-    if is_unknown(priority):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    return isinstance(priority, str) and priority.lower() in _SPOT_PRIORITIES
-
-
-def _pool_fleet(inputs: dict, location: str, *at: str | int) -> Fleet:
-    """The fleet of one agent pool whose fields sit at path `at` inside `inputs`."""
-    machine = require_str(inputs, *at, "vmSize")
-    autoscale = get(inputs, *at, "enableAutoScaling")
-    if is_unknown(autoscale):
-        raise Unpriced(f"{dotted(*at, 'enableAutoScaling')} is unknown during preview")
-    note = ""
-    if autoscale is True:
-        low = count_at(inputs, *at, "minCount")
-        high = count_at(inputs, *at, "maxCount")
-    else:
-        if get(inputs, *at, "count") is None:
-            note = f" (count not set: AKS default {AKS_DEFAULT_COUNT})"
-        low = high = count_at(inputs, *at, "count", default=AKS_DEFAULT_COUNT)
-    capacity = SPOT if _is_spot(inputs, *at, "scaleSetPriority") else ON_DEMAND
-    name = known_str(get(inputs, *at, "name"))
-    if at and name:
-        note = f" (pool {name}){note}"
+def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
+    """The fleet of one agent pool (a resource, or one entry of a cluster's agentPoolProfiles)."""
+    machine = pool.machine.require_text()
+    bounds = pool.bounds.get()
+    low, high = bounds.strict()
+    capacity = SPOT if pool.spot.get() else ON_DEMAND
+    name = pool.name.text()
+    note = f" (pool {name}){bounds.note}" if pool.name.path and name else bounds.note
     return Fleet("azure", machine, location, capacity, low, high, note)
 
 
@@ -64,24 +35,23 @@ def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
     when scaleSetPriority is Spot; the location is the cluster's (followed through
     resourceName) or the resource group's or azure-native:location."""
     location = azure_location(record, graph, "resourceName")
-    return _pool_fleet(record.inputs, location).quote()
+    pool, = reader.node_pools(record.type, record.inputs)
+    return _pool_fleet(pool, location).quote()
 
 
 def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
     """AKS managed cluster: the sum of its agentPoolProfiles[] (each priced like an agent
     pool); pools that cannot be priced are reported, the rest still counted."""
-    profiles = record.inputs.get("agentPoolProfiles")
-    if is_unknown(profiles):
-        raise Unpriced("agentPoolProfiles is unknown during preview")
-    if not isinstance(profiles, list) or not profiles:
+    pools = reader.node_pools(record.type, record.inputs)
+    if not pools:
         raise Unpriced("agentPoolProfiles is not set")
     location = azure_location(record, graph)
     quotes, missing = [], []
-    for index in range(len(profiles)):
+    for index, pool in enumerate(pools):
         try:
-            quotes.append(_pool_fleet(record.inputs, location, "agentPoolProfiles", index).quote())
-        except Unpriced as why:
-            missing.append(f"agentPoolProfiles[{index}]: {why}")
+            quotes.append(_pool_fleet(pool, location).quote())
+        except PRICING_ERRORS as why:
+            missing.append(f"agentPoolProfiles[{index}]: {unpriced(why)}")
     if not quotes:
         raise Unpriced("; ".join(missing))
     total = combine(quotes)
@@ -92,19 +62,21 @@ def _autoscale_bounds(record: ResourceRecord, graph: Graph
                       ) -> tuple[Optional[int], Optional[int], str]:
     """(min, max, note) from the enabled autoscale settings targeting the scale set;
     (None, None, note) when no enabled setting targets it."""
-    settings = graph.pointing_at(record, "targetResourceUri", AUTOSCALE_SETTING)
-    enabled = [s for s in settings if s.inputs.get("enabled") is not False]
+    settings = graph.pointing_at(record, "targetResourceUri", tokens.AZURE_MONITOR_AUTOSCALE_SETTING)
+    scaling = {s.urn: reader.autoscaler(s.type, s.inputs) for s in settings}
+    enabled = [s for s in settings if scaling[s.urn].enabled.get()]
     if not enabled:
         note = f" (autoscale setting {settings[0].name} is disabled)" if settings else ""
         return None, None, note
     lows, highs = [], []
     for setting in enabled:
-        profiles = setting.inputs.get("profiles")
-        if is_unknown(profiles) or not isinstance(profiles, list) or not profiles:
+        profiles = scaling[setting.urn].profiles
+        if profiles.unknown_at or not profiles.get():
             raise Unpriced(f"autoscale setting {setting.name} profiles are unknown or empty")
-        for index in range(len(profiles)):
-            lows.append(count_at(setting.inputs, "profiles", index, "capacity", "minimum"))
-            highs.append(count_at(setting.inputs, "profiles", index, "capacity", "maximum"))
+        for bounds in profiles.get():
+            low, high = bounds.strict()
+            lows.append(low)
+            highs.append(high)
     names = ", ".join(s.name for s in enabled)
     return min(lows), max(highs), f" (bounds from autoscale setting {names})"
 
@@ -112,38 +84,38 @@ def _autoscale_bounds(record: ResourceRecord, graph: Graph
 def scale_set(record: ResourceRecord, graph: Graph) -> Quote:
     """VM scale set: sku.name, sku.capacity machines, or the min..max of the enabled
     autoscale settings targeting it; Spot when virtualMachineProfile.priority is Spot."""
-    inputs = record.inputs
-    machine = require_str(inputs, "sku", "name")
+    group = reader.vm_group(record.type, record.inputs)
+    machine = group.machine.require_text()
     low, high, note = _autoscale_bounds(record, graph)
     if low is None or high is None:
-        low = high = count_at(inputs, "sku", "capacity")
-    capacity = SPOT if _is_spot(inputs, "virtualMachineProfile", "priority") else ON_DEMAND
+        low, high = group.size.strict()
+    capacity = SPOT if group.spot.get() else ON_DEMAND
     return Fleet("azure", machine, azure_location(record, graph), capacity, low, high,
                  note).quote()
 
 
 def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
     """Virtual machine: 1 x hardwareProfile.vmSize, Spot when priority is Spot."""
-    inputs = record.inputs
-    capacity = SPOT if _is_spot(inputs, "priority") else ON_DEMAND
-    return Fleet("azure", require_str(inputs, "hardwareProfile", "vmSize"),
-                 azure_location(record, graph), capacity, 1, 1).quote()
+    vm = reader.vm(record.type, record.inputs)
+    capacity = SPOT if vm.spot.get() else ON_DEMAND
+    return Fleet("azure", vm.machine.require_text(), azure_location(record, graph), capacity,
+                 1, 1).quote()
 
 
 def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
     """Azure ML online deployment: managed, never priced."""
-    machine = known_str(get(record.inputs, "properties", "instanceType")) or known_str(
-        get(record.inputs, "sku", "name"))
+    deployment, = reader.endpoints(record.type, record.inputs)
+    machine = deployment.instance_type.text()
     on = f" ({machine})" if machine else ""
     raise Unpriced(f"Azure ML online deployments are a managed service the catalog has no "
                    f"prices for{on}")
 
 
 PRICERS = {
-    AGENT_POOL: agent_pool,
-    MANAGED_CLUSTER: managed_cluster,
-    SCALE_SET: scale_set,
-    VIRTUAL_MACHINE: virtual_machine,
-    ONLINE_DEPLOYMENT: online_deployment,
+    tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: agent_pool,
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: scale_set,
+    tokens.AZURE_COMPUTE_VIRTUAL_MACHINE: virtual_machine,
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
 }
 """Type token -> pricer for Azure compute and managed ML."""

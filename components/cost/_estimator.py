@@ -10,7 +10,8 @@ from . import _aws, _azure, _gcp, _storage
 from ._fleet import Quote
 from ._graph import Graph
 from ._model import CostEstimate, CostItem
-from ._values import Unpriced, canonical_type
+from ._values import PRICING_ERRORS, canonical_type
+from ._values import unpriced as as_unpriced
 
 Pricer = Callable[[ResourceRecord, Graph], Optional[Quote]]
 """Prices one resource: a Quote, None when it has nothing to estimate, or raises Unpriced."""
@@ -49,8 +50,8 @@ def estimate(resources: Sequence[ResourceRecord],
             continue
         try:
             quote = pricer(record, graph)
-        except Unpriced as why:
-            unpriced.append((record.urn, str(why)))
+        except PRICING_ERRORS as error:
+            unpriced.append((record.urn, str(as_unpriced(error))))
             continue
         if quote is None:
             continue

@@ -9,34 +9,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
 from ._graph import Graph
-from ._regions import gcp_location, gcp_region, gcp_region_of, is_gcp_zone
-from ._values import Unpriced, count_at, dotted, get, is_unknown, known_str, require_str
-
-NODE_POOL = "gcp:container/nodePool:NodePool"
-CLUSTER = "gcp:container/cluster:Cluster"
-REGION_GROUP_MANAGER = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
-GROUP_MANAGER = "gcp:compute/instanceGroupManager:InstanceGroupManager"
-REGION_AUTOSCALER = "gcp:compute/regionAutoscaler:RegionAutoscaler"
-AUTOSCALER = "gcp:compute/autoscaler:Autoscaler"
-REGION_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
-TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
-INSTANCE = "gcp:compute/instance:Instance"
-CLOUD_RUN = "gcp:cloudrunv2/service:Service"
-
-ASSUMED_REGIONAL_ZONES = 3
-"""Zones a regional GKE node pool spans when nodeLocations is not set (GKE's usual default)."""
-
-GPU_LIMIT = "nvidia.com/gpu"
-"""The container resource limit that asks Cloud Run for a GPU."""
-
-
-def _machine(inputs: dict, *path: str) -> str:
-    """The machine type at `path`, reduced to its name when it is a URL."""
-    return require_str(inputs, *path).rstrip("/").rsplit("/", 1)[-1]
+from ._regions import gcp_location, gcp_region, gcp_region_of
+from ._values import Unpriced, count_at, dotted, get, is_unknown, require_str
 
 
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
@@ -50,44 +29,13 @@ def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[i
             count_at(inputs, *path, 0, "count"))
 
 
-def _flag(inputs: dict, *path: str) -> bool:
-    """True when the boolean at `path` is true; Unpriced when it is unknown."""
-    value = get(inputs, *path)
-    if is_unknown(value):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    return value is True
-
-
-def _scheduling_is_spot(inputs: dict) -> bool:
-    """True for scheduling.provisioningModel SPOT or scheduling.preemptible."""
-    model = get(inputs, "scheduling", "provisioningModel")
-    if is_unknown(model):
-        raise Unpriced("scheduling.provisioningModel is unknown during preview")
-    return (isinstance(model, str) and model.upper() == "SPOT") or _flag(
-        inputs, "scheduling", "preemptible")
-
-
 def _pool_location(record: ResourceRecord, graph: Graph) -> str:
     """The node pool's location, else its cluster's, else the stack's gcp:region/zone."""
     if record.inputs.get("location") is None:
-        cluster = graph.linked(record, "cluster", CLUSTER)
+        cluster = graph.linked(record, "cluster", tokens.GCP_CONTAINER_CLUSTER)
         if cluster is not None and cluster.inputs.get("location") is not None:
             return gcp_location(cluster, graph, "location")
     return gcp_location(record, graph, "location")
-
-
-def _zones(record: ResourceRecord, location: str) -> tuple[int, str]:
-    """(zones the pool spans, how that was decided)."""
-    zones = record.inputs.get("nodeLocations")
-    if is_unknown(zones):
-        raise Unpriced("nodeLocations is unknown during preview")
-    if isinstance(zones, list) and zones:
-        plural = "s" if len(zones) > 1 else ""
-        return len(zones), f"{len(zones)} zone{plural} from nodeLocations"
-    if is_gcp_zone(location):
-        return 1, f"1 zone, {location}"
-    return (ASSUMED_REGIONAL_ZONES,
-            f"{ASSUMED_REGIONAL_ZONES} zones of {location} assumed, nodeLocations not set")
 
 
 def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
@@ -96,27 +44,18 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
     totalMinNodeCount..totalMaxNodeCount; without autoscaling nodeCount (else
     initialNodeCount) per zone. nodeConfig.spot or preemptible gives spot prices; an N1 host
     is priced with its nodeConfig.guestAccelerators[0] as the catalog row of host + GPU."""
-    inputs = record.inputs
-    machine = _machine(inputs, "nodeConfig", "machineType")
-    accelerator, gpus = _attached(inputs, "nodeConfig", "guestAccelerators")
-    spot = _flag(inputs, "nodeConfig", "spot") or _flag(inputs, "nodeConfig", "preemptible")
+    pool, = reader.node_pools(record.type, record.inputs)
+    machine = gcp.machine_name(pool.machine.require_text())
+    accelerator, gpus = _attached(record.inputs, *pool.accelerators.path)
+    spot = pool.spot.get()
     location = _pool_location(record, graph)
-    autoscaling = inputs.get("autoscaling")
-    if is_unknown(autoscaling):
-        raise Unpriced("autoscaling is unknown during preview")
-    if isinstance(autoscaling, dict) and any(
-            key in autoscaling for key in ("totalMinNodeCount", "totalMaxNodeCount")):
-        low = count_at(inputs, "autoscaling", "totalMinNodeCount", default=0)
-        high = count_at(inputs, "autoscaling", "totalMaxNodeCount")
-        note = " (total node counts across zones)"
+    bounds = pool.bounds.get()
+    if not bounds.per_zone:
+        low, high = bounds.strict()
+        note = bounds.note
     else:
-        zones, how = _zones(record, location)
-        if isinstance(autoscaling, dict):
-            per_low = count_at(inputs, "autoscaling", "minNodeCount", default=0)
-            per_high = count_at(inputs, "autoscaling", "maxNodeCount")
-        else:
-            key = "nodeCount" if inputs.get("nodeCount") is not None else "initialNodeCount"
-            per_low = per_high = count_at(inputs, key)
+        zones, how = pool.zones(location)
+        per_low, per_high = bounds.strict()
         per = str(per_low) if per_low == per_high else f"{per_low}-{per_high}"
         low, high = per_low * zones, per_high * zones
         note = f" ({per} per zone x {how})"
@@ -127,25 +66,27 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
 def _template_fleet(template: ResourceRecord, region: str, low: int, high: int,
                     note: str) -> Fleet:
     """The fleet of `low`..`high` machines built from an instance template."""
-    inputs = template.inputs
-    accelerator, gpus = _attached(inputs, "guestAccelerators")
-    return Fleet("gcp", _machine(inputs, "machineType"), region,
-                 SPOT if _scheduling_is_spot(inputs) else ON_DEMAND, low, high, note,
+    vm = reader.vm(template.type, template.inputs)
+    accelerator, gpus = _attached(template.inputs, *vm.accelerators.path)
+    machine = gcp.machine_name(vm.machine.require_text())
+    return Fleet("gcp", machine, region, SPOT if vm.spot.get() else ON_DEMAND, low, high, note,
                  accelerator_type=accelerator, gpus=gpus)
 
 
 def _group_size(record: ResourceRecord, graph: Graph) -> tuple[int, int, str]:
     """(min, max, note) from the autoscalers targeting the group, else targetSize."""
-    autoscalers = graph.pointing_at(record, "target", REGION_AUTOSCALER, AUTOSCALER)
+    autoscalers = graph.pointing_at(record, "target", tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
     if not autoscalers:
         size = count_at(record.inputs, "targetSize")
         return size, size, " (targetSize, no autoscaler)"
     lows, highs, notes = [], [], []
     for scaler in autoscalers:
-        if get(scaler.inputs, "autoscalingPolicy", "minReplicas") is None:
+        bounds, = reader.autoscaler(scaler.type, scaler.inputs).profiles.get()
+        if bounds.low.missing:
             notes.append(f"{scaler.name} minReplicas not set: counted as 0")
-        lows.append(count_at(scaler.inputs, "autoscalingPolicy", "minReplicas", default=0))
-        highs.append(count_at(scaler.inputs, "autoscalingPolicy", "maxReplicas"))
+        low, high = bounds.strict()
+        lows.append(low)
+        highs.append(high)
     names = ", ".join(s.name for s in autoscalers)
     detail = "; ".join([f"bounds from autoscaler {names}", *notes])
     return min(lows), max(highs), f" ({detail})"
@@ -155,7 +96,7 @@ def instance_group(record: ResourceRecord, graph: Graph) -> Quote:
     """Regional or zonal managed instance group: autoscalingPolicy.minReplicas..maxReplicas of
     the autoscaler targeting it (else targetSize) x the machineType of the instance template
     of versions[0]; spot when the template's scheduling.provisioningModel is SPOT."""
-    template = graph.linked(record, "versions", REGION_TEMPLATE, TEMPLATE)
+    template = graph.linked(record, "versions", tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE, tokens.GCP_COMPUTE_INSTANCE_TEMPLATE)
     if template is None:
         raise Unpriced("versions[0].instanceTemplate names no instance template in the preview")
     versions = record.inputs.get("versions")
@@ -174,10 +115,9 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
 def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """Cloud Run service: unpriced when it asks for a GPU (a limit of nvidia.com/gpu or a
     nodeSelector accelerator); a CPU-only service is not estimated (pay per request)."""
-    accelerator = known_str(get(record.inputs, "template", "nodeSelector", "accelerator"))
-    containers = get(record.inputs, "template", "containers")
-    limits = [get(c, "resources", "limits") for c in containers or [] if isinstance(c, dict)]
-    if accelerator or any(isinstance(l, dict) and GPU_LIMIT in l for l in limits):
+    if gcp.cloud_run_asks_for_gpu(record.inputs):
+        service, = reader.endpoints(record.type, record.inputs)
+        accelerator = service.accelerator.text()
         on = f" ({accelerator})" if accelerator else ""
         raise Unpriced(f"Cloud Run with GPUs is a managed service the catalog has no prices "
                        f"for{on}")
@@ -185,10 +125,10 @@ def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
 
 
 PRICERS = {
-    NODE_POOL: node_pool,
-    REGION_GROUP_MANAGER: instance_group,
-    GROUP_MANAGER: instance_group,
-    INSTANCE: instance,
-    CLOUD_RUN: cloud_run,
+    tokens.GCP_CONTAINER_NODE_POOL: node_pool,
+    tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER: instance_group,
+    tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER: instance_group,
+    tokens.GCP_COMPUTE_INSTANCE: instance,
+    tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
 }
 """Type token -> pricer for GCP compute and Cloud Run."""

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
+from aiscale.facts import gcp, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._graph import Graph
 from ._values import Unpriced, is_unknown, known_str
-
-_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-"""A GCP zone ("us-central1-a"): the region is everything before the last dash."""
-
-AZURE_CLUSTER = "azure-native:containerservice:ManagedCluster"
-AZURE_RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
 
 
 def _known(value: object, what: str) -> Optional[str]:
@@ -48,7 +42,7 @@ def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
     for key in (*via, "resourceGroupName"):
         if location is not None:
             break
-        source = graph.linked(record, key, AZURE_CLUSTER, AZURE_RESOURCE_GROUP)
+        source = graph.linked(record, key, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_RESOURCES_RESOURCE_GROUP)
         if source is not None:
             location = _known(source.inputs.get("location"), f"{source.name} location")
     location = location or known_str(graph.config.get("azure-native:location"))
@@ -58,16 +52,8 @@ def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
     return location.replace(" ", "").lower()
 
 
-def gcp_region_of(location: str) -> str:
-    """The region of a GCP zone or region ("us-central1-a" -> "us-central1"), lower case."""
-    location = location.lower()
-    match = _GCP_ZONE.match(location)
-    return match.group(1) if match else location
-
-
-def is_gcp_zone(location: str) -> bool:
-    """True for a zone ("us-central1-a"), False for a region or multi-region."""
-    return bool(_GCP_ZONE.match(location.lower()))
+gcp_region_of = gcp.region_of
+is_gcp_zone = gcp.is_zone
 
 
 def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:

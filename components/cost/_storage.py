@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from aiscale import catalog
+from aiscale.facts import reader, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import Quote, price_text
@@ -19,18 +20,6 @@ from ._values import Unpriced, is_unknown, known_str
 
 EXPECTED_SIZE_KEY = "aiscale-expected-size-gb"
 """Tag / label whose value is the expected stored data in GB (decimal number)."""
-
-S3_BUCKET = "aws:s3/bucket:Bucket"
-S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
-GCS_BUCKET = "gcp:storage/bucket:Bucket"
-STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
-
-S3_DEFAULT_CLASS = "STANDARD"
-"""The class objects are written in unless a request says otherwise."""
-GCS_DEFAULT_CLASS = "STANDARD"
-"""GCS default when ``storageClass`` is not set."""
-AZURE_DEFAULT_TIER = "Hot"
-"""Azure default when ``accessTier`` is not set."""
 
 
 def expected_size_gb(tags: Any, where: str) -> Optional[float]:
@@ -72,42 +61,42 @@ def _quote(cloud: str, region: str, storage_class: str, size: float, where: str)
 
 def s3_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """S3 bucket tagged with an expected size: GB x the S3 STANDARD price of its region."""
-    size = expected_size_gb(record.inputs.get("tags"), "tags")
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
     if size is None:
         return None
-    return _quote("aws", aws_region(record, graph), S3_DEFAULT_CLASS, size, "tags")
+    return _quote(bucket.cloud, aws_region(record, graph), bucket.default_class, size, bucket.tags.where)
 
 
 def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """GCS bucket labelled with an expected size: GB x the price of its storageClass
     (default STANDARD) in its location (a multi-region location has no catalog price)."""
-    size = expected_size_gb(record.inputs.get("labels"), "labels")
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
     if size is None:
         return None
-    location = record.inputs.get("location")
-    if is_unknown(location):
-        raise Unpriced("location is unknown during preview")
-    location = known_str(location) or graph.config.get("gcp:region")
+    location = known_str(bucket.location.known()) or graph.config.get("gcp:region")
     if not location:
         raise Unpriced("location is not set and neither is gcp:region")
-    storage_class = known_str(record.inputs.get("storageClass")) or GCS_DEFAULT_CLASS
-    return _quote("gcp", gcp_region_of(location), storage_class.upper(), size, "labels")
+    storage_class = bucket.storage_class.text() or bucket.default_class
+    return _quote(bucket.cloud, gcp_region_of(location), storage_class.upper(), size, bucket.tags.where)
 
 
 def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """Azure storage account tagged with an expected size: GB x the price of its accessTier
     (default Hot) in its location."""
-    size = expected_size_gb(record.inputs.get("tags"), "tags")
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
     if size is None:
         return None
-    tier = known_str(record.inputs.get("accessTier")) or AZURE_DEFAULT_TIER
-    return _quote("azure", azure_location(record, graph), tier.upper(), size, "tags")
+    tier = bucket.storage_class.text() or bucket.default_class
+    return _quote(bucket.cloud, azure_location(record, graph), tier.upper(), size, bucket.tags.where)
 
 
 PRICERS = {
-    S3_BUCKET: s3_bucket,
-    S3_BUCKET_V2: s3_bucket,
-    GCS_BUCKET: gcs_bucket,
-    STORAGE_ACCOUNT: storage_account,
+    tokens.AWS_S3_BUCKET: s3_bucket,
+    tokens.AWS_S3_BUCKET_V2: s3_bucket,
+    tokens.GCP_STORAGE_BUCKET: gcs_bucket,
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
 }
 """Type token -> pricer for object storage."""

@@ -1,74 +1,49 @@
-"""Reading engine inputs: nested paths, unknown values, counts, and tolerant type tokens."""
+"""Reading engine inputs for pricing: the facts layer's strict readers, failing as Unpriced."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Optional
 
-from aiscale.preview.records import UNKNOWN
+from aiscale.facts import tokens
+from aiscale.facts.values import Input, UnknownValue, Unreadable, dotted, is_unknown, known_str
+from aiscale.facts.values import dig as get  # noqa: F401 - the pricers' name for it
 
-_AZURE_API_VERSION = re.compile(r"/v\d[0-9a-z]*$", re.IGNORECASE)
+__all__ = ["PRICING_ERRORS", "Unpriced", "canonical_type", "count_at", "dotted", "get", "is_unknown", "known_str",
+           "require_str", "unpriced"]
 
 
 class Unpriced(Exception):
     """A resource costs money but cannot be priced; `str(error)` says why, in one sentence."""
 
 
+def unpriced(error: Exception) -> Unpriced:
+    """The Unpriced of a facts error: an unknown input or a missing / malformed one."""
+    if isinstance(error, Unpriced):
+        return error
+    if isinstance(error, UnknownValue):
+        return Unpriced(f"{error.path} is unknown during preview")
+    return Unpriced(str(error))
+
+
+PRICING_ERRORS = (Unpriced, UnknownValue, Unreadable)
+"""What a pricer may raise: its own Unpriced, or a facts error of an input it read."""
+
+
 def canonical_type(token: str) -> str:
-    """The comparable form of a type token: lower case, Azure API-version modules folded.
+    """The comparable form of a type token: the facts layer's canonical form, lower case.
 
     ``azure-native:containerservice/v20240901:AgentPool`` and
     ``azure-native:containerservice:AgentPool`` compare equal; so do tokens differing in case.
     """
-    parts = token.split(":")
-    if len(parts) == 3 and parts[0] == "azure-native":
-        parts[1] = _AZURE_API_VERSION.sub("", parts[1])
-    return ":".join(parts).lower()
-
-
-def is_unknown(value: Any) -> bool:
-    """True for a value the engine does not know during preview."""
-    return isinstance(value, str) and value == UNKNOWN
-
-
-def get(value: Any, *path: str | int) -> Any:
-    """The value at `path` inside nested dicts and lists, or None when any step is missing.
-
-    An unknown value on the way is returned as is (callers check it with `is_unknown`).
-    """
-    for step in path:
-        if is_unknown(value):
-            return value
-        if isinstance(step, int):
-            value = value[step] if isinstance(value, list) and -len(value) <= step < len(value) else None
-        else:
-            value = value.get(step) if isinstance(value, dict) else None
-        if value is None:
-            return None
-    return value
-
-
-def dotted(*path: str | int) -> str:
-    """A path as users read it: ``scalingConfig.minSize``, ``instanceTypes[0]``."""
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
-def known_str(value: Any) -> Optional[str]:
-    """`value` when it is a known, non-empty string, else None."""
-    return value if isinstance(value, str) and value and not is_unknown(value) else None
+    return tokens.canonical_type(token).lower()
 
 
 def require_str(inputs: Any, *path: str | int) -> str:
     """The string at `path`; raises Unpriced naming the path when it is missing or unknown."""
-    value = get(inputs, *path)
-    if is_unknown(value):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
-    if not isinstance(value, str) or not value:
-        raise Unpriced(f"{dotted(*path)} is not set")
-    return value
+    try:
+        return Input.at(inputs, *path).require_text()
+    except (UnknownValue, Unreadable) as error:
+        raise unpriced(error) from None
 
 
 def count_at(inputs: Any, *path: str | int, default: Optional[int] = None) -> int:
@@ -77,17 +52,7 @@ def count_at(inputs: Any, *path: str | int, default: Optional[int] = None) -> in
     A missing value gives `default` (or Unpriced when there is none); an unknown, negative or
     non-numeric value raises Unpriced naming the path and the value.
     """
-    value = get(inputs, *path)
-    if value is None:
-        if default is None:
-            raise Unpriced(f"{dotted(*path)} is not set")
-        return default
-    if is_unknown(value):
-        raise Unpriced(f"{dotted(*path)} is unknown during preview")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise Unpriced(f"{dotted(*path)} is {value!r}, not a number") from None
-    if number < 0 or number != int(number):
-        raise Unpriced(f"{dotted(*path)} is {value!r}, not a whole number >= 0")
-    return int(number)
+        return Input.at(inputs, *path).count(default)
+    except (UnknownValue, Unreadable) as error:
+        raise unpriced(error) from None

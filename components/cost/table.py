@@ -6,19 +6,10 @@ from typing import Sequence
 
 from rich.table import Table
 
+from aiscale.facts.tokens import cloud_of
 from aiscale.preview.records import ResourceRecord
 
 from ._model import CostEstimate, sum_cents
-
-_CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp"}
-"""Provider package of a type token -> the cloud shown in the table."""
-
-
-def cloud_of(type_token: str) -> str:
-    """The cloud a type token belongs to ("aws", "azure", "gcp", else its package)."""
-    package = type_token.split(":", 1)[0]
-    return _CLOUD_OF_PACKAGE.get(package, package)
-
 
 def money(amount: float) -> str:
     """USD with cents and thousands separators: 1033.39 -> "$1,033.39"."""

@@ -31,10 +31,11 @@ def catalog_lookup(cloud: str, instance_type: str, region: Optional[str] = None)
     attached separately) give None: their GPUs come from guestAccelerators.
     """
     from aiscale import catalog  # lazy: keeps rule modules importable without the data loaded
+    from aiscale.facts import reader
 
     if not isinstance(instance_type, str) or not instance_type or is_unknown(instance_type):
         return None
-    name = instance_type[3:] if cloud == "aws" and instance_type.startswith("ml.") else instance_type
+    name = reader.catalog_instance_type(cloud, instance_type)
     if region and not is_unknown(region):
         hit = catalog.find_instance_type(cloud, name, region)
         if hit is not None:

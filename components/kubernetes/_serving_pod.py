@@ -18,10 +18,11 @@ from typing import Any, Optional
 import pulumi
 import pulumi_kubernetes.core.v1 as core
 
-from aiscale import clouds, gpu_nodes
+from aiscale import clouds
+from aiscale.facts import gpu as facts_gpu
 from aiscale.gpu_nodes import ACCELERATOR_LABEL, node_taints
 
-GPU_RESOURCE = gpu_nodes.GPU_RESOURCE
+GPU_RESOURCE = facts_gpu.GPU_RESOURCE
 """The extended resource the NVIDIA device plugin advertises."""
 SPOT_TAINTS = {a.name: a.spot_taint for a in clouds.adapters()}
 """The ``NoSchedule`` taint each cloud puts on spot nodes (key, value), or None."""

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import pulumi
 import pulumi_kubernetes.helm.v3 as helm
 
-from aiscale.gpu_nodes import GPU_TAINT
+from aiscale.facts.gpu import GPU_TAINT_EFFECT, GPU_TAINT_KEY
 
 
 class Chart:
@@ -30,7 +30,7 @@ CLUSTER_AUTOSCALER = Chart("cluster-autoscaler", "9.46.6", "https://kubernetes.g
 
 #: Tolerations that let a DaemonSet run on GPU nodes (the GPU taint, and the spot taint on AKS).
 GPU_TOLERATIONS = [
-    {"key": GPU_TAINT["key"], "operator": "Exists", "effect": GPU_TAINT["effect"]},
+    {"key": GPU_TAINT_KEY, "operator": "Exists", "effect": GPU_TAINT_EFFECT},
     {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Equal", "value": "spot",
      "effect": "NoSchedule"},
 ]

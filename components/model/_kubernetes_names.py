@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from aiscale.gpu_nodes import GPU_TAINT
+from aiscale.facts.gpu import GPU_TAINT_KEY
 
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS_SUBDOMAIN = re.compile(rf"{_DNS_LABEL}(\.{_DNS_LABEL})*")
@@ -21,8 +21,6 @@ RESERVED_PREFIXES = ("kubernetes.io", "k8s.io", "aiscale.io")
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 """The taint effects Kubernetes knows."""
 
-GPU_TAINT_KEY = GPU_TAINT["key"]
-"""Key of the taint aiscale puts on every GPU node (nvidia.com/gpu=present:NoSchedule)."""
 
 
 class Taint(NamedTuple):

@@ -10,25 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..context import ResourceView
-from ..props import UnknownValue, as_number, get, get_number, is_unknown, items
-from ..security.workloads import POD_SPEC_PATHS
-from .machines import facts, machines
+from aiscale.facts import reader, tokens
+from aiscale.facts.kubernetes import DEFAULT_REPLICAS, container_gpus  # noqa: F401 - re-exported
 
-SM_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SM_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
-SCALING_TARGET = "aws:appautoscaling/target:Target"
+from ..context import ResourceView
+from ..props import UnknownValue, get, get_number
+from .machines import facts
+
 SM_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-AML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
-VERTEX_POOL = "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool"
-VERTEX_GARDEN = "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment"
-CLOUD_RUN = "gcp:cloudrunv2/service:Service"
-HPA = "kubernetes:autoscaling:HorizontalPodAutoscaler"
-KSERVE = "kubernetes:serving.kserve.io:InferenceService"
-GPU_RESOURCE = "nvidia.com/gpu"
-CLOUD_RUN_DEFAULT_MAX = 100.0
-"""Cloud Run's maximum instance count when a service sets none."""
-K8S_SCALABLE = ("kubernetes:apps:Deployment", "kubernetes:apps:StatefulSet")
+K8S_SCALABLE = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET)
 
 
 @dataclass(frozen=True)
@@ -51,80 +41,34 @@ class Endpoint:
     """True for cloud-managed serving (its GPUs are not part of any node pool)."""
 
 
-def _gpus(kind, props, ctx) -> Optional[float]:
-    found = [facts(m, ctx.lookup) for m in machines(kind, props)]
+def _gpus(requests, ctx) -> Optional[float]:
+    """GPUs per replica from the catalog rows of the machine requests (None when unknown)."""
+    found = [facts(m, ctx.lookup) for m in requests]
     known = [f.gpus for f in found if f.gpus is not None]
     return max(known) if known else (0.0 if found else None)
 
 
 def _sagemaker(resources, by_type, ctx) -> list[Endpoint]:
     out = []
-    targets = [t for t in by_type.get(SCALING_TARGET, []) if get(t.props, "scalableDimension") == SM_DIMENSION]
-    endpoints = by_type.get(SM_ENDPOINT, [])
-    for config in by_type.get(SM_CONFIG, []):
+    targets = [t for t in by_type.get(tokens.AWS_APPAUTOSCALING_TARGET, []) if get(t.props, "scalableDimension") == SM_DIMENSION]
+    endpoints = by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT, [])
+    for config in by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, []):
         users = [e.urn for e in endpoints if e.depends_on(config.urn, "endpointConfigName")]
         scaler = next((t for t in targets if any(t.depends_on(u, "resourceId") for u in users)), None)
-        for variant in items(config.props, "productionVariants"):
-            gpus = _gpus(SM_CONFIG, {"productionVariants": [variant]}, ctx)
-            low = get_number(variant, "managedInstanceScaling.minInstanceCount")
-            low = low if low is not None else get_number(variant, "initialInstanceCount")
-            high = get_number(variant, "managedInstanceScaling.maxInstanceCount") or get_number(variant, "initialInstanceCount")
+        for variant in reader.endpoints(config.canonical, config.props):
+            gpus = _gpus(variant.machines.get(), ctx)
+            low, high = variant.replicas.get()
             urn = config.urn
             if scaler is not None:
                 low, high, urn = get_number(scaler.props, "minCapacity"), get_number(scaler.props, "maxCapacity"), scaler.urn
-            name = f"{config.name}/{get(variant, 'variantName') or 'variant'}"
-            out.append(Endpoint(urn, name, SM_CONFIG, low, high, gpus, True))
+            name = f"{config.name}/{variant.name.known() or 'variant'}"
+            out.append(Endpoint(urn, name, tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, low, high, gpus, True))
     linked = {e.urn for e in out}
     for t in targets:
         if t.urn not in linked:
-            out.append(Endpoint(t.urn, t.name, SCALING_TARGET, get_number(t.props, "minCapacity"),
+            out.append(Endpoint(t.urn, t.name, tokens.AWS_APPAUTOSCALING_TARGET, get_number(t.props, "minCapacity"),
                                 get_number(t.props, "maxCapacity"), None, True))
     return out
-
-
-def _aml(view, ctx) -> Endpoint:
-    props = view.props
-    settings = get(props, "properties.scaleSettings") or {}
-    if get(settings, "scaleType") == "TargetUtilization":
-        low, high = get_number(settings, "minInstances"), get_number(settings, "maxInstances")
-    else:
-        low = high = get_number(props, "sku.capacity")
-    return Endpoint(view.urn, view.name, view.canonical, low, high, _gpus(view.canonical, props, ctx), True)
-
-
-def _vertex(view, ctx) -> Endpoint:
-    prefix = "deployConfig." if view.canonical == VERTEX_GARDEN else ""
-    low = get_number(view.props, f"{prefix}dedicatedResources.minReplicaCount")
-    high = get_number(view.props, f"{prefix}dedicatedResources.maxReplicaCount")
-    return Endpoint(view.urn, view.name, view.canonical, low, high if high is not None else low,
-                    _gpus(view.canonical, view.props, ctx), True)
-
-
-def _cloud_run(view, ctx) -> Endpoint:
-    props = view.props
-    manual = get_number(props, "scaling.manualInstanceCount")
-    low = get_number(props, "template.scaling.minInstanceCount")
-    low = low if low is not None else get_number(props, "scaling.minInstanceCount")
-    high = get_number(props, "template.scaling.maxInstanceCount")
-    high = high if high is not None else get_number(props, "scaling.maxInstanceCount")
-    if manual is not None:
-        low = high = manual
-    gpus = 1.0 if get(props, "template.nodeSelector.accelerator") else 0.0
-    return Endpoint(view.urn, view.name, view.canonical, low or 0.0,
-                    high if high is not None else CLOUD_RUN_DEFAULT_MAX, gpus, True)
-
-
-def container_gpus(spec) -> float:
-    """GPUs one pod asks for: the sum of its containers' nvidia.com/gpu limits (or requests)."""
-    total = 0.0
-    for c in items(spec, "containers"):
-        limits = get(c, "resources.limits") or {}
-        requests = get(c, "resources.requests") or {}
-        value = limits.get(GPU_RESOURCE, requests.get(GPU_RESOURCE))
-        if is_unknown(value):
-            raise UnknownValue(f"containers.resources.limits.{GPU_RESOURCE}")
-        total += as_number(value) or 0.0
-    return total
 
 
 def _hpa_for(view, hpas) -> Optional[ResourceView]:
@@ -136,28 +80,23 @@ def _hpa_for(view, hpas) -> Optional[ResourceView]:
     return None
 
 
-def _k8s(view, by_type) -> Optional[Endpoint]:
-    gpus = container_gpus(get(view.props, POD_SPEC_PATHS[view.canonical]) or {})
-    if not gpus:
-        return None
-    hpa = _hpa_for(view, by_type.get(HPA, []))
-    if hpa is not None:
-        low = get_number(hpa.props, "spec.minReplicas")
-        return Endpoint(hpa.urn, view.name, HPA, 1.0 if low is None else low,
-                        get_number(hpa.props, "spec.maxReplicas"), gpus, False)
-    replicas = get_number(view.props, "spec.replicas")
-    replicas = 1.0 if replicas is None else replicas
-    return Endpoint(view.urn, view.name, view.canonical, replicas, replicas, gpus, False)
-
-
-def _kserve(view) -> Endpoint:
-    predictor = get(view.props, "spec.predictor") or {}
-    model = get(predictor, "model") or {}
-    spec = {"containers": [model] + items(predictor, "containers")}
-    low = get_number(predictor, "minReplicas")
-    high = get_number(predictor, "maxReplicas")
-    return Endpoint(view.urn, view.name, view.canonical, 1.0 if low is None else low,
-                    high, container_gpus(spec), False)
+def _endpoint(view, found, by_type, ctx) -> Optional[Endpoint]:
+    """The endpoint of one resource's facts; a Kubernetes workload counts only with GPUs, and
+    its HorizontalPodAutoscaler's bounds win over its own replicas."""
+    gpus = found.gpus_per_replica.get()
+    if gpus is None:
+        gpus = _gpus(found.machines.get(), ctx)
+    if view.canonical in K8S_SCALABLE:
+        if not gpus:
+            return None
+        hpa = _hpa_for(view, by_type.get(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER, []))
+        if hpa is not None:
+            low = get_number(hpa.props, "spec.minReplicas")
+            return Endpoint(hpa.urn, view.name, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER,
+                            DEFAULT_REPLICAS if low is None else low,
+                            get_number(hpa.props, "spec.maxReplicas"), gpus, False)
+    low, high = found.replicas.get()
+    return Endpoint(view.urn, view.name, view.canonical, low, high, gpus, found.managed)
 
 
 def endpoints(resources: Sequence[ResourceView], ctx) -> list[Endpoint]:
@@ -171,19 +110,11 @@ def endpoints(resources: Sequence[ResourceView], ctx) -> list[Endpoint]:
     except UnknownValue:
         pass  # an unknown input: SageMaker bounds cannot be judged during this preview
     for r in resources:
+        if r.canonical == tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION:
+            continue  # its variants were judged with their scaling targets above
         try:
-            if r.canonical == AML_DEPLOYMENT:
-                out.append(_aml(r, ctx))
-            elif r.canonical in (VERTEX_POOL, VERTEX_GARDEN):
-                out.append(_vertex(r, ctx))
-            elif r.canonical == CLOUD_RUN:
-                out.append(_cloud_run(r, ctx))
-            elif r.canonical == KSERVE:
-                out.append(_kserve(r))
-            elif r.canonical in K8S_SCALABLE:
-                found = _k8s(r, by_type)
-                if found is not None:
-                    out.append(found)
+            found = [_endpoint(r, facts_of, by_type, ctx) for facts_of in reader.endpoints(r.canonical, r.props)]
         except UnknownValue:
             continue
+        out.extend(e for e in found if e is not None)
     return out

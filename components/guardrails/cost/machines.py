@@ -9,50 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, Optional
 
-from ..props import as_number, get, is_unknown, items
+from aiscale.facts import reader
+from aiscale.facts.model import MachineRequest
 
-CLOUD_OF_PACKAGE = MappingProxyType({"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
-"""Type-token package -> catalog cloud id."""
+from ..props import is_unknown
 
-
-MACHINE_TYPES: tuple[str, ...] = (
-    "aws:eks/nodeGroup:NodeGroup",
-    "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:ec2/instance:Instance",
-    "aws:autoscaling/group:Group",
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-    "aws:sagemaker/notebookInstance:NotebookInstance",
-    "azure-native:containerservice:AgentPool",
-    "azure-native:containerservice:ManagedCluster",
-    "azure-native:compute:VirtualMachineScaleSet",
-    "azure-native:machinelearningservices:Compute",
-    "azure-native:machinelearningservices:OnlineDeployment",
-    "gcp:container/nodePool:NodePool",
-    "gcp:container/cluster:Cluster",
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool",
-    "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment",
-    "gcp:cloudrunv2/service:Service",
-)
+MACHINE_TYPES: tuple[str, ...] = reader.MACHINE_TYPES
 """Canonical tokens whose inputs name machine types or accelerators (see :func:`machines`)."""
 
-
-@dataclass(frozen=True)
-class Machine:
-    """One machine (or accelerator) request found in a resource's inputs."""
-
-    cloud: str
-    """Catalog cloud id ("aws", "azure", "gcp")."""
-    instance_type: Optional[str]
-    """The machine type as written (EC2 type, ``ml.*`` type, Azure size, GCE type), if any."""
-    accelerator: Optional[str]
-    """The accelerator as written (GKE type, Vertex enum), if any."""
-    accelerator_count: Optional[float] = None
-    """Accelerators attached explicitly (GKE/GCE guestAccelerators, Vertex), if given."""
+Machine = MachineRequest
+"""One machine (or accelerator) request found in a resource's inputs (``aiscale.facts``)."""
 
 
 @lru_cache(maxsize=1)
@@ -61,8 +29,8 @@ def _accelerator_aliases() -> dict[str, str]:
     from aiscale import catalog
 
     aliases = {name: name for name in catalog.accelerators()}
-    for offering in catalog.offerings(cloud="gcp"):
-        if offering.accelerator_type:
+    for offering in catalog.offerings():
+        if offering.accelerator_type:  # a row that names the provider's attached-GPU type
             aliases[offering.accelerator_type.lower()] = offering.accelerator
     for name in catalog.accelerators():
         vertex = catalog.accelerator_info(name).vertex_type
@@ -78,67 +46,9 @@ def canonical_accelerator(name: Any) -> Optional[str]:
     return _accelerator_aliases().get(name.lower())
 
 
-def cloud_of(resource_type: str) -> str:
-    """The catalog cloud id of a type token ("" when not a cloud resource)."""
-    return CLOUD_OF_PACKAGE.get(resource_type.split(":", 1)[0], "")
-
-
-def _typed(cloud: str, names) -> list[Machine]:
-    return [Machine(cloud, n, None) for n in names if isinstance(n, str) and n and not is_unknown(n)]
-
-
-def _with_accelerators(cloud: str, machine_type, accelerators) -> list[Machine]:
-    out = []
-    for acc in accelerators:
-        kind = get(acc, "type")
-        if kind:
-            out.append(Machine(cloud, machine_type, kind, as_number(get(acc, "count"))))
-    return out or _typed(cloud, [machine_type])
-
-
 def machines(resource_type: str, props) -> list[Machine]:
-    """Every machine / accelerator request in a resource's inputs (canonical token expected)."""
-    cloud = cloud_of(resource_type)
-    if resource_type == "aws:eks/nodeGroup:NodeGroup":
-        return _typed(cloud, items(props, "instanceTypes"))
-    if resource_type in ("aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance",
-                         "aws:sagemaker/notebookInstance:NotebookInstance"):
-        return _typed(cloud, [get(props, "instanceType")])
-    if resource_type == "aws:autoscaling/group:Group":
-        overrides = items(props, "mixedInstancesPolicy.launchTemplate.overrides")
-        return _typed(cloud, [get(o, "instanceType") for o in overrides])
-    if resource_type == "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
-        return _typed(cloud, [get(v, "instanceType") for v in items(props, "productionVariants")])
-    if resource_type == "azure-native:containerservice:AgentPool":
-        return _typed(cloud, [get(props, "vmSize")])
-    if resource_type == "azure-native:containerservice:ManagedCluster":
-        return _typed(cloud, [get(p, "vmSize") for p in items(props, "agentPoolProfiles")])
-    if resource_type == "azure-native:compute:VirtualMachineScaleSet":
-        return _typed(cloud, [get(props, "sku.name")])
-    if resource_type == "azure-native:machinelearningservices:Compute":
-        return _typed(cloud, [get(props, "properties.properties.vmSize")])
-    if resource_type == "azure-native:machinelearningservices:OnlineDeployment":
-        return _typed(cloud, [get(props, "properties.instanceType")])
-    if resource_type == "gcp:container/nodePool:NodePool":
-        return _with_accelerators(cloud, get(props, "nodeConfig.machineType"),
-                                  items(props, "nodeConfig.guestAccelerators"))
-    if resource_type in ("gcp:compute/instanceTemplate:InstanceTemplate",
-                         "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"):
-        return _with_accelerators(cloud, get(props, "machineType"), items(props, "guestAccelerators"))
-    if resource_type in ("gcp:vertex/aiDeploymentResourcePool:AiDeploymentResourcePool",
-                         "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment"):
-        prefix = "deployConfig." if "Garden" in resource_type else ""
-        spec = get(props, f"{prefix}dedicatedResources.machineSpec") or {}
-        acc = get(spec, "acceleratorType")
-        return [Machine(cloud, get(spec, "machineType"), acc, as_number(get(spec, "acceleratorCount")))] if spec else []
-    if resource_type == "gcp:cloudrunv2/service:Service":
-        acc = get(props, "template.nodeSelector.accelerator")
-        return [Machine(cloud, None, acc, 1.0)] if acc else []
-    if resource_type == "gcp:container/cluster:Cluster":
-        limits = items(props, "clusterAutoscaling.resourceLimits")
-        return [Machine(cloud, None, get(r, "resourceType"), as_number(get(r, "maximum")))
-                for r in limits if str(get(r, "resourceType") or "").startswith("nvidia-")]
-    return []
+    """Every machine / accelerator request in a resource's inputs (the facts reader's)."""
+    return list(reader.machine_requests(resource_type, props))
 
 
 @dataclass(frozen=True)

@@ -7,33 +7,22 @@ are followed through property dependencies, so pool rules are stack rules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional, Sequence
 
+from aiscale.facts import reader, tokens
+from aiscale.facts.model import NodePoolFacts
+
 from ..context import ResourceView
-from ..props import UnknownValue, as_bool, as_number, get, get_number, is_unknown, items, lower
+from ..props import UnknownValue, get, is_unknown
 from .machines import facts, machines
 
-EKS_POOL = "aws:eks/nodeGroup:NodeGroup"
-ASG = "aws:autoscaling/group:Group"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-AKS = "azure-native:containerservice:ManagedCluster"
-AKS_POOL = "azure-native:containerservice:AgentPool"
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
-AUTOSCALE_SETTING = "azure-native:monitor:AutoscaleSetting"
-AML_COMPUTE = "azure-native:machinelearningservices:Compute"
-GKE = "gcp:container/cluster:Cluster"
-GKE_POOL = "gcp:container/nodePool:NodePool"
-MIGS = ("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
-        "gcp:compute/instanceGroupManager:InstanceGroupManager")
-GCE_TEMPLATES = ("gcp:compute/instanceTemplate:InstanceTemplate",
-                 "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate")
-GCE_AUTOSCALERS = ("gcp:compute/regionAutoscaler:RegionAutoscaler", "gcp:compute/autoscaler:Autoscaler")
-GKE_REGION_ZONES = 3
-"""Zones a regional GKE node pool spans when nodeLocations is not given (GKE's default)."""
-_ZONE = re.compile(r"^[a-z]+-[a-z]+[0-9]+-[a-z]$")
+MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
+        tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER)
+GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+                 tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
+GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
 
 
 @dataclass(frozen=True)
@@ -77,7 +66,11 @@ class Pool:
 
 
 def _gpu_facts(kind: str, props, ctx) -> tuple[Optional[float], tuple[str, ...]]:
-    found = [facts(m, ctx.lookup) for m in machines(kind, props)]
+    return _summarise([facts(m, ctx.lookup) for m in machines(kind, props)])
+
+
+def _summarise(found) -> tuple[Optional[float], tuple[str, ...]]:
+    """(GPUs per machine, canonical accelerators) over a resource's machine requests."""
     known = [f for f in found if f.gpus is not None]
     gpus = max((f.gpus for f in known), default=0.0 if found else None)
     if found and not known:
@@ -104,145 +97,97 @@ def _targets(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -
     return [c for c in candidates if c.depends_on(view.urn, key)]
 
 
-def _eks_taints(props):
-    return tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "taints"))
+def _gpu_of(pool: NodePoolFacts, ctx) -> tuple[Optional[float], tuple[str, ...]]:
+    return _summarise([facts(m, ctx.lookup) for m in pool.machines.get()])
 
 
-def _aks_taints(props, key="nodeTaints"):
+def _node_pool(view, ctx, by_type, pool: NodePoolFacts, name: str, zones: float = 1.0) -> Pool:
+    """A Kubernetes node pool from its facts (EKS node group, AKS agent pool, GKE node pool)."""
+    gpus, accs = _gpu_of(pool, ctx)
+    bounds = pool.bounds.get()
+    low, high = bounds.lenient(zones)
+    auto = bounds.autoscaled
+    if auto is None:  # only the range says whether the pool scales
+        auto = None if low is None or high is None else high > low
+    if pool.launch_template_key is not None and not pool.machine_list.items():
+        lt = _linked(view, pool.launch_template_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+        gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
+    return Pool(view.urn, name, view.canonical, gpus, accs, low, high, pool.spot.get(), auto,
+                pool.taints.get(), system=pool.system.get())
+
+
+def _node_pools(view, ctx, by_type) -> list[Pool]:
+    """The node pools a resource declares (one, or an AKS cluster's inline pools)."""
     out = []
-    for text in items(props, key):
-        head, _, effect = str(text).partition(":")
-        out.append((head.split("=", 1)[0], effect))
-    return tuple(out)
-
-
-def _eks_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(EKS_POOL, props, ctx)
-    if not items(props, "instanceTypes"):
-        lt = _linked(view, "launchTemplate", by_type.get(LAUNCH_TEMPLATE, []))
-        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
-    low, high = get_number(props, "scalingConfig.minSize"), get_number(props, "scalingConfig.maxSize")
-    auto = None if low is None or high is None else high > low
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high,
-                get(props, "capacityType") == "SPOT", auto, _eks_taints(props))
+    for index, pool in enumerate(reader.node_pools(view.canonical, view.props)):
+        name = f"{view.name}/{pool.name.known() or index}" if pool.name.path else view.name
+        zones = pool.zones()[0] if pool.bounds.get().per_zone else 1
+        out.append(_node_pool(view, ctx, by_type, pool, name, float(zones)))
+    return out
 
 
 def _asg_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(ASG, props, ctx)
-    lt_key = "launchTemplate" if get(props, "launchTemplate") is not None else "mixedInstancesPolicy"
-    lt = _linked(view, lt_key, by_type.get(LAUNCH_TEMPLATE, []))
-    if not machines(ASG, props):
-        gpus, accs = _gpu_facts(LAUNCH_TEMPLATE, lt.props, ctx) if lt else (None, ())
-    dist = "mixedInstancesPolicy.instancesDistribution"
-    spot_mix = (get_number(props, f"{dist}.onDemandPercentageAboveBaseCapacity") == 0
-                and not get_number(props, f"{dist}.onDemandBaseCapacity"))
-    spot_lt = bool(lt) and lower(get(lt.props, "instanceMarketOptions.marketType")) == "spot"
-    low, high = get_number(props, "minSize"), get_number(props, "maxSize")
+    group = reader.vm_group(view.canonical, view.props)
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
+    key = next((k for k in group.template_keys if get(view.props, k) is not None), group.template_keys[-1])
+    lt = _linked(view, key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+    if not group.machines.get():
+        gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
+    spot_lt = bool(lt) and reader.vm(lt.canonical, lt.props).spot.get()
+    low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot_mix or spot_lt, auto)
-
-
-def _aks_profile(view, ctx, props, name):
-    gpus, accs = _gpu_facts(AKS_POOL, props, ctx)
-    auto = as_bool(get(props, "enableAutoScaling"), False)
-    count = get_number(props, "count")
-    low = get_number(props, "minCount") if auto else count
-    high = get_number(props, "maxCount") if auto else count
-    return Pool(view.urn, name, view.canonical, gpus, accs, low, high,
-                get(props, "scaleSetPriority") == "Spot", auto, _aks_taints(props),
-                system=get(props, "mode") == "System")
-
-
-def _gke_zones(props) -> float:
-    locations = items(props, "nodeLocations")
-    if locations:
-        return float(len(locations))
-    location = str(get(props, "location") or "")
-    return 1.0 if _ZONE.match(location) else float(GKE_REGION_ZONES)
-
-
-def _gke_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(GKE_POOL, props, ctx)
-    scaling = get(props, "autoscaling")
-    zones = _gke_zones(props)
-    if scaling is not None:
-        total_low, total_high = get_number(scaling, "totalMinNodeCount"), get_number(scaling, "totalMaxNodeCount")
-        low = total_low if total_low is not None else (get_number(scaling, "minNodeCount") or 0.0) * zones
-        high = total_high if total_high is not None else _times(get_number(scaling, "maxNodeCount"), zones)
-        auto = True
-    else:
-        count = get_number(props, "nodeCount")
-        count = count if count is not None else get_number(props, "initialNodeCount")
-        low = high = _times(count, zones)
-        auto = False
-    spot = bool(as_bool(get(props, "nodeConfig.spot"), False) or as_bool(get(props, "nodeConfig.preemptible"), False))
-    taints = tuple((str(get(t, "key")), str(get(t, "effect"))) for t in items(props, "nodeConfig.taints"))
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto, taints)
-
-
-def _times(value, factor):
-    return None if value is None else value * factor
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto)
 
 
 def _gke_nap(view, ctx, by_type):
-    gpus, accs = _gpu_facts(GKE, view.props, ctx)
+    gpus, accs = _gpu_facts(tokens.GCP_CONTAINER_CLUSTER, view.props, ctx)
     if not gpus:
         return None
     return Pool(view.urn, view.name, view.canonical, 1.0, accs, 0.0, gpus, None, True)
 
 
 def _vmss_pool(view, ctx, by_type):
-    props = view.props
-    gpus, accs = _gpu_facts(VMSS, props, ctx)
-    capacity = get_number(props, "sku.capacity")
-    settings = [s for s in _targets(view, "targetResourceUri", by_type.get(AUTOSCALE_SETTING, []))
-                if as_bool(get(s.props, "enabled"), True)]
-    profiles = [p for s in settings for p in items(s.props, "profiles")]
+    group = reader.vm_group(view.canonical, view.props)
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
+    settings = [reader.autoscaler(s.canonical, s.props)
+                for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))]
+    profiles = [bounds for s in settings if s.enabled.get() for bounds in s.profiles.get()]
     if profiles:
-        low = min(as_number(get(p, "capacity.minimum")) or 0.0 for p in profiles)
-        high = max(as_number(get(p, "capacity.maximum")) or 0.0 for p in profiles)
+        low = min(bounds.low.number() or 0.0 for bounds in profiles)
+        high = max(bounds.high.number() or 0.0 for bounds in profiles)
     else:
-        low = high = capacity
-    spot = get(props, "virtualMachineProfile.priority") in ("Spot", "Low")
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, bool(profiles))
+        low, high = group.size.lenient()
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles))
 
 
 def _mig_pool(view, ctx, by_type):
-    props = view.props
+    group = reader.vm_group(view.canonical, view.props)
     templates = [t for kind in GCE_TEMPLATES for t in by_type.get(kind, [])]
-    template = _linked(view, "versions", templates)
+    template = _linked(view, group.template_keys[0], templates)
     gpus, accs = _gpu_facts(template.canonical, template.props, ctx) if template else (None, ())
     scalers = [s for kind in GCE_AUTOSCALERS for s in _targets(view, "target", by_type.get(kind, []))]
     if scalers:
-        policy = scalers[0].props.get("autoscalingPolicy") or {}
-        low, high, auto = get_number(policy, "minReplicas"), get_number(policy, "maxReplicas"), True
+        bounds, = reader.autoscaler(scalers[0].canonical, scalers[0].props).profiles.get()
+        low, high, auto = bounds.low.number(), bounds.high.number(), True
     else:
-        low = high = get_number(props, "targetSize")
+        low, high = group.size.lenient()
         auto = False
-    spot = None
-    if template:
-        spot = (get(template.props, "scheduling.provisioningModel") == "SPOT"
-                or as_bool(get(template.props, "scheduling.preemptible"), False))
+    spot = reader.vm(template.canonical, template.props).spot.get() if template else None
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
 
 
 def _aml_pool(view, ctx, by_type):
-    props = view.props
-    if get(props, "properties.computeType") != "AmlCompute":
+    group = reader.vm_group(view.canonical, view.props)
+    if not group.applies.get():
         return None
-    gpus, accs = _gpu_facts(AML_COMPUTE, props, ctx)
-    scale = "properties.properties.scaleSettings"
-    low, high = get_number(props, f"{scale}.minNodeCount"), get_number(props, f"{scale}.maxNodeCount")
+    gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
+    low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    spot = get(props, "properties.properties.vmPriority") == "LowPriority"
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), auto)
 
 
-_EXTRACTORS = MappingProxyType({EKS_POOL: _eks_pool, ASG: _asg_pool, GKE_POOL: _gke_pool, GKE: _gke_nap,
-               VMSS: _vmss_pool, AML_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
+_EXTRACTORS = MappingProxyType({tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.GCP_CONTAINER_CLUSTER: _gke_nap,
+               tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: _vmss_pool, tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE: _aml_pool, MIGS[0]: _mig_pool, MIGS[1]: _mig_pool})
 
 
 def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
@@ -260,11 +205,8 @@ def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
 
 
 def _pools_of(r: ResourceView, ctx, by_type) -> list[Pool]:
-    if r.canonical == AKS_POOL:
-        return [_aks_profile(r, ctx, r.props, r.name)]
-    if r.canonical == AKS:
-        return [_aks_profile(r, ctx, profile, f"{r.name}/{get(profile, 'name') or i}")
-                for i, profile in enumerate(items(r.props, "agentPoolProfiles"))]
+    if r.canonical in reader.NODE_POOL_TYPES:
+        return _node_pools(r, ctx, by_type)
     if r.canonical in _EXTRACTORS:
         pool = _EXTRACTORS[r.canonical](r, ctx, by_type)
         return [pool] if pool is not None else []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from aiscale.facts import tokens
+
 from .. import schema
 from ..props import fmt_number, get, is_set
 from ..registry import Check, NotApplicable, Violation
 from .pools import pools
 
-AML_COMPUTE = "azure-native:machinelearningservices:Compute"
-SM_NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 _DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -51,7 +51,7 @@ def gpu_pools_autoscale(resources, ctx):
 def idle_shutdown(resource_type, props, ctx):
     """Interactive and batch ML compute shuts down or scales down when idle."""
     limit = float(ctx.config.get("max_idle_minutes", 60))
-    if resource_type == SM_NOTEBOOK:
+    if resource_type == tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE:
         if is_set(props, "lifecycleConfigName"):
             return []
         return ["no lifecycleConfigName; attach a lifecycle configuration that stops the notebook when idle"]
@@ -88,7 +88,7 @@ CHECKS = (
           "Azure ML compute instances shut down and clusters scale down after at most max_idle_minutes; "
           "SageMaker notebooks have a lifecycle configuration (to stop when idle).", "medium", "advisory",
           "Set idleTimeBeforeShutdown / nodeIdleTimeBeforeScaleDown, or a notebook lifecycle config.",
-          idle_shutdown, (AML_COMPUTE, SM_NOTEBOOK), anchors=("PSRule Azure.ML.ComputeIdleShutdown",),
+          idle_shutdown, (tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE, tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE), anchors=("PSRule Azure.ML.ComputeIdleShutdown",),
           config_schema={"max_idle_minutes": schema.number(60, "Longest accepted idle time, minutes.")}),
 )
 """The scaling checks of the cost pack."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from aiscale.facts import tokens
+from aiscale.facts.gpu import GPU_TAINT_KEY
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
+
 from .. import schema
 from ..props import UnknownValue, fmt_number, get, get_number
 from ..registry import Check, NotApplicable, Violation
-from ..security.workloads import POD_SPEC_PATHS
 from .endpoints import container_gpus, endpoints
 from .pools import pools
 
-GPU_TAINT_KEY = "nvidia.com/gpu"
 NO_SCHEDULE = frozenset({"NO_SCHEDULE", "NoSchedule"})
-GKE_POOL = "gcp:container/nodePool:NodePool"
 
 
 def replica_caps(resources, ctx):
@@ -46,10 +47,10 @@ def small_minimum_in_nonprod(resources, ctx):
 def _namespace_gpus(view) -> float:
     spec = get(view.props, POD_SPEC_PATHS[view.canonical]) or {}
     per_pod = container_gpus(spec)
-    if view.canonical in ("kubernetes:apps:Deployment", "kubernetes:apps:StatefulSet", "kubernetes:apps:ReplicaSet"):
+    if view.canonical in (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET, tokens.K8S_APPS_REPLICA_SET):
         replicas = get_number(view.props, "spec.replicas")
         return per_pod * (1.0 if replicas is None else replicas)
-    if view.canonical == "kubernetes:batch:Job":
+    if view.canonical == tokens.K8S_BATCH_JOB:
         parallel = get_number(view.props, "spec.parallelism")
         return per_pod * (1.0 if parallel is None else parallel)
     return per_pod
@@ -63,7 +64,7 @@ def namespace_gpu_quota(resources, ctx):
     first: dict[str, str] = {}
     out = []
     for view in resources:
-        if view.canonical not in POD_SPEC_PATHS or view.canonical == "kubernetes:apps:DaemonSet":
+        if view.canonical not in POD_SPEC_PATHS or view.canonical == tokens.K8S_APPS_DAEMON_SET:
             continue
         try:
             gpus = _namespace_gpus(view)
@@ -87,7 +88,7 @@ def namespace_gpu_quota(resources, ctx):
 def gpu_nodes_tainted(resources, ctx):
     """GPU node pools carry a NoSchedule taint so CPU pods do not occupy GPU nodes."""
     key = str(ctx.config.get("gpu_taint_key", GPU_TAINT_KEY))
-    gpu_pools = [p for p in pools(resources, ctx) if p.is_gpu and p.taints is not None and p.kind != GKE_POOL]
+    gpu_pools = [p for p in pools(resources, ctx) if p.is_gpu and p.taints is not None and p.kind != tokens.GCP_CONTAINER_NODE_POOL]
     if not gpu_pools:
         return NotApplicable("no Kubernetes GPU pools (GKE taints GPU pools itself)")
     return [Violation(p.urn, f"GPU pool '{p.name}' has no {key}:NoSchedule taint; add one")

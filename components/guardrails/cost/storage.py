@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
+from aiscale.facts import reader, tokens
+
 from .. import schema
-from ..props import UnknownValue, get, is_unknown, items
+from ..props import UnknownValue, is_unknown, items
 from ..registry import Check, NotApplicable, Violation
 
-S3_BUCKET = "aws:s3/bucket:Bucket"
-S3_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-GCS_BUCKET = "gcp:storage/bucket:Bucket"
-AZ_ACCOUNT = "azure-native:storage:StorageAccount"
-AZ_POLICY = "azure-native:storage:ManagementPolicy"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-EC2_INSTANCE = "aws:ec2/instance:Instance"
-GKE_POOL = "gcp:container/nodePool:NodePool"
-GCE_TEMPLATES = ("gcp:compute/instanceTemplate:InstanceTemplate",
-                 "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate")
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
+GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+                 tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 EXPENSIVE_DISKS = ("io1", "io2", "gp2", "pd-extreme", "hyperdisk-extreme", "UltraSSD_LRS", "PremiumV2_LRS")
 """Disk classes refused in non-prod by default: provisioned-IOPS and extreme tiers, and gp2 (gp3 is
 cheaper for the same baseline)."""
@@ -37,20 +30,28 @@ def _has_rules(view, path: str) -> bool:
         return True  # rules exist, their content is not known yet
 
 
+def _has_own_rules(bucket) -> bool:
+    """True when a bucket declares lifecycle rules inline (or rules not known yet)."""
+    try:
+        return bool(reader.bucket(bucket.canonical, bucket.props).lifecycle_rules.items())
+    except UnknownValue:
+        return True  # rules exist, their content is not known yet
+
+
 def lifecycle_rules(resources, ctx):
     """Every bucket expires, tiers or cleans up objects through lifecycle rules."""
     out = []
-    buckets = [r for r in resources if r.canonical in (S3_BUCKET, GCS_BUCKET, AZ_ACCOUNT)]
+    buckets = [r for r in resources if r.canonical in (tokens.AWS_S3_BUCKET, tokens.GCP_STORAGE_BUCKET, tokens.AZURE_STORAGE_STORAGE_ACCOUNT)]
     if not buckets:
         return NotApplicable("no buckets")
-    s3_rules = [r for r in resources if r.canonical == S3_LIFECYCLE and _has_rules(r, "rules")]
-    az_rules = [r for r in resources if r.canonical == AZ_POLICY and _has_rules(r, "policy.rules")]
+    s3_rules = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_LIFECYCLE_CONFIGURATION and _has_rules(r, "rules")]
+    az_rules = [r for r in resources if r.canonical == tokens.AZURE_STORAGE_MANAGEMENT_POLICY and _has_rules(r, "policy.rules")]
     for b in buckets:
-        if b.canonical == S3_BUCKET:
-            ok = _has_rules(b, "lifecycleRules") or any(_refers(r, b, "bucket", "bucket") for r in s3_rules)
+        if b.canonical == tokens.AWS_S3_BUCKET:
+            ok = _has_own_rules(b) or any(_refers(r, b, "bucket", "bucket") for r in s3_rules)
             fix = "add a BucketLifecycleConfiguration"
-        elif b.canonical == GCS_BUCKET:
-            ok, fix = _has_rules(b, "lifecycleRules"), "add lifecycleRules"
+        elif b.canonical == tokens.GCP_STORAGE_BUCKET:
+            ok, fix = _has_own_rules(b), "add lifecycleRules"
         else:
             ok = any(_refers(r, b, "accountName", "accountName") for r in az_rules)
             fix = "add a ManagementPolicy with rules"
@@ -59,28 +60,12 @@ def lifecycle_rules(resources, ctx):
     return out
 
 
-def _disk_types(resource_type, props) -> list[str]:
-    if resource_type == LAUNCH_TEMPLATE:
-        found = [get(m, "ebs.volumeType") for m in items(props, "blockDeviceMappings")]
-    elif resource_type == EC2_INSTANCE:
-        found = [get(props, "rootBlockDevice.volumeType")] + [get(d, "volumeType") for d in items(props, "ebsBlockDevices")]
-    elif resource_type == GKE_POOL:
-        found = [get(props, "nodeConfig.diskType")]
-    elif resource_type == VMSS:
-        storage = get(props, "virtualMachineProfile.storageProfile") or {}
-        found = [get(storage, "osDisk.managedDisk.storageAccountType")] + [
-            get(d, "managedDisk.storageAccountType") for d in items(storage, "dataDisks")]
-    else:
-        found = [get(d, "diskType") for d in items(props, "disks")]
-    return [str(t) for t in found if t]
-
-
 def cheap_disks_in_nonprod(resource_type, props, ctx):
     """In non-production, disks avoid the provisioned-IOPS and extreme classes."""
     if not ctx.is_nonprod():
         return NotApplicable(f"environment '{ctx.env}' is not non-production")
     refused = {str(t).lower() for t in ctx.config.get("disallowed_disk_types", EXPENSIVE_DISKS)}
-    bad = sorted({t for t in _disk_types(resource_type, props) if t.lower() in refused})
+    bad = sorted({t for t in reader.disk_types(resource_type, props) if t.lower() in refused})
     return [f"disk type {t} in '{ctx.env}'; use gp3 / pd-balanced / StandardSSD_LRS" for t in bad]
 
 
@@ -94,7 +79,7 @@ CHECKS = (
     Check("COST-STORAGE-002", "cost", "Cheaper disk classes in non-production",
           "In environments listed in nonprod_envs, node and VM disks avoid config disallowed_disk_types.",
           "low", "advisory", "Use gp3 (AWS), pd-balanced (GCP) or StandardSSD_LRS / Premium_LRS (Azure).",
-          cheap_disks_in_nonprod, (LAUNCH_TEMPLATE, EC2_INSTANCE, GKE_POOL, VMSS) + GCE_TEMPLATES,
+          cheap_disks_in_nonprod, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.GCP_CONTAINER_NODE_POOL, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
           anchors=("pulumi/examples requireEbsVolumeTypeGP3",),
           config_schema={**schema.env_config(),
                          "disallowed_disk_types": schema.strings(EXPENSIVE_DISKS, "Disk classes refused in non-prod.")}),

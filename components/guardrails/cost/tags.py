@@ -6,33 +6,34 @@ import json
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from aiscale.facts import tokens
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
+
 from .. import schema
 from ..props import as_bool, get, is_unknown, items
 from ..registry import Check, NotApplicable
-from ..security.workloads import POD_SPEC_PATHS
 from .endpoints import container_gpus
 
-ASG = "aws:autoscaling/group:Group"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+ASG = tokens.AWS_AUTOSCALING_GROUP
 DEFAULT_REQUIRED_TAGS = ("team", "cost-center")
 """Tag keys required by default: who owns it and who pays (matched case- and _/- insensitively)."""
 
 TAG_PATHS: Mapping[str, str] = MappingProxyType({
     **{t: "tags" for t in (
-        "aws:s3/bucket:Bucket", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup",
-        LAUNCH_TEMPLATE, "aws:ec2/instance:Instance", "aws:kms/key:Key",
-        "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-        "aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/notebookInstance:NotebookInstance",
-        "azure-native:storage:StorageAccount", "azure-native:containerservice:ManagedCluster",
-        "azure-native:containerservice:AgentPool", "azure-native:compute:VirtualMachineScaleSet",
-        "azure-native:machinelearningservices:Workspace", "azure-native:machinelearningservices:Compute",
-        "azure-native:machinelearningservices:OnlineEndpoint",
-        "azure-native:machinelearningservices:OnlineDeployment")},
+        tokens.AWS_S3_BUCKET, tokens.AWS_EKS_CLUSTER, tokens.AWS_EKS_NODE_GROUP,
+        tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AWS_KMS_KEY,
+        tokens.AWS_SAGEMAKER_MODEL, tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,
+        tokens.AWS_SAGEMAKER_ENDPOINT, tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,
+        tokens.AZURE_STORAGE_STORAGE_ACCOUNT, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,
+        tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,
+        tokens.AZURE_MACHINELEARNINGSERVICES_WORKSPACE, tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,
+        tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_ENDPOINT,
+        tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT)},
     **{t: "labels" for t in (
-        "gcp:storage/bucket:Bucket", "gcp:compute/instanceTemplate:InstanceTemplate",
-        "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "gcp:vertex/aiEndpoint:AiEndpoint",
-        "gcp:cloudrunv2/service:Service", "gcp:workbench/instance:Instance")},
-    "gcp:container/cluster:Cluster": "resourceLabels",
+        tokens.GCP_STORAGE_BUCKET, tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
+        tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE, tokens.GCP_VERTEX_AI_ENDPOINT,
+        tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_WORKBENCH_INSTANCE)},
+    tokens.GCP_CONTAINER_CLUSTER: "resourceLabels",
     ASG: "tags",
     **{t: "metadata.labels" for t in POD_SPEC_PATHS},
 })
@@ -106,6 +107,6 @@ CHECKS = (
     Check("COST-TAG-002", "cost", "Tags propagate to GPU instances and volumes",
           "Auto Scaling groups propagate their tags at launch; launch templates tag instances and volumes.",
           "low", "advisory", "Set propagateAtLaunch true / add tagSpecifications for instance and volume.",
-          tags_propagate, (ASG, LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",)),
+          tags_propagate, (ASG, tokens.AWS_EC2_LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",)),
 )
 """The tagging checks of the cost pack."""

@@ -7,16 +7,13 @@ import base64
 import binascii
 import re
 
+from aiscale.facts import reader, tokens
+
 from .. import schema
 from ..props import as_bool, get, get_bool, get_number, items, lower
 from ..registry import NOT_APPLICABLE, Check
 
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-EC2_INSTANCE = "aws:ec2/instance:Instance"
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
-GCE_TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
-GCE_REGION_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
-GCE_TEMPLATES = (GCE_TEMPLATE, GCE_REGION_TEMPLATE)
+GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE, tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
 _VMSS_NICS = "virtualMachineProfile.networkProfile.networkInterfaceConfigurations"
 _IMDS_DOCS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html"
@@ -36,9 +33,9 @@ def imdsv2_required(resource_type, props, ctx):
     if lower(get(props, "metadataOptions.httpEndpoint")) == "disabled":
         return []
     out = []
-    tokens = get(props, "metadataOptions.httpTokens")
-    if tokens != "required":
-        out.append(f"metadataOptions.httpTokens is '{tokens or 'optional'}'; set 'required' (IMDSv2)")
+    http_tokens = get(props, "metadataOptions.httpTokens")
+    if http_tokens != "required":
+        out.append(f"metadataOptions.httpTokens is '{http_tokens or 'optional'}'; set 'required' (IMDSv2)")
     hops = get_number(props, "metadataOptions.httpPutResponseHopLimit")
     limit = float(ctx.config.get("max_hop_limit", 2))
     if hops is not None and hops > limit:
@@ -48,12 +45,12 @@ def imdsv2_required(resource_type, props, ctx):
 
 def no_public_ip(resource_type, props, ctx):
     """VMs get no public IP address."""
-    if resource_type == LAUNCH_TEMPLATE:
+    if resource_type == tokens.AWS_EC2_LAUNCH_TEMPLATE:
         flags = [as_bool(get(n, "associatePublicIpAddress")) for n in items(props, "networkInterfaces")]
         return ["a network interface sets associatePublicIpAddress; set it false"] if True in flags else []
-    if resource_type == EC2_INSTANCE:
+    if resource_type == tokens.AWS_EC2_INSTANCE:
         return ["associatePublicIpAddress is true; set it false"] if get_bool(props, "associatePublicIpAddress") else []
-    if resource_type == VMSS:
+    if resource_type == tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET:
         configs = [ip for nic in items(props, _VMSS_NICS) for ip in items(nic, "ipConfigurations")]
         bad = [ip for ip in configs if get(ip, "publicIPAddressConfiguration") is not None]
         return ["an IP configuration has publicIPAddressConfiguration; remove it"] if bad else []
@@ -63,7 +60,7 @@ def no_public_ip(resource_type, props, ctx):
 
 def encrypted_volumes(resource_type, props, ctx):
     """EBS volumes are encrypted."""
-    if resource_type == LAUNCH_TEMPLATE:
+    if resource_type == tokens.AWS_EC2_LAUNCH_TEMPLATE:
         volumes = [get(m, "ebs") for m in items(props, "blockDeviceMappings") if get(m, "ebs") is not None]
     else:
         volumes = [get(props, "rootBlockDevice") or {}] + items(props, "ebsBlockDevices")
@@ -79,16 +76,7 @@ def _decode(text: str) -> str:
 
 
 def _user_data(resource_type, props) -> list[str]:
-    if resource_type == LAUNCH_TEMPLATE:
-        blobs = [get(props, "userData")]
-    elif resource_type == EC2_INSTANCE:
-        blobs = [get(props, "userData"), get(props, "userDataBase64")]
-    elif resource_type == VMSS:
-        blobs = [get(props, "virtualMachineProfile.osProfile.customData"), get(props, "virtualMachineProfile.userData")]
-    else:
-        metadata = get(props, "metadata") or {}
-        blobs = [get(props, "metadataStartupScript")] + [get(metadata, k) for k in ("startup-script", "user-data")]
-    return [_decode(b) for b in blobs if isinstance(b, str) and b]
+    return [_decode(blob) for blob in reader.user_data(resource_type, props)]
 
 
 def no_secrets_in_user_data(resource_type, props, ctx):
@@ -137,22 +125,22 @@ CHECKS = (
           "EC2 launch templates and instances require IMDSv2 tokens and keep the PUT hop limit at or "
           "below config max_hop_limit (2 lets pods on EKS nodes reach it only through the node).",
           "high", "mandatory", "Set metadataOptions.httpTokens 'required' and a hop limit of 1-2.",
-          imdsv2_required, (LAUNCH_TEMPLATE, EC2_INSTANCE),
+          imdsv2_required, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE),
           anchors=("CKV_AWS_79", "CKV_AWS_341", "AVD-AWS-0028", "AVD-AWS-0130"), url=_IMDS_DOCS,
           config_schema={"max_hop_limit": schema.number(2, "Largest allowed httpPutResponseHopLimit.", 1)}),
     Check("SEC-COMPUTE-002", "security", "No public IP on GPU VMs",
           "Launch templates, instances, VM scale sets and GCE templates attach no public address.",
           "high", "mandatory", "Drop public IPs; reach the VMs through private networking and NAT.",
-          no_public_ip, (LAUNCH_TEMPLATE, EC2_INSTANCE, VMSS) + GCE_TEMPLATES,
+          no_public_ip, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
           anchors=("CKV_AWS_88", "AVD-AWS-0009", "compliance aws-ec2-launchtemplate-disallow-public-ip")),
     Check("SEC-COMPUTE-003", "security", "Encrypted EBS volumes",
           "Block devices of launch templates and instances are encrypted.", "high", "mandatory",
-          "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes, (LAUNCH_TEMPLATE, EC2_INSTANCE),
+          "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE),
           anchors=("CKV_AWS_8", "AVD-AWS-0008", "awsguard encrypted-volumes")),
     Check("SEC-COMPUTE-004", "security", "No credentials in user data",
           "User data, custom data and startup scripts carry no access keys, private keys or account keys.",
           "critical", "mandatory", "Give the VM an identity and read secrets from a secret store.",
-          no_secrets_in_user_data, (LAUNCH_TEMPLATE, EC2_INSTANCE, VMSS) + GCE_TEMPLATES,
+          no_secrets_in_user_data, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
           anchors=("CKV_AWS_46", "AVD-AWS-0029", "AVD-AWS-0129")),
     Check("SEC-COMPUTE-005", "security", "GCE templates use a dedicated service account",
           "GPU instance templates do not run as the default compute service account.", "medium", "advisory",
@@ -165,10 +153,10 @@ CHECKS = (
     Check("SEC-COMPUTE-007", "security", "VM scale sets: no password login",
           "Linux scale sets disable password authentication.", "high", "mandatory",
           "Set linuxConfiguration.disablePasswordAuthentication true and use SSH keys.",
-          vmss_no_password_auth, (VMSS,), anchors=("CKV_AZURE_49",)),
+          vmss_no_password_auth, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_49",)),
     Check("SEC-COMPUTE-008", "security", "VM scale sets: encryption at host",
           "Scale sets encrypt OS, data and temp disks at the host.", "medium", "advisory",
           "Set virtualMachineProfile.securityProfile.encryptionAtHost true.",
-          vmss_encryption_at_host, (VMSS,), anchors=("CKV_AZURE_97",)),
+          vmss_encryption_at_host, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_97",)),
 )
 """The GPU-VM checks of the security pack."""

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from aiscale.facts import reader, tokens
+
 from .. import schema
 from ..props import get, get_bool, is_set, items, lower
 from ..registry import NOT_APPLICABLE, Check
 
-EKS = "aws:eks/cluster:Cluster"
-EKS_POOL = "aws:eks/nodeGroup:NodeGroup"
-AKS = "azure-native:containerservice:ManagedCluster"
-AKS_POOL = "azure-native:containerservice:AgentPool"
-GKE = "gcp:container/cluster:Cluster"
-GKE_POOL = "gcp:container/nodePool:NodePool"
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0", "*", "0.0.0.0"})
 DEFAULT_COMPUTE_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
 EKS_LOG_TYPES = ("api", "audit", "authenticator")
@@ -30,19 +26,7 @@ def _open(cidrs) -> list[str]:
 
 def _public_cidrs(resource_type, props):
     """(is the endpoint public, the CIDRs that may reach it); "no restriction" reads as 0.0.0.0/0."""
-    if resource_type == EKS:
-        return (get_bool(props, "vpcConfig.endpointPublicAccess", True),
-                items(props, "vpcConfig.publicAccessCidrs") or ["0.0.0.0/0"])  # EKS's default
-    if resource_type == AKS:
-        return (get_bool(props, "apiServerAccessProfile.enablePrivateCluster") is not True,
-                items(props, "apiServerAccessProfile.authorizedIPRanges") or ["0.0.0.0/0"])
-    public = get_bool(props, "privateClusterConfig.enablePrivateEndpoint") is not True
-    if get(props, "masterAuthorizedNetworksConfig") is None:
-        return public, ["0.0.0.0/0"]  # authorized networks off: any address may connect
-    cidrs = [get(block, "cidrBlock") for block in items(props, "masterAuthorizedNetworksConfig.cidrBlocks")]
-    if get_bool(props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") is True:
-        cidrs.append("0.0.0.0/0")  # every Google Cloud public address
-    return public, cidrs
+    return reader.control_plane(resource_type, props).api_access.get()
 
 
 def api_not_open(resource_type, props, ctx):
@@ -63,11 +47,11 @@ def api_private(resource_type, props, ctx):
 
 def secrets_encryption(resource_type, props, ctx):
     """Kubernetes secrets are envelope-encrypted with a customer-managed key."""
-    if resource_type == EKS:
+    if resource_type == tokens.AWS_EKS_CLUSTER:
         configs = items(props, "encryptionConfig")
         ok = any("secrets" in items(c, "resources") and is_set(c, "provider.keyArn") for c in configs)
         return [] if ok else ["no encryptionConfig with resources ['secrets'] and a KMS keyArn; add one"]
-    if resource_type == AKS:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         ok = get_bool(props, "securityProfile.azureKeyVaultKms.enabled") is True
         return [] if ok else ["securityProfile.azureKeyVaultKms is not enabled; enable KMS with a Key Vault key"]
     state = get(props, "databaseEncryption.state")
@@ -78,7 +62,7 @@ def secrets_encryption(resource_type, props, ctx):
 
 def control_plane_logging(resource_type, props, ctx):
     """Control-plane audit logs are kept."""
-    if resource_type == EKS:
+    if resource_type == tokens.AWS_EKS_CLUSTER:
         wanted = [str(t) for t in ctx.config.get("eks_log_types", EKS_LOG_TYPES)]
         have = {str(t) for t in items(props, "enabledClusterLogTypes")}
         missing = [t for t in wanted if t not in have]
@@ -93,7 +77,7 @@ def control_plane_logging(resource_type, props, ctx):
 
 def network_policy(resource_type, props, ctx):
     """Pod network policy is enforced."""
-    if resource_type == AKS:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         policy = get(props, "networkProfile.networkPolicy")
         return [] if policy and lower(policy) != "none" else ["networkProfile.networkPolicy is not set; use 'cilium', 'calico' or 'azure'"]
     if get_bool(props, "networkPolicy.enabled") is True or get(props, "datapathProvider") == "ADVANCED_DATAPATH":
@@ -104,7 +88,7 @@ def network_policy(resource_type, props, ctx):
 def rbac_no_local_accounts(resource_type, props, ctx):
     """RBAC on; local admin accounts, legacy ABAC and client certificates off."""
     out = []
-    if resource_type == AKS:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         if get_bool(props, "enableRBAC") is False:
             out.append("enableRBAC is false; set it to true")
         if get_bool(props, "disableLocalAccounts") is not True:
@@ -119,10 +103,10 @@ def rbac_no_local_accounts(resource_type, props, ctx):
 
 def workload_identity(resource_type, props, ctx):
     """Pods get cloud credentials through workload identity, never the node's metadata server."""
-    if resource_type == GKE_POOL:
+    if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
         mode = get(props, "nodeConfig.workloadMetadataConfig.mode")
         return [] if mode == "GKE_METADATA" else [f"nodeConfig.workloadMetadataConfig.mode is '{mode or 'unset'}'; set 'GKE_METADATA'"]
-    if resource_type == GKE:
+    if resource_type == tokens.GCP_CONTAINER_CLUSTER:
         return [] if is_set(props, "workloadIdentityConfig.workloadPool") else ["workloadIdentityConfig.workloadPool is not set; set '<project>.svc.id.goog'"]
     if get_bool(props, "securityProfile.workloadIdentity.enabled") is not True:
         return ["securityProfile.workloadIdentity is not enabled (with oidcIssuerProfile); enable both"]
@@ -131,13 +115,13 @@ def workload_identity(resource_type, props, ctx):
 
 def no_node_public_ip(resource_type, props, ctx):
     """Nodes get no public IP addresses."""
-    if resource_type == AKS:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
         bad = [get(p, "name") or str(i) for i, p in enumerate(items(props, "agentPoolProfiles"))
                if get_bool(p, "enableNodePublicIP") is True]
         return [f"agent pool '{name}' enables node public IPs; set enableNodePublicIP false" for name in bad]
-    if resource_type == AKS_POOL:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
         return ["enableNodePublicIP is true; set it to false"] if get_bool(props, "enableNodePublicIP") is True else []
-    if resource_type == GKE_POOL:
+    if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
         if get_bool(props, "networkConfig.enablePrivateNodes") is False:
             return ["networkConfig.enablePrivateNodes is false; remove it or set true"]
         return []
@@ -155,7 +139,7 @@ def node_group_ssh(resource_type, props, ctx):
 
 def shielded_nodes(resource_type, props, ctx):
     """Shielded GKE nodes with secure boot."""
-    if resource_type == GKE:
+    if resource_type == tokens.GCP_CONTAINER_CLUSTER:
         return ["enableShieldedNodes is false; set it to true"] if get_bool(props, "enableShieldedNodes") is False else []
     if get_bool(props, "nodeConfig.shieldedInstanceConfig.enableSecureBoot") is not True:
         return ["nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true; enable it"]
@@ -175,20 +159,21 @@ def _version_tuple(text):
 def managed_upgrades(resource_type, props, ctx):
     """Nodes auto-repair and auto-upgrade; clusters follow a channel on a supported version."""
     out = []
-    version_key = {EKS: "version", AKS: "kubernetesVersion", GKE: "minMasterVersion"}.get(resource_type)
+    plane = reader.control_plane(resource_type, props)
+    version_key = plane.version.where if plane is not None else None
     floor = _version_tuple(ctx.config.get("min_kubernetes_version", MIN_KUBERNETES_VERSION))
     if version_key and floor:
-        version = get(props, version_key)
+        version = plane.version.known()
         have = _version_tuple(version) if version and lower(version) != "latest" else None
         if have and have < floor:
             out.append(f"{version_key} {version} is older than {ctx.config.get('min_kubernetes_version', MIN_KUBERNETES_VERSION)}; upgrade")
-    if resource_type == GKE_POOL:
+    if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
         for flag in ("autoRepair", "autoUpgrade"):
             if get_bool(props, f"management.{flag}") is False:
                 out.append(f"management.{flag} is false; set it to true")
-    elif resource_type == GKE and get(props, "releaseChannel.channel") == "UNSPECIFIED":
+    elif resource_type == tokens.GCP_CONTAINER_CLUSTER and get(props, "releaseChannel.channel") == "UNSPECIFIED":
         out.append("releaseChannel.channel is UNSPECIFIED; use REGULAR or STABLE")
-    elif resource_type == AKS and lower(get(props, "autoUpgradeProfile.upgradeChannel") or "none") == "none":
+    elif resource_type == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER and lower(get(props, "autoUpgradeProfile.upgradeChannel") or "none") == "none":
         out.append("autoUpgradeProfile.upgradeChannel is none; use 'patch' or 'stable'")
     return out
 
@@ -203,7 +188,7 @@ def dedicated_node_identity(resource_type, props, ctx):
 
 def host_encryption(resource_type, props, ctx):
     """AKS node disks and temp disks encrypted at the host."""
-    if resource_type == AKS_POOL:
+    if resource_type == tokens.AZURE_CONTAINERSERVICE_AGENT_POOL:
         return [] if get_bool(props, "enableEncryptionAtHost") is True else ["enableEncryptionAtHost is not true; enable it"]
     pools = items(props, "agentPoolProfiles")
     if not pools:
@@ -212,7 +197,7 @@ def host_encryption(resource_type, props, ctx):
             for i, p in enumerate(pools) if get_bool(p, "enableEncryptionAtHost") is not True]
 
 
-CLUSTERS = (EKS, AKS, GKE)
+CLUSTERS = (tokens.AWS_EKS_CLUSTER, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER)
 
 CHECKS = (
     Check("SEC-K8S-001", "security", "Cluster API not open to the internet",
@@ -234,48 +219,48 @@ CHECKS = (
     Check("SEC-K8S-004", "security", "Control-plane logging on",
           "EKS logs the api, audit and authenticator streams (config eks_log_types); GKE logging is "
           "not turned off.", "medium", "advisory", "Enable control-plane log types.",
-          control_plane_logging, (EKS, GKE), anchors=("CKV_AWS_37", "AVD-AWS-0038", "CKV_GCP_1"),
+          control_plane_logging, (tokens.AWS_EKS_CLUSTER, tokens.GCP_CONTAINER_CLUSTER), anchors=("CKV_AWS_37", "AVD-AWS-0038", "CKV_GCP_1"),
           config_schema={"eks_log_types": schema.strings(EKS_LOG_TYPES,
                                                          "EKS log types that must be enabled.")}),
     Check("SEC-K8S-005", "security", "Network policy enforced",
           "AKS sets networkProfile.networkPolicy; GKE enables network policy or Dataplane V2.",
-          "high", "mandatory", "Enable a network policy engine.", network_policy, (AKS, GKE),
+          "high", "mandatory", "Enable a network policy engine.", network_policy, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER),
           anchors=("CKV_AZURE_7", "AVD-AZU-0043", "CKV_GCP_12", "AVD-GCP-0056")),
     Check("SEC-K8S-006", "security", "RBAC on, local accounts and legacy auth off",
           "AKS keeps RBAC and disables local accounts; GKE disables legacy ABAC and client certificates.",
           "high", "mandatory", "Disable local accounts / legacy ABAC / client certificates.",
-          rbac_no_local_accounts, (AKS, GKE),
+          rbac_no_local_accounts, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER),
           anchors=("CKV_AZURE_5", "CKV_AZURE_141", "AVD-AZU-0042", "CKV_GCP_7", "CKV_GCP_13", "AVD-GCP-0062")),
     Check("SEC-K8S-007", "security", "Workload identity, node metadata protected",
           "GKE clusters set a workload pool and node pools use GKE_METADATA; AKS enables workload identity.",
           "high", "mandatory", "Enable workload identity and the GKE metadata server.", workload_identity,
-          (GKE, GKE_POOL, AKS), anchors=("CKV_GCP_69", "AVD-GCP-0057"), url=_GKE_DOCS),
+          (tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER), anchors=("CKV_GCP_69", "AVD-GCP-0057"), url=_GKE_DOCS),
     Check("SEC-K8S-008", "security", "Nodes have no public IPs",
           "AKS pools do not enable node public IPs; GKE clusters use private nodes.", "high", "mandatory",
-          "Turn off node public IPs / enable private nodes.", no_node_public_ip, (AKS, AKS_POOL, GKE, GKE_POOL),
+          "Turn off node public IPs / enable private nodes.", no_node_public_ip, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL),
           anchors=("CKV_AZURE_143", "CKV_GCP_64")),
     Check("SEC-K8S-009", "security", "EKS node group SSH not open",
           "A node group with remoteAccess.ec2SshKey must list sourceSecurityGroupIds.", "high", "mandatory",
-          "Add sourceSecurityGroupIds, or drop the SSH key and use SSM.", node_group_ssh, (EKS_POOL,),
+          "Add sourceSecurityGroupIds, or drop the SSH key and use SSM.", node_group_ssh, (tokens.AWS_EKS_NODE_GROUP,),
           anchors=("CKV_AWS_100",)),
     Check("SEC-K8S-010", "security", "Shielded GKE nodes with secure boot",
           "GKE node pools enable secure boot; clusters keep shielded nodes on.", "medium", "advisory",
-          "Set shieldedInstanceConfig.enableSecureBoot true.", shielded_nodes, (GKE, GKE_POOL),
+          "Set shieldedInstanceConfig.enableSecureBoot true.", shielded_nodes, (tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL),
           anchors=("CKV_GCP_68", "CKV_GCP_71", "AVD-GCP-0055"), url=_GKE_DOCS),
     Check("SEC-K8S-011", "security", "Managed upgrades on a supported version",
           "GKE pools auto-repair and auto-upgrade, GKE follows a release channel, AKS has an upgrade "
           "channel, and versions are not older than config min_kubernetes_version.", "medium", "advisory",
           "Enable auto-upgrade / a release channel and raise the version.", managed_upgrades,
-          (EKS, AKS, GKE, GKE_POOL), anchors=("CKV_GCP_9", "CKV_GCP_10", "CKV_AZURE_171", "AVD-GCP-0063"),
+          (tokens.AWS_EKS_CLUSTER, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL), anchors=("CKV_GCP_9", "CKV_GCP_10", "CKV_AZURE_171", "AVD-GCP-0063"),
           config_schema={"min_kubernetes_version": schema.string(
               MIN_KUBERNETES_VERSION, "Oldest Kubernetes minor version accepted (raise as versions leave support).")}),
     Check("SEC-K8S-012", "security", "GKE nodes use a dedicated service account",
           "GKE node pools set nodeConfig.serviceAccount to an account other than the default compute one.",
           "medium", "advisory", "Create a least-privilege node service account and set it.",
-          dedicated_node_identity, (GKE_POOL,), anchors=("AVD-GCP-0050", "KICS 1c8eef02-17b1-4a3e-b01d-dcc3292d2c38"), url=_GKE_DOCS),
+          dedicated_node_identity, (tokens.GCP_CONTAINER_NODE_POOL,), anchors=("AVD-GCP-0050", "KICS 1c8eef02-17b1-4a3e-b01d-dcc3292d2c38"), url=_GKE_DOCS),
     Check("SEC-K8S-013", "security", "AKS host encryption",
           "AKS agent pools enable encryption at host.", "medium", "advisory",
-          "Set enableEncryptionAtHost true on every agent pool.", host_encryption, (AKS, AKS_POOL),
+          "Set enableEncryptionAtHost true on every agent pool.", host_encryption, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL),
           anchors=("CKV_AZURE_227", "AVD-AZU-0067"), url=_AKS_DOCS),
 )
 """The managed-Kubernetes checks of the security pack."""

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
+from aiscale.facts import tokens
+
 from .. import schema
 from ..props import get, get_bool, is_set, items, lower
 from ..registry import NOT_APPLICABLE, Check, NotApplicable
 
-SM_ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-SM_NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
-SM_MODEL = "aws:sagemaker/model:Model"
-AML_WORKSPACE = "azure-native:machinelearningservices:Workspace"
-AML_COMPUTE = "azure-native:machinelearningservices:Compute"
-AML_ONLINE_ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
-VERTEX_ENDPOINT = "gcp:vertex/aiEndpoint:AiEndpoint"
-VERTEX_GARDEN = "gcp:vertex/aiEndpointWithModelGardenDeployment:AiEndpointWithModelGardenDeployment"
-WORKBENCH = "gcp:workbench/instance:Instance"
-CLOUD_RUN = "gcp:cloudrunv2/service:Service"
-CLOUD_RUN_IAM_MEMBER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
-CLOUD_RUN_IAM_BINDING = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
 PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
 TOKEN_AUTH_MODES = frozenset({"amltoken", "aadtoken"})
 
 # SageMaker refuses a volume KMS key on instance types whose storage is local NVMe (hardware
 # encrypted), which covers most GPU families; these families are therefore exempt.
 NVME_INSTANCE_FAMILIES = frozenset({"g4dn", "g5", "g6", "g6e", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en"})
-
 
 
 def _public_config():
@@ -106,11 +95,11 @@ def aml_online_endpoint(resource_type, props, ctx):
 def vertex_endpoint_private(resource_type, props, ctx):
     """Vertex endpoints are private (VPC peering or Private Service Connect) and use a CMK."""
     out = []
-    psc_path = "endpointConfig.privateServiceConnectConfig" if resource_type == VERTEX_GARDEN else "privateServiceConnectConfig"
+    psc_path = "endpointConfig.privateServiceConnectConfig" if resource_type == tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT else "privateServiceConnectConfig"
     private = is_set(props, "network") or get_bool(props, f"{psc_path}.enablePrivateServiceConnect") is True
     if not private and not ctx.config.get("allow_public_endpoints"):
         out.append("the endpoint is public; set network or enable Private Service Connect")
-    if resource_type == VERTEX_ENDPOINT and not is_set(props, "encryptionSpec.kmsKeyName"):
+    if resource_type == tokens.GCP_VERTEX_AI_ENDPOINT and not is_set(props, "encryptionSpec.kmsKeyName"):
         out.append("encryptionSpec.kmsKeyName is not set; use a Cloud KMS key")
     return out
 
@@ -137,9 +126,9 @@ def cloud_run_invoker_private(resource_type, props, ctx):
     """Nobody may invoke a Cloud Run service anonymously, unless public endpoints are allowed."""
     if ctx.config.get("allow_public_endpoints"):
         return NOT_APPLICABLE
-    if resource_type == CLOUD_RUN:
+    if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE:
         return ["invokerIamDisabled is true (anyone may invoke); remove it"] if get_bool(props, "invokerIamDisabled") else []
-    members = [get(props, "member")] if resource_type == CLOUD_RUN_IAM_MEMBER else items(props, "members")
+    members = [get(props, "member")] if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER else items(props, "members")
     public = [m for m in members if lower(m) in PUBLIC_MEMBERS]
     return [f"grants the service to '{m}'; grant named principals instead" for m in public]
 
@@ -148,51 +137,51 @@ CHECKS = (
     Check("SEC-ML-001", "security", "SageMaker endpoint storage encrypted with KMS",
           "Endpoint configurations set kmsKeyArn, except on instance types whose local NVMe storage "
           "is hardware-encrypted (SageMaker refuses a key there).", "high", "mandatory",
-          "Set kmsKeyArn on the endpoint configuration.", sagemaker_endpoint_kms, (SM_ENDPOINT_CONFIG,),
+          "Set kmsKeyArn on the endpoint configuration.", sagemaker_endpoint_kms, (tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,),
           anchors=("CKV_AWS_98",)),
     Check("SEC-ML-002", "security", "SageMaker notebooks in a VPC without direct internet",
           "Notebook instances set directInternetAccess 'Disabled' and a subnetId.", "high", "mandatory",
           "Disable direct internet access and set a private subnet.", sagemaker_notebook_network,
-          (SM_NOTEBOOK,), anchors=("CKV_AWS_122", "CKV_AWS_306")),
+          (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_122", "CKV_AWS_306")),
     Check("SEC-ML-003", "security", "SageMaker notebooks: no root, IMDSv2, KMS",
           "Notebook instances disable root access, require IMDSv2 and encrypt with a KMS key.",
           "medium", "advisory", "Set rootAccess 'Disabled', IMDS version '2' and kmsKeyId.",
-          sagemaker_notebook_hardening, (SM_NOTEBOOK,), anchors=("CKV_AWS_307", "CKV_AWS_371", "CKV_AWS_22")),
+          sagemaker_notebook_hardening, (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_307", "CKV_AWS_371", "CKV_AWS_22")),
     Check("SEC-ML-004", "security", "SageMaker model network isolation",
           "Models enable network isolation or run in a VPC.", "medium", "advisory",
           "Set enableNetworkIsolation true (weights come from S3 through the platform).",
-          sagemaker_model_isolation, (SM_MODEL,), anchors=("CKV_AWS_370",)),
+          sagemaker_model_isolation, (tokens.AWS_SAGEMAKER_MODEL,), anchors=("CKV_AWS_370",)),
     Check("SEC-ML-005", "security", "Azure ML workspace not public",
           "Workspaces set publicNetworkAccess 'Disabled'.", "high", "mandatory",
           "Disable public network access and add private endpoints.", aml_workspace_private,
-          (AML_WORKSPACE,), anchors=("CKV_AZURE_144",)),
+          (tokens.AZURE_MACHINELEARNINGSERVICES_WORKSPACE,), anchors=("CKV_AZURE_144",)),
     Check("SEC-ML-006", "security", "Azure ML compute: no local auth, no public IPs",
           "Compute sets properties.disableLocalAuth true and enableNodePublicIp false.", "medium", "advisory",
-          "Disable local auth and node public IPs.", aml_compute_hardening, (AML_COMPUTE,),
+          "Disable local auth and node public IPs.", aml_compute_hardening, (tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,),
           anchors=("CKV_AZURE_142",)),
     Check("SEC-ML-007", "security", "Azure ML online endpoints: token auth, private",
           "Online endpoints use AAD/AML token auth and disable public network access unless config "
           "allow_public_endpoints.", "high", "mandatory",
           "Set authMode 'AADToken' and publicNetworkAccess 'Disabled'.", aml_online_endpoint,
-          (AML_ONLINE_ENDPOINT,), config_schema=_public_config()),
+          (tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_ENDPOINT,), config_schema=_public_config()),
     Check("SEC-ML-008", "security", "Vertex AI endpoints private with a CMK",
           "Vertex endpoints use VPC peering or Private Service Connect (unless config "
           "allow_public_endpoints) and a Cloud KMS key.", "high", "mandatory",
           "Set network or privateServiceConnectConfig, and encryptionSpec.kmsKeyName.",
-          vertex_endpoint_private, (VERTEX_ENDPOINT, VERTEX_GARDEN), anchors=("CKV2_GCP_33", "CKV2_GCP_24"),
+          vertex_endpoint_private, (tokens.GCP_VERTEX_AI_ENDPOINT, tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT), anchors=("CKV2_GCP_33", "CKV2_GCP_24"),
           config_schema=_public_config()),
     Check("SEC-ML-009", "security", "Vertex Workbench without public IP",
           "Workbench instances set gceSetup.disablePublicIp.", "medium", "advisory",
-          "Set gceSetup.disablePublicIp true.", workbench_no_public_ip, (WORKBENCH,), anchors=("CKV2_GCP_28",)),
+          "Set gceSetup.disablePublicIp true.", workbench_no_public_ip, (tokens.GCP_WORKBENCH_INSTANCE,), anchors=("CKV2_GCP_28",)),
     Check("SEC-ML-010", "security", "Cloud Run model services not open to all traffic",
           "Cloud Run v2 services set ingress to an internal option (the default is all traffic) unless "
           "config allow_public_endpoints.", "high", "mandatory",
           "Set ingress INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER.",
-          cloud_run_ingress, (CLOUD_RUN,), config_schema=_public_config()),
+          cloud_run_ingress, (tokens.GCP_CLOUDRUNV2_SERVICE,), config_schema=_public_config()),
     Check("SEC-ML-011", "security", "Cloud Run services not invokable anonymously",
           "No allUsers/allAuthenticatedUsers invoker and no invokerIamDisabled, unless config "
           "allow_public_endpoints.", "critical", "mandatory",
           "Grant roles/run.invoker to named principals only.", cloud_run_invoker_private,
-          (CLOUD_RUN, CLOUD_RUN_IAM_MEMBER, CLOUD_RUN_IAM_BINDING), config_schema=_public_config()),
+          (tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_BINDING), config_schema=_public_config()),
 )
 """The model-endpoint and ML-platform checks of the security pack."""

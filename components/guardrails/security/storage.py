@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import json
 
+from aiscale.facts import reader, tokens
+
 from .. import schema
 from ..props import UnknownValue, as_bool, get, get_bool, is_set, is_unknown, items, lower
 from ..registry import NOT_APPLICABLE, Check, NotApplicable, Violation
 
-S3_BUCKET = "aws:s3/bucket:Bucket"
-S3_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-S3_ACL = "aws:s3/bucketAcl:BucketAcl"
-S3_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-S3_LOGGING = "aws:s3/bucketLogging:BucketLogging"
-AZ_ACCOUNT = "azure-native:storage:StorageAccount"
-AZ_CONTAINER = "azure-native:storage:BlobContainer"
-AZ_BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
-GCS_BUCKET = "gcp:storage/bucket:Bucket"
-GCS_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
-GCS_IAM_BINDING = "gcp:storage/bucketIAMBinding:BucketIAMBinding"
-GCS_IAM_POLICY = "gcp:storage/bucketIAMPolicy:BucketIAMPolicy"
-GCS_ACCESS_CONTROL = "gcp:storage/bucketAccessControl:BucketAccessControl"
-GCS_ACL = "gcp:storage/bucketACL:BucketACL"
 
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -33,7 +20,7 @@ PUBLIC_GCS_PREDEFINED = frozenset({"publicread", "publicreadwrite", "authenticat
 KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
 SSE_S3 = "AES256"
 """S3-managed keys: the only default encryption S3 server access log delivery supports on its target."""
-ENCRYPTED_TYPES = (S3_SSE, S3_BUCKET, AZ_ACCOUNT, GCS_BUCKET)
+ENCRYPTED_TYPES = (tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, tokens.AWS_S3_BUCKET, tokens.AZURE_STORAGE_STORAGE_ACCOUNT, tokens.GCP_STORAGE_BUCKET)
 """The resources SEC-STORAGE-009 judges."""
 STRONG_TLS = frozenset({"TLS1_2", "TLS1_3"})
 
@@ -79,8 +66,8 @@ def _inline_s3_targets(bucket) -> list:
 def s3_log_targets(resources) -> set:
     """URNs of the S3 buckets in the stack that receive server access logs (the target of a
     BucketLogging or of another bucket's inline logging), by dependency or by known name."""
-    buckets = [r for r in resources if r.canonical == S3_BUCKET]
-    loggings = [r for r in resources if r.canonical == S3_LOGGING]
+    buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
+    loggings = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_LOGGING]
 
     def receives(bucket) -> bool:
         name = bucket.props.get("bucket")
@@ -96,7 +83,7 @@ def s3_log_targets(resources) -> set:
 
 def gcs_log_targets(resources) -> set:
     """URNs of the GCS buckets in the stack that are another bucket's ``logging.logBucket``."""
-    buckets = [r for r in resources if r.canonical == GCS_BUCKET]
+    buckets = [r for r in resources if r.canonical == tokens.GCP_STORAGE_BUCKET]
 
     def receives(bucket) -> bool:
         name = bucket.props.get("name")
@@ -109,10 +96,10 @@ def gcs_log_targets(resources) -> set:
 
 def every_bucket_has_pab(resources, ctx):
     """Every S3 bucket needs a BucketPublicAccessBlock that targets it."""
-    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
     if not buckets:
         return NotApplicable("no S3 buckets")
-    blocks = [r for r in resources if r.canonical == S3_PAB]
+    blocks = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_PUBLIC_ACCESS_BLOCK]
     return [Violation(b.urn, f"S3 bucket '{b.name}' has no BucketPublicAccessBlock; add one with all four flags true")
             for b in buckets if not any(_pab_covers(pab, b) for pab in blocks)]
 
@@ -123,7 +110,7 @@ def no_public_s3_acl(resource_type, props, ctx):
     acl = get(props, "acl")
     if lower(acl) in PUBLIC_CANNED_ACLS:
         out.append(f"acl is '{acl}'; use 'private' (or no ACL with bucket-owner-enforced ownership)")
-    grants = items(props, "grants") if resource_type == S3_BUCKET else items(props, "accessControlPolicy.grants")
+    grants = items(props, "grants") if resource_type == tokens.AWS_S3_BUCKET else items(props, "accessControlPolicy.grants")
     for grant in grants:
         uri = get(grant, "uri") or get(grant, "grantee.uri") or ""
         if any(uri.endswith(public) for public in PUBLIC_GRANTEE_URIS):
@@ -133,7 +120,7 @@ def no_public_s3_acl(resource_type, props, ctx):
 
 def azure_no_blob_public_access(resource_type, props, ctx):
     """allowBlobPublicAccess must be explicitly false (older API versions default to true)."""
-    if get_bool(props, "allowBlobPublicAccess") is not False:
+    if reader.bucket(resource_type, props).public_access.flag() is not False:
         return ["allowBlobPublicAccess is not false; set it to false"]
     return []
 
@@ -148,7 +135,7 @@ def azure_container_private(resource_type, props, ctx):
 
 def gcs_public_access_prevention(resource_type, props, ctx):
     """publicAccessPrevention must be "enforced" (missing means "inherited")."""
-    value = get(props, "publicAccessPrevention")
+    value = reader.bucket(resource_type, props).public_access.known()
     if value != "enforced":
         return [f"publicAccessPrevention is '{value or 'inherited'}'; set it to 'enforced'"]
     return []
@@ -160,18 +147,18 @@ def _public_members(members) -> list[str]:
 
 def gcs_no_public_members(resource_type, props, ctx):
     """No allUsers/allAuthenticatedUsers in bucket IAM or ACLs."""
-    if resource_type == GCS_IAM_MEMBER:
+    if resource_type == tokens.GCP_STORAGE_BUCKET_IAM_MEMBER:
         found = _public_members([get(props, "member")])
-    elif resource_type == GCS_IAM_BINDING:
+    elif resource_type == tokens.GCP_STORAGE_BUCKET_IAM_BINDING:
         found = _public_members(items(props, "members"))
-    elif resource_type == GCS_IAM_POLICY:
+    elif resource_type == tokens.GCP_STORAGE_BUCKET_IAM_POLICY:
         data = get(props, "policyData")
         try:
             bindings = json.loads(data).get("bindings", []) if isinstance(data, str) else []
         except (ValueError, AttributeError):
             return NotApplicable("policyData is not JSON")
         found = _public_members([m for b in bindings for m in b.get("members", [])])
-    elif resource_type == GCS_ACCESS_CONTROL:
+    elif resource_type == tokens.GCP_STORAGE_BUCKET_ACCESS_CONTROL:
         found = _public_members([get(props, "entity")])
     else:
         entities = [str(e).split(":", 1)[-1] for e in items(props, "roleEntities")]
@@ -183,13 +170,13 @@ def gcs_no_public_members(resource_type, props, ctx):
 
 def gcs_uniform_access(resource_type, props, ctx):
     """uniformBucketLevelAccess must be true (IAM only, no per-object ACLs)."""
-    if get_bool(props, "uniformBucketLevelAccess") is not True:
+    if reader.bucket(resource_type, props).uniform_access.flag() is not True:
         return ["uniformBucketLevelAccess is not true; set it to true"]
     return []
 
 
 def _s3_sse_rules(resource_type, props):
-    if resource_type == S3_SSE:
+    if resource_type == tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION:
         return [get(rule, "applyServerSideEncryptionByDefault") or {} for rule in items(props, "rules")]
     inline = get(props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
     if inline is not None:
@@ -201,10 +188,10 @@ def _s3_sse_rules(resource_type, props):
 def encryption_with_cmk(resource_type, props, ctx):
     """Encryption at rest with a customer-managed key (config require_cmk)."""
     require = as_bool(ctx.config.get("require_cmk"), True)
-    if resource_type in (S3_SSE, S3_BUCKET):
+    if resource_type in (tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, tokens.AWS_S3_BUCKET):
         rules = _s3_sse_rules(resource_type, props)
         if not rules:
-            return ["no default encryption rule; add one"] if resource_type == S3_SSE else NOT_APPLICABLE
+            return ["no default encryption rule; add one"] if resource_type == tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION else NOT_APPLICABLE
         out = []
         for rule in rules:
             algorithm = get(rule, "sseAlgorithm")
@@ -215,7 +202,7 @@ def encryption_with_cmk(resource_type, props, ctx):
         return out
     if not require:
         return []
-    if resource_type == AZ_ACCOUNT:
+    if resource_type == tokens.AZURE_STORAGE_STORAGE_ACCOUNT:
         source = get(props, "encryption.keySource")
         if lower(source) != "microsoft.keyvault":
             return [f"encryption.keySource is '{source or 'Microsoft.Storage'}'; use 'Microsoft.Keyvault' with a key"]
@@ -232,7 +219,7 @@ def _only_sse_s3(resource_type, props) -> bool:
 
 def _receives_s3_logs(view, targets: set, buckets) -> bool:
     """True when an S3 bucket, or the bucket an SSE configuration belongs to, is a log target."""
-    if view.canonical == S3_BUCKET:
+    if view.canonical == tokens.AWS_S3_BUCKET:
         return view.urn in targets
     return any(b.urn in targets and _pab_covers(view, b) for b in buckets)
 
@@ -245,12 +232,12 @@ def encryption_at_rest(resources, ctx):
     if not covered:
         return NotApplicable("no buckets or storage accounts")
     targets = s3_log_targets(resources)
-    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
     out = []
     for view in covered:
         try:
             outcome = encryption_with_cmk(view.canonical, view.props, ctx)
-            if (outcome and not isinstance(outcome, NotApplicable) and view.canonical in (S3_SSE, S3_BUCKET)
+            if (outcome and not isinstance(outcome, NotApplicable) and view.canonical in (tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, tokens.AWS_S3_BUCKET)
                     and _only_sse_s3(view.canonical, view.props) and _receives_s3_logs(view, targets, buckets)):
                 outcome = []
         except UnknownValue:
@@ -281,11 +268,12 @@ def azure_network_deny(resource_type, props, ctx):
 
 def versioning_enabled(resource_type, props, ctx):
     """Versioning (or soft delete) protects model weights and checkpoints from overwrite."""
-    if resource_type == S3_VERSIONING:
+    if resource_type == tokens.AWS_S3_BUCKET_VERSIONING:
         status = get(props, "versioningConfiguration.status")
         return [] if status == "Enabled" else [f"versioning status is '{status}'; set 'Enabled'"]
-    if resource_type == GCS_BUCKET:
-        return [] if get_bool(props, "versioning.enabled") is True else ["versioning.enabled is not true; enable it"]
+    if resource_type == tokens.GCP_STORAGE_BUCKET:
+        enabled = reader.bucket(resource_type, props).versioning.flag() is True
+        return [] if enabled else ["versioning.enabled is not true; enable it"]
     versioning = get_bool(props, "isVersioningEnabled") is True
     soft_delete = get_bool(props, "deleteRetentionPolicy.enabled") is True
     return [] if versioning or soft_delete else ["neither isVersioningEnabled nor deleteRetentionPolicy is on; enable one"]
@@ -298,10 +286,10 @@ def _logging_target(logging) -> bool:
 def s3_access_logging(resources, ctx):
     """Every S3 bucket logs access, inline (legacy) or through a BucketLogging resource, except
     a bucket that receives server access logs in the stack (a log bucket does not log itself)."""
-    buckets = [r for r in resources if r.canonical == S3_BUCKET]
+    buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
     if not buckets:
         return NotApplicable("no S3 buckets")
-    loggings = [r for r in resources if r.canonical == S3_LOGGING]
+    loggings = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_LOGGING]
     targets = s3_log_targets(resources)
     out = []
     for b in buckets:
@@ -315,7 +303,7 @@ def s3_access_logging(resources, ctx):
 def gcs_access_logging(resources, ctx):
     """GCS buckets write usage logs to a log bucket, except a bucket that is another bucket's
     log bucket in the stack (a log bucket does not log itself)."""
-    buckets = [r for r in resources if r.canonical == GCS_BUCKET]
+    buckets = [r for r in resources if r.canonical == tokens.GCP_STORAGE_BUCKET]
     if not buckets:
         return NotApplicable("no GCS buckets")
     targets = gcs_log_targets(resources)
@@ -327,7 +315,7 @@ CHECKS = (
     Check("SEC-STORAGE-001", "security", "S3 Block Public Access: all four flags on",
           "An S3 public access block must set blockPublicAcls, blockPublicPolicy, ignorePublicAcls "
           "and restrictPublicBuckets to true.", "high", "mandatory",
-          "Set all four flags of the BucketPublicAccessBlock to true.", pab_all_flags, (S3_PAB,),
+          "Set all four flags of the BucketPublicAccessBlock to true.", pab_all_flags, (tokens.AWS_S3_BUCKET_PUBLIC_ACCESS_BLOCK,),
           anchors=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086",
                    "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"), url=_AWS_S3_DOCS),
     Check("SEC-STORAGE-002", "security", "Every S3 bucket has a public access block",
@@ -338,28 +326,28 @@ CHECKS = (
           "S3 buckets and bucket ACLs must not use public canned ACLs or grant the AllUsers or "
           "AuthenticatedUsers groups.", "critical", "mandatory",
           "Use a private ACL, or none with BucketOwnerEnforced ownership.", no_public_s3_acl,
-          (S3_BUCKET, S3_ACL), anchors=("CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"), url=_AWS_S3_DOCS),
+          (tokens.AWS_S3_BUCKET, tokens.AWS_S3_BUCKET_ACL), anchors=("CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"), url=_AWS_S3_DOCS),
     Check("SEC-STORAGE-004", "security", "Azure blob anonymous access disabled",
           "Storage accounts must set allowBlobPublicAccess to false.", "critical", "mandatory",
           "Set allowBlobPublicAccess to false on the storage account.", azure_no_blob_public_access,
-          (AZ_ACCOUNT,), anchors=("CKV_AZURE_190", "AVD-AZU-0007")),
+          (tokens.AZURE_STORAGE_STORAGE_ACCOUNT,), anchors=("CKV_AZURE_190", "AVD-AZU-0007")),
     Check("SEC-STORAGE-005", "security", "Azure blob containers private",
           "Blob containers must have publicAccess 'None'.", "high", "mandatory",
-          "Set publicAccess to 'None' on the container.", azure_container_private, (AZ_CONTAINER,),
+          "Set publicAccess to 'None' on the container.", azure_container_private, (tokens.AZURE_STORAGE_BLOB_CONTAINER,),
           anchors=("CKV_AZURE_34",)),
     Check("SEC-STORAGE-006", "security", "GCS public access prevention enforced",
           "GCS buckets must set publicAccessPrevention to 'enforced'.", "critical", "mandatory",
-          "Set publicAccessPrevention to 'enforced'.", gcs_public_access_prevention, (GCS_BUCKET,),
+          "Set publicAccessPrevention to 'enforced'.", gcs_public_access_prevention, (tokens.GCP_STORAGE_BUCKET,),
           anchors=("CKV_GCP_114",), url=_GCS_DOCS),
     Check("SEC-STORAGE-007", "security", "No allUsers or allAuthenticatedUsers on GCS buckets",
           "Bucket IAM members, bindings, policies and ACLs must not grant allUsers or "
           "allAuthenticatedUsers.", "critical", "mandatory",
           "Grant access to named principals only.", gcs_no_public_members,
-          (GCS_IAM_MEMBER, GCS_IAM_BINDING, GCS_IAM_POLICY, GCS_ACCESS_CONTROL, GCS_ACL),
+          (tokens.GCP_STORAGE_BUCKET_IAM_MEMBER, tokens.GCP_STORAGE_BUCKET_IAM_BINDING, tokens.GCP_STORAGE_BUCKET_IAM_POLICY, tokens.GCP_STORAGE_BUCKET_ACCESS_CONTROL, tokens.GCP_STORAGE_BUCKET_ACL),
           anchors=("CKV_GCP_28", "AVD-GCP-0001"), url=_GCS_DOCS),
     Check("SEC-STORAGE-008", "security", "GCS uniform bucket-level access",
           "GCS buckets must set uniformBucketLevelAccess to true.", "medium", "advisory",
-          "Set uniformBucketLevelAccess to true.", gcs_uniform_access, (GCS_BUCKET,),
+          "Set uniformBucketLevelAccess to true.", gcs_uniform_access, (tokens.GCP_STORAGE_BUCKET,),
           anchors=("CKV_GCP_29", "AVD-GCP-0002")),
     Check("SEC-STORAGE-009", "security", "Encryption at rest with a customer-managed key",
           "S3 encryption configurations and buckets, Azure storage accounts and GCS buckets encrypt "
@@ -373,20 +361,20 @@ CHECKS = (
           config_schema={"require_cmk": schema.boolean(True, "Require a customer-managed key.")}),
     Check("SEC-STORAGE-010", "security", "Azure storage HTTPS only",
           "Storage accounts must not set enableHttpsTrafficOnly to false.", "high", "mandatory",
-          "Set enableHttpsTrafficOnly to true.", azure_https_only, (AZ_ACCOUNT,),
+          "Set enableHttpsTrafficOnly to true.", azure_https_only, (tokens.AZURE_STORAGE_STORAGE_ACCOUNT,),
           anchors=("CKV_AZURE_3", "AVD-AZU-0008")),
     Check("SEC-STORAGE-011", "security", "Azure storage minimum TLS 1.2",
           "Storage accounts must set minimumTlsVersion to TLS1_2 or newer.", "high", "mandatory",
-          "Set minimumTlsVersion to 'TLS1_2'.", azure_min_tls, (AZ_ACCOUNT,),
+          "Set minimumTlsVersion to 'TLS1_2'.", azure_min_tls, (tokens.AZURE_STORAGE_STORAGE_ACCOUNT,),
           anchors=("CKV_AZURE_44", "AVD-AZU-0011")),
     Check("SEC-STORAGE-012", "security", "Azure storage network access denied by default",
           "Storage accounts must deny network access by default or disable public network access.",
           "high", "mandatory", "Set networkRuleSet.defaultAction to 'Deny' and allow the subnets that need it.",
-          azure_network_deny, (AZ_ACCOUNT,), anchors=("CKV_AZURE_35", "CKV_AZURE_59", "AVD-AZU-0012")),
+          azure_network_deny, (tokens.AZURE_STORAGE_STORAGE_ACCOUNT,), anchors=("CKV_AZURE_35", "CKV_AZURE_59", "AVD-AZU-0012")),
     Check("SEC-STORAGE-013", "security", "Versioning or soft delete on buckets",
           "S3 versioning Enabled, GCS versioning on, Azure blob versioning or soft delete on.",
           "low", "advisory", "Enable versioning (or blob soft delete on Azure).", versioning_enabled,
-          (S3_VERSIONING, GCS_BUCKET, AZ_BLOB_SERVICE),
+          (tokens.AWS_S3_BUCKET_VERSIONING, tokens.GCP_STORAGE_BUCKET, tokens.AZURE_STORAGE_BLOB_SERVICE_PROPERTIES),
           anchors=("CKV_AWS_21", "AVD-AWS-0090", "CKV_GCP_78", "AVD-GCP-0078", "AVD-AZU-0056")),
     Check("SEC-STORAGE-014", "security", "S3 access logging",
           "Every S3 bucket logs access (BucketLogging, or the legacy inline logging). Exempt: a bucket "

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from aiscale.facts import tokens
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
+
 from .. import schema
 from ..props import as_bool, get, get_bool, items, lower
 from ..registry import Check
 
-POD_SPEC_PATHS = MappingProxyType({
-    "kubernetes:apps:Deployment": "spec.template.spec",
-    "kubernetes:apps:StatefulSet": "spec.template.spec",
-    "kubernetes:apps:DaemonSet": "spec.template.spec",
-    "kubernetes:apps:ReplicaSet": "spec.template.spec",
-    "kubernetes:batch:Job": "spec.template.spec",
-    "kubernetes:batch:CronJob": "spec.jobTemplate.spec.template.spec",
-    "kubernetes:core:Pod": "spec",
-})
-"""Canonical workload token -> path of its pod spec."""
 
 WORKLOADS = tuple(POD_SPEC_PATHS)
-SERVICE = "kubernetes:core:Service"
 DEFAULT_EXEMPT_NAMESPACES = ("kube-system", "gpu-operator")
 DANGEROUS_HOST_PATHS = ("/var/run/docker.sock", "/run/containerd/containerd.sock", "/")
 INTERNAL_LB_ANNOTATIONS = MappingProxyType({
@@ -209,7 +201,7 @@ CHECKS = (
           "LoadBalancer Services carry the internal annotation of their cloud or restricted source "
           "ranges, unless config allow_public_endpoints.", "high", "mandatory",
           "Annotate the Service as internal or use ClusterIP behind an ingress.", no_public_load_balancer,
-          (SERVICE,), anchors=("compliance kubernetes-core-v1-service-disallow-load-balancer",),
+          (tokens.K8S_CORE_SERVICE,), anchors=("compliance kubernetes-core-v1-service-disallow-load-balancer",),
           config_schema={"allow_public_endpoints": schema.boolean(
               False, "Allow internet-facing LoadBalancer Services (the model's `public: true`).")}),
     Check("SEC-WL-008", "security", "CPU and memory requests, memory limit",
