@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from aiscale import clouds
 from aiscale.preflight.command import preflight_command
 
 app = typer.Typer(
@@ -29,12 +30,8 @@ app = typer.Typer(
 EXIT_INVALID = 2
 
 
-class Cloud(str, Enum):
-    """A cloud the catalog covers."""
-
-    aws = "aws"
-    azure = "azure"
-    gcp = "gcp"
+Cloud = Enum("Cloud", {name: name for name in clouds.names()}, type=str)
+Cloud.__doc__ = "A cloud the catalog covers (the cloud registry's list)."
 
 
 def _fail(message: str) -> typer.Exit:
