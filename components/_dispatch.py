@@ -8,6 +8,7 @@ built on that cloud, keeps a one-cloud stack from importing the other clouds' SD
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import pulumi
@@ -17,6 +18,13 @@ from aiscale.sdk_extras import require_cloud_sdks
 
 #: The clouds that have builders (the registry's list).
 CLOUDS = clouds.names()
+
+
+def cloud_builder(cloud: str, capability: str) -> ModuleType:
+    """The cloud's builder module of ``capability`` (its SDK checked to be installed): for the
+    typed seams, whose ``build(component, <capability>Build)`` returns a typed result."""
+    require_cloud_sdks((cloud,))
+    return clouds.adapter(cloud).builder(capability)
 
 
 def build_on_cloud(component: pulumi.ComponentResource, capability: str, cloud: str,

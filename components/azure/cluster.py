@@ -40,6 +40,7 @@ import pulumi_kubernetes
 
 from aiscale import naming
 from aiscale.azure import _addressing, _cluster_identity, _kubeconfig, _names
+from aiscale.azure.network import AzureNetwork
 from aiscale.kubernetes import addons
 from aiscale.scope import CloudScope
 
@@ -121,7 +122,7 @@ def system_pool_profile(nodes_subnet_id: Any, tags: dict[str, str]) -> dict[str,
     }
 
 
-def control_plane_network_scopes(network: Any, api_access: str, own_network: bool) -> dict[str, Any]:
+def control_plane_network_scopes(network: AzureNetwork, api_access: str, own_network: bool) -> dict[str, Any]:
     """Where the control-plane identity gets "Network Contributor": ``{purpose: resource id}``.
 
     The VNet when aiscale created it (it holds only platform subnets) or when the cluster is
@@ -130,7 +131,7 @@ def control_plane_network_scopes(network: Any, api_access: str, own_network: boo
     """
     if own_network or api_access == "private":
         return {"vnet": network.network_id}
-    return {"nodes": network.details["nodes_subnet_id"]}
+    return {"nodes": network.nodes_subnet_id}
 
 
 def log_categories(environment: str) -> list[str]:
@@ -169,17 +170,17 @@ def _logs(component: pulumi.Resource, name: str, scope: CloudScope, tags: dict[s
 def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
     """Declare the AKS cluster and everything it needs; return its outputs."""
     scope: CloudScope = args["scope"]
-    net = args["network"].details
+    net: AzureNetwork = args["network"].built
     name = args["name"]
     tags = naming.azure_tags(scope.tags)
     group = scope.resource_group_name
-    api_server_subnet_id = net.get("api_server_subnet_id")
+    api_server_subnet_id = net.api_server_subnet_id
     private_vault = api_server_subnet_id is not None
     client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=component))
 
     identity = _cluster_identity.control_plane_identity(component, name, scope, tags)
     vault, key = _cluster_identity.kms_vault_and_key(component, name, scope, tags, client, private_vault)
-    network_scopes = control_plane_network_scopes(args["network"], args["api_access"], private_vault)
+    network_scopes = control_plane_network_scopes(net, args["api_access"], private_vault)
     grants = _cluster_identity.control_plane_grants(
         component, name, scope, client, identity.principal_id, vault, private_vault, network_scopes)
 
@@ -196,8 +197,8 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         aad_profile={"managed": True, "enable_azure_rbac": True},
         api_server_access_profile=api_server_access(args["api_access"], list(args["authorized_networks"]),
                                                     api_server_subnet_id),
-        network_profile=network_profile(net["outbound_type"], net.get("cidr")),
-        agent_pool_profiles=[system_pool_profile(net["nodes_subnet_id"], tags)],
+        network_profile=network_profile(net.outbound_type, net.cidr),
+        agent_pool_profiles=[system_pool_profile(net.nodes_subnet_id, tags)],
         oidc_issuer_profile={"enabled": True},
         security_profile={
             "workload_identity": {"enabled": True},
@@ -236,7 +237,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         "kubernetes_provider": provider,
         "cluster": cluster,
         "resource_group_name": group,
-        "nodes_subnet_id": net["nodes_subnet_id"],
+        "nodes_subnet_id": net.nodes_subnet_id,
         "oidc_issuer_url": cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None),
         "kubelet_identity": cluster.identity_profile.apply(_kubelet_identity),
         "control_plane_identity": identity,

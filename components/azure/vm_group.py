@@ -143,7 +143,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
                          f"valid: >= min_nodes ({group.min_nodes})")
     name = args["name"]
     tags = naming.azure_tags(scope.tags)
-    subnet_id = args["network"].details["nodes_subnet_id"]
+    subnet_id = args["network"].built.nodes_subnet_id
     ssh_public_key = args.get("ssh_public_key") or _ssh.unusable_public_key()
     profile = vm_profile(group, subnet_id, ssh_public_key)
     vmss = compute.VirtualMachineScaleSet(

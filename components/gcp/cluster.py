@@ -34,6 +34,7 @@ import pulumi_gcp.organizations as organizations
 from aiscale import naming
 from aiscale.gcp import _kubeconfig, _names, _node_defaults
 from aiscale.gcp._identity import ServiceIdentity, service_identity
+from aiscale.gcp.network import GcpNetwork
 
 RELEASE_CHANNEL = "REGULAR"
 """GKE upgrades control plane and nodes automatically along the REGULAR channel."""
@@ -114,11 +115,11 @@ def endpoint_access(api_access: str, authorized_networks: list[str]) -> dict[str
     raise ValueError(f"kubernetes.api_access: got {api_access!r}; valid: private, restricted")
 
 
-def ip_allocation(details: dict[str, Any]) -> dict[str, Any]:
+def ip_allocation(network: GcpNetwork) -> dict[str, Any]:
     """VPC-native addressing: the network's named ranges, or GKE-managed ranges when unnamed."""
-    if details.get("pods_range_name") and details.get("services_range_name"):
-        return {"cluster_secondary_range_name": details["pods_range_name"],
-                "services_secondary_range_name": details["services_range_name"],
+    if network.pods_range_name and network.services_range_name:
+        return {"cluster_secondary_range_name": network.pods_range_name,
+                "services_secondary_range_name": network.services_range_name,
                 "stack_type": "IPV4"}
     return {"stack_type": "IPV4"}
 
@@ -141,9 +142,9 @@ def _cluster(component: pulumi.Resource, name: str, args: dict[str, Any], identi
         project=scope.gcp_project,
         location=scope.region,
         network=network.network_id,
-        subnetwork=network.details["subnetwork_id"],
+        subnetwork=network.built.subnetwork_id,
         networking_mode="VPC_NATIVE",
-        ip_allocation_policy=ip_allocation(network.details),
+        ip_allocation_policy=ip_allocation(network.built),
         default_max_pods_per_node=MAX_PODS_PER_NODE,
         remove_default_node_pool=True,
         initial_node_count=1,

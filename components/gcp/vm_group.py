@@ -111,7 +111,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         display_name=f"GPU VMs of {scope.platform} {scope.environment} {group.name} (aiscale)",
         project=scope.gcp_project, roles=_node_defaults.VM_ROLES, parent=component)
     opts = pulumi.ResourceOptions(parent=component)
-    template = _template(name, scope, group, offering, args["network"].details["subnetwork_id"],
+    template = _template(name, scope, group, offering, args["network"].built.subnetwork_id,
                          identity.email, labels, opts)
     group_name = _names.instance_group_name(scope.platform, scope.environment, group.name)
     manager = compute.RegionInstanceGroupManager(
