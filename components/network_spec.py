@@ -9,14 +9,18 @@ Both sides import this module, so no builder imports the component.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Union
 
 import pulumi
+from pydantic import BaseModel
 
 from aiscale.scope import CloudScope
 
 DEFAULT_CIDR = "10.40.0.0/16"
 """The address space of a new network when none is given."""
+ExistingNetwork = Union[BaseModel, Mapping[str, Any]]
+"""An existing network's ids: the model's ``network.existing.<cloud>`` section, or a mapping
+with the same keys (each cloud's builder checks the keys it needs)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,9 +33,8 @@ class NetworkBuild:
     """The cloud, region, provider, tags and parent to declare on."""
     cidr: str = DEFAULT_CIDR
     """The address space of a new network."""
-    existing: Optional[Any] = None
-    """The existing network to adopt instead of creating one: the model's
-    ``network.existing.<cloud>`` section (or a mapping with the same keys, or on Azure the whole
+    existing: Optional[ExistingNetwork] = None
+    """The existing network to adopt instead of creating one (on Azure also the whole
     ``network.existing`` section). None or empty: a new network is created."""
 
 
