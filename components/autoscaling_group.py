@@ -6,10 +6,11 @@ from typing import Any, Optional, TypedDict
 
 import pulumi
 
-from aiscale._dispatch import build_on_cloud
+from aiscale._dispatch import cloud_builder
 from aiscale._docs import documented
 from aiscale.network import Network
 from aiscale.scope import CloudScope
+from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 
 
 class AutoscalingGroupArgs(TypedDict, total=False):
@@ -33,14 +34,24 @@ class AutoscalingGroup(pulumi.ComponentResource):
     """The ASG / scale set / instance group manager name."""
     machine_type: str
     """The instance type / VM size / machine type from the catalog."""
-    details: dict[str, Any]
-    """Cloud-specific outputs and the underlying resources."""
 
     def __init__(self, name: str, args: AutoscalingGroupArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:AutoscalingGroup", name, None, opts)
         self.machine_type = args["offering"].instance_type
-        built = build_on_cloud(self, "vm_group", args["scope"].cloud, args, name)
-        self.group_name = built.pop("group_name")
-        self.details = built
+        build = VmGroupBuild(name=name, scope=args["scope"], network=args["network"], group=args["group"],
+                             offering=args["offering"], ssh_public_key=args.get("ssh_public_key"))
+        self._built: BuiltVmGroup = cloud_builder(build.scope.cloud, "vm_group").build(self, build)
+        self.group_name = self._built.group_name
         self.register_outputs({"group_name": self.group_name, "machine_type": self.machine_type})
+
+    @property
+    def built(self) -> BuiltVmGroup:
+        """What the cloud's builder declared: the group name, the cloud's facts (a subclass of
+        :class:`BuiltVmGroup` per cloud) and the resources by role."""
+        return self._built
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Cloud-specific outputs and the underlying resources by role (the escape hatch)."""
+        return self._built.as_details()

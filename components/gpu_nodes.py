@@ -46,7 +46,7 @@ class PoolBuild:
     """The ``CloudScope``: cloud, region, tags, parent."""
     cluster: Any
     """The cluster the pool joins: a ``KubernetesCluster`` or an ``ExistingCluster`` (its
-    ``cluster_name`` and the per-cloud ``details`` the builder reads)."""
+    ``cluster_name`` and ``node_target``, the cloud's typed view that the builder reads)."""
     pool: Any
     """The model's ``NodePool``, defaults resolved."""
     offering: Any

@@ -6,8 +6,9 @@ from typing import Any, Optional, TypedDict
 
 import pulumi
 
-from aiscale._dispatch import build_on_cloud
+from aiscale._dispatch import cloud_builder
 from aiscale._docs import documented
+from aiscale.cluster_spec import API_ACCESS, DEFAULT_VERSION, BuiltCluster, ClusterBuild
 from aiscale.network import Network
 from aiscale.scope import CloudScope
 
@@ -37,22 +38,46 @@ class KubernetesCluster(pulumi.ComponentResource):
     """The cluster's name in the cloud."""
     kubeconfig: pulumi.Output[str]
     """A kubeconfig for the cluster (a secret output)."""
-    kubernetes_provider: Any
+    kubernetes_provider: pulumi.ProviderResource
     """A ``pulumi_kubernetes.Provider`` for add-ons and workloads on this cluster."""
-    details: dict[str, Any]
-    """Cloud-specific outputs (OIDC issuer, node identity, ...) and the underlying resources."""
 
     def __init__(self, name: str, args: KubernetesClusterArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:KubernetesCluster", name, None, opts)
-        args = {"version": "1.31", "api_access": "private", "authorized_networks": [], **args}
-        if args["api_access"] not in ("private", "restricted"):
-            raise ValueError(f"api_access: got {args['api_access']!r}; valid: private, restricted")
-        if args["api_access"] == "restricted" and not args["authorized_networks"]:
-            raise ValueError("authorized_networks: got []; a restricted API needs at least one CIDR")
-        built = build_on_cloud(self, "cluster", args["scope"].cloud, args, name)
-        self.cluster_name = built.pop("cluster_name")
-        self.kubeconfig = pulumi.Output.secret(built.pop("kubeconfig"))
-        self.kubernetes_provider = built.pop("kubernetes_provider")
-        self.details = built
+        build = _resolve(name, args)
+        self._built: BuiltCluster = cloud_builder(build.scope.cloud, "cluster").build(self, build)
+        self.cluster_name = self._built.cluster_name
+        self.kubeconfig = pulumi.Output.secret(self._built.kubeconfig)
+        self.kubernetes_provider = self._built.kubernetes_provider
         self.register_outputs({"cluster_name": self.cluster_name, "kubeconfig": self.kubeconfig})
+
+    @property
+    def built(self) -> BuiltCluster:
+        """What the cloud's builder declared: the outputs, the cloud's extras (a subclass of
+        :class:`BuiltCluster` per cloud) and the resources by role."""
+        return self._built
+
+    @property
+    def node_target(self) -> Any:
+        """What the cloud's node pool builder reads of this cluster."""
+        return self._built.node_target()
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Cloud-specific outputs (OIDC issuer, node identity, ...) and the underlying resources
+        by role (the escape hatch)."""
+        return self._built.as_details()
+
+
+def _resolve(name: str, args: KubernetesClusterArgs) -> ClusterBuild:
+    """The builder's arguments with defaults applied; a bad ``api_access`` or a restricted API
+    without authorized networks is an error naming the field."""
+    api_access = args.get("api_access", "private")
+    authorized = tuple(args.get("authorized_networks") or ())
+    if api_access not in API_ACCESS:
+        raise ValueError(f"api_access: got {api_access!r}; valid: {', '.join(API_ACCESS)}")
+    if api_access == "restricted" and not authorized:
+        raise ValueError("authorized_networks: got []; a restricted API needs at least one CIDR")
+    return ClusterBuild(name=name, scope=args["scope"], network=args["network"],
+                        version=args.get("version", DEFAULT_VERSION), api_access=api_access,
+                        authorized_networks=authorized)

@@ -6,8 +6,9 @@ from typing import Any, Optional, TypedDict
 
 import pulumi
 
-from aiscale._dispatch import build_on_cloud
+from aiscale._dispatch import cloud_builder
 from aiscale._docs import documented
+from aiscale.network_spec import DEFAULT_CIDR, BuiltNetwork, NetworkBuild
 from aiscale.scope import CloudScope
 
 
@@ -31,13 +32,23 @@ class Network(pulumi.ComponentResource):
     """The VPC id, VNet id or network self link."""
     subnet_ids: pulumi.Output[list]
     """Private subnet ids (AWS: one per zone; Azure: the nodes subnet; GCP: the subnetwork)."""
-    details: dict[str, Any]
-    """Cloud-specific outputs and the underlying resources (the escape hatch)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("aiscale:index:Network", name, None, opts)
-        built = build_on_cloud(self, "network", args["scope"].cloud, {"cidr": "10.40.0.0/16", **args}, name)
-        self.network_id = built.pop("network_id")
-        self.subnet_ids = built.pop("subnet_ids")
-        self.details = built
+        build = NetworkBuild(name=name, scope=args["scope"], cidr=args.get("cidr") or DEFAULT_CIDR,
+                             existing=args.get("existing"))
+        self._built: BuiltNetwork = cloud_builder(build.scope.cloud, "network").build(self, build)
+        self.network_id = self._built.network_id
+        self.subnet_ids = self._built.subnet_ids
         self.register_outputs({"network_id": self.network_id, "subnet_ids": self.subnet_ids})
+
+    @property
+    def built(self) -> BuiltNetwork:
+        """What the cloud's builder declared: the ids, the cloud's extras (a subclass of
+        :class:`BuiltNetwork` per cloud) and the resources by role."""
+        return self._built
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Cloud-specific outputs and the underlying resources by role (the escape hatch)."""
+        return self._built.as_details()

@@ -115,12 +115,20 @@ class ExistingCluster:
     """The cluster's name in the cloud."""
     details: dict[str, Any]
     """The cloud-specific values the cloud's node pool builder reads."""
+    cloud: str = ""
+    """The cluster's cloud (whose node pool builder turns ``details`` into its node target)."""
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> "ExistingCluster":
         """The cluster that ``args`` name, on ``args['cloud']``."""
         name = args["cluster_name"]
-        return cls(cluster_name=name, details=clouds.adapter(args["cloud"]).existing_cluster_details(name, args))
+        return cls(cluster_name=name, details=clouds.adapter(args["cloud"]).existing_cluster_details(name, args),
+                   cloud=args["cloud"])
+
+    @property
+    def node_target(self) -> Any:
+        """What the cloud's node pool builder reads of this cluster (its ``existing_target``)."""
+        return clouds.adapter(self.cloud).builder("node_pool").existing_target(self.details)
 
 
 @dataclass(frozen=True)

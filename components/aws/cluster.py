@@ -19,18 +19,14 @@ Declares, under the component:
 - the NVIDIA device plugin and the cluster autoscaler (with its own pod role), see ``_addons``;
 - a kubeconfig (``aws eks get-token``) and a ``pulumi_kubernetes.Provider`` for it.
 
-Returns ``cluster_name``, ``kubeconfig``, ``kubernetes_provider`` and the extras node pools
-and endpoints need: ``cluster`` (the ``aws.eks.Cluster``), ``name`` (the cluster name as a plain
-string, for tag keys), ``version``, ``node_role_arn``, ``node_role``, ``oidc_provider_arn``,
-``oidc_provider_url`` (issuer URL with ``https://``), ``secrets_key_arn``,
-``cluster_security_group_id``, ``subnet_ids``, ``node_dependencies`` (resources a node group
-must wait for: the CNI and kube-proxy add-ons) and ``resources`` (name -> resource).
+Reads a ``ClusterBuild``; returns an :class:`AwsCluster`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -41,6 +37,8 @@ import pulumi_aws.kms as kms
 
 from aiscale import naming
 from aiscale.aws import _addons, _iam, _nodes, _roles
+from aiscale.aws.node_pool import EksNodeTarget
+from aiscale.cluster_spec import BuiltCluster, ClusterBuild
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 """Control-plane log types sent to CloudWatch Logs."""
@@ -54,6 +52,38 @@ DEFAULT_KMS_DELETION_WINDOW_DAYS = 7
 """Deletion window in every other environment (the shortest AWS allows)."""
 SUPPORT_TYPE = "STANDARD"
 """EKS upgrade policy: stay on standard support (auto-upgraded at its end, no extended fee)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsCluster(BuiltCluster):
+    """What the EKS builder returns: the outputs plus what node pools, endpoints and operations
+    read (resources by role: ``cluster``, ``node_role``, ``secrets_key``, ``system_node_group``,
+    the add-ons, ...)."""
+
+    name: str
+    """The cluster name as a plain string (for tag keys)."""
+    version: str
+    """The Kubernetes minor version."""
+    node_role_arn: pulumi.Output[str]
+    """The role the nodes run as."""
+    oidc_provider_arn: pulumi.Output[str]
+    """The IAM OIDC provider of the cluster (pod roles trust it)."""
+    oidc_provider_url: pulumi.Output[str]
+    """The cluster's OIDC issuer URL, with ``https://``."""
+    secrets_key_arn: pulumi.Output[str]
+    """The KMS key encrypting Kubernetes secrets."""
+    cluster_security_group_id: pulumi.Output[str]
+    """The security group EKS created for the cluster."""
+    subnet_ids: pulumi.Input[list[str]]
+    """The private subnets of the cluster and its nodes."""
+    node_dependencies: tuple[pulumi.Resource, ...] = ()
+    """Resources a node group must wait for: the CNI and kube-proxy add-ons, the node role's
+    policies."""
+
+    def node_target(self) -> EksNodeTarget:
+        """What a node group reads of this cluster."""
+        return EksNodeTarget(name=self.name, node_role_arn=self.node_role_arn, subnet_ids=self.subnet_ids,
+                             node_dependencies=self.node_dependencies)
 
 
 class SystemPool:
@@ -167,18 +197,17 @@ def _system_pool(name: str, cluster: eks.Cluster, node_role: iam.Role, subnet_id
     )
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster:
     """Declare the EKS cluster, its identities, system pool and add-ons under ``component``."""
     import pulumi_kubernetes
 
-    scope, network = args["scope"], args["network"]
-    name = args["name"]
+    scope, network = args.scope, args.network
+    name = args.name
     region = scope.region
     tags = naming.aws_tags(scope.tags)
     cluster_name = eks_cluster_name(scope.platform, scope.environment, name)
     child = pulumi.ResourceOptions(parent=component)
-    endpoint = vpc_config(network.subnet_ids, args.get("api_access", "private"),
-                          list(args.get("authorized_networks") or ()))
+    endpoint = vpc_config(network.subnet_ids, args.api_access, list(args.authorized_networks))
 
     key, alias = _secrets_key(name, scope, cluster_name, tags, component)
     log_group = cloudwatch.LogGroup(
@@ -194,7 +223,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     cluster = eks.Cluster(
         f"{name}-eks",
         name=cluster_name,
-        version=args.get("version", "1.31"),
+        version=args.version,
         role_arn=cluster_role.arn,
         vpc_config=endpoint,
         access_config={"authentication_mode": "API",
@@ -238,26 +267,24 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
                            oidc_provider_arn=oidc.arn, issuer_url=issuer_url,
                            provider=provider, tags=tags)
 
-    return {
-        "cluster_name": cluster.name,
-        "kubeconfig": kubeconfig,
-        "kubernetes_provider": provider,
-        "cluster": cluster,
-        "name": cluster_name,
-        "version": args.get("version", "1.31"),
-        "node_role_arn": node_role.arn,
-        "node_role": node_role,
-        "oidc_provider_arn": oidc.arn,
-        "oidc_provider_url": issuer_url,
-        "secrets_key_arn": key.arn,
-        "cluster_security_group_id": cluster.vpc_config.cluster_security_group_id,
-        "subnet_ids": network.subnet_ids,
-        "node_dependencies": node_dependencies,
-        "resources": {"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
-                      "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
-                      "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,
-                      **{f"addon_{k}": v for k, v in addons.items()}, **helm},
-    }
+    return AwsCluster(
+        cluster_name=cluster.name,
+        kubeconfig=kubeconfig,
+        kubernetes_provider=provider,
+        name=cluster_name,
+        version=args.version,
+        node_role_arn=node_role.arn,
+        oidc_provider_arn=oidc.arn,
+        oidc_provider_url=issuer_url,
+        secrets_key_arn=key.arn,
+        cluster_security_group_id=cluster.vpc_config.cluster_security_group_id,
+        subnet_ids=network.subnet_ids,
+        node_dependencies=tuple(node_dependencies),
+        resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
+                   "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
+                   "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,
+                   **{f"addon_{k}": v for k, v in addons.items()}, **helm},
+    )
 
 
 def _managed_addons(name: str, cluster: eks.Cluster, cni_role: iam.Role, tags: dict[str, str],

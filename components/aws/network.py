@@ -10,10 +10,7 @@ public IPs on launch.
 
 An existing network (``{vpc_id, subnet_ids}``) declares nothing and returns those ids.
 
-Returns ``network_id`` and ``subnet_ids`` (the private subnets), plus ``vpc_id``, ``zones``
-(an Output list of the zone of each private subnet), ``public_subnet_ids``,
-``nat_gateway_ids``, ``private_route_table_ids`` and ``resources`` (name -> resource; empty for
-an existing network).
+Reads a ``NetworkBuild``; returns an :class:`AwsNetwork`.
 """
 
 from __future__ import annotations
@@ -21,13 +18,16 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws
 
 from aiscale import naming
 from aiscale.aws._iam import service_trust_policy
+from aiscale.network_spec import BuiltNetwork, NetworkBuild
+from aiscale.scope import CloudScope
 
 DEFAULT_ZONE_COUNT = 3
 """Zones used when the model names none: the first three available zones of the region (in a
@@ -40,6 +40,23 @@ DEFAULT_FLOW_LOG_RETENTION_DAYS = 30
 """Days VPC flow logs are kept in every other environment."""
 INTERNAL_ELB_TAG = ("kubernetes.io/role/internal-elb", "1")
 """Subnet tag that lets the AWS load balancer controller place internal load balancers."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsNetwork(BuiltNetwork):
+    """What the AWS network builder returns: ``network_id`` is the VPC id, ``subnet_ids`` the
+    private subnets (one per zone)."""
+
+    vpc_id: pulumi.Input[str]
+    """The VPC id (the same as ``network_id``)."""
+    zones: Optional[pulumi.Output[list[str]]] = None
+    """The zone of each private subnet, in order; None for an existing network."""
+    public_subnet_ids: Optional[pulumi.Output[list[str]]] = None
+    """The public subnets holding only the NAT gateways; None for an existing network."""
+    nat_gateway_ids: Optional[pulumi.Output[list[str]]] = None
+    """The NAT gateways (one, or one per zone in prod); None for an existing network."""
+    private_route_table_ids: Optional[pulumi.Output[list[str]]] = None
+    """The route table of each private subnet; None for an existing network."""
 
 
 def subnet_layout(cidr: str, zone_count: int) -> tuple[list[str], list[str]]:
@@ -72,7 +89,7 @@ def _existing_ids(existing: Any) -> tuple[str, list[str]]:
     return vpc_id, list(subnet_ids)
 
 
-def _zones(component: pulumi.Resource, scope: Any) -> tuple[int, pulumi.Output]:
+def _zones(component: pulumi.Resource, scope: CloudScope) -> tuple[int, pulumi.Output]:
     """The zone count and an Output list of ``DEFAULT_ZONE_COUNT`` (or the model's) zone names."""
     if scope.zones:
         return len(scope.zones), pulumi.Output.from_input(list(scope.zones))
@@ -86,7 +103,7 @@ def _zones(component: pulumi.Resource, scope: Any) -> tuple[int, pulumi.Output]:
     return DEFAULT_ZONE_COUNT, names
 
 
-def _flow_logs(name: str, scope: Any, vpc: Any, tags: dict[str, str],
+def _flow_logs(name: str, scope: CloudScope, vpc: pulumi.Resource, tags: dict[str, str],
                child: pulumi.ResourceOptions) -> dict[str, pulumi.Resource]:
     """Flow logs of every VPC flow to a CloudWatch log group, through a role that can only
     write there."""
@@ -117,29 +134,29 @@ def _flow_logs(name: str, scope: Any, vpc: Any, tags: dict[str, str],
             "flow_log": flow_log}
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: NetworkBuild) -> AwsNetwork:
     """Declare the network under ``component`` (or pass an existing one through)."""
-    scope = args["scope"]
-    if args.get("existing"):
-        vpc_id, subnet_ids = _existing_ids(args["existing"])
-        return {"network_id": pulumi.Output.from_input(vpc_id),
-                "subnet_ids": pulumi.Output.from_input(subnet_ids),
-                "vpc_id": pulumi.Output.from_input(vpc_id), "resources": {}}
+    scope = args.scope
+    if args.existing:
+        vpc_id, subnet_ids = _existing_ids(args.existing)
+        return AwsNetwork(network_id=pulumi.Output.from_input(vpc_id),
+                          subnet_ids=pulumi.Output.from_input(subnet_ids),
+                          vpc_id=pulumi.Output.from_input(vpc_id))
 
     import pulumi_aws.ec2 as ec2
 
-    name = args["name"]
+    name = args.name
     tags = naming.aws_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     zone_count, zones = _zones(component, scope)
-    private_cidrs, public_cidrs = subnet_layout(args.get("cidr") or "10.40.0.0/16", zone_count)
+    private_cidrs, public_cidrs = subnet_layout(args.cidr, zone_count)
     nat_count = zone_count if scope.environment in NAT_PER_ZONE_ENVIRONMENTS else 1
 
     def named(label: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {**tags, "Name": f"{name}-{label}", **(extra or {})}
 
     resources: dict[str, pulumi.Resource] = {}
-    vpc = ec2.Vpc(f"{name}-vpc", cidr_block=args.get("cidr") or "10.40.0.0/16",
+    vpc = ec2.Vpc(f"{name}-vpc", cidr_block=args.cidr,
                   enable_dns_support=True, enable_dns_hostnames=True, tags=named("vpc"), opts=child)
     resources["vpc"] = vpc
     resources["default_security_group"] = ec2.DefaultSecurityGroup(
@@ -189,14 +206,14 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
     resources.update(_flow_logs(name, scope, vpc, tags, child))
 
     subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])
-    return {
-        "network_id": vpc.id,
-        "subnet_ids": subnet_ids,
-        "vpc_id": vpc.id,
-        "zones": pulumi.Output.all(*[s.availability_zone for s in private_subnets]),
-        "public_subnet_ids": pulumi.Output.all(*[s.id for s in public_subnets]),
-        "nat_gateway_ids": pulumi.Output.all(*[n.id for n in nats]),
-        "private_route_table_ids": pulumi.Output.all(*[t.id for t in private_tables]),
-        "resources": {**resources, "private_subnets": private_subnets,
-                      "public_subnets": public_subnets, "nat_gateways": nats},
-    }
+    return AwsNetwork(
+        network_id=vpc.id,
+        subnet_ids=subnet_ids,
+        vpc_id=vpc.id,
+        zones=pulumi.Output.all(*[s.availability_zone for s in private_subnets]),
+        public_subnet_ids=pulumi.Output.all(*[s.id for s in public_subnets]),
+        nat_gateway_ids=pulumi.Output.all(*[n.id for n in nats]),
+        private_route_table_ids=pulumi.Output.all(*[t.id for t in private_tables]),
+        resources={**resources, "private_subnets": private_subnets,
+                   "public_subnets": public_subnets, "nat_gateways": nats},
+    )

@@ -16,7 +16,8 @@ Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the node group na
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import pulumi
 import pulumi_aws.eks as eks
@@ -29,6 +30,26 @@ MAX_NODE_GROUP_TAGS = 50
 """AWS allows at most 50 tags on a node group."""
 MAX_UNAVAILABLE = 1
 """Nodes replaced at a time during a node group update (GPU nodes are scarce)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EksNodeTarget:
+    """What a node group reads of its EKS cluster (an ``AwsCluster`` or an existing cluster)."""
+
+    name: str
+    """The cluster's name as a plain string (the autoscaler's tag keys hold it)."""
+    node_role_arn: pulumi.Input[str]
+    """The role the nodes run as."""
+    subnet_ids: pulumi.Input[list[str]]
+    """The private subnets the nodes are placed in."""
+    node_dependencies: tuple[pulumi.Resource, ...] = ()
+    """Resources a node group waits for (the CNI and kube-proxy add-ons, the node role's policies)."""
+
+
+def existing_target(details: Mapping[str, Any]) -> EksNodeTarget:
+    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
+    return EksNodeTarget(name=details["name"], node_role_arn=details["node_role_arn"],
+                         subnet_ids=details["subnet_ids"])
 
 
 def eks_taints(taints: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -51,7 +72,7 @@ def node_group_tags(cost_tags: dict[str, str], cluster_name: str, pool: Any, gpu
 def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     """Declare the GPU node group of ``args.pool`` on ``args.cluster`` under ``component``."""
     scope, cluster, pool, offering = args.scope, args.cluster, args.pool, args.offering
-    details = cluster.details
+    target: EksNodeTarget = cluster.node_target
     name, inherited = args.name, args.inherited
     cost_tags = naming.aws_tags(scope.tags)
     ami_type = _nodes.EKS_GPU_AMI_TYPES[_nodes.architecture(offering.instance_type)]
@@ -64,8 +85,8 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
         f"{name}-gpu",
         cluster_name=cluster.cluster_name,
         node_group_name_prefix=f"{pool.name}-",
-        node_role_arn=details["node_role_arn"],
-        subnet_ids=details["subnet_ids"],
+        node_role_arn=target.node_role_arn,
+        subnet_ids=target.subnet_ids,
         ami_type=ami_type,
         capacity_type=capacity_type,
         instance_types=[offering.instance_type],
@@ -76,8 +97,8 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
         launch_template={"id": template.id, "version": _nodes.template_version(template)},
         update_config={"max_unavailable": MAX_UNAVAILABLE},
         node_repair_config={"enabled": True},
-        tags=node_group_tags(cost_tags, details["name"], pool, offering.gpus),
-        opts=inherited.child(component, depends_on=list(details.get("node_dependencies") or []),
+        tags=node_group_tags(cost_tags, target.name, pool, offering.gpus),
+        opts=inherited.child(component, depends_on=list(target.node_dependencies),
                              ignore_changes=["scalingConfig.desiredSize"]),
     )
     return BuiltPool(

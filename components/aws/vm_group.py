@@ -17,12 +17,14 @@ Declares:
 - ``aws.autoscaling.Policy``: target tracking on ``ASGAverageCPUUtilization`` at
   ``group.target_cpu_utilization`` percent.
 
-Returns ``group_name`` plus ``autoscaling_group``, ``launch_template``, ``image_id``,
-``security_group_id``, ``instance_role_arn``, ``instance_type`` and ``resources``.
+Reads a ``VmGroupBuild``; returns an :class:`AwsVmGroup` (resources ``instance_role``,
+``instance_profile``, ``security_group``, ``launch_template``, ``autoscaling_group``,
+``scaling_policy``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -33,6 +35,7 @@ import pulumi_aws.ssm as ssm
 
 from aiscale import naming
 from aiscale.aws import _iam, _nodes, _roles
+from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 
 SPOT_ALLOCATION_STRATEGY = "price-capacity-optimized"
 """Spot pools chosen for low interruption risk first, then price (AWS's recommendation)."""
@@ -40,6 +43,20 @@ HEALTH_CHECK_GRACE_SECONDS = 600
 """GPU images take minutes to boot and load drivers before a health check counts."""
 REFRESH_MIN_HEALTHY_PERCENT = 90
 """Instance refresh keeps at least this share of the group in service."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsVmGroup(BuiltVmGroup):
+    """What the AWS VM group builder returns: ``group_name`` is the Auto Scaling group's name."""
+
+    image_id: pulumi.Output[str]
+    """The Deep Learning Base GPU AMI the launch template boots."""
+    security_group_id: pulumi.Output[str]
+    """The VMs' security group (no inbound, all outbound)."""
+    instance_role_arn: pulumi.Output[str]
+    """The role the VMs run as."""
+    instance_type: str
+    """The catalog's instance type."""
 
 
 def instances_distribution(capacity: str) -> dict[str, Any]:
@@ -66,10 +83,10 @@ def image_id(component: pulumi.Resource, scope: Any, instance_type: str) -> pulu
     return found.value
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
-    """Declare the GPU Auto Scaling group of ``args['group']`` under ``component``."""
-    scope, network, group, offering = args["scope"], args["network"], args["group"], args["offering"]
-    name = args["name"]
+def build(component: pulumi.ComponentResource, args: VmGroupBuild) -> AwsVmGroup:
+    """Declare the GPU Auto Scaling group of ``args.group`` under ``component``."""
+    scope, network, group, offering = args.scope, args.network, args.group, args.offering
+    name = args.name
     tags = naming.aws_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     instance_type = offering.instance_type
@@ -132,15 +149,13 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         },
         opts=child,
     )
-    return {
-        "group_name": asg.name,
-        "autoscaling_group": asg,
-        "launch_template": template,
-        "image_id": ami,
-        "security_group_id": security_group.id,
-        "instance_role_arn": role.arn,
-        "instance_type": instance_type,
-        "resources": {"instance_role": role, "instance_profile": profile,
-                      "security_group": security_group, "launch_template": template,
-                      "autoscaling_group": asg, "scaling_policy": policy},
-    }
+    return AwsVmGroup(
+        group_name=asg.name,
+        image_id=ami,
+        security_group_id=security_group.id,
+        instance_role_arn=role.arn,
+        instance_type=instance_type,
+        resources={"instance_role": role, "instance_profile": profile,
+                   "security_group": security_group, "launch_template": template,
+                   "autoscaling_group": asg, "scaling_policy": policy},
+    )

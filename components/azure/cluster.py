@@ -20,15 +20,12 @@ Declared in the platform's resource group:
 - the Kubernetes provider (from the kubeconfig) and the NVIDIA device plugin release (AKS
   installs the GPU drivers on pools with ``gpu_profile.driver = Install``, not the plugin).
 
-Returns ``cluster_name``, ``kubeconfig``, ``kubernetes_provider`` and the extras the node pools
-and endpoints read: ``cluster`` (the ManagedCluster), ``resource_group_name``,
-``nodes_subnet_id``, ``oidc_issuer_url``, ``kubelet_identity`` (``{object_id, client_id,
-resource_id}`` of the kubelet identity AKS creates), ``control_plane_identity``, ``kms_key``,
-``key_vault``, ``log_workspace``, ``device_plugin``.
+Reads a ``ClusterBuild``; returns an :class:`AzureCluster`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
@@ -40,6 +37,9 @@ import pulumi_kubernetes
 
 from aiscale import naming
 from aiscale.azure import _addressing, _cluster_identity, _kubeconfig, _names
+from aiscale.azure.network import AzureNetwork
+from aiscale.azure.node_pool import AksNodeTarget
+from aiscale.cluster_spec import BuiltCluster, ClusterBuild
 from aiscale.kubernetes import addons
 from aiscale.scope import CloudScope
 
@@ -67,6 +67,27 @@ IMAGE_CLEANER_INTERVAL_HOURS = 168
 """Unused, vulnerable images are removed from nodes weekly."""
 IGNORED_DRIFT = ["kubernetesVersion", "agentPoolProfiles[0].orchestratorVersion", "agentPoolProfiles[0].count"]
 """Owned by AKS after creation: the auto-upgrade channel moves versions, the autoscaler counts."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureCluster(BuiltCluster):
+    """What the AKS builder returns: the outputs plus what node pools and endpoints read
+    (resources by role: ``cluster`` (the ManagedCluster), ``control_plane_identity``,
+    ``kms_key``, ``key_vault``, ``log_workspace``, ``device_plugin``)."""
+
+    resource_group_name: pulumi.Input[str]
+    """The platform's resource group, which holds the cluster."""
+    nodes_subnet_id: pulumi.Input[str]
+    """The subnet of the cluster's nodes."""
+    oidc_issuer_url: pulumi.Output[Optional[str]]
+    """The cluster's OIDC issuer URL (workload identity federation trusts it)."""
+    kubelet_identity: pulumi.Output[Optional[dict[str, Optional[str]]]]
+    """``{object_id, client_id, resource_id}`` of the kubelet identity AKS creates."""
+
+    def node_target(self) -> AksNodeTarget:
+        """What an agent pool reads of this cluster."""
+        return AksNodeTarget(cluster_name=self.resources["cluster"].name,
+                             resource_group_name=self.resource_group_name, nodes_subnet_id=self.nodes_subnet_id)
 
 
 def api_server_access(api_access: str, authorized_networks: list[str],
@@ -121,7 +142,7 @@ def system_pool_profile(nodes_subnet_id: Any, tags: dict[str, str]) -> dict[str,
     }
 
 
-def control_plane_network_scopes(network: Any, api_access: str, own_network: bool) -> dict[str, Any]:
+def control_plane_network_scopes(network: AzureNetwork, api_access: str, own_network: bool) -> dict[str, Any]:
     """Where the control-plane identity gets "Network Contributor": ``{purpose: resource id}``.
 
     The VNet when aiscale created it (it holds only platform subnets) or when the cluster is
@@ -130,7 +151,7 @@ def control_plane_network_scopes(network: Any, api_access: str, own_network: boo
     """
     if own_network or api_access == "private":
         return {"vnet": network.network_id}
-    return {"nodes": network.details["nodes_subnet_id"]}
+    return {"nodes": network.nodes_subnet_id}
 
 
 def log_categories(environment: str) -> list[str]:
@@ -166,20 +187,20 @@ def _logs(component: pulumi.Resource, name: str, scope: CloudScope, tags: dict[s
     return workspace
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureCluster:
     """Declare the AKS cluster and everything it needs; return its outputs."""
-    scope: CloudScope = args["scope"]
-    net = args["network"].details
-    name = args["name"]
+    scope: CloudScope = args.scope
+    net: AzureNetwork = args.network.built
+    name = args.name
     tags = naming.azure_tags(scope.tags)
     group = scope.resource_group_name
-    api_server_subnet_id = net.get("api_server_subnet_id")
+    api_server_subnet_id = net.api_server_subnet_id
     private_vault = api_server_subnet_id is not None
     client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=component))
 
     identity = _cluster_identity.control_plane_identity(component, name, scope, tags)
     vault, key = _cluster_identity.kms_vault_and_key(component, name, scope, tags, client, private_vault)
-    network_scopes = control_plane_network_scopes(args["network"], args["api_access"], private_vault)
+    network_scopes = control_plane_network_scopes(net, args.api_access, private_vault)
     grants = _cluster_identity.control_plane_grants(
         component, name, scope, client, identity.principal_id, vault, private_vault, network_scopes)
 
@@ -188,16 +209,16 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         resource_name_=_names.cluster_name(scope.platform, scope.environment),
         dns_prefix=_names.dns_prefix(scope.platform, scope.environment),
         resource_group_name=group, location=scope.region, tags=tags,
-        kubernetes_version=args["version"],
+        kubernetes_version=args.version,
         sku={"name": "Base", "tier": SKU_TIER_BY_ENVIRONMENT.get(scope.environment, DEFAULT_SKU_TIER)},
         identity={"type": "UserAssigned", "user_assigned_identities": [identity.id]},
         enable_rbac=True,
         disable_local_accounts=True,
         aad_profile={"managed": True, "enable_azure_rbac": True},
-        api_server_access_profile=api_server_access(args["api_access"], list(args["authorized_networks"]),
+        api_server_access_profile=api_server_access(args.api_access, list(args.authorized_networks),
                                                     api_server_subnet_id),
-        network_profile=network_profile(net["outbound_type"], net.get("cidr")),
-        agent_pool_profiles=[system_pool_profile(net["nodes_subnet_id"], tags)],
+        network_profile=network_profile(net.outbound_type, net.cidr),
+        agent_pool_profiles=[system_pool_profile(net.nodes_subnet_id, tags)],
         oidc_issuer_profile={"enabled": True},
         security_profile={
             "workload_identity": {"enabled": True},
@@ -230,18 +251,14 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         opts=pulumi.ResourceOptions(parent=component, depends_on=[deployer_access]))
     device_plugin = addons.nvidia_device_plugin(f"{name}-nvidia-device-plugin", provider, component)
 
-    return {
-        "cluster_name": cluster.name,
-        "kubeconfig": kubeconfig,
-        "kubernetes_provider": provider,
-        "cluster": cluster,
-        "resource_group_name": group,
-        "nodes_subnet_id": net["nodes_subnet_id"],
-        "oidc_issuer_url": cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None),
-        "kubelet_identity": cluster.identity_profile.apply(_kubelet_identity),
-        "control_plane_identity": identity,
-        "kms_key": key,
-        "key_vault": vault,
-        "log_workspace": workspace,
-        "device_plugin": device_plugin,
-    }
+    return AzureCluster(
+        cluster_name=cluster.name,
+        kubeconfig=kubeconfig,
+        kubernetes_provider=provider,
+        resource_group_name=group,
+        nodes_subnet_id=net.nodes_subnet_id,
+        oidc_issuer_url=cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None),
+        kubelet_identity=cluster.identity_profile.apply(_kubelet_identity),
+        resources={"cluster": cluster, "control_plane_identity": identity, "kms_key": key,
+                   "key_vault": vault, "log_workspace": workspace, "device_plugin": device_plugin},
+    )

@@ -15,22 +15,21 @@ Azure subnets are regional, so one nodes subnet serves every availability zone.
 
 An existing network (``existing: {subnet_id}``) declares nothing and passes the subnet through.
 
-Returns ``network_id``, ``subnet_ids`` (``[nodes subnet]``) and the extras the cluster and the
-scale sets read: ``nodes_subnet_id``, ``api_server_subnet_id`` (None for an existing network),
-``outbound_type`` (``userAssignedNATGateway`` for a new network, ``loadBalancer`` for an
-existing one, whose egress aiscale cannot see), ``cidr`` (None for an existing network) and the
-resources by role.
+Reads a ``NetworkBuild``; returns an :class:`AzureNetwork`: the ids plus the extras the
+cluster and the scale sets read.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping, Optional
 
 import pulumi
 import pulumi_azure_native.network as network
 
 from aiscale import naming
 from aiscale.azure import _addressing, _names
+from aiscale.network_spec import BuiltNetwork, NetworkBuild
 from aiscale.scope import CloudScope
 
 API_SERVER_DELEGATION = "Microsoft.ContainerService/managedClusters"
@@ -39,6 +38,25 @@ NODES_SERVICE_ENDPOINTS = ("Microsoft.Storage",)
 """Service endpoints on the nodes subnet (storage account firewalls admit the subnet)."""
 NAT_IDLE_TIMEOUT_MINUTES = 4
 """The NAT gateway's TCP idle timeout (Azure's default, stated explicitly)."""
+
+OutboundType = Literal["userAssignedNATGateway", "loadBalancer"]
+"""How an AKS cluster's nodes reach the internet (``networkProfile.outboundType``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureNetwork(BuiltNetwork):
+    """What the Azure network builder returns: ``network_id`` is the VNet id, ``subnet_ids`` is
+    ``[nodes subnet]``."""
+
+    nodes_subnet_id: pulumi.Input[str]
+    """The subnet of AKS nodes and VM scale sets."""
+    outbound_type: OutboundType
+    """``userAssignedNATGateway`` for a new network; ``loadBalancer`` for an existing one, whose
+    egress aiscale cannot see."""
+    api_server_subnet_id: Optional[pulumi.Output[str]] = None
+    """The subnet delegated to AKS for API Server VNet Integration; None for an existing network."""
+    cidr: Optional[str] = None
+    """The VNet's address space; None for an existing network."""
 
 
 def azure_existing(existing: Any) -> Any:
@@ -63,28 +81,21 @@ def existing_subnet_id(existing: Any) -> str:
     return subnet_id
 
 
-def _existing(existing: Any) -> dict[str, Any]:
+def _existing(existing: Any) -> AzureNetwork:
     subnet_id = existing_subnet_id(existing)
-    return {
-        "network_id": subnet_id.split("/subnets/")[0],
-        "subnet_ids": [subnet_id],
-        "nodes_subnet_id": subnet_id,
-        "api_server_subnet_id": None,
-        "outbound_type": "loadBalancer",
-        "cidr": None,
-        "resources": {},
-    }
+    return AzureNetwork(network_id=subnet_id.split("/subnets/")[0], subnet_ids=[subnet_id],
+                        nodes_subnet_id=subnet_id, outbound_type="loadBalancer")
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: NetworkBuild) -> AzureNetwork:
     """Declare the VNet, subnets and NAT egress (or pass an existing subnet through)."""
-    existing = azure_existing(args.get("existing"))
+    existing = azure_existing(args.existing)
     if existing is not None:
         return _existing(existing)
-    scope: CloudScope = args["scope"]
-    cidr: str = args["cidr"]
+    scope: CloudScope = args.scope
+    cidr = args.cidr
     plan = _addressing.plan_subnets(cidr)
-    name = args["name"]
+    name = args.name
     group, location = scope.resource_group_name, scope.region
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
@@ -122,13 +133,13 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         default_outbound_access=False,
         delegations=[{"name": "aks-api-server", "service_name": API_SERVER_DELEGATION}],
         opts=pulumi.ResourceOptions(parent=component, depends_on=[nodes]))
-    return {
-        "network_id": vnet.id,
-        "subnet_ids": pulumi.Output.all(nodes.id).apply(list),
-        "nodes_subnet_id": nodes.id,
-        "api_server_subnet_id": api_server.id,
-        "outbound_type": "userAssignedNATGateway",
-        "cidr": cidr,
-        "resources": {"vnet": vnet, "nat_public_ip": public_ip, "nat_gateway": nat,
-                      "nodes_nsg": nsg, "nodes_subnet": nodes, "api_server_subnet": api_server},
-    }
+    return AzureNetwork(
+        network_id=vnet.id,
+        subnet_ids=pulumi.Output.all(nodes.id).apply(list),
+        nodes_subnet_id=nodes.id,
+        api_server_subnet_id=api_server.id,
+        outbound_type="userAssignedNATGateway",
+        cidr=cidr,
+        resources={"vnet": vnet, "nat_public_ip": public_ip, "nat_gateway": nat,
+                   "nodes_nsg": nsg, "nodes_subnet": nodes, "api_server_subnet": api_server},
+    )

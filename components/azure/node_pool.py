@@ -22,7 +22,8 @@ Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the AKS agent poo
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_azure_native.containerservice as containerservice
@@ -37,6 +38,24 @@ ON_DEMAND_SETTINGS = {"scale_set_priority": "Regular"}
 """Agent pool settings of an on-demand pool."""
 GPU_DRIVER = "Install"
 """AKS installs the NVIDIA driver on the GPU nodes (``"None"`` would leave it to a GPU operator)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AksNodeTarget:
+    """What an agent pool reads of its AKS cluster (an ``AzureCluster`` or an existing cluster)."""
+
+    cluster_name: pulumi.Input[str]
+    """The managed cluster's name."""
+    resource_group_name: pulumi.Input[str]
+    """The cluster's resource group."""
+    nodes_subnet_id: Optional[pulumi.Input[str]] = None
+    """The subnet of the nodes; None: AKS's default for the cluster (existing clusters only)."""
+
+
+def existing_target(details: Mapping[str, Any]) -> AksNodeTarget:
+    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
+    return AksNodeTarget(cluster_name=details["cluster"].name, resource_group_name=details["resource_group_name"],
+                         nodes_subnet_id=details.get("nodes_subnet_id"))
 
 
 def taint_strings(pool: Any) -> list[str]:
@@ -56,7 +75,7 @@ def capacity_settings(capacity: str) -> dict[str, Any]:
 def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     """Declare the GPU agent pool in the cluster; return its outputs."""
     scope, pool, offering, inherited = args.scope, args.pool, args.offering, args.inherited
-    details = args.cluster.details
+    target: AksNodeTarget = args.cluster.node_target
     if pool.max_nodes < pool.min_nodes:
         raise ValueError(f"node_pools[{pool.name}].max_nodes: got {pool.max_nodes}; valid: >= min_nodes ({pool.min_nodes})")
     pool_name = _names.agent_pool_name(pool.name)
@@ -64,8 +83,8 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     agent_pool = containerservice.AgentPool(
         f"{args.name}-pool",
         agent_pool_name=pool_name,
-        resource_name_=details["cluster"].name,
-        resource_group_name=details["resource_group_name"],
+        resource_name_=target.cluster_name,
+        resource_group_name=target.resource_group_name,
         mode="User",
         type="VirtualMachineScaleSets",
         vm_size=offering.instance_type,
@@ -82,7 +101,7 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
         node_taints=taint_strings(pool),
         enable_encryption_at_host=True,
         enable_node_public_ip=False,
-        vnet_subnet_id=details["nodes_subnet_id"],
+        vnet_subnet_id=target.nodes_subnet_id,
         tags=naming.azure_tags(scope.tags),
         opts=inherited.child(component, ignore_changes=["count"]),
         **settings)

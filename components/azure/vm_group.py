@@ -8,7 +8,7 @@
   the network's nodes subnet with no public IP (egress through the NAT gateway); a
   system-assigned identity with no roles; Microsoft Entra ID SSH login (the
   ``AADSSHLoginForLinux`` extension) and an admin SSH key nobody holds (see ``_ssh``) unless
-  ``args["ssh_public_key"]`` gives one; no overprovisioning; a 5-minute terminate notification
+  ``args.ssh_public_key`` gives one; no overprovisioning; a 5-minute terminate notification
   (Scheduled Events) so work can drain; manual upgrades; cost tags.
 - ``monitor.AutoscaleSetting`` on the scale set: between ``min_nodes`` and ``max_nodes``, one
   VM more when the 5-minute average CPU exceeds ``target_cpu_utilization``, one fewer when it
@@ -19,13 +19,14 @@
 At zero VMs there is no CPU metric, so CPU rules cannot scale a group up from zero: raise the
 minimum, or add a schedule or queue-based rule, for groups that must start from zero.
 
-Returns ``group_name`` (the scale set name), ``scale_set``, ``autoscale_setting``, ``vm_size``
-and ``priority``.
+Reads a ``VmGroupBuild``; returns an :class:`AzureVmGroup` (resources ``scale_set``,
+``autoscale_setting``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pulumi
 import pulumi_azure_native.compute as compute
@@ -33,6 +34,7 @@ import pulumi_azure_native.monitor as monitor
 
 from aiscale import naming
 from aiscale.azure import _names, _ssh
+from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 
 IMAGE = {"publisher": "microsoft-dsvm", "offer": "ubuntu-hpc", "sku": "2204", "version": "latest"}
 """Ubuntu HPC 22.04: NVIDIA GPU driver, CUDA and the InfiniBand stack preinstalled."""
@@ -56,6 +58,16 @@ SCALE_IN_COOLDOWN = "PT10M"
 """Wait after removing a VM (GPU VMs boot slowly; removing is cheap to delay)."""
 SCALE_IN_MARGIN = 20
 """Percentage points between the scale-out and scale-in thresholds."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureVmGroup(BuiltVmGroup):
+    """What the Azure VM group builder returns: ``group_name`` is the scale set's name."""
+
+    vm_size: str
+    """The catalog's VM size."""
+    priority: Literal["Spot", "Regular"]
+    """The scale set's priority: ``Spot`` for a spot group, ``Regular`` for on-demand."""
 
 
 def scale_in_threshold(target: float) -> float:
@@ -135,16 +147,16 @@ def vm_profile(group: Any, subnet_id: Any, ssh_public_key: str) -> dict[str, Any
     }
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: VmGroupBuild) -> AzureVmGroup:
     """Declare the scale set and its autoscale setting; return their outputs."""
-    scope, group, offering = args["scope"], args["group"], args["offering"]
+    scope, group, offering = args.scope, args.group, args.offering
     if group.max_nodes < group.min_nodes:
         raise ValueError(f"autoscaling_groups[{group.name}].max_nodes: got {group.max_nodes}; "
                          f"valid: >= min_nodes ({group.min_nodes})")
-    name = args["name"]
+    name = args.name
     tags = naming.azure_tags(scope.tags)
-    subnet_id = args["network"].details["nodes_subnet_id"]
-    ssh_public_key = args.get("ssh_public_key") or _ssh.unusable_public_key()
+    subnet_id = args.network.built.nodes_subnet_id
+    ssh_public_key = args.ssh_public_key or _ssh.unusable_public_key()
     profile = vm_profile(group, subnet_id, ssh_public_key)
     vmss = compute.VirtualMachineScaleSet(
         f"{name}-vmss",
@@ -167,10 +179,9 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         target_resource_location=scope.region,
         profiles=[autoscale_profile(vmss.id, group)],
         opts=pulumi.ResourceOptions(parent=component))
-    return {
-        "group_name": vmss.name,
-        "scale_set": vmss,
-        "autoscale_setting": autoscale,
-        "vm_size": offering.instance_type,
-        "priority": profile["priority"],
-    }
+    return AzureVmGroup(
+        group_name=vmss.name,
+        vm_size=offering.instance_type,
+        priority=profile["priority"],
+        resources={"scale_set": vmss, "autoscale_setting": autoscale},
+    )

@@ -14,17 +14,14 @@ Declares, under the component:
 - the ``system`` node pool: small CPU nodes for cluster add-ons;
 - a ``pulumi_kubernetes.Provider`` whose kubeconfig authenticates with gke-gcloud-auth-plugin.
 
-Returns ``cluster_name``, ``kubeconfig``, ``kubernetes_provider`` and the extras the node pools
-and endpoints use: ``cluster`` (the resource), ``location`` (the region), ``project``,
-``node_service_account_email``, ``node_identity_grants`` (node pools depend on them),
-``workload_pool`` (``<project>.svc.id.goog``), ``endpoint``, ``system_node_pool``,
-``secrets_key``, ``key_ring``.
+Reads a ``ClusterBuild``; returns a :class:`GcpCluster`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp.container as container
@@ -34,6 +31,9 @@ import pulumi_gcp.organizations as organizations
 from aiscale import naming
 from aiscale.gcp import _kubeconfig, _names, _node_defaults
 from aiscale.gcp._identity import ServiceIdentity, service_identity
+from aiscale.cluster_spec import BuiltCluster, ClusterBuild
+from aiscale.gcp.network import GcpNetwork
+from aiscale.gcp.node_pool import GkeNodeTarget
 
 RELEASE_CHANNEL = "REGULAR"
 """GKE upgrades control plane and nodes automatically along the REGULAR channel."""
@@ -64,6 +64,32 @@ SYSTEM_AUTOSCALING = {
 }
 """System pool size: in prod 1-3 nodes in every zone (zone failures survive); elsewhere 1-3
 nodes in total (cheaper)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpCluster(BuiltCluster):
+    """What the GKE builder returns: the outputs plus what node pools and endpoints read
+    (resources by role: ``cluster``, ``system_node_pool``, ``key_ring``, ``secrets_key``,
+    ``secrets_key_grant``)."""
+
+    location: str
+    """The cluster's location (the region: the cluster is regional)."""
+    project: Optional[str]
+    """The cluster's project (None: the provider's)."""
+    node_service_account_email: pulumi.Output[str]
+    """The dedicated service account the nodes run as."""
+    node_identity_grants: tuple[pulumi.Resource, ...]
+    """The node account's project role grants (node pools wait for them)."""
+    workload_pool: str
+    """The Workload Identity pool, ``<project>.svc.id.goog``."""
+    endpoint: pulumi.Output[str]
+    """The API server's address."""
+
+    def node_target(self) -> GkeNodeTarget:
+        """What a node pool reads of this cluster."""
+        return GkeNodeTarget(cluster_name=self.resources["cluster"].name, location=self.location,
+                             node_service_account_email=self.node_service_account_email,
+                             node_identity_grants=self.node_identity_grants)
 
 
 def _secrets_key(component: pulumi.Resource, name: str, scope: Any,
@@ -114,11 +140,11 @@ def endpoint_access(api_access: str, authorized_networks: list[str]) -> dict[str
     raise ValueError(f"kubernetes.api_access: got {api_access!r}; valid: private, restricted")
 
 
-def ip_allocation(details: dict[str, Any]) -> dict[str, Any]:
+def ip_allocation(network: GcpNetwork) -> dict[str, Any]:
     """VPC-native addressing: the network's named ranges, or GKE-managed ranges when unnamed."""
-    if details.get("pods_range_name") and details.get("services_range_name"):
-        return {"cluster_secondary_range_name": details["pods_range_name"],
-                "services_secondary_range_name": details["services_range_name"],
+    if network.pods_range_name and network.services_range_name:
+        return {"cluster_secondary_range_name": network.pods_range_name,
+                "services_secondary_range_name": network.services_range_name,
                 "stack_type": "IPV4"}
     return {"stack_type": "IPV4"}
 
@@ -131,19 +157,19 @@ def monitoring(version: str) -> dict[str, Any]:
     return {"enable_components": components, "managed_prometheus": {"enabled": True}}
 
 
-def _cluster(component: pulumi.Resource, name: str, args: dict[str, Any], identity: ServiceIdentity,
+def _cluster(component: pulumi.Resource, name: str, args: ClusterBuild, identity: ServiceIdentity,
              key: dict[str, pulumi.Resource], labels: dict[str, str]) -> container.Cluster:
-    scope, network = args["scope"], args["network"]
-    version = args.get("version", "1.31")
+    scope, network = args.scope, args.network
+    version = args.version
     return container.Cluster(
         f"{name}-gke",
         name=_names.cluster_name(scope.platform, scope.environment),
         project=scope.gcp_project,
         location=scope.region,
         network=network.network_id,
-        subnetwork=network.details["subnetwork_id"],
+        subnetwork=network.built.subnetwork_id,
         networking_mode="VPC_NATIVE",
-        ip_allocation_policy=ip_allocation(network.details),
+        ip_allocation_policy=ip_allocation(network.built),
         default_max_pods_per_node=MAX_PODS_PER_NODE,
         remove_default_node_pool=True,
         initial_node_count=1,
@@ -168,7 +194,7 @@ def _cluster(component: pulumi.Resource, name: str, args: dict[str, Any], identi
         security_posture_config={"mode": "BASIC", "vulnerability_mode": "VULNERABILITY_BASIC"},
         resource_labels=labels,
         deletion_protection=scope.protect,
-        **endpoint_access(args.get("api_access", "private"), list(args.get("authorized_networks") or [])),
+        **endpoint_access(args.api_access, list(args.authorized_networks)),
         opts=pulumi.ResourceOptions(
             parent=component, protect=scope.protect,
             depends_on=[key["secrets_key_grant"], *identity.grants],
@@ -196,12 +222,12 @@ def _system_pool(component: pulumi.Resource, name: str, scope: Any, cluster: con
                                     ignore_changes=["initialNodeCount"]))
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: ClusterBuild) -> GcpCluster:
     """Declare the cluster, its key, node identity and system pool under ``component``."""
     import pulumi_kubernetes as k8s
 
-    scope = args["scope"]
-    name = args["name"]
+    scope = args.scope
+    name = args.name
     labels = naming.gcp_labels(scope.tags)
     identity = service_identity(
         f"{name}-nodes", account_id=_names.account_id(scope.platform, scope.environment, "gke-nodes"),
@@ -218,17 +244,15 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         ca_certificate=values[2] or ""))
     provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig,
                             opts=pulumi.ResourceOptions(parent=component, depends_on=[system_pool]))
-    return {
-        "cluster_name": cluster.name,
-        "kubeconfig": kubeconfig,
-        "kubernetes_provider": provider,
-        "cluster": cluster,
-        "location": scope.region,
-        "project": scope.gcp_project,
-        "node_service_account_email": identity.email,
-        "node_identity_grants": identity.grants,
-        "workload_pool": f"{scope.gcp_project}.svc.id.goog",
-        "endpoint": cluster.endpoint,
-        "system_node_pool": system_pool,
-        **key,
-    }
+    return GcpCluster(
+        cluster_name=cluster.name,
+        kubeconfig=kubeconfig,
+        kubernetes_provider=provider,
+        location=scope.region,
+        project=scope.gcp_project,
+        node_service_account_email=identity.email,
+        node_identity_grants=tuple(identity.grants),
+        workload_pool=f"{scope.gcp_project}.svc.id.goog",
+        endpoint=cluster.endpoint,
+        resources={"cluster": cluster, "system_node_pool": system_pool, **key},
+    )

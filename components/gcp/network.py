@@ -15,20 +15,21 @@ Existing network (``existing`` = the model's ``{network, subnetwork}``): nothing
 the ids are returned as given (as outputs, like a new network's). GKE then creates its pod
 and service ranges in that subnetwork.
 
-Returns ``network_id`` and ``subnet_ids`` (``[subnetwork id]``) plus ``subnetwork_id``,
-``pods_range_name`` and ``services_range_name`` (None for an existing network), ``cidr`` (None
-for an existing network), and the resources ``network``, ``subnetwork``, ``router``, ``nat``.
+Reads a ``NetworkBuild``; returns a :class:`GcpNetwork` (resources ``network``,
+``subnetwork``, ``router``, ``nat``; none for an existing network).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
 import pulumi
 import pulumi_gcp.compute as compute
 
 from aiscale.gcp import _names
+from aiscale.network_spec import BuiltNetwork, NetworkBuild
 
 PODS_RANGE = "pods"
 """Name of the subnetwork's secondary range for pod IPs."""
@@ -36,6 +37,21 @@ SERVICES_RANGE = "services"
 """Name of the subnetwork's secondary range for Kubernetes service IPs."""
 FLOW_LOG_SAMPLING = 0.5
 """Share of flows VPC flow logs record (half: enough to investigate, half the log volume)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpNetwork(BuiltNetwork):
+    """What the GCP network builder returns: ``network_id`` is the network, ``subnet_ids`` is
+    ``[subnetwork id]``."""
+
+    subnetwork_id: pulumi.Input[str]
+    """The regional subnetwork of nodes and VMs."""
+    pods_range_name: Optional[str] = None
+    """The subnetwork's secondary range for pods; None for an existing network (GKE creates one)."""
+    services_range_name: Optional[str] = None
+    """The secondary range for Kubernetes services; None for an existing network."""
+    cidr: Optional[str] = None
+    """The network's address space; None for an existing network."""
 
 
 class AddressPlan(NamedTuple):
@@ -73,25 +89,24 @@ def _field(existing: Any, key: str) -> Optional[str]:
     return getattr(existing, key, None)
 
 
-def _existing(existing: Any) -> dict[str, Any]:
+def _existing(existing: Any) -> GcpNetwork:
     network, subnetwork = _field(existing, "network"), _field(existing, "subnetwork")
     missing = [key for key, value in (("network", network), ("subnetwork", subnetwork)) if not value]
     if missing:
         raise ValueError(f"network.existing.gcp: got {existing!r}; valid: both network and "
                          f"subnetwork set (missing: {', '.join(missing)})")
-    return {"network_id": pulumi.Output.from_input(network),
-            "subnet_ids": pulumi.Output.from_input([subnetwork]),
-            "subnetwork_id": pulumi.Output.from_input(subnetwork),
-            "pods_range_name": None, "services_range_name": None, "cidr": None}
+    return GcpNetwork(network_id=pulumi.Output.from_input(network),
+                      subnet_ids=pulumi.Output.from_input([subnetwork]),
+                      subnetwork_id=pulumi.Output.from_input(subnetwork))
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: NetworkBuild) -> GcpNetwork:
     """Declare the network under ``component`` (or return the existing one)."""
-    scope = args["scope"]
-    if args.get("existing"):
-        return _existing(args["existing"])
-    plan = address_plan(args["cidr"])
-    name, project, region = args["name"], scope.gcp_project, scope.region
+    scope = args.scope
+    if args.existing:
+        return _existing(args.existing)
+    plan = address_plan(args.cidr)
+    name, project, region = args.name, scope.gcp_project, scope.region
     opts = pulumi.ResourceOptions(parent=component)
 
     network = compute.Network(
@@ -120,15 +135,12 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         enable_endpoint_independent_mapping=False,
         log_config={"enable": True, "filter": "ERRORS_ONLY"},
         opts=opts)
-    return {
-        "network_id": network.id,
-        "subnet_ids": pulumi.Output.all(subnetwork.id).apply(list),
-        "subnetwork_id": subnetwork.id,
-        "pods_range_name": PODS_RANGE,
-        "services_range_name": SERVICES_RANGE,
-        "cidr": args["cidr"],
-        "network": network,
-        "subnetwork": subnetwork,
-        "router": router,
-        "nat": nat,
-    }
+    return GcpNetwork(
+        network_id=network.id,
+        subnet_ids=pulumi.Output.all(subnetwork.id).apply(list),
+        subnetwork_id=subnetwork.id,
+        pods_range_name=PODS_RANGE,
+        services_range_name=SERVICES_RANGE,
+        cidr=args.cidr,
+        resources={"network": network, "subnetwork": subnetwork, "router": router, "nat": nat},
+    )

@@ -23,7 +23,8 @@ Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resource ``node_p
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_gcp.container as container
@@ -36,6 +37,26 @@ IMAGE_TYPE = "COS_CONTAINERD"
 """Container-Optimized OS: the node image GKE's managed GPU drivers support."""
 UPGRADE_SETTINGS = {"strategy": "SURGE", "max_surge": 0, "max_unavailable": 1}
 """Upgrade one node at a time without a surge node: no extra GPU is needed during upgrades."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GkeNodeTarget:
+    """What a node pool reads of its GKE cluster (a ``GcpCluster`` or an existing cluster)."""
+
+    cluster_name: pulumi.Input[str]
+    """The cluster's name."""
+    location: str
+    """The cluster's location (a region or a zone)."""
+    node_service_account_email: Optional[pulumi.Input[str]] = None
+    """The service account the nodes run as; None: the cluster's default (existing clusters only)."""
+    node_identity_grants: tuple[pulumi.Resource, ...] = ()
+    """The node account's role grants, which the pool waits for."""
+
+
+def existing_target(details: Mapping[str, Any]) -> GkeNodeTarget:
+    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
+    return GkeNodeTarget(cluster_name=details["cluster"].name, location=details["location"],
+                         node_service_account_email=details.get("node_service_account_email"))
 
 
 def _check(pool: Any, offering: Any) -> None:
@@ -77,23 +98,23 @@ def node_config(pool: Any, offering: Any, service_account_email: Any, labels: di
 def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
     """Declare the node pool under ``component``."""
     scope, pool, offering, inherited = args.scope, args.pool, args.offering, args.inherited
-    details = args.cluster.details
+    target: GkeNodeTarget = args.cluster.node_target
     _check(pool, offering)
     labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-node-pool": pool.name})}
     node_pool = container.NodePool(
         f"{args.name}-pool",
         name=_names.node_pool_name(pool.name),
         project=scope.gcp_project,
-        location=details["location"],
-        cluster=details["cluster"].name,
+        location=target.location,
+        cluster=target.cluster_name,
         initial_node_count=0 if pool.min_nodes == 0 else 1,
         autoscaling=autoscaling(pool),
         management={"auto_repair": True, "auto_upgrade": True},
         upgrade_settings=dict(UPGRADE_SETTINGS),
-        node_config=node_config(pool, offering, details["node_service_account_email"], labels),
+        node_config=node_config(pool, offering, target.node_service_account_email, labels),
         opts=inherited.child(
             component,
-            depends_on=list(details.get("node_identity_grants") or []),
+            depends_on=list(target.node_identity_grants),
             # The name is fixed, so a replacement must delete the old pool first.
             delete_before_replace=True,
             ignore_changes=["initialNodeCount"]))

@@ -17,12 +17,13 @@ Declares, under the component:
 - ``compute.RegionAutoscaler``: ``min_nodes``..``max_nodes`` replicas on CPU utilization
   ``target_cpu_utilization / 100``.
 
-Returns ``group_name`` plus ``instance_group_manager``, ``instance_template``, ``autoscaler``,
-``service_account_email`` and ``spot``.
+Reads a ``VmGroupBuild``; returns a :class:`GcpVmGroup` (resources
+``instance_group_manager``, ``instance_template``, ``autoscaler``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -31,6 +32,7 @@ import pulumi_gcp.compute as compute
 from aiscale import naming
 from aiscale.gcp import _names, _node_defaults
 from aiscale.gcp._identity import service_identity
+from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 
 DLVM_IMAGE = "projects/deeplearning-platform-release/global/images/family/common-cu129-ubuntu-2404-nvidia-580"
 """Deep Learning VM image family: Ubuntu 24.04, CUDA 12.9, NVIDIA driver 580 preinstalled."""
@@ -47,6 +49,16 @@ its CPU is not counted before that."""
 UPDATE_POLICY = {"type": "OPPORTUNISTIC", "minimal_action": "REPLACE", "instance_redistribution_type": "NONE"}
 """New templates reach VMs as they are recreated or scaled; no proactive replacement (or
 rebalancing, which targets ANY and BALANCED do not allow) of VMs running jobs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpVmGroup(BuiltVmGroup):
+    """What the GCP VM group builder returns: ``group_name`` is the instance group manager's name."""
+
+    service_account_email: pulumi.Output[str]
+    """The dedicated service account the VMs run as."""
+    spot: bool
+    """True when the VMs are spot (``provisioning_model`` SPOT)."""
 
 
 def scheduling(capacity: str) -> dict[str, Any]:
@@ -99,11 +111,11 @@ def _template(name: str, scope: Any, group: Any, offering: Any, subnetwork: Any,
         opts=opts)
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: VmGroupBuild) -> GcpVmGroup:
     """Declare the template, instance group and autoscaler under ``component``."""
-    scope, group, offering = args["scope"], args["group"], args["offering"]
+    scope, group, offering = args.scope, args.group, args.offering
     _check(group, offering)
-    name = args["name"]
+    name = args.name
     spot = group.capacity == "spot"
     labels = {**naming.gcp_labels(scope.tags), **naming.gcp_labels({"aiscale-group": group.name})}
     identity = service_identity(
@@ -111,7 +123,7 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
         display_name=f"GPU VMs of {scope.platform} {scope.environment} {group.name} (aiscale)",
         project=scope.gcp_project, roles=_node_defaults.VM_ROLES, parent=component)
     opts = pulumi.ResourceOptions(parent=component)
-    template = _template(name, scope, group, offering, args["network"].details["subnetwork_id"],
+    template = _template(name, scope, group, offering, args.network.built.subnetwork_id,
                          identity.email, labels, opts)
     group_name = _names.instance_group_name(scope.platform, scope.environment, group.name)
     manager = compute.RegionInstanceGroupManager(
@@ -139,5 +151,6 @@ def build(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str
             "mode": "ON",
         },
         opts=opts)
-    return {"group_name": manager.name, "instance_group_manager": manager, "instance_template": template,
-            "autoscaler": autoscaler, "service_account_email": identity.email, "spot": spot}
+    return GcpVmGroup(group_name=manager.name, service_account_email=identity.email, spot=spot,
+                      resources={"instance_group_manager": manager, "instance_template": template,
+                                 "autoscaler": autoscaler})

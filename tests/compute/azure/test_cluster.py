@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from aiscale.azure import _cluster_identity, _kubeconfig
 from aiscale.azure.cluster import api_server_access, control_plane_network_scopes, log_categories
+from aiscale.azure.network import AzureNetwork
 from tests.compute.azure.helpers import SUBNET_ID, depends_on, platform_model
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -174,7 +174,8 @@ def test_existing_network_grants_only_its_subnet_and_no_private_link_role(restri
     (False, "restricted", {"nodes": "subnet-id"}, "least privilege on a shared network"),
 ])
 def test_control_plane_network_scopes(own_network, api_access, expected, reason):
-    network = SimpleNamespace(network_id="vnet-id", details={"nodes_subnet_id": "subnet-id"})
+    network = AzureNetwork(network_id="vnet-id", subnet_ids=["subnet-id"], nodes_subnet_id="subnet-id",
+                           outbound_type="loadBalancer")
     assert control_plane_network_scopes(network, api_access, own_network) == expected, reason
 
 
