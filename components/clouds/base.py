@@ -5,8 +5,7 @@ builders, ``aiscale.<cloud>.<capability>``, do, and are imported only when a com
 on that cloud). The neutral modules (the component faces, ``platform``, ``model``, ``plan``,
 ``operations``) ask the registry (``aiscale.clouds.adapter(name)``) instead of naming a cloud.
 
-Not here yet: the cost pricer (``aiscale.cost``) and the guardrails, which another change moves
-onto this registry.
+Not here yet: the guardrails, which read the facts layer (``aiscale.facts``) instead.
 """
 
 from __future__ import annotations
@@ -87,6 +86,9 @@ class CloudAdapter(ABC):
     """Keys of ``KubernetesCluster.details`` that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None
     """Most notifications one budget may have, or None for no limit."""
+    cost_pricer: ClassVar[str]
+    """The module that prices this cloud's resources (``aiscale.cost._<cloud>``): its ``PRICERS``
+    (type token -> pricer) and the cloud's region look-up, imported only when cost is estimated."""
 
     @abstractmethod
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
@@ -135,6 +137,10 @@ class CloudAdapter(ABC):
     def lifecycle_problems(self, cool: Optional[int], archive: Optional[int]) -> list[str]:
         """Lifecycle rules the cloud's object storage refuses (none by default)."""
         return []
+
+    def cost_pricers(self) -> Mapping[str, Any]:
+        """Type token -> pricer of this cloud's resources (its :attr:`cost_pricer` module, imported now)."""
+        return importlib.import_module(self.cost_pricer).PRICERS
 
     def builder(self, capability: str) -> Any:
         """The module that builds ``capability`` on this cloud, imported now (with its SDK)."""

@@ -89,3 +89,14 @@ def test_the_registry_imports_no_provider_sdk():
              "print(sorted(m for m in sys.modules if m.startswith('pulumi_')))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_adapter_names_its_cost_pricer_and_the_estimator_prices_only_those():
+    from aiscale.cost import priced_types
+    from aiscale.facts import tokens
+
+    by_cloud = {a.name: set(a.cost_pricers()) for a in clouds.adapters()}
+    for name, priced in by_cloud.items():
+        assert priced and {tokens.cloud_of(token) for token in priced} == {name}
+    assert set(priced_types()) == set().union(*by_cloud.values())
+    assert len(priced_types()) == sum(len(p) for p in by_cloud.values())  # no token priced twice
