@@ -40,6 +40,7 @@ class AwsAdapter(CloudAdapter):
     public_service_annotations = MappingProxyType({"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
     max_budget_notifications = 5
+    provider_package = "aws"
     cost_pricer = "aiscale.cost._aws"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:

@@ -32,6 +32,7 @@ class AzureAdapter(CloudAdapter):
     node_pool_label = "kubernetes.azure.com/agentpool"
     cluster_identity_details = ("oidc_issuer_url",)
     max_budget_notifications = 5
+    provider_package = "azure-native"
     cost_pricer = "aiscale.cost._azure"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:

@@ -86,6 +86,9 @@ class CloudAdapter(ABC):
     """Keys of ``KubernetesCluster.details`` that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None
     """Most notifications one budget may have, or None for no limit."""
+    provider_package: ClassVar[str]
+    """The Pulumi provider package of the cloud's resources: the first part of their type tokens
+    (``aws:s3/bucket:Bucket``) and of their stack config keys (``aws:region``)."""
     cost_pricer: ClassVar[str]
     """The module that prices this cloud's resources (``aiscale.cost._<cloud>``): its ``PRICERS``
     (type token -> pricer) and the cloud's region look-up, imported only when cost is estimated."""

@@ -42,6 +42,7 @@ class GcpAdapter(CloudAdapter):
     node_pool_label = "cloud.google.com/gke-nodepool"
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus
     dcgm_hostname_label = "Hostname"  # GKE's DCGM metrics name the node in Hostname
+    provider_package = "gcp"
     cost_pricer = "aiscale.cost._gcp"
 
     def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:

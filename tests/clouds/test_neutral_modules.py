@@ -31,7 +31,6 @@ PENDING = {
     "cli.py": "the command line (another change owns it)",
     "naming.py": "per-cloud physical-name and tag functions, to split into the adapters",
     "preflight/plan.py": "the AWS preflight (an AWS-only feature)",
-    "facts/tokens.py": "the provider package -> cloud map of type tokens, to come from the adapters",
 }
 
 

@@ -100,3 +100,20 @@ def test_each_adapter_names_its_cost_pricer_and_the_estimator_prices_only_those(
         assert priced and {tokens.cloud_of(token) for token in priced} == {name}
     assert set(priced_types()) == set().union(*by_cloud.values())
     assert len(priced_types()) == sum(len(p) for p in by_cloud.values())  # no token priced twice
+
+
+def test_each_adapter_names_the_provider_package_its_sdk_declares():
+    """The package is the SDK's plugin name (read from its pulumi-plugin.json, not imported)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from aiscale.facts import tokens
+
+    for cloud in clouds.adapters():
+        sdk, = cloud.sdk_modules
+        plugin = Path(importlib.util.find_spec(sdk).origin).parent / "pulumi-plugin.json"
+        assert json.loads(plugin.read_text())["name"] == cloud.provider_package, cloud.name
+        assert tokens.cloud_of(f"{cloud.provider_package}:any/kind:Kind") == cloud.name
+    assert tokens.cloud_of(tokens.K8S_CORE_SERVICE) == "kubernetes"
+    assert tokens.cloud_of("random:index/randomId:RandomId") == "random"
