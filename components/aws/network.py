@@ -26,7 +26,7 @@ from typing import Any, Mapping
 import pulumi
 import pulumi_aws
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import service_trust_policy
 
 DEFAULT_ZONE_COUNT = 3

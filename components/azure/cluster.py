@@ -38,7 +38,7 @@ import pulumi_azure_native.monitor as monitor
 import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumi_kubernetes
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _addressing, _cluster_identity, _kubeconfig, _names
 from aiscale.kubernetes import addons
 from aiscale.scope import CloudScope

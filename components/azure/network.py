@@ -29,7 +29,7 @@ from typing import Any, Mapping
 import pulumi
 import pulumi_azure_native.network as network
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _addressing, _names
 from aiscale.scope import CloudScope
 

@@ -31,7 +31,7 @@ import pulumi
 import pulumi_azure_native.compute as compute
 import pulumi_azure_native.monitor as monitor
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _names, _ssh
 
 IMAGE = {"publisher": "microsoft-dsvm", "offer": "ubuntu-hpc", "sku": "2204", "version": "latest"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.clouds.base import CloudAdapter
 
 S3_INFREQUENT_ACCESS_MIN_DAYS = 30
@@ -52,7 +52,7 @@ class AwsAdapter(CloudAdapter):
         return {"name": name, "node_role_arn": args["node_role_arn"], "subnet_ids": args["subnet_ids"]}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """AWS tag rules (``aiscale.naming.aws_tags``)."""
+        """AWS tag rules (``aiscale.aws.naming.aws_tags``)."""
         return naming.aws_tags(tags)
 
     def check_buckets(self, ctx: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.clouds.base import CloudAdapter, NamedCluster
 
 
@@ -45,5 +45,5 @@ class AzureAdapter(CloudAdapter):
                 "nodes_subnet_id": args.get("nodes_subnet_id")}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """Azure tag rules (``aiscale.naming.azure_tags``)."""
+        """Azure tag rules (``aiscale.azure.naming.azure_tags``)."""
         return naming.azure_tags(tags)

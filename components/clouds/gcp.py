@@ -6,7 +6,7 @@ import re
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.clouds.base import CloudAdapter, NamedCluster
 
 GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
@@ -120,5 +120,5 @@ class GcpAdapter(CloudAdapter):
         return naming.gcs_bucket_name(platform, environment, bucket, seed)
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """GCP label rules (``aiscale.naming.gcp_labels``)."""
+        """GCP label rules (``aiscale.gcp.naming.gcp_labels``)."""
         return naming.gcp_labels(tags)

@@ -29,7 +29,6 @@ ALLOWED_FOR_NOW = {
 #: entry when its module is moved onto the registry; a module not listed here fails the test.
 PENDING = {
     "cli.py": "the command line (another change owns it)",
-    "naming.py": "per-cloud physical-name and tag functions, to split into the adapters",
     "preflight/plan.py": "the AWS preflight (an AWS-only feature)",
 }
 
