@@ -37,6 +37,9 @@ class AwsAdapter(CloudAdapter):
     required_existing_cluster_args = existing_cluster_args
     model_paths = (("clouds.aws.region", "region"),)
     node_pool_label = "eks.amazonaws.com/nodegroup"
+    internal_service_annotations = MappingProxyType({
+        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"})
     public_service_annotations = MappingProxyType({"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
     max_budget_notifications = 5

@@ -30,6 +30,7 @@ class AzureAdapter(CloudAdapter):
     required_existing_cluster_args = MappingProxyType({"resource_group_name": "the cluster's resource group"})
     model_paths = (("clouds.azure.location", "region"),)
     node_pool_label = "kubernetes.azure.com/agentpool"
+    internal_service_annotations = MappingProxyType({"service.beta.kubernetes.io/azure-load-balancer-internal": "true"})
     cluster_identity_details = ("oidc_issuer_url",)
     max_budget_notifications = 5
     provider_package = "azure-native"

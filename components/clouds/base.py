@@ -5,7 +5,8 @@ builders, ``aiscale.<cloud>.<capability>``, do, and are imported only when a com
 on that cloud). The neutral modules (the component faces, ``platform``, ``model``, ``plan``,
 ``operations``) ask the registry (``aiscale.clouds.adapter(name)``) instead of naming a cloud.
 
-Not here yet: the guardrails, which read the facts layer (``aiscale.facts``) instead.
+The guardrails read resources through the facts layer (``aiscale.facts``, one reader module per
+cloud) and take what they need of a cloud's vocabulary from here.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ class CloudAdapter(ABC):
     """The node label that names a node's pool (used by alert rules)."""
     public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """Annotations of a public ``LoadBalancer`` Service on the cloud's Kubernetes."""
+    internal_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Annotation -> value (lower-case), any one of which makes a ``LoadBalancer`` Service
+    internal on the cloud's Kubernetes (read by the guardrails' public load balancer check)."""
     cluster_identity_details: ClassVar[tuple[str, ...]] = ()
     """Keys of ``KubernetesCluster.details`` that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None

@@ -40,6 +40,8 @@ class GcpAdapter(CloudAdapter):
         "node_service_account_email": "the nodes' service account"})
     model_paths = (("clouds.gcp.region", "region"), ("clouds.gcp.project", "gcp_project"))
     node_pool_label = "cloud.google.com/gke-nodepool"
+    internal_service_annotations = MappingProxyType({"networking.gke.io/load-balancer-type": "internal",
+                                                     "cloud.google.com/load-balancer-type": "internal"})
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus
     dcgm_hostname_label = "Hostname"  # GKE's DCGM metrics name the node in Hostname
     provider_package = "gcp"

@@ -117,3 +117,20 @@ def test_each_adapter_names_the_provider_package_its_sdk_declares():
         assert tokens.cloud_of(f"{cloud.provider_package}:any/kind:Kind") == cloud.name
     assert tokens.cloud_of(tokens.K8S_CORE_SERVICE) == "kubernetes"
     assert tokens.cloud_of("random:index/randomId:RandomId") == "random"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_each_clouds_internal_load_balancer_annotation_satisfies_the_public_load_balancer_check(cloud):
+    from types import SimpleNamespace
+
+    from aiscale.facts import tokens
+    from aiscale.guardrails.security.workloads import no_public_load_balancer
+
+    ctx = SimpleNamespace(config={})
+    public = {"spec": {"type": "LoadBalancer"}}
+    assert no_public_load_balancer(tokens.K8S_CORE_SERVICE, public, ctx), "a public Service is found"
+    annotations = clouds.adapter(cloud).internal_service_annotations
+    assert annotations
+    for key, value in annotations.items():
+        internal = {**public, "metadata": {"annotations": {key: value.upper()}}}
+        assert no_public_load_balancer(tokens.K8S_CORE_SERVICE, internal, ctx) == [], key
