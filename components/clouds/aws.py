@@ -44,6 +44,7 @@ class AwsAdapter(CloudAdapter):
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
     max_budget_notifications = 5
     provider_package = "aws"
+    facts_reader = "aiscale.facts.aws"
     cost_pricer = "aiscale.cost._aws"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:

@@ -34,6 +34,7 @@ class AzureAdapter(CloudAdapter):
     cluster_identity_details = ("oidc_issuer_url",)
     max_budget_notifications = 5
     provider_package = "azure-native"
+    facts_reader = "aiscale.facts.azure"
     cost_pricer = "aiscale.cost._azure"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:

@@ -93,6 +93,9 @@ class CloudAdapter(ABC):
     provider_package: ClassVar[str]
     """The Pulumi provider package of the cloud's resources: the first part of their type tokens
     (``aws:s3/bucket:Bucket``) and of their stack config keys (``aws:region``)."""
+    facts_reader: ClassVar[str]
+    """The module that reads this cloud's resources into facts (``aiscale.facts.<cloud>``: its
+    ``MACHINES``, ``NODE_POOLS``, ``BUCKETS``... tables, dispatched by ``aiscale.facts.reader``)."""
     cost_pricer: ClassVar[str]
     """The module that prices this cloud's resources (``aiscale.cost._<cloud>``): its ``PRICERS``
     (type token -> pricer) and the cloud's region look-up, imported only when cost is estimated."""

@@ -45,6 +45,7 @@ class GcpAdapter(CloudAdapter):
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus
     dcgm_hostname_label = "Hostname"  # GKE's DCGM metrics name the node in Hostname
     provider_package = "gcp"
+    facts_reader = "aiscale.facts.gcp"
     cost_pricer = "aiscale.cost._gcp"
 
     def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:

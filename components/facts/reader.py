@@ -3,19 +3,24 @@
 Works on anything that has a type token and camelCase inputs: a preview ``ResourceRecord``
 (``record.type``, ``record.inputs``) or a policy pack's resource (``resource_type``,
 ``props``). Tokens are matched in canonical form (versioned spellings fold onto the plain
-token). Each cloud's parsing lives in its own module; this one only dispatches by package.
+token). Each cloud's parsing lives in its own module (named by the cloud's adapter,
+``facts_reader``); this one only dispatches by package.
 """
 
 from __future__ import annotations
 
+import importlib
 from types import MappingProxyType
 from typing import Any, Callable, Optional
 
-from . import aws, azure, gcp, kubernetes
+from aiscale import clouds
+
+from . import kubernetes
 from .model import AutoscalerFacts, BucketFacts, ControlPlaneFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
-_CLOUDS = (aws, azure, gcp, kubernetes)
+_CLOUDS = (*(importlib.import_module(cloud.facts_reader) for cloud in clouds.adapters()), kubernetes)
+"""The reader module of every cloud in the registry (its adapter's ``facts_reader``), then Kubernetes'."""
 _BY_CLOUD = MappingProxyType({module.CLOUD: module for module in _CLOUDS})
 
 _MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = MappingProxyType(

@@ -134,3 +134,15 @@ def test_each_clouds_internal_load_balancer_annotation_satisfies_the_public_load
     for key, value in annotations.items():
         internal = {**public, "metadata": {"annotations": {key: value.upper()}}}
         assert no_public_load_balancer(tokens.K8S_CORE_SERVICE, internal, ctx) == [], key
+
+
+def test_each_adapter_names_its_facts_reader_and_the_reader_dispatches_to_it():
+    import importlib
+
+    from aiscale.facts import reader, tokens
+
+    for cloud in clouds.adapters():
+        module = importlib.import_module(cloud.facts_reader)
+        assert module.CLOUD == cloud.name
+        assert module.NODE_POOLS and {tokens.cloud_of(t) for t in module.NODE_POOLS} == {cloud.name}
+        assert set(module.NODE_POOLS) <= set(reader.NODE_POOL_TYPES)
