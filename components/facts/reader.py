@@ -139,3 +139,14 @@ def autoscaler(type_token: str, inputs: Any) -> Optional[AutoscalerFacts]:
     other kinds."""
     read = _AUTOSCALERS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def provider_default_tag_keys(provider_inputs: Any) -> set[Any]:
+    """Tag keys a provider resource puts on every resource it manages (the AWS provider's
+    ``defaultTags``, the GCP provider's ``defaultLabels``), read by every cloud that has them."""
+    keys: set[Any] = set()
+    for cloud in _CLOUDS:
+        read = getattr(cloud, "provider_default_tag_keys", None)
+        if read is not None:
+            keys |= set(read(provider_inputs))
+    return keys
