@@ -39,7 +39,6 @@ def gcp_region(record: ResourceRecord, graph: Graph, *keys: str) -> str:
     return gcp.region_of(gcp_location(record, graph, *keys))
 
 
-
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
     """(type, count) of the first guest accelerator at `path`, or (None, None)."""
     accelerators = get(inputs, *path)
