@@ -21,7 +21,7 @@ from typing import Any
 import pulumi
 from pulumi_aws.get_caller_identity import get_caller_identity_output
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws.storage import declare_bucket
 from aiscale.store_spec import BuiltStore, StoreSpec
 

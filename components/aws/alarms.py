@@ -22,7 +22,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.iam as iam
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
 from aiscale.aws.budget import resource_prefix
 from aiscale.aws.sagemaker import VARIANT

@@ -28,7 +28,7 @@ import pulumi_aws.budgets as budgets
 import pulumi_aws.kms as kms
 import pulumi_aws.sns as sns
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, partition_of
 
 PUBLISHERS = ("budgets.amazonaws.com", "cloudwatch.amazonaws.com")

@@ -35,7 +35,7 @@ import pulumi_aws.eks as eks
 import pulumi_aws.iam as iam
 import pulumi_aws.kms as kms
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws import _addons, _iam, _nodes, _roles
 from aiscale.aws.node_pool import EksNodeTarget
 from aiscale.cluster_spec import BuiltCluster, ClusterBuild

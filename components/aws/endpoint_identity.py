@@ -16,7 +16,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws.iam as iam
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import service_trust_policy
 from aiscale.network_spec import BuiltNetwork, NetworkBuild
 from aiscale.scope import CloudScope

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import pulumi
 import pulumi_aws.eks as eks
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws import _nodes
 from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 

@@ -24,7 +24,7 @@ import pulumi_aws.ec2 as ec2
 import pulumi_aws.iam as iam
 import pulumi_aws.sagemaker as sagemaker
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, partition_of, service_trust_policy
 from aiscale.aws.endpoint_identity import model_read_policy
 from aiscale.catalog import sagemaker_instance_type

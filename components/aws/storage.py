@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws.kms as kms
 import pulumi_aws.s3 as s3
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.store_spec import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
 
 KMS_DELETION_WINDOW_DAYS = {"prod": 30}

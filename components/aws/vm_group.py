@@ -33,7 +33,7 @@ import pulumi_aws.ec2 as ec2
 import pulumi_aws.iam as iam
 import pulumi_aws.ssm as ssm
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.aws import _iam, _nodes, _roles
 from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 

@@ -24,7 +24,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.keyvault as keyvault
 import pulumi_azure_native.managedidentity as managedidentity
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _names
 from aiscale.scope import CloudScope
 

@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native.monitor as monitor
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure.budget import resource_prefix
 from aiscale.azure.ml_endpoint import DEPLOYMENT, ENDPOINT_METRICS
 

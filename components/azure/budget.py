@@ -24,7 +24,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.consumption as consumption
 import pulumi_azure_native.monitor as monitor
 
-from aiscale import naming
+from aiscale.azure import naming
 
 SHORT_NAME_MAX = 12
 """Action group short names: up to 12 characters (they appear in SMS and emails)."""

@@ -35,7 +35,7 @@ import pulumi_azure_native.monitor as monitor
 import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumi_kubernetes
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _addressing, _cluster_identity, _kubeconfig, _names
 from aiscale.azure.network import AzureNetwork
 from aiscale.azure.node_pool import AksNodeTarget

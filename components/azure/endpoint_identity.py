@@ -17,7 +17,7 @@ import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.managedidentity as managedidentity
 
-from aiscale import naming
+from aiscale.azure import naming
 
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 """Built-in role "Storage Blob Data Reader": read and list blobs."""

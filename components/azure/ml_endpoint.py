@@ -34,7 +34,7 @@ import pulumi_azure_native.monitor as monitor
 import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumi_azure_native.storage as storage
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure.endpoint_identity import model_reader
 
 DEPLOYMENT = "primary"

@@ -27,7 +27,7 @@ from typing import Any, Literal, Mapping, Optional
 import pulumi
 import pulumi_azure_native.network as network
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _addressing, _names
 from aiscale.network_spec import BuiltNetwork, NetworkBuild
 from aiscale.scope import CloudScope

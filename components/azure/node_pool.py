@@ -28,7 +28,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_azure_native.containerservice as containerservice
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _names
 from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 

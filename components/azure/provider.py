@@ -8,7 +8,7 @@ import pulumi
 import pulumi_azure_native
 import pulumi_azure_native.resources as resources
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.inheritance import ChildOptions, provider_options
 from aiscale.scope import CloudScope
 

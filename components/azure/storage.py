@@ -20,7 +20,7 @@ import pulumi_azure_native.keyvault as keyvault
 import pulumi_azure_native.managedidentity as managedidentity
 import pulumi_azure_native.storage as storage
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.store_spec import BuiltStore, StoreSpec
 
 CRYPTO_SERVICE_ENCRYPTION_USER = "e36c3c87-5a64-4e6a-b4a0-e8a4cc5d3b94"

@@ -32,7 +32,7 @@ import pulumi
 import pulumi_azure_native.compute as compute
 import pulumi_azure_native.monitor as monitor
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.azure import _names, _ssh
 from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.clouds.base import CloudAdapter
 
 S3_INFREQUENT_ACCESS_MIN_DAYS = 30
@@ -37,9 +37,15 @@ class AwsAdapter(CloudAdapter):
     required_existing_cluster_args = existing_cluster_args
     model_paths = (("clouds.aws.region", "region"),)
     node_pool_label = "eks.amazonaws.com/nodegroup"
+    internal_service_annotations = MappingProxyType({
+        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"})
     public_service_annotations = MappingProxyType({"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
     cluster_identity_details = ("oidc_provider_arn", "oidc_provider_url")
     max_budget_notifications = 5
+    provider_package = "aws"
+    facts_reader = "aiscale.facts.aws"
+    cost_pricer = "aiscale.cost._aws"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
         """The S3 bucket name."""
@@ -50,7 +56,7 @@ class AwsAdapter(CloudAdapter):
         return {"name": name, "node_role_arn": args["node_role_arn"], "subnet_ids": args["subnet_ids"]}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """AWS tag rules (``aiscale.naming.aws_tags``)."""
+        """AWS tag rules (``aiscale.aws.naming.aws_tags``)."""
         return naming.aws_tags(tags)
 
     def check_buckets(self, ctx: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.clouds.base import CloudAdapter, NamedCluster
 
 
@@ -30,8 +30,12 @@ class AzureAdapter(CloudAdapter):
     required_existing_cluster_args = MappingProxyType({"resource_group_name": "the cluster's resource group"})
     model_paths = (("clouds.azure.location", "region"),)
     node_pool_label = "kubernetes.azure.com/agentpool"
+    internal_service_annotations = MappingProxyType({"service.beta.kubernetes.io/azure-load-balancer-internal": "true"})
     cluster_identity_details = ("oidc_issuer_url",)
     max_budget_notifications = 5
+    provider_package = "azure-native"
+    facts_reader = "aiscale.facts.azure"
+    cost_pricer = "aiscale.cost._azure"
 
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
         """``<storage account>/<blob container>``."""
@@ -43,5 +47,5 @@ class AzureAdapter(CloudAdapter):
                 "nodes_subnet_id": args.get("nodes_subnet_id")}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """Azure tag rules (``aiscale.naming.azure_tags``)."""
+        """Azure tag rules (``aiscale.azure.naming.azure_tags``)."""
         return naming.azure_tags(tags)

@@ -5,8 +5,8 @@ builders, ``aiscale.<cloud>.<capability>``, do, and are imported only when a com
 on that cloud). The neutral modules (the component faces, ``platform``, ``model``, ``plan``,
 ``operations``) ask the registry (``aiscale.clouds.adapter(name)``) instead of naming a cloud.
 
-Not here yet: the cost pricer (``aiscale.cost``) and the guardrails, which another change moves
-onto this registry.
+The guardrails read resources through the facts layer (``aiscale.facts``, one reader module per
+cloud) and take what they need of a cloud's vocabulary from here.
 """
 
 from __future__ import annotations
@@ -83,10 +83,22 @@ class CloudAdapter(ABC):
     """The node label that names a node's pool (used by alert rules)."""
     public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """Annotations of a public ``LoadBalancer`` Service on the cloud's Kubernetes."""
+    internal_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Annotation -> value (lower-case), any one of which makes a ``LoadBalancer`` Service
+    internal on the cloud's Kubernetes (read by the guardrails' public load balancer check)."""
     cluster_identity_details: ClassVar[tuple[str, ...]] = ()
     """Keys of ``KubernetesCluster.details`` that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None
     """Most notifications one budget may have, or None for no limit."""
+    provider_package: ClassVar[str]
+    """The Pulumi provider package of the cloud's resources: the first part of their type tokens
+    (``aws:s3/bucket:Bucket``) and of their stack config keys (``aws:region``)."""
+    facts_reader: ClassVar[str]
+    """The module that reads this cloud's resources into facts (``aiscale.facts.<cloud>``: its
+    ``MACHINES``, ``NODE_POOLS``, ``BUCKETS``... tables, dispatched by ``aiscale.facts.reader``)."""
+    cost_pricer: ClassVar[str]
+    """The module that prices this cloud's resources (``aiscale.cost._<cloud>``): its ``PRICERS``
+    (type token -> pricer) and the cloud's region look-up, imported only when cost is estimated."""
 
     @abstractmethod
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
@@ -135,6 +147,10 @@ class CloudAdapter(ABC):
     def lifecycle_problems(self, cool: Optional[int], archive: Optional[int]) -> list[str]:
         """Lifecycle rules the cloud's object storage refuses (none by default)."""
         return []
+
+    def cost_pricers(self) -> Mapping[str, Any]:
+        """Type token -> pricer of this cloud's resources (its :attr:`cost_pricer` module, imported now)."""
+        return importlib.import_module(self.cost_pricer).PRICERS
 
     def builder(self, capability: str) -> Any:
         """The module that builds ``capability`` on this cloud, imported now (with its SDK)."""

@@ -6,7 +6,7 @@ import re
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.clouds.base import CloudAdapter, NamedCluster
 
 GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
@@ -40,8 +40,13 @@ class GcpAdapter(CloudAdapter):
         "node_service_account_email": "the nodes' service account"})
     model_paths = (("clouds.gcp.region", "region"), ("clouds.gcp.project", "gcp_project"))
     node_pool_label = "cloud.google.com/gke-nodepool"
+    internal_service_annotations = MappingProxyType({"networking.gke.io/load-balancer-type": "internal",
+                                                     "cloud.google.com/load-balancer-type": "internal"})
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus
     dcgm_hostname_label = "Hostname"  # GKE's DCGM metrics name the node in Hostname
+    provider_package = "gcp"
+    facts_reader = "aiscale.facts.gcp"
+    cost_pricer = "aiscale.cost._gcp"
 
     def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """GKE pools need the project as well as the region."""
@@ -118,5 +123,5 @@ class GcpAdapter(CloudAdapter):
         return naming.gcs_bucket_name(platform, environment, bucket, seed)
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
-        """GCP label rules (``aiscale.naming.gcp_labels``)."""
+        """GCP label rules (``aiscale.gcp.naming.gcp_labels``)."""
         return naming.gcp_labels(tags)

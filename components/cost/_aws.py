@@ -1,4 +1,5 @@
-"""AWS pricers: EKS managed node groups, Auto Scaling groups, EC2 instances, SageMaker.
+"""AWS pricers: EKS managed node groups, Auto Scaling groups, EC2 instances, SageMaker, S3
+buckets, and the AWS region of a resource.
 
 Input paths are the engine's camelCase names of pulumi-aws 7 (``scalingConfig.minSize``,
 ``mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity``).
@@ -16,12 +17,25 @@ from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
 from ._graph import Graph
-from ._regions import aws_region
-from ._values import Unpriced, get, is_unknown, known_str
+from ._storage import expected_size_gb, storage_quote
+from ._values import Unpriced, get, is_unknown, known_input, known_str
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
 """AWS default of ``onDemandPercentageAboveBaseCapacity`` when a mixed policy omits it."""
+
+
+def aws_region(record: ResourceRecord, graph: Graph) -> str:
+    """The AWS region: the resource's own ``region`` input (provider 7+), else its provider
+    resource's ``region`` input, else the stack's ``aws:region``; Unpriced when none is set."""
+    region = known_input(record.inputs.get("region"), "region")
+    provider = graph.provider(record)
+    if region is None and provider is not None:
+        region = known_input(provider.inputs.get("region"), f"provider {provider.name} region")
+    region = region or known_str(graph.config.get("aws:region"))
+    if region is None:
+        raise Unpriced("no AWS region: the resource, its provider and aws:region set none")
+    return region
 
 
 def _launch_template(record: ResourceRecord, graph: Graph, *keys: str) -> Optional[ResourceRecord]:
@@ -128,11 +142,22 @@ def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
     raise Unpriced(f"SageMaker is a managed service the catalog has no prices for{on}")
 
 
+def s3_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
+    """S3 bucket tagged with an expected size: GB x the S3 STANDARD price of its region."""
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
+    if size is None:
+        return None
+    return storage_quote(bucket.cloud, aws_region(record, graph), bucket.default_class, size, bucket.tags.where)
+
+
 PRICERS = {
     tokens.AWS_EKS_NODE_GROUP: node_group,
     tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
     tokens.AWS_EC2_INSTANCE: instance,
     tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: sagemaker,
     tokens.AWS_SAGEMAKER_ENDPOINT: sagemaker,
+    tokens.AWS_S3_BUCKET: s3_bucket,
+    tokens.AWS_S3_BUCKET_V2: s3_bucket,
 }
-"""Type token -> pricer for AWS compute and managed ML."""
+"""Type token -> pricer for AWS compute, managed ML and S3."""

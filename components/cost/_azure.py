@@ -1,5 +1,6 @@
 """Azure pricers: AKS agent pools (alone or inside a managed cluster), VM scale sets (with
-their autoscale settings), and Azure ML online deployments (unpriced).
+their autoscale settings), Azure ML online deployments (unpriced), storage accounts, and the
+Azure location of a resource.
 
 Input paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``minCount``,
 ``sku.capacity``, ``virtualMachineProfile.priority``).
@@ -15,8 +16,29 @@ from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
-from ._regions import azure_location
-from ._values import PRICING_ERRORS, Unpriced, unpriced
+from ._storage import expected_size_gb, storage_quote
+from ._values import PRICING_ERRORS, Unpriced, known_input, known_str, unpriced
+
+
+def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
+    """The Azure location, normalised ("East US" -> "eastus").
+
+    From the resource's ``location`` input, else the location of the resources its inputs
+    `via` came from (the managed cluster of an agent pool, the resource group), else the
+    stack's ``azure-native:location``; Unpriced when none is set.
+    """
+    location = known_input(record.inputs.get("location"), "location")
+    for key in (*via, "resourceGroupName"):
+        if location is not None:
+            break
+        source = graph.linked(record, key, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_RESOURCES_RESOURCE_GROUP)
+        if source is not None:
+            location = known_input(source.inputs.get("location"), f"{source.name} location")
+    location = location or known_str(graph.config.get("azure-native:location"))
+    if location is None:
+        raise Unpriced("no Azure location: the resource, its resource group and "
+                       "azure-native:location set none")
+    return location.replace(" ", "").lower()
 
 
 def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
@@ -111,11 +133,23 @@ def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
                    f"prices for{on}")
 
 
+def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
+    """Azure storage account tagged with an expected size: GB x the price of its accessTier
+    (default Hot) in its location."""
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
+    if size is None:
+        return None
+    tier = bucket.storage_class.text() or bucket.default_class
+    return storage_quote(bucket.cloud, azure_location(record, graph), tier.upper(), size, bucket.tags.where)
+
+
 PRICERS = {
     tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: agent_pool,
     tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
     tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: scale_set,
     tokens.AZURE_COMPUTE_VIRTUAL_MACHINE: virtual_machine,
     tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
 }
-"""Type token -> pricer for Azure compute and managed ML."""
+"""Type token -> pricer for Azure compute, managed ML and storage accounts."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Mapping, Optional, Sequence
 
+from aiscale import clouds
 from aiscale.preview.records import ResourceRecord
 
-from . import _aws, _azure, _gcp, _storage
 from ._fleet import Quote
 from ._graph import Graph
 from ._model import CostEstimate, CostItem
@@ -18,17 +18,17 @@ Pricer = Callable[[ResourceRecord, Graph], Optional[Quote]]
 
 
 def pricers() -> dict[str, Pricer]:
-    """Canonical type token -> pricer, for every resource kind the estimator understands."""
+    """Canonical type token -> pricer, for every resource kind the estimator understands: the
+    pricers of every cloud in the registry (each adapter names its pricer module)."""
     table: dict[str, Pricer] = {}
-    for module in (_aws, _azure, _gcp, _storage):
-        table.update({canonical_type(token): pricer for token, pricer in module.PRICERS.items()})
+    for cloud in clouds.adapters():
+        table.update({canonical_type(token): pricer for token, pricer in cloud.cost_pricers().items()})
     return table
 
 
 def priced_types() -> tuple[str, ...]:
     """The type tokens the estimator looks at (priced or reported unpriced), sorted."""
-    tokens = [t for m in (_aws, _azure, _gcp, _storage) for t in m.PRICERS]
-    return tuple(sorted(tokens))
+    return tuple(sorted(token for cloud in clouds.adapters() for token in cloud.cost_pricers()))
 
 
 def estimate(resources: Sequence[ResourceRecord],

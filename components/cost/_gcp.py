@@ -1,5 +1,6 @@
 """GCP pricers: GKE node pools, managed instance groups (with autoscalers and instance
-templates), single instances, and Cloud Run services with GPUs (unpriced).
+templates), single instances, Cloud Run services with GPUs (unpriced), Cloud Storage
+buckets, and the GCP region of a resource.
 
 Input paths are the engine's camelCase names of pulumi-gcp 10 (``nodeConfig.machineType``,
 ``autoscaling.minNodeCount``, ``autoscalingPolicy.maxReplicas``, ``scheduling.provisioningModel``).
@@ -14,8 +15,28 @@ from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
 from ._graph import Graph
-from ._regions import gcp_location, gcp_region, gcp_region_of
-from ._values import Unpriced, count_at, dotted, get, is_unknown, require_str
+from ._storage import expected_size_gb, storage_quote
+from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
+
+
+def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:
+    """The GCP location as written (region or zone): the first of the resource's inputs
+    `keys` (default region, location, zone), else the stack's ``gcp:region`` or ``gcp:zone``;
+    Unpriced when none is set."""
+    for key in keys or ("region", "location", "zone"):
+        value = known_input(record.inputs.get(key), key)
+        if value is not None:
+            return value.lower()
+    for key in ("gcp:region", "gcp:zone"):
+        value = known_str(graph.config.get(key))
+        if value is not None:
+            return value.lower()
+    raise Unpriced("no GCP region: the resource and gcp:region set none")
+
+
+def gcp_region(record: ResourceRecord, graph: Graph, *keys: str) -> str:
+    """The GCP region of a resource (a zone input gives its region); see `gcp_location`."""
+    return gcp.region_of(gcp_location(record, graph, *keys))
 
 
 def _attached(inputs: dict, *path: str | int) -> tuple[Optional[str], Optional[int]]:
@@ -59,7 +80,7 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
         per = str(per_low) if per_low == per_high else f"{per_low}-{per_high}"
         low, high = per_low * zones, per_high * zones
         note = f" ({per} per zone x {how})"
-    return Fleet("gcp", machine, gcp_region_of(location), SPOT if spot else ON_DEMAND, low, high,
+    return Fleet("gcp", machine, gcp.region_of(location), SPOT if spot else ON_DEMAND, low, high,
                  note, accelerator_type=accelerator, gpus=gpus).quote()
 
 
@@ -124,11 +145,26 @@ def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     return None
 
 
+def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
+    """GCS bucket labelled with an expected size: GB x the price of its storageClass
+    (default STANDARD) in its location (a multi-region location has no catalog price)."""
+    bucket = reader.bucket(record.type, record.inputs)
+    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
+    if size is None:
+        return None
+    location = known_str(bucket.location.known()) or graph.config.get("gcp:region")
+    if not location:
+        raise Unpriced("location is not set and neither is gcp:region")
+    storage_class = bucket.storage_class.text() or bucket.default_class
+    return storage_quote(bucket.cloud, gcp.region_of(location), storage_class.upper(), size, bucket.tags.where)
+
+
 PRICERS = {
     tokens.GCP_CONTAINER_NODE_POOL: node_pool,
     tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER: instance_group,
     tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER: instance_group,
     tokens.GCP_COMPUTE_INSTANCE: instance,
     tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
+    tokens.GCP_STORAGE_BUCKET: gcs_bucket,
 }
-"""Type token -> pricer for GCP compute and Cloud Run."""
+"""Type token -> pricer for GCP compute, Cloud Run and Cloud Storage."""

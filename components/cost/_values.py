@@ -8,8 +8,8 @@ from aiscale.facts import tokens
 from aiscale.facts.values import Input, UnknownValue, Unreadable, dotted, is_unknown, known_str
 from aiscale.facts.values import dig as get  # noqa: F401 - the pricers' name for it
 
-__all__ = ["PRICING_ERRORS", "Unpriced", "canonical_type", "count_at", "dotted", "get", "is_unknown", "known_str",
-           "require_str", "unpriced"]
+__all__ = ["PRICING_ERRORS", "Unpriced", "canonical_type", "count_at", "dotted", "get", "is_unknown", "known_input",
+           "known_str", "require_str", "unpriced"]
 
 
 class Unpriced(Exception):
@@ -23,6 +23,13 @@ def unpriced(error: Exception) -> Unpriced:
     if isinstance(error, UnknownValue):
         return Unpriced(f"{error.path} is unknown during preview")
     return Unpriced(str(error))
+
+
+def known_input(value: object, what: str) -> Optional[str]:
+    """`value` if it is a known string; Unpriced when it is unknown during preview."""
+    if is_unknown(value):
+        raise Unpriced(f"{what} is unknown during preview")
+    return known_str(value)
 
 
 PRICING_ERRORS = (Unpriced, UnknownValue, Unreadable)

@@ -21,7 +21,7 @@ from .model import (
     VmFacts,
     VmGroupFacts,
 )
-from .values import ABSENT, Input, items_at, known_str, value_at
+from .values import ABSENT, Input, items_at, json_object, known_str, value_at
 
 CLOUD = "aws"
 
@@ -241,3 +241,11 @@ USER_DATA: dict[str, Callable[[Any], tuple[Any, ...]]] = {
 
 AUTOSCALERS: dict = {}
 """No autoscaler of this cloud is read as a fact yet (ASG sizes are the group's own)."""
+
+
+def provider_default_tag_keys(inputs: Any) -> tuple[Any, ...]:
+    """The keys of an AWS provider's ``defaultTags.tags``: tags every resource it manages gets."""
+    default_tags = json_object(inputs.get("defaultTags"))
+    if isinstance(default_tags, dict) and isinstance(default_tags.get("tags"), dict):
+        return tuple(default_tags["tags"])
+    return ()

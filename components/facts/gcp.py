@@ -26,7 +26,7 @@ from .model import (
     VmFacts,
     VmGroupFacts,
 )
-from .values import ABSENT, Input, as_number, dig, items_at, known_str, value_at
+from .values import ABSENT, Input, as_number, dig, items_at, json_object, known_str, value_at
 
 CLOUD = "gcp"
 
@@ -367,3 +367,9 @@ AUTOSCALERS: dict[str, Callable[[Any], AutoscalerFacts]] = {
     for kind in (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
 }
 """Canonical token -> the autoscaler its inputs declare."""
+
+
+def provider_default_tag_keys(inputs: Any) -> tuple[Any, ...]:
+    """The keys of a GCP provider's ``defaultLabels``: labels every resource it manages gets."""
+    default_labels = json_object(inputs.get("defaultLabels"))
+    return tuple(default_labels) if isinstance(default_labels, dict) else ()

@@ -3,19 +3,24 @@
 Works on anything that has a type token and camelCase inputs: a preview ``ResourceRecord``
 (``record.type``, ``record.inputs``) or a policy pack's resource (``resource_type``,
 ``props``). Tokens are matched in canonical form (versioned spellings fold onto the plain
-token). Each cloud's parsing lives in its own module; this one only dispatches by package.
+token). Each cloud's parsing lives in its own module (named by the cloud's adapter,
+``facts_reader``); this one only dispatches by package.
 """
 
 from __future__ import annotations
 
+import importlib
 from types import MappingProxyType
 from typing import Any, Callable, Optional
 
-from . import aws, azure, gcp, kubernetes
+from aiscale import clouds
+
+from . import kubernetes
 from .model import AutoscalerFacts, BucketFacts, ControlPlaneFacts, EndpointFacts, MachineRequest, NodePoolFacts, VmFacts, VmGroupFacts
 from .tokens import canonical_type
 
-_CLOUDS = (aws, azure, gcp, kubernetes)
+_CLOUDS = (*(importlib.import_module(cloud.facts_reader) for cloud in clouds.adapters()), kubernetes)
+"""The reader module of every cloud in the registry (its adapter's ``facts_reader``), then Kubernetes'."""
 _BY_CLOUD = MappingProxyType({module.CLOUD: module for module in _CLOUDS})
 
 _MACHINES: MappingProxyType[str, Callable[[Any], tuple[MachineRequest, ...]]] = MappingProxyType(
@@ -134,3 +139,14 @@ def autoscaler(type_token: str, inputs: Any) -> Optional[AutoscalerFacts]:
     other kinds."""
     read = _AUTOSCALERS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def provider_default_tag_keys(provider_inputs: Any) -> set[Any]:
+    """Tag keys a provider resource puts on every resource it manages (the AWS provider's
+    ``defaultTags``, the GCP provider's ``defaultLabels``), read by every cloud that has them."""
+    keys: set[Any] = set()
+    for cloud in _CLOUDS:
+        read = getattr(cloud, "provider_default_tag_keys", None)
+        if read is not None:
+            keys |= set(read(provider_inputs))
+    return keys

@@ -96,9 +96,20 @@ K8S_HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 K8S_SERVING_INFERENCE_SERVICE = "kubernetes:serving.kserve.io:InferenceService"
 
 
-CLOUD_OF_PACKAGE = MappingProxyType(
-    {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"})
-"""Provider package of a type token -> the cloud (or runtime) it belongs to."""
+K8S_PACKAGE = "kubernetes"
+"""The provider package of Kubernetes resources: a runtime on every cloud, not a cloud."""
+
+
+def _cloud_of_package() -> MappingProxyType[str, str]:
+    from aiscale import clouds  # the registry: each adapter names its provider package
+
+    return MappingProxyType({**{cloud.provider_package: cloud.name for cloud in clouds.adapters()},
+                             K8S_PACKAGE: K8S_PACKAGE})
+
+
+CLOUD_OF_PACKAGE = _cloud_of_package()
+"""Provider package of a type token -> the cloud (or runtime) it belongs to: each cloud's
+adapter's ``provider_package``, and ``kubernetes`` for itself."""
 
 
 def cloud_of(token: str) -> str:

@@ -14,6 +14,7 @@ Both raise :class:`UnknownValue` on a value not known during preview.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -221,3 +222,14 @@ def items_at(inputs: Any, *path: str | int) -> list[Any]:
 
 ABSENT = Input((), None)
 """The input of a fact the resource kind does not have (always missing)."""
+
+
+def json_object(value: Any) -> Any:
+    """Provider inputs hold nested config as JSON text; decode it (other values pass through,
+    undecodable text is None)."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value

@@ -21,7 +21,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp.monitoring as monitoring
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.gcp.budget import display_prefix
 
 RUN_RESOURCE = "cloud_run_revision"

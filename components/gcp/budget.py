@@ -25,7 +25,7 @@ import pulumi_gcp.billing as billing
 import pulumi_gcp.monitoring as monitoring
 import pulumi_gcp.organizations as organizations
 
-from aiscale import naming
+from aiscale.gcp import naming
 
 DISPLAY_NAME_MAX = 60
 """Budget display names: up to 60 characters."""

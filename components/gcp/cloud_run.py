@@ -22,7 +22,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp.cloudrunv2 as cloudrunv2
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.gcp.endpoint_identity import bucket_viewer, endpoint_account
 
 CLOUD_RUN_ACCELERATORS = {"nvidia-l4": "nvidia-l4"}

@@ -28,7 +28,7 @@ import pulumi_gcp.container as container
 import pulumi_gcp.kms as kms
 import pulumi_gcp.organizations as organizations
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.gcp import _kubeconfig, _names, _node_defaults
 from aiscale.gcp._identity import ServiceIdentity, service_identity
 from aiscale.cluster_spec import BuiltCluster, ClusterBuild

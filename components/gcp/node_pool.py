@@ -29,7 +29,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_gcp.container as container
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.gcp import _names, _node_defaults
 from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
 

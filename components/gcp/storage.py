@@ -15,7 +15,7 @@ import pulumi
 import pulumi_gcp.kms as kms
 import pulumi_gcp.storage as storage
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.store_spec import INCOMPLETE_UPLOAD_DAYS, BuiltStore, StoreSpec
 
 KEY_ROTATION_PERIOD = "7776000s"

@@ -29,7 +29,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp.compute as compute
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.gcp import _names, _node_defaults
 from aiscale.gcp._identity import service_identity
 from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild

@@ -46,10 +46,11 @@ def namespace_name(endpoint: Any) -> str:
 
 
 def kube_labels(tags: dict[str, str]) -> dict[str, str]:
-    """Cost tags as Kubernetes labels: GCP label rules, then trimmed to start and end with an
-    alphanumeric character as Kubernetes requires (empty values stay empty)."""
+    """Cost tags as Kubernetes labels: lowercase label rules (GCP's, ``naming.lowercase_labels``),
+    then trimmed to start and end with an alphanumeric character as Kubernetes requires (empty
+    values stay empty)."""
     labels = {}
-    for key, value in naming.gcp_labels(tags).items():
+    for key, value in naming.lowercase_labels(tags, "kubernetes").items():
         key, value = re.sub(r"[-_]+$", "", key), re.sub(r"^[-_]+|[-_]+$", "", value)
         if key:
             labels[key] = value

@@ -9,10 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from aiscale.facts.tokens import CLOUD_OF_PACKAGE
 from aiscale.preview.engine import PreviewResult
-
-#: Which cloud a provider package belongs to, for the per-cloud summary.
-CLOUD_OF_PACKAGE = {"aws": "aws", "azure-native": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
 
 
 #: The mark of a resource the program reads (``Bucket.get(...)``), as ``pulumi preview`` shows it.

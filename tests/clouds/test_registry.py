@@ -89,3 +89,60 @@ def test_the_registry_imports_no_provider_sdk():
              "print(sorted(m for m in sys.modules if m.startswith('pulumi_')))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_adapter_names_its_cost_pricer_and_the_estimator_prices_only_those():
+    from aiscale.cost import priced_types
+    from aiscale.facts import tokens
+
+    by_cloud = {a.name: set(a.cost_pricers()) for a in clouds.adapters()}
+    for name, priced in by_cloud.items():
+        assert priced and {tokens.cloud_of(token) for token in priced} == {name}
+    assert set(priced_types()) == set().union(*by_cloud.values())
+    assert len(priced_types()) == sum(len(p) for p in by_cloud.values())  # no token priced twice
+
+
+def test_each_adapter_names_the_provider_package_its_sdk_declares():
+    """The package is the SDK's plugin name (read from its pulumi-plugin.json, not imported)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from aiscale.facts import tokens
+
+    for cloud in clouds.adapters():
+        sdk, = cloud.sdk_modules
+        plugin = Path(importlib.util.find_spec(sdk).origin).parent / "pulumi-plugin.json"
+        assert json.loads(plugin.read_text())["name"] == cloud.provider_package, cloud.name
+        assert tokens.cloud_of(f"{cloud.provider_package}:any/kind:Kind") == cloud.name
+    assert tokens.cloud_of(tokens.K8S_CORE_SERVICE) == "kubernetes"
+    assert tokens.cloud_of("random:index/randomId:RandomId") == "random"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_each_clouds_internal_load_balancer_annotation_satisfies_the_public_load_balancer_check(cloud):
+    from types import SimpleNamespace
+
+    from aiscale.facts import tokens
+    from aiscale.guardrails.security.workloads import no_public_load_balancer
+
+    ctx = SimpleNamespace(config={})
+    public = {"spec": {"type": "LoadBalancer"}}
+    assert no_public_load_balancer(tokens.K8S_CORE_SERVICE, public, ctx), "a public Service is found"
+    annotations = clouds.adapter(cloud).internal_service_annotations
+    assert annotations
+    for key, value in annotations.items():
+        internal = {**public, "metadata": {"annotations": {key: value.upper()}}}
+        assert no_public_load_balancer(tokens.K8S_CORE_SERVICE, internal, ctx) == [], key
+
+
+def test_each_adapter_names_its_facts_reader_and_the_reader_dispatches_to_it():
+    import importlib
+
+    from aiscale.facts import reader, tokens
+
+    for cloud in clouds.adapters():
+        module = importlib.import_module(cloud.facts_reader)
+        assert module.CLOUD == cloud.name
+        assert module.NODE_POOLS and {tokens.cloud_of(t) for t in module.NODE_POOLS} == {cloud.name}
+        assert set(module.NODE_POOLS) <= set(reader.NODE_POOL_TYPES)

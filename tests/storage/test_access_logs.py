@@ -7,6 +7,8 @@ import pulumi
 import pytest
 
 from aiscale import naming
+from aiscale.aws import naming as aws_naming
+from aiscale.gcp import naming as gcp_naming
 from aiscale.guardrails import evaluate
 from aiscale.access_log_bucket import AccessLogBucket, resolve_log_bucket_args
 from aiscale.object_store import ObjectStore, resolve_args
@@ -61,8 +63,8 @@ def test_bad_log_bucket_args_register_nothing(preview):
 
 
 @pytest.mark.parametrize("namer,store_namer", [
-    (naming.s3_access_log_bucket_name, naming.s3_bucket_name),
-    (naming.gcs_access_log_bucket_name, naming.gcs_bucket_name)])
+    (aws_naming.s3_access_log_bucket_name, aws_naming.s3_bucket_name),
+    (gcp_naming.gcs_access_log_bucket_name, gcp_naming.gcs_bucket_name)])
 def test_log_bucket_name_never_meets_a_model_bucket_named_access_logs(namer, store_namer):
     log_name, model_name = namer("acme-ml", "dev"), store_namer("acme-ml", "dev", "access-logs")
     assert log_name.startswith("acme-ml-dev-access-logs-") and log_name != model_name

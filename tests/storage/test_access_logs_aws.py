@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiscale import naming
+from aiscale.aws import naming
 from aiscale.preview.fake_cloud import AWS_ACCOUNT_ID
 
 from .helpers import S3_BUCKET, logged_store_program, policy_document, store_program

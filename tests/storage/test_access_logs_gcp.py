@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiscale import naming
+from aiscale.gcp import naming
 
 from .helpers import GCS_BUCKET, logged_store_program, store_program
 

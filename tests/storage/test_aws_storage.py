@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from aiscale import naming
+from aiscale.aws import naming
 
 from .helpers import KMS_KEY, S3_BUCKET, STORE, policy_document, store_program
 

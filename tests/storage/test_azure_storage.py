@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from aiscale import naming
+from aiscale.azure import naming
 from aiscale.preview.fake_cloud import AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID
 
 from .helpers import BLOB_CONTAINER, STORAGE_ACCOUNT, STORE, store_program

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from aiscale import naming
+from aiscale.gcp import naming
 from aiscale.preview.fake_cloud import GCP_PROJECT_NUMBER
 
 from .helpers import GCS_BUCKET, STORE, store_program

@@ -1,4 +1,5 @@
-"""Table-driven tests for aiscale.naming: lengths, charsets, stability and collisions."""
+"""Table-driven tests for aiscale.naming and each cloud's naming module (``aiscale.<cloud>.naming``):
+lengths, charsets, stability and collisions."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import re
 import pytest
 
 from aiscale import naming
+from aiscale.aws import naming as aws_naming
+from aiscale.azure import naming as azure_naming
+from aiscale.gcp import naming as gcp_naming
 
 LONG = "a" * 22  # the longest platform name the model allows
 
 # (function, charset regex the whole name must match, max length, reason)
 GLOBAL_NAMERS = [
-    (naming.s3_bucket_name, r"[a-z0-9][a-z0-9-]*[a-z0-9]", 63, "S3: lowercase, digits, '-'"),
-    (naming.gcs_bucket_name, r"[a-z0-9][a-z0-9-]*[a-z0-9]", 63, "GCS: lowercase, digits, '-'"),
-    (naming.azure_storage_account_name, r"[a-z0-9]+", 24, "storage account: lowercase alnum only"),
-    (naming.azure_key_vault_name, r"[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]", 24,
+    (aws_naming.s3_bucket_name, r"[a-z0-9][a-z0-9-]*[a-z0-9]", 63, "S3: lowercase, digits, '-'"),
+    (gcp_naming.gcs_bucket_name, r"[a-z0-9][a-z0-9-]*[a-z0-9]", 63, "GCS: lowercase, digits, '-'"),
+    (azure_naming.azure_storage_account_name, r"[a-z0-9]+", 24, "storage account: lowercase alnum only"),
+    (azure_naming.azure_key_vault_name, r"[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]", 24,
      "key vault: starts with a letter, single hyphens"),
 ]
 
@@ -51,7 +55,7 @@ def test_cut_names_do_not_collide(namer, charset, max_len, why):
     a = namer(LONG, "staging", "checkpoints-and-artifacts-for-training-run-one")
     b = namer(LONG, "staging", "checkpoints-and-artifacts-for-training-run-two")
     assert a != b
-    tail = 6 if namer is naming.azure_storage_account_name else 7  # hash, plus '-' when used
+    tail = 6 if namer is azure_naming.azure_storage_account_name else 7  # hash, plus '-' when used
     assert a[:-tail] == b[:-tail], "the readable part was cut to the same text"
 
 
@@ -87,9 +91,9 @@ def test_stable_suffix_rejects_bad_length(bad):
 @pytest.mark.parametrize(
     "namer,args,forbidden,reason",
     [
-        (naming.s3_bucket_name, ("sthree-co", "dev", "m"), "sthree-", "S3 reserved prefix"),
-        (naming.s3_bucket_name, ("amzn-s3-demo-x", "dev", "m"), "amzn-s3-demo-", "S3 reserved prefix"),
-        (naming.gcs_bucket_name, ("googly", "dev", "m"), "goog", "GCS reserved prefix"),
+        (aws_naming.s3_bucket_name, ("sthree-co", "dev", "m"), "sthree-", "S3 reserved prefix"),
+        (aws_naming.s3_bucket_name, ("amzn-s3-demo-x", "dev", "m"), "amzn-s3-demo-", "S3 reserved prefix"),
+        (gcp_naming.gcs_bucket_name, ("googly", "dev", "m"), "goog", "GCS reserved prefix"),
     ],
 )
 def test_reserved_prefixes_avoided(namer, args, forbidden, reason):
@@ -97,7 +101,7 @@ def test_reserved_prefixes_avoided(namer, args, forbidden, reason):
 
 
 def test_gcs_names_never_contain_google():
-    assert "google" not in naming.gcs_bucket_name("my-google-ml", "dev", "google")
+    assert "google" not in gcp_naming.gcs_bucket_name("my-google-ml", "dev", "google")
 
 
 @pytest.mark.parametrize(
@@ -109,36 +113,36 @@ def test_gcs_names_never_contain_google():
     ],
 )
 def test_azure_container_name(bucket, expected, reason):
-    assert naming.azure_container_name(bucket) == expected, reason
+    assert azure_naming.azure_container_name(bucket) == expected, reason
 
 
 @pytest.mark.parametrize("bucket", ["ab", "x" * 80, "--"])
 def test_azure_container_name_short_or_long(bucket):
-    name = naming.azure_container_name(bucket)
+    name = azure_naming.azure_container_name(bucket)
     assert 3 <= len(name) <= 63 and re.fullmatch(r"[a-z0-9](?:[a-z0-9]|-(?!-))*", name)
 
 
 def test_azure_identity_name():
-    name = naming.azure_identity_name("acme-ml", "dev", "models")
+    name = azure_naming.azure_identity_name("acme-ml", "dev", "models")
     assert name == "id-acme-ml-dev-models-storage"
-    assert len(naming.azure_identity_name("a" * 100, "dev", "b" * 100)) <= 128
+    assert len(azure_naming.azure_identity_name("a" * 100, "dev", "b" * 100)) <= 128
 
 
 def test_aws_kms_alias_name():
-    assert naming.aws_kms_alias_name("acme-ml", "dev", "Models") == "alias/aiscale/acme-ml-dev-models"
+    assert aws_naming.aws_kms_alias_name("acme-ml", "dev", "Models") == "alias/aiscale/acme-ml-dev-models"
 
 
 @pytest.mark.parametrize("platform,environment,bucket", [(p, e, b) for p, e, b, _ in IDENTITIES])
 def test_gcp_kms_names_valid(platform, environment, bucket):
-    names = naming.gcp_kms_names(platform, environment, bucket)
+    names = gcp_naming.gcp_kms_names(platform, environment, bucket)
     for part in names:
         assert 1 <= len(part) <= 63 and re.fullmatch(r"[a-zA-Z0-9_-]+", part)
-    assert names == naming.gcp_kms_names(platform, environment, bucket)
+    assert names == gcp_naming.gcp_kms_names(platform, environment, bucket)
 
 
 def test_gcp_key_rings_of_cut_names_differ():
-    a = naming.gcp_kms_names("p" * 22, "staging", "x" * 40 + "-one")
-    b = naming.gcp_kms_names("p" * 22, "staging", "x" * 40 + "-two")
+    a = gcp_naming.gcp_kms_names("p" * 22, "staging", "x" * 40 + "-one")
+    b = gcp_naming.gcp_kms_names("p" * 22, "staging", "x" * 40 + "-two")
     assert a.key_ring != b.key_ring
 
 
@@ -154,7 +158,7 @@ def test_gcp_key_rings_of_cut_names_differ():
     ],
 )
 def test_aws_tags(tags, expected, reason):
-    assert naming.aws_tags(tags) == expected, reason
+    assert aws_naming.aws_tags(tags) == expected, reason
 
 
 @pytest.mark.parametrize(
@@ -166,7 +170,7 @@ def test_aws_tags(tags, expected, reason):
     ],
 )
 def test_azure_tags(tags, expected, reason):
-    assert naming.azure_tags(tags) == expected, reason
+    assert azure_naming.azure_tags(tags) == expected, reason
 
 
 @pytest.mark.parametrize(
@@ -180,23 +184,30 @@ def test_azure_tags(tags, expected, reason):
     ],
 )
 def test_gcp_labels(tags, expected, reason):
-    assert naming.gcp_labels(tags) == expected, reason
+    assert gcp_naming.gcp_labels(tags) == expected, reason
 
 
 @pytest.mark.parametrize(
     "fn,tags,message,reason",
     [
-        (naming.gcp_labels, {"Team": "a", "team": "b"}, "both become 'team'", "collision after lowercasing"),
-        (naming.aws_tags, {"a#": "1", "a$": "2"}, "both become 'a_'", "collision after replacement"),
-        (naming.azure_tags, {"a?": "1", "a/": "2"}, "both become 'a_'", "collision after replacement"),
-        (naming.aws_tags, {"aws:cost": "x"}, "reserved", "aws: prefix is reserved"),
-        (naming.aws_tags, {" ": "x"}, "empty key", "blank key"),
-        (naming.gcp_labels, {"": "x"}, "empty key", "blank key"),
-        (naming.azure_tags, {"": "x"}, "empty name", "blank name"),
-        (naming.aws_tags, {f"k{i}": "v" for i in range(51)}, "at most 50", "too many tags"),
-        (naming.gcp_labels, {f"k{i}": "v" for i in range(65)}, "at most 64", "too many labels"),
+        (gcp_naming.gcp_labels, {"Team": "a", "team": "b"}, "both become 'team'", "collision after lowercasing"),
+        (aws_naming.aws_tags, {"a#": "1", "a$": "2"}, "both become 'a_'", "collision after replacement"),
+        (azure_naming.azure_tags, {"a?": "1", "a/": "2"}, "both become 'a_'", "collision after replacement"),
+        (aws_naming.aws_tags, {"aws:cost": "x"}, "reserved", "aws: prefix is reserved"),
+        (aws_naming.aws_tags, {" ": "x"}, "empty key", "blank key"),
+        (gcp_naming.gcp_labels, {"": "x"}, "empty key", "blank key"),
+        (azure_naming.azure_tags, {"": "x"}, "empty name", "blank name"),
+        (aws_naming.aws_tags, {f"k{i}": "v" for i in range(51)}, "at most 50", "too many tags"),
+        (gcp_naming.gcp_labels, {f"k{i}": "v" for i in range(65)}, "at most 64", "too many labels"),
     ],
 )
 def test_tag_errors(fn, tags, message, reason):
     with pytest.raises(ValueError, match=re.escape(message)):
         fn(tags)
+
+
+def test_kubernetes_labels_follow_the_lowercase_label_rules_and_name_their_owner():
+    tags = {"Team": "ML Platform", "9lives": "x"}
+    assert naming.lowercase_labels(tags, "kubernetes") == gcp_naming.gcp_labels(tags)
+    with pytest.raises(ValueError, match="kubernetes tags: keys 'Team' and 'team' both become 'team'"):
+        naming.lowercase_labels({"Team": "a", "team": "b"}, "kubernetes")

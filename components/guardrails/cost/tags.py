@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from aiscale.facts import tokens
+from aiscale.facts import reader, tokens
 from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
 from .. import schema
@@ -46,29 +45,13 @@ def normalize_key(key: Any) -> str:
     return str(key).strip().lower().replace("_", "-")
 
 
-def _json_object(value: Any) -> Any:
-    """Provider inputs hold nested config as JSON text; decode it (other values pass through)."""
-    if isinstance(value, str) and value.startswith("{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
-
-
 def _tag_keys(resource_type: str, props, ctx) -> set[str]:
     path = TAG_PATHS[resource_type]
     if resource_type == ASG:
         keys = {get(t, "key") for t in items(props, "tags")}
     else:
         keys = set((get(props, path) or {}).keys())
-    provider = ctx.provider_props or {}
-    default_tags = _json_object(provider.get("defaultTags"))
-    if isinstance(default_tags, dict) and isinstance(default_tags.get("tags"), dict):
-        keys |= set(default_tags["tags"])  # AWS provider default tags
-    default_labels = _json_object(provider.get("defaultLabels"))
-    if isinstance(default_labels, dict):
-        keys |= set(default_labels)  # GCP provider default labels
+    keys |= reader.provider_default_tag_keys(ctx.provider_props or {})
     return {normalize_key(k) for k in keys if k and not is_unknown(k)}
 
 

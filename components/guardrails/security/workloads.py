@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from aiscale import clouds
 from aiscale.facts import tokens
 from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
@@ -15,14 +16,10 @@ from ..registry import Check
 WORKLOADS = tuple(POD_SPEC_PATHS)
 DEFAULT_EXEMPT_NAMESPACES = ("kube-system", "gpu-operator")
 DANGEROUS_HOST_PATHS = ("/var/run/docker.sock", "/run/containerd/containerd.sock", "/")
-INTERNAL_LB_ANNOTATIONS = MappingProxyType({
-    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-    "networking.gke.io/load-balancer-type": "internal",
-    "cloud.google.com/load-balancer-type": "internal",
-})
-"""Annotation -> value (lower-case) that makes a LoadBalancer Service internal, per cloud."""
+INTERNAL_LB_ANNOTATIONS = MappingProxyType(
+    {key: value for cloud in clouds.adapters() for key, value in cloud.internal_service_annotations.items()})
+"""Annotation -> value (lower-case) that makes a LoadBalancer Service internal: every cloud's
+(its adapter's ``internal_service_annotations``)."""
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
 
