@@ -18,7 +18,7 @@ from aiscale.preview.records import ResourceRecord
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
 from ._graph import Graph
 from ._storage import expected_size_gb, storage_quote
-from ._values import Unpriced, get, is_unknown, known_input, known_str
+from ._values import Unpriced, is_unknown, known_input, known_str
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
