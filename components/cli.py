@@ -109,7 +109,7 @@ def preview(
         secrets, references = parse_secret_flags(secret or []), load_stack_outputs(stack_outputs or [])
         project = replace(load_project(cwd, stack, secrets=secrets), stack_outputs=references)
         mask = project.secret_mask
-        console.file = mask.stream(console.file)
+        mask.console(console)
         if project.stack_file is None:
             console.print(f"[yellow]warning:[/] no stack file Pulumi.{stack}.yaml; previewing with project defaults only")
         for warning in project.warnings:
@@ -150,7 +150,7 @@ def preview(
         console.print(f"Markdown report written to {markdown_file}")
     exit_code = outcome.exit_code
     if old_report is not None:
-        comparison = compare_reports(old_report, outcome.report())
+        comparison = compare_reports(old_report, mask.data(outcome.report()))  # as --json wrote the old one
         console.print(comparison_table(comparison))
         exit_code = max(exit_code, comparison.exit_code)
     raise typer.Exit(exit_code)

@@ -53,7 +53,8 @@ class PreviewResult:
     config: dict[str, str] = field(default_factory=dict)
     """The configuration the program ran with."""
     warnings: list[str] = field(default_factory=list)
-    """Warnings from the program (``pulumi.log.warn``) and the fake cloud."""
+    """Warnings from the program (``pulumi.log.warn``) and the fake cloud, each secret's text
+    replaced by ``[secret]``."""
     reads: list[ResourceRecord] = field(default_factory=list)
     """The resources the program read (``Bucket.get(...)``, stack references), the same order
     as :attr:`resources`: shown as reads, never priced, analyzed or counted as created."""
@@ -197,15 +198,16 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
         asyncio.set_event_loop(None)
     records = ordered(monitor.records.values())
     warnings += remote_component_notes(records)
+    secrets = secret_texts([*records, *monitor.reads.values()],
+                           program_outputs=failure is not None or bool(warnings))
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure
         message = str(failure) if isinstance(failure, Stalled) else describe_failure(failure)
-        secrets = secret_texts([*records, *monitor.reads.values()])
         raise PreviewError(redact(message, secrets), records,
                            [redact(w, secrets) for w in _before_failure(warnings, failure)]) from failure
     return PreviewResult(project=project, stack=stack, resources=records,
-                         config=dict(config), warnings=warnings,
+                         config=dict(config), warnings=[redact(w, secrets) for w in warnings],
                          reads=ordered(monitor.reads.values()),
                          synthesized_invokes=fake_cloud.synthesized_invokes)
 

@@ -8,6 +8,7 @@ replaced by ``[secret]`` (:func:`redact`).
 
 from __future__ import annotations
 
+import gc
 from typing import Any, Iterable
 
 from aiscale.preview.records import UNKNOWN, ResourceRecord
@@ -20,6 +21,9 @@ SECRET_IN_REPORT = "[secret]"
 #: are left alone too.
 MIN_REDACTED_CHARS = 3
 NEVER_REDACTED = ("true", "false")
+#: What reports write for a secret and an unknown: another stack's report read back through a
+#: StackReference (``aiscale.preview.stack_refs``) gives these texts as values, never secrets.
+REPORT_MARKERS = (SECRET_IN_REPORT, "<unknown>")
 
 
 def input_secret_pointers(record: ResourceRecord) -> set[str]:
@@ -55,16 +59,36 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-def secret_texts(records: Iterable[ResourceRecord]) -> list[str]:
-    """The text of every secret value of ``records`` (longest first), for :func:`redact`."""
+def _resolved_secret_outputs() -> Iterable[Any]:
+    """The value of every secret ``pulumi.Output`` alive and resolved in this process."""
+    from pulumi import Output
+
+    for candidate in gc.get_objects():
+        if not isinstance(candidate, Output):
+            continue
+        data = getattr(candidate, "_data", None)
+        if data is None or not data.done() or data.cancelled() or data.exception() is not None:
+            continue
+        resolved = data.result()
+        if getattr(resolved, "is_secret", False):
+            yield resolved.value
+
+
+def secret_texts(records: Iterable[ResourceRecord], program_outputs: bool = False) -> list[str]:
+    """The text of every secret value of ``records`` (longest first), for :func:`redact`; with
+    ``program_outputs``, also of every secret output the program resolved but never registered
+    (a value it only warned about, or put in an error's message, before it failed)."""
     found: set[str] = set()
     for record in records:
         for where in input_secret_pointers(record):
             found.update(_texts(_resolve(record.inputs, where)))
         for where in record.secret_outputs:
             found.update(_texts(_resolve(record.outputs, where)))
+    if program_outputs:
+        for value in _resolved_secret_outputs():
+            found.update(_texts(value))
     return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
-                   and text not in (UNKNOWN, *NEVER_REDACTED)),
+                   and text not in (UNKNOWN, *NEVER_REDACTED, *REPORT_MARKERS)),
                   key=lambda text: (-len(text), text))
 
 

@@ -328,6 +328,28 @@ class SecretMask:
         """``stream`` (a text file) with every secret text replaced in what is written to it."""
         return _MaskedStream(stream, self) if self._pattern else stream
 
+    def console(self, console: Any) -> None:
+        """Make the rich ``console`` replace every secret text in each piece of text it renders
+        before laying it out (a secret wrapped across two lines, or folded in a table cell, would
+        escape :meth:`stream`), and in everything it writes."""
+        if not self._pattern:
+            return
+        from rich.text import Text
+
+        render = console.render
+
+        def render_masked(renderable: Any, options: Any = None) -> Any:
+            if isinstance(renderable, str):
+                given = options or console.options
+                renderable = console.render_str(renderable, highlight=given.highlight, markup=given.markup)
+            if isinstance(renderable, Text) and self._pattern.search(renderable.plain):
+                renderable = Text(self.text(renderable.plain), style=renderable.style, justify=renderable.justify,
+                                  overflow=renderable.overflow, no_wrap=renderable.no_wrap, end=renderable.end)
+            return render(renderable, options)
+
+        console.render = render_masked
+        console.file = self.stream(console.file)
+
     def file(self, path: Path) -> None:
         """Replace every secret text in the text file at ``path``."""
         if self._pattern:
