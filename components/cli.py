@@ -145,7 +145,7 @@ def preview(
     if markdown_file is not None:
         from aiscale.preview.markdown import write_markdown
 
-        write_markdown(outcome, markdown_file)
+        write_markdown(outcome, markdown_file, hide=mask.text)
         mask.file(markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
     exit_code = outcome.exit_code

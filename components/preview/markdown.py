@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from aiscale.preview.findings import SEVERITIES
 from aiscale.preview.report import redact, secret_texts
@@ -104,7 +104,7 @@ def _resources(resources: Sequence[Any], reads: Sequence[Any] = ()) -> list[str]
     return lines + ["", "</details>"]
 
 
-def _cost(cost: Any, resources: Sequence[Any]) -> list[str]:
+def _cost(cost: Any, resources: Sequence[Any], hide: Callable[[str], str] = str) -> list[str]:
     lines = ["### Estimated monthly cost", "",
              f"**{_money(cost.monthly_min)} to {_money(cost.monthly_max)}** per month "
              f"({cost.currency} list prices, smallest to largest scale): "
@@ -114,7 +114,7 @@ def _cost(cost: Any, resources: Sequence[Any]) -> list[str]:
         unpriced = sorted(cost.unpriced, key=lambda urn: (types.get(urn, ""), _name(urn)))
         lines += [f"<details><summary>Unpriced ({len(unpriced)}): the estimate leaves them out"
                   f"</summary>", ""]
-        lines += [f"- {_code(types.get(urn, '?'))} {_cell(_name(urn))}" for urn in unpriced[:MAX_UNPRICED_ROWS]]
+        lines += [f"- {_code(types.get(urn, '?'))} {_cell(hide(_name(urn)))}" for urn in unpriced[:MAX_UNPRICED_ROWS]]
         if len(unpriced) > MAX_UNPRICED_ROWS:
             lines.append(f"- ... and {len(unpriced) - MAX_UNPRICED_ROWS} more")
         lines += ["", "</details>", ""]
@@ -131,7 +131,8 @@ def _message(text: str) -> str:
     return last if len(last) <= MAX_MESSAGE_CHARS else last[:MAX_MESSAGE_CHARS - 3] + "..."
 
 
-def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = ()) -> list[str]:
+def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = (),
+              hide: Callable[[str], str] = str) -> list[str]:
     lines = ["### Policy findings", ""]
     if not outcome.packs:
         return lines + ["No policy pack was run."]
@@ -145,30 +146,31 @@ def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = ()) -> list[
                            for e in sorted(enforcement, key=lambda e: (e != "mandatory", e)))
                  + "; " + ", ".join(f"{s} {severity[s]}" for s in known) + ".")
     lines.append("")
-    rows = [(_cell(v.enforcement), _cell(v.severity), _code(v.policy), _cell(_name(v.urn)),
-             _cell(redact(_message(v.message), list(secrets)))) for v in violations[:max_rows]]
+    rows = [(_cell(v.enforcement), _cell(v.severity), _code(v.policy), _cell(hide(_name(v.urn))),
+             _cell(_message(hide(redact(v.message or "", list(secrets)))))) for v in violations[:max_rows]]
     lines += _table(["Enforcement", "Severity", "Policy", "Resource", "Message"], rows)
     if len(violations) > max_rows:
         lines += ["", f"... and {len(violations) - max_rows} more (see the JSON report)."]
     return lines
 
 
-def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS) -> str:
+def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callable[[str], str] = str) -> str:
     """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
-    newline; at most `max_rows` policy findings are listed."""
+    newline; at most `max_rows` policy findings are listed. `hide` replaces secret texts (the
+    config secrets' `SecretMask.text`) in names and messages before they are escaped or cut."""
     result = outcome.result
     lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
     lines += _verdict(outcome) + [""]
     lines += _resources(result.resources, getattr(result, "reads", ())) + [""]
-    lines += _cost(outcome.cost, result.resources)
-    lines += _findings(outcome, max_rows, secret_texts(result))
+    lines += _cost(outcome.cost, result.resources, hide)
+    lines += _findings(outcome, max_rows, secret_texts(result), hide)
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(outcome: Any, path: Path) -> None:
+def write_markdown(outcome: Any, path: Path, hide: Callable[[str], str] = str) -> None:
     """Write `render_markdown(outcome)` to `path` (UTF-8), creating its folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(outcome), encoding="utf-8")
+    path.write_text(render_markdown(outcome, hide=hide), encoding="utf-8")

@@ -211,3 +211,21 @@ def test_a_secret_the_console_wraps_or_folds_is_still_masked(tmp_path, columns):
     assert "[secret]" in done.stdout
     for part in ("horse", "battery", "staple", "hunter2", "long-tail"):
         assert part not in done.stdout + done.stderr, f"{part!r} leaked at {columns} columns"
+
+
+MARKDOWN_PROGRAM = """\
+import pulumi
+import pulumi_aws as aws
+aws.s3.Bucket(pulumi.Config().require("token"))
+"""
+
+
+@pytest.mark.parametrize("secret", ["Zq7<hunter2>|pipe`tick\\back", "Zq7-hunter2-" + "x" * 240],
+                         ids=["escaped-in-a-table-cell", "cut-by-the-message-limit"])
+def test_markdown_masks_a_config_secret_before_escaping_or_cutting_it(tmp_path, secret):
+    """A finding quoting a bucket named by a config secret: the Markdown escapes `<`, `|` and `\\`
+    in table cells and cuts long messages, which the mask of the written file cannot match."""
+    run = Run(_project(tmp_path / "demo", MARKDOWN_PROGRAM), token=secret)
+    assert "S3 bucket '[secret]'" in run.markdown, run.done.stderr
+    for channel, text in run.channels.items():
+        assert "hunter2" not in text, f"the secret leaked in {channel}"
