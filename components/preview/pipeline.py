@@ -123,7 +123,8 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
     from aiscale.cost import estimate
-    from aiscale.preview.policy_driver import PackSession
+    from aiscale.preview.policy_driver import PackSession, PolicyPackError
+    from aiscale.preview.redaction import redact, secret_texts
 
     pack_runs = resolve_packs(project, packs)
     over_protocol = [run for run in pack_runs if not in_process(run)]
@@ -133,7 +134,12 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
                      config_files=[run.config_file for run in over_protocol]) as session:
         result = run_project(project)
         cost = estimate(result.resources, result.config)
-        violations = evaluate_packs(pack_runs, result, session)
+        try:
+            violations = evaluate_packs(pack_runs, result, session)
+        except PolicyPackError as error:  # a pack's error may quote a value: keep secrets out of it
+            secrets = secret_texts([*result.resources, *result.reads])
+            raise PolicyPackError(error.pack_dir, redact(error.reason, secrets),
+                                  redact(error.stderr_tail, secrets)) from None
     return PreviewOutcome(result=result, cost=cost, violations=violations, packs=pack_runs)
 
 

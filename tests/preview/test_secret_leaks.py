@@ -229,3 +229,27 @@ def test_markdown_masks_a_config_secret_before_escaping_or_cutting_it(tmp_path, 
     assert "S3 bucket '[secret]'" in run.markdown, run.done.stderr
     for channel, text in run.channels.items():
         assert "hunter2" not in text, f"the secret leaked in {channel}"
+
+
+CRASHING_PACK = """\
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+def check(args, report_violation):
+    if args.resource_type == "test:index:Thing":
+        raise ValueError("crash with " + str(args.props.get("p")))
+
+PolicyPack(name="leaky", enforcement_level=EnforcementLevel.MANDATORY,
+           policies=[ResourceValidationPolicy(name="leaky-check", description="quotes a value", validate=check)])
+"""
+
+
+def test_a_policy_pack_error_quoting_a_secret_input_is_masked(tmp_path):
+    pack = tmp_path / "leaky"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (pack / "__main__.py").write_text(CRASHING_PACK)
+    program = f'import pulumi\npulumi.CustomResource("test:index:Thing", "t", {{"p": pulumi.Output.secret("{PROGRAM_SECRET}")}})\n'
+    run = Run(_project(tmp_path / "demo", program), "--policy-pack", str(pack))
+    assert run.done.returncode == 2
+    assert "crash with [secret]" in run.done.stderr, run.done.stderr
+    run.assert_no_plaintext()
