@@ -197,6 +197,9 @@ EXIT_GRACE_S = 3.0
 
 def main() -> None:
     """Console-script entry point."""
+    from aiscale.preview.collector import leave_garbage_to_exit
+
+    leave_garbage_to_exit()  # one preview per process: the OS frees its memory at exit
     try:
         app()
     except SystemExit as done:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import gc
 import logging
 import os
 import runpy
@@ -29,6 +28,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_in_stack
 
+from aiscale.preview.collector import collector_paused  # noqa: F401 (also imported from here)
 from aiscale.preview.fake_cloud import FakeCloud
 from aiscale.preview.failure import describe_failure
 from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
@@ -123,36 +123,6 @@ def ordered(records) -> list[ResourceRecord]:
     """The stack first, then every resource by URN: registrations arrive from executor threads
     in an order that can change between runs, the URNs do not."""
     return sorted(records, key=lambda record: (record.type != STACK_TYPE, record.urn))
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector for one run, then free the run's garbage.
-
-    The Pulumi runtime keeps nearly everything a program creates (resources, outputs, futures)
-    alive until the run ends, so the collector's full passes, which also walk the hundreds of
-    thousands of objects of the provider SDKs, free almost nothing: with it running, a preview
-    of 1,000 resources spent three quarters of its time in it, and more per resource the larger
-    the program. Reference counting still frees acyclic garbage during the run.
-
-    At the end, the run's own garbage (cycles of tasks, futures and outputs) is collected at
-    once, with the objects that existed before the run frozen out of that pass (``gc.freeze``):
-    its cost follows the run's size, not the size of the imported SDKs, and every run leaves
-    the heap as it found it, whatever its size (the collector's own thresholds collected after
-    a large run inside it, and after a small one later, outside it).
-    """
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        try:
-            gc.collect()
-        finally:
-            gc.unfreeze()
-            if was_enabled:
-                gc.enable()
 
 
 def _run(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],

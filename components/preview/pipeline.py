@@ -163,7 +163,7 @@ def evaluate_packs(pack_runs: Sequence[PackRun], result: PreviewResult, session:
     """Every pack's violations over `result`, sorted: the in-process ones (see
     :func:`in_process`) and the packs of `session` (a started ``PackSession``) over the Analyzer
     protocol, each with its own policy config."""
-    from aiscale.preview.engine import collector_paused
+    from aiscale.preview.collector import collector_paused
     from aiscale.preview.policy_inprocess import evaluate_bundled
 
     found = []
