@@ -23,7 +23,6 @@ No ``from __future__ import annotations``: the annotations stay real types, as i
 faces.
 """
 
-import importlib
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Optional, TypedDict
@@ -38,6 +37,8 @@ import pulumi
 from aiscale._docs import documented
 from aiscale import clouds
 from aiscale.model.errors import render_value
+from aiscale.operations_spec import (ERROR_PERCENT, LATENCY_SECONDS, AzureBudgetScope, GpuPool,
+                                     OperationsBuild, ServedEndpoint)
 from aiscale.scope import CloudScope
 
 __all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TOKEN", "args_from_model",
@@ -46,42 +47,15 @@ __all__ = ["Operations", "OperationsArgs", "ServedEndpoint", "GpuPool", "TYPE_TO
 TYPE_TOKEN = "aiscale:index:Operations"
 CLOUDS = clouds.names()
 """The clouds an ``Operations`` component can be declared on."""
-LATENCY_SECONDS = 10.0
-"""Default p95 request latency (seconds) above which a serving alert fires. LLM responses are
-generated token by token, so whole-request latencies of a few seconds are normal; 10 s at p95
-means users wait far longer than usual."""
-ERROR_PERCENT = 5.0
-"""Default share of 5xx responses (percent of requests) above which a serving alert fires."""
 MAX_BUDGET_NOTIFICATIONS = MappingProxyType({a.name: a.max_budget_notifications for a in clouds.adapters()
                                             if a.max_budget_notifications is not None})
 """Notifications (actual + forecast thresholds) one budget accepts, per cloud (GCP: no limit
 that a model reaches)."""
 MAX_BUDGET_CHANNELS = 5
 """Notification channels a GCP budget accepts (emails + webhook)."""
-ALERT_BUILDERS = MappingProxyType({a.name: f"aiscale.{a.name}.{a.builders['alerts']}" for a in clouds.adapters()})
-"""The module that declares the native alarms on managed endpoints, per cloud."""
-AZURE_BUDGET_SCOPES = ("resource-group", "subscription")
+AZURE_BUDGET_SCOPES: tuple[AzureBudgetScope, ...] = AzureBudgetScope.__args__
 """Where an Azure budget is declared: the platform's resource group, or the subscription
 filtered on the platform's tags (which also counts the AKS node resource group)."""
-
-
-class ServedEndpoint(TypedDict):
-    """One endpoint to alert on: its model entry and its component."""
-
-    endpoint: Any
-    """The model's endpoint (``aiscale.model.Endpoint``): its name and runtime."""
-    component: Any
-    """The ``ModelEndpoint`` declared for it on this cloud (its ``details`` name the
-    underlying SageMaker endpoint, Azure ML endpoint, Cloud Run service or namespace)."""
-
-
-class GpuPool(TypedDict):
-    """One GPU node pool of the cluster, for the idle-GPU alert."""
-
-    pool: Any
-    """The model's node pool (``aiscale.model.NodePool``): its name and ``min_nodes``."""
-    component: Any
-    """The ``GpuNodePool`` declared for it (its ``pool_name`` is the cloud's pool name)."""
 
 
 class OperationsArgs(TypedDict, total=False):
@@ -277,6 +251,21 @@ def problems_of(args: Any) -> list[str]:
     return problems + _model_problems(args) + _cloud_problems(args, cloud) + _workload_problems(args, cloud)
 
 
+def resolve(name: str, args: Mapping[str, Any]) -> OperationsBuild:
+    """The builders' view of checked ``args``: every omitted argument filled from :data:`DEFAULTS`."""
+    given = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
+    return OperationsBuild(
+        name=name, scope=given["scope"], emails=tuple(given["emails"]), webhook_url=given["webhook_url"],
+        amount_usd=given["amount_usd"],
+        actual_thresholds=tuple(given["actual_thresholds"]),
+        forecast_thresholds=tuple(given["forecast_thresholds"]),
+        gcp_billing_account=given["gcp_billing_account"], azure_budget_scope=given["azure_budget_scope"],
+        endpoints=tuple(given["endpoints"]), cluster=given["cluster"], node_pools=tuple(given["node_pools"]),
+        kubernetes_version=given["kubernetes_version"],
+        latency_threshold_seconds=given["latency_threshold_seconds"],
+        error_threshold_percent=given["error_threshold_percent"])
+
+
 def check_args(name: str, args: Any) -> None:
     """Raise one ValueError listing every problem with ``args``; nothing is registered."""
     problems = problems_of(args)
@@ -306,27 +295,25 @@ class Operations(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        resolved = {**DEFAULTS, **{key: value for key, value in args.items() if value is not None},
-                    "name": name}
-        cloud = resolved["scope"].cloud
-        budgets = importlib.import_module(f"aiscale.{cloud}.budget")
-        target = budgets.notifications(self, resolved)
-        resources: dict[str, Any] = dict(target["resources"])
+        build = resolve(name, args)
+        budgets = clouds.adapter(build.cloud).builder("budget")
+        target = budgets.notifications(self, build)
+        resources: dict[str, Any] = dict(target.resources)
         budget_name = None
-        if resolved["amount_usd"] is not None:
-            built = budgets.budget(self, resolved, target)
-            budget_name, resources["budget"] = built["name"], built["budget"]
-        alerts = importlib.import_module(ALERT_BUILDERS[cloud])
-        managed = [e for e in resolved["endpoints"] if e["endpoint"].runtime == "managed"]
-        resources.update(alerts.endpoint_alerts(self, resolved, target, managed))
+        if build.amount_usd is not None:
+            built = budgets.budget(self, build, target)
+            budget_name, resources["budget"] = built.name, built.budget
+        alerts = clouds.adapter(build.cloud).builder("alerts")
+        managed = [e for e in build.endpoints if e["endpoint"].runtime == "managed"]
+        resources.update(alerts.endpoint_alerts(self, build, target, managed))
         extras: dict[str, Any] = {}
-        if resolved["cluster"] is not None:
+        if build.cluster is not None:
             from aiscale.kubernetes import observability
 
-            observed = observability.build(self, resolved, target)
-            resources.update(observed.pop("resources"))
-            extras.update(observed)
-        self.notification_targets = pulumi.Output.from_input(target["targets"])
+            observed = observability.build(self, build, target)
+            resources.update(observed.resources)
+            extras = {"metrics_stack": observed.metrics_stack, "metrics_namespace": observed.metrics_namespace}
+        self.notification_targets = pulumi.Output.from_input(list(target.targets))
         self.budget_name = pulumi.Output.from_input(budget_name)
         self.alert_names = sorted(key for key in resources if key.startswith("alert:"))
         self.details = {"resources": resources, **extras}

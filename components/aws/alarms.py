@@ -24,8 +24,9 @@ import pulumi_aws.iam as iam
 
 from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
-from aiscale.aws.budget import resource_prefix
+from aiscale.aws.budget import TopicTarget, resource_prefix
 from aiscale.aws.sagemaker import VARIANT
+from aiscale.operations_spec import OperationsBuild, ServedEndpoint
 
 NAMESPACE = "AWS/SageMaker"
 """The CloudWatch namespace of SageMaker endpoint invocation metrics."""
@@ -78,24 +79,24 @@ def error_alarm(name: str, alarm_name: str, endpoint_name: Any, percent: float, 
         alarm_actions=[topic], ok_actions=[topic], tags=tags, opts=opts)
 
 
-def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any],
-                    endpoints: list[dict[str, Any]]) -> dict[str, Any]:
+def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, target: TopicTarget,
+                    endpoints: list[ServedEndpoint]) -> dict[str, Any]:
     """Declare the latency and error alarms of every managed (SageMaker) endpoint."""
-    scope = args["scope"]
+    scope = args.scope
     tags = naming.aws_tags(scope.tags)
     opts = pulumi.ResourceOptions(parent=component)
-    topic = target["topic_arn"]
+    topic = target.topic_arn
     alarms: dict[str, Any] = {}
     for served in endpoints:
         endpoint, live = served["endpoint"], served["component"]
         endpoint_name = live.details["endpoint_name"]
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         alarms[f"alert:{endpoint.name}:latency"] = latency_alarm(
-            f"{args['name']}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
-            args["latency_threshold_seconds"], topic, tags, opts)
+            f"{args.name}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
+            args.latency_threshold_seconds, topic, tags, opts)
         alarms[f"alert:{endpoint.name}:errors"] = error_alarm(
-            f"{args['name']}-{endpoint.name}-errors", f"{base}-5xx", endpoint_name,
-            args["error_threshold_percent"], topic, tags, opts)
+            f"{args.name}-{endpoint.name}-errors", f"{base}-5xx", endpoint_name,
+            args.error_threshold_percent, topic, tags, opts)
     return alarms
 
 
@@ -108,15 +109,15 @@ def publish_policy(topic_arn: str, key_arn: str) -> dict[str, Any]:
     ]}
 
 
-def alertmanager_identity(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any],
+def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsBuild, target: TopicTarget,
                           namespace: str, service_account: str) -> dict[str, Any]:
     """An IRSA role for Alertmanager's service account that may publish to the topic only.
 
     Returns the ServiceAccount annotations, the Alertmanager receiver settings (``sns_configs``
     with SigV4 in the scope's region) and the role and policy.
     """
-    scope, cluster = args["scope"], args["cluster"]
-    name = args["name"]
+    scope, cluster = args.scope, args.cluster
+    name = args.name
     opts = pulumi.ResourceOptions(parent=component)
     trust = pulumi.Output.all(cluster.details["oidc_provider_arn"], cluster.details["oidc_provider_url"]).apply(
         lambda v: json.dumps(pod_trust_policy(v[0], v[1], namespace, service_account)))
@@ -124,9 +125,9 @@ def alertmanager_identity(component: pulumi.ComponentResource, args: dict[str, A
                     description="Alertmanager of the platform's cluster: publish alerts to its topic",
                     tags=naming.aws_tags(scope.tags), opts=opts)
     policy = iam.RolePolicy(f"{name}-alertmanager-publish", role=role.id, opts=opts,
-                            policy=pulumi.Output.all(target["topic_arn"], target["key_arn"]).apply(
+                            policy=pulumi.Output.all(target.topic_arn, target.key_arn).apply(
                                 lambda v: json.dumps(publish_policy(v[0], v[1]))))
-    receiver = {"sns_configs": [{"topic_arn": target["topic_arn"], "send_resolved": True,
+    receiver = {"sns_configs": [{"topic_arn": target.topic_arn, "send_resolved": True,
                                  "sigv4": {"region": scope.region},
                                  "subject": f"[{scope.platform} {scope.environment}] {{{{ .CommonLabels.alertname }}}}"}]}
     return {"service_account_annotations": {ROLE_ANNOTATION: role.arn}, "receiver": receiver,

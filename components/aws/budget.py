@@ -21,6 +21,7 @@ tags in the payer account (Billing console, or ``aws ce update-cost-allocation-t
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -30,6 +31,7 @@ import pulumi_aws.sns as sns
 
 from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, partition_of
+from aiscale.operations_spec import BuiltBudget, NotificationTarget, OperationsBuild
 
 PUBLISHERS = ("budgets.amazonaws.com", "cloudwatch.amazonaws.com")
 """AWS services that publish to the topic (budget alerts, CloudWatch alarms)."""
@@ -39,6 +41,18 @@ BUDGET_TAGS = ("platform", "environment")
 """Cost-allocation tags the budget filters on (both must match)."""
 COMPARISON = "GREATER_THAN"
 """Budget notifications fire when spend exceeds the threshold."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicTarget(NotificationTarget):
+    """The SNS topic that budgets and alarms notify, with its key and policy."""
+
+    topic_arn: pulumi.Input[str]
+    """The topic's ARN."""
+    key_arn: pulumi.Input[str]
+    """The ARN of the KMS key that encrypts the topic (publishers need it)."""
+    policy: pulumi.Resource
+    """The topic policy that lets AWS Budgets and CloudWatch publish (budgets wait for it)."""
 
 
 def resource_prefix(scope: Any) -> str:
@@ -87,10 +101,10 @@ def _account(component: pulumi.Resource) -> pulumi.Output[str]:
     return get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=component)).account_id
 
 
-def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def notifications(component: pulumi.ComponentResource, args: OperationsBuild) -> "TopicTarget":
     """Declare the key, topic, topic policy and subscriptions; return the topic as target."""
-    scope = args["scope"]
-    name, prefix = args["name"], resource_prefix(scope)
+    scope = args.scope
+    name, prefix = args.name, resource_prefix(scope)
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     account = _account(component)
@@ -105,16 +119,16 @@ def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> 
     policy = sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn, opts=child, policy=pulumi.Output.all(
         topic.arn, account).apply(lambda v: json.dumps(topic_policy(v[0], v[1], scope.region))))
     resources: dict[str, Any] = {"topic_key": key, "topic": topic, "topic_policy": policy}
-    for address in args["emails"]:
+    for address in args.emails:
         resources[f"subscription:{address}"] = sns.TopicSubscription(
             f"{name}-email-{naming.stable_suffix(address)}", topic=topic.arn, protocol="email",
             endpoint=address, opts=child)
-    if args["webhook_url"]:
+    if args.webhook_url:
         resources["subscription:webhook"] = sns.TopicSubscription(
             f"{name}-webhook", topic=topic.arn, protocol="https",
-            endpoint=pulumi.Output.secret(args["webhook_url"]), opts=child)
-    return {"targets": [topic.arn], "topic_arn": topic.arn, "key_arn": key.arn,
-            "policy": policy, "resources": resources}
+            endpoint=pulumi.Output.secret(args.webhook_url), opts=child)
+    return TopicTarget(targets=[topic.arn], topic_arn=topic.arn, key_arn=key.arn, policy=policy,
+                       resources=resources)
 
 
 def _notification(kind: str, threshold: int, topic_arn: Any) -> budgets.BudgetNotificationArgs:
@@ -132,17 +146,17 @@ def budget_filter(tags: dict[str, str], scope: Any) -> budgets.BudgetFilterExpre
             key=key, values=[values[key]], match_options=["EQUALS"])) for key in BUDGET_TAGS])
 
 
-def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def budget(component: pulumi.ComponentResource, args: OperationsBuild, target: "TopicTarget") -> BuiltBudget:
     """Declare the monthly cost budget notifying the topic at every threshold."""
-    scope = args["scope"]
+    scope = args.scope
     tags = naming.aws_tags(scope.tags)
-    topic_arn = target["topic_arn"]
-    notes = ([_notification("ACTUAL", t, topic_arn) for t in args["actual_thresholds"]]
-             + [_notification("FORECASTED", t, topic_arn) for t in args["forecast_thresholds"]])
+    topic_arn = target.topic_arn
+    notes = ([_notification("ACTUAL", t, topic_arn) for t in args.actual_thresholds]
+             + [_notification("FORECASTED", t, topic_arn) for t in args.forecast_thresholds])
     created = budgets.Budget(
-        f"{args['name']}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
-        time_unit="MONTHLY", limit_amount=f"{float(args['amount_usd']):.2f}", limit_unit="USD",
+        f"{args.name}-budget", name=f"{resource_prefix(scope)}-monthly", budget_type="COST",
+        time_unit="MONTHLY", limit_amount=f"{float(args.amount_usd):.2f}", limit_unit="USD",
         filter_expression=budget_filter(tags, scope), metrics="UnblendedCost",
         notifications=notes, tags=tags,
-        opts=pulumi.ResourceOptions(parent=component, depends_on=[target["policy"]]))
-    return {"name": created.name, "budget": created}
+        opts=pulumi.ResourceOptions(parent=component, depends_on=[target.policy]))
+    return BuiltBudget(name=created.name, budget=created)

@@ -18,8 +18,9 @@ import pulumi
 import pulumi_azure_native.monitor as monitor
 
 from aiscale.azure import naming
-from aiscale.azure.budget import resource_prefix
+from aiscale.azure.budget import ActionGroupTarget, resource_prefix
 from aiscale.azure.ml_endpoint import DEPLOYMENT, ENDPOINT_METRICS
+from aiscale.operations_spec import OperationsBuild, ServedEndpoint
 
 LATENCY_METRIC, REQUESTS_METRIC = "RequestLatency_P95", "RequestsPerMinute"
 """The online-endpoint metrics the alerts read (latency in milliseconds)."""
@@ -43,11 +44,11 @@ def _criteria(name: str, metric: str, threshold: float, dimensions: dict[str, li
 
 
 def _alert(component: Any, key: str, rule_name: str, description: str, criteria: Any, endpoint_id: Any,
-           args: dict[str, Any], target: dict[str, Any]) -> monitor.MetricAlert:
-    scope = args["scope"]
-    group = target["action_group_id"]
+           args: OperationsBuild, target: ActionGroupTarget) -> monitor.MetricAlert:
+    scope = args.scope
+    group = target.action_group_id
     return monitor.MetricAlert(
-        f"{args['name']}-{key}", rule_name=rule_name, resource_group_name=scope.resource_group_name,
+        f"{args.name}-{key}", rule_name=rule_name, resource_group_name=scope.resource_group_name,
         location="global", description=description, severity=SEVERITY[key.rsplit("-", 1)[-1]],
         enabled=True, scopes=[endpoint_id], evaluation_frequency=FREQUENCY, window_size=WINDOW,
         criteria=criteria, auto_mitigate=True,
@@ -55,11 +56,11 @@ def _alert(component: Any, key: str, rule_name: str, description: str, criteria:
         tags=naming.azure_tags(scope.tags), opts=pulumi.ResourceOptions(parent=component))
 
 
-def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any],
-                    endpoints: list[dict[str, Any]]) -> dict[str, Any]:
+def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, target: ActionGroupTarget,
+                    endpoints: list[ServedEndpoint]) -> dict[str, Any]:
     """Declare the latency and error alerts of every managed (Azure ML) endpoint."""
-    scope = args["scope"]
-    seconds = args["latency_threshold_seconds"]
+    scope = args.scope
+    seconds = args.latency_threshold_seconds
     alerts: dict[str, Any] = {}
     for served in endpoints:
         endpoint = served["endpoint"]

@@ -22,7 +22,8 @@ import pulumi
 import pulumi_gcp.monitoring as monitoring
 
 from aiscale.gcp import naming
-from aiscale.gcp.budget import display_prefix
+from aiscale.gcp.budget import ChannelTarget, display_prefix
+from aiscale.operations_spec import OperationsBuild, ServedEndpoint
 
 RUN_RESOURCE = "cloud_run_revision"
 """The monitored resource of Cloud Run request metrics."""
@@ -47,22 +48,22 @@ def _aggregation(aligner: str, reducer: str) -> dict[str, Any]:
             "group_by_fields": ["resource.label.service_name"]}
 
 
-def _policy(name: str, display: str, condition: dict[str, Any], args: dict[str, Any], target: dict[str, Any],
+def _policy(name: str, display: str, condition: dict[str, Any], args: OperationsBuild, target: ChannelTarget,
             severity: str, documentation: str, opts: pulumi.ResourceOptions) -> monitoring.AlertPolicy:
-    scope = args["scope"]
+    scope = args.scope
     return monitoring.AlertPolicy(
         name, display_name=display, project=scope.gcp_project, combiner="OR", conditions=[condition],
-        notification_channels=target["channels"], severity=severity,
+        notification_channels=target.channels, severity=severity,
         documentation={"content": documentation, "mime_type": "text/markdown"},
         alert_strategy={"auto_close": "86400s"}, user_labels=naming.gcp_labels(scope.tags), opts=opts)
 
 
-def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any],
-                    endpoints: list[dict[str, Any]]) -> dict[str, Any]:
+def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, target: ChannelTarget,
+                    endpoints: list[ServedEndpoint]) -> dict[str, Any]:
     """Declare the latency and error policies of every managed (Cloud Run) endpoint."""
-    scope = args["scope"]
+    scope = args.scope
     opts = pulumi.ResourceOptions(parent=component)
-    seconds, percent = args["latency_threshold_seconds"], args["error_threshold_percent"]
+    seconds, percent = args.latency_threshold_seconds, args.error_threshold_percent
     policies: dict[str, Any] = {}
     for served in endpoints:
         endpoint, service = served["endpoint"], served["component"].details["service_name"]
@@ -78,20 +79,20 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: dict[str, Any], t
             "aggregations": [_aggregation("ALIGN_RATE", "REDUCE_SUM")],
             "denominator_aggregations": [_aggregation("ALIGN_RATE", "REDUCE_SUM")]}})
         policies[f"alert:{endpoint.name}:latency"] = _policy(
-            f"{args['name']}-{endpoint.name}-latency", f"{base}: latency", latency, args, target, "WARNING",
+            f"{args.name}-{endpoint.name}-latency", f"{base}: latency", latency, args, target, "WARNING",
             f"The p95 request latency of Cloud Run endpoint {endpoint.name} stayed above {seconds:g} s for "
             "5 minutes: instances are saturated (check max_replicas) or requests got longer.", opts)
         policies[f"alert:{endpoint.name}:errors"] = _policy(
-            f"{args['name']}-{endpoint.name}-errors", f"{base}: 5xx responses", errors, args, target, "CRITICAL",
+            f"{args.name}-{endpoint.name}-errors", f"{base}: 5xx responses", errors, args, target, "CRITICAL",
             f"More than {percent:g}% of the requests to Cloud Run endpoint {endpoint.name} failed with a 5xx "
             "status for 5 minutes. Check the service's logs.", opts)
     return policies
 
 
-def prometheus_policies(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any],
+def prometheus_policies(component: pulumi.ComponentResource, args: OperationsBuild, target: ChannelTarget,
                         rules: list[Any]) -> dict[str, Any]:
     """One alert policy with a PromQL condition per cluster rule (``alert_rules.AlertRule``)."""
-    scope = args["scope"]
+    scope = args.scope
     opts = pulumi.ResourceOptions(parent=component)
     policies: dict[str, Any] = {}
     for rule in rules:
@@ -101,6 +102,6 @@ def prometheus_policies(component: pulumi.ComponentResource, args: dict[str, Any
                          "rule_group": rule.group, "labels": {"severity": rule.severity, **rule.labels},
                          "disable_metric_validation": True}}
         policies[f"alert:{rule.key}"] = _policy(
-            f"{args['name']}-{rule.key.replace(':', '-')}", f"{display_prefix(scope)}: {rule.title}",
+            f"{args.name}-{rule.key.replace(':', '-')}", f"{display_prefix(scope)}: {rule.title}",
             condition, args, target, SEVERITIES[rule.severity], rule.description, opts)
     return policies

@@ -18,6 +18,7 @@ Budget API called with a quota project (``gcp:userProjectOverride: true`` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -26,10 +27,19 @@ import pulumi_gcp.monitoring as monitoring
 import pulumi_gcp.organizations as organizations
 
 from aiscale.gcp import naming
+from aiscale.operations_spec import BuiltBudget, NotificationTarget, OperationsBuild
 
 DISPLAY_NAME_MAX = 60
 """Budget display names: up to 60 characters."""
 NANOS = 1_000_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelTarget(NotificationTarget):
+    """The Cloud Monitoring notification channels that budgets and alert policies notify."""
+
+    channels: list[pulumi.Input[str]]
+    """The channels' names (empty when no email or webhook receives notifications)."""
 
 
 def display_prefix(scope: Any) -> str:
@@ -37,25 +47,25 @@ def display_prefix(scope: Any) -> str:
     return f"aiscale {scope.platform} {scope.environment}"
 
 
-def notifications(component: pulumi.ComponentResource, args: dict[str, Any]) -> dict[str, Any]:
+def notifications(component: pulumi.ComponentResource, args: OperationsBuild) -> "ChannelTarget":
     """Declare a channel per email and one for the webhook; return their names as targets."""
-    scope = args["scope"]
-    name = args["name"]
+    scope = args.scope
+    name = args.name
     child = pulumi.ResourceOptions(parent=component)
     labels = naming.gcp_labels(scope.tags)
     resources: dict[str, Any] = {}
-    for address in args["emails"]:
+    for address in args.emails:
         resources[f"channel:{address}"] = monitoring.NotificationChannel(
             f"{name}-email-{naming.stable_suffix(address)}", type="email", project=scope.gcp_project,
             display_name=f"{display_prefix(scope)}: {address}", labels={"email_address": address},
             user_labels=labels, opts=child)
-    if args["webhook_url"]:
+    if args.webhook_url:
         resources["channel:webhook"] = monitoring.NotificationChannel(
             f"{name}-webhook", type="webhook_tokenauth", project=scope.gcp_project,
             display_name=f"{display_prefix(scope)}: webhook",
-            labels={"url": pulumi.Output.secret(args["webhook_url"])}, user_labels=labels, opts=child)
+            labels={"url": pulumi.Output.secret(args.webhook_url)}, user_labels=labels, opts=child)
     channels = [channel.name for channel in resources.values()]
-    return {"targets": channels, "channels": channels, "resources": resources}
+    return ChannelTarget(targets=channels, channels=channels, resources=resources)
 
 
 def amount(usd: float) -> billing.BudgetAmountSpecifiedAmountArgs:
@@ -72,21 +82,21 @@ def threshold_rules(actual: Any, forecast: Any) -> list[billing.BudgetThresholdR
                for t in forecast])
 
 
-def budget(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def budget(component: pulumi.ComponentResource, args: OperationsBuild, target: "ChannelTarget") -> BuiltBudget:
     """Declare the monthly budget on the billing account, scoped to the project and label."""
-    scope = args["scope"]
+    scope = args.scope
     project = organizations.get_project_output(project_id=scope.gcp_project,
                                                opts=pulumi.InvokeOutputOptions(parent=component))
     label = naming.gcp_labels({"platform": scope.tags.get("platform", scope.platform)})
     created = billing.Budget(
-        f"{args['name']}-budget", billing_account=args["gcp_billing_account"],
+        f"{args.name}-budget", billing_account=args.gcp_billing_account,
         display_name=f"{display_prefix(scope)} monthly"[:DISPLAY_NAME_MAX],
-        amount=billing.BudgetAmountArgs(specified_amount=amount(float(args["amount_usd"]))),
+        amount=billing.BudgetAmountArgs(specified_amount=amount(float(args.amount_usd))),
         budget_filter=billing.BudgetBudgetFilterArgs(
             projects=[project.number.apply(lambda number: f"projects/{number}")],
             labels=label, calendar_period="MONTH"),
-        threshold_rules=threshold_rules(args["actual_thresholds"], args["forecast_thresholds"]),
+        threshold_rules=threshold_rules(args.actual_thresholds, args.forecast_thresholds),
         all_updates_rule=billing.BudgetAllUpdatesRuleArgs(
-            monitoring_notification_channels=target["channels"], disable_default_iam_recipients=False),
+            monitoring_notification_channels=target.channels, disable_default_iam_recipients=False),
         opts=pulumi.ResourceOptions(parent=component))
-    return {"name": created.name, "budget": created}
+    return BuiltBudget(name=created.name, budget=created)

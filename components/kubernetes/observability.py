@@ -35,6 +35,7 @@ import pulumi_kubernetes.meta.v1 as meta
 from aiscale import clouds
 from aiscale.kubernetes import alert_rules
 from aiscale.kubernetes.addons import Chart
+from aiscale.operations_spec import BuiltObservability, NotificationTarget, OperationsBuild
 
 NAMESPACE = "monitoring"
 """Where the metrics stack, the exporters and the scrape configs live."""
@@ -132,23 +133,23 @@ def adapter_values() -> dict[str, Any]:
     }
 
 
-def _receiver(component: Any, args: dict[str, Any], target: dict[str, Any]) -> tuple[dict, dict, dict]:
+def _receiver(component: Any, args: OperationsBuild, target: NotificationTarget) -> tuple[dict, dict, dict]:
     """Alertmanager's receiver settings, its service-account annotations and extra resources."""
     receiver: dict[str, Any] = {}
     annotations: dict[str, Any] = {}
     resources: dict[str, Any] = {}
-    details = getattr(args["cluster"], "details", None) or {}
-    adapter = clouds.adapter(args["scope"].cloud)
+    details = getattr(args.cluster, "details", None) or {}
+    adapter = clouds.adapter(args.scope.cloud)
     alertmanager_identity = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
     identity_keys = adapter.cluster_identity_details
     if alertmanager_identity is not None and identity_keys and details.get(identity_keys[0]) is not None:
         identity = alertmanager_identity(component, args, target, NAMESPACE, ALERTMANAGER_ACCOUNT)
         receiver.update(identity["receiver"])
         annotations, resources = identity["service_account_annotations"], identity["resources"]
-    if args["webhook_url"]:
-        receiver["webhook_configs"] = [{"url": pulumi.Output.secret(args["webhook_url"]), "send_resolved": True}]
+    if args.webhook_url:
+        receiver["webhook_configs"] = [{"url": pulumi.Output.secret(args.webhook_url), "send_resolved": True}]
     if not receiver:
-        pulumi.log.warn(f"{args['name']}: cluster alerts have no receiver on {args['scope'].cloud} "
+        pulumi.log.warn(f"{args.name}: cluster alerts have no receiver on {args.scope.cloud} "
                         "(give operations.notifications.webhook_url); they show in Alertmanager only",
                         resource=component)
     return receiver, annotations, resources
@@ -164,23 +165,23 @@ def _custom(name: str, kind: str, object_name: str, spec: Any, opts: pulumi.Reso
                                      labels={"app.kubernetes.io/managed-by": "aiscale"}))
 
 
-def rules_for(args: dict[str, Any], cluster_name: Any = "") -> list[alert_rules.AlertRule]:
+def rules_for(args: OperationsBuild, cluster_name: Any = "") -> list[alert_rules.AlertRule]:
     """The GPU rules of the cluster's pools and the serving rules of its Kubernetes endpoints."""
     from aiscale.kubernetes.serving import namespace_name
 
-    cloud = args["scope"].cloud
-    pools = [(p["pool"].name, p["component"].pool_name, p["pool"].min_nodes) for p in args["node_pools"]]
-    served = [(e["endpoint"].name, namespace_name(e["endpoint"])) for e in args["endpoints"]
+    cloud = args.scope.cloud
+    pools = [(p["pool"].name, p["component"].pool_name, p["pool"].min_nodes) for p in args.node_pools]
+    served = [(e["endpoint"].name, namespace_name(e["endpoint"])) for e in args.endpoints
               if e["endpoint"].runtime == "kubernetes"]
     return (alert_rules.gpu_rules(cloud, pools, cluster_name)
-            + alert_rules.serving_rules(served, args["latency_threshold_seconds"],
-                                        args["error_threshold_percent"], cluster_name))
+            + alert_rules.serving_rules(served, args.latency_threshold_seconds,
+                                        args.error_threshold_percent, cluster_name))
 
 
-def _self_managed(component: Any, args: dict[str, Any], target: dict[str, Any], provider: Any,
+def _self_managed(component: Any, args: OperationsBuild, target: NotificationTarget, provider: Any,
                   namespace: core.Namespace) -> dict[str, Any]:
     """EKS/AKS: the stack, the adapter, the exporter, the model-server PodMonitor and the rules."""
-    name, cloud = args["name"], args["scope"].cloud
+    name, cloud = args.name, args.scope.cloud
     receiver, annotations, resources = _receiver(component, args, target)
     stack = _release(f"{name}-kube-prometheus-stack", KUBE_PROMETHEUS_STACK,
                      stack_values(cloud, receiver, annotations), _opts(component, provider, [namespace]),
@@ -201,20 +202,20 @@ def _self_managed(component: Any, args: dict[str, Any], target: dict[str, Any], 
     return resources
 
 
-def _google_managed(component: Any, args: dict[str, Any], target: dict[str, Any], provider: Any,
+def _google_managed(component: Any, args: OperationsBuild, target: NotificationTarget, provider: Any,
                     namespace: core.Namespace) -> dict[str, Any]:
     """GKE: kube-state-metrics, scrape configs for it and the model servers, PromQL policies."""
     from aiscale.gcp.alerts import prometheus_policies
     from aiscale.gcp.cluster import monitoring
 
-    name = args["name"]
+    name = args.name
     first = _opts(component, provider, [namespace])
     ksm = _release(f"{name}-kube-state-metrics", KUBE_STATE_METRICS, {
-        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args['scope'].cloud]}]"]}, first)
+        "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args.scope.cloud]}]"]}, first)
     resources: dict[str, Any] = {"kube_state_metrics": ksm}
     monitors = {"kube-state-metrics": ({"app.kubernetes.io/name": "kube-state-metrics"}, "http"),
                 "model-servers": (dict(MODEL_SERVER_LABELS), "http")}
-    if "DCGM" not in monitoring(args["kubernetes_version"])["enable_components"]:
+    if "DCGM" not in monitoring(args.kubernetes_version)["enable_components"]:
         resources["dcgm_exporter"] = _release(f"{name}-dcgm-exporter", DCGM_EXPORTER, dcgm_values(False), first)
         monitors["dcgm-exporter"] = ({"app.kubernetes.io/name": "dcgm-exporter"}, "metrics")
     for key, (labels, port) in monitors.items():
@@ -223,25 +224,25 @@ def _google_managed(component: Any, args: dict[str, Any], target: dict[str, Any]
             {"selector": {"matchLabels": labels},
              "endpoints": [{"port": port, "path": "/metrics", "interval": SCRAPE_INTERVAL}]},
             _opts(component, provider, [ksm]), api_version="monitoring.googleapis.com/v1", namespace=None)
-    cluster_name = pulumi.Output.from_input(args["cluster"].cluster_name)
+    cluster_name = pulumi.Output.from_input(args.cluster.cluster_name)
     resources.update(prometheus_policies(component, args, target, rules_for(args, cluster_name)))
     return resources
 
 
-def build(component: pulumi.ComponentResource, args: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: OperationsBuild, target: NotificationTarget) -> BuiltObservability:
     """Declare the cluster's observability under ``component``; return its resources."""
-    cloud = args["scope"].cloud
-    provider = args["cluster"].kubernetes_provider
+    cloud = args.scope.cloud
+    provider = args.cluster.kubernetes_provider
     namespace = core.Namespace(
-        f"{args['name']}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
+        f"{args.name}-monitoring", metadata=meta.ObjectMetaArgs(name=NAMESPACE, labels={
             "app.kubernetes.io/managed-by": "aiscale",
             # node-exporter and the DCGM exporter read host devices and metrics.
             "pod-security.kubernetes.io/enforce": "privileged"}),
         opts=_opts(component, provider))
     install = _google_managed if clouds.adapter(cloud).managed_prometheus else _self_managed
     resources = {"monitoring_namespace": namespace, **install(component, args, target, provider, namespace)}
-    return {"resources": resources, "metrics_stack": STACKS[cloud],
-            "metrics_namespace": METRICS_NAMESPACES[cloud]}
+    return BuiltObservability(resources=resources, metrics_stack=STACKS[cloud],
+                              metrics_namespace=METRICS_NAMESPACES[cloud])
 
 
 __all__ = ["build", "rules_for", "stack_values", "adapter_values", "dcgm_values", "alertmanager_config",
