@@ -47,6 +47,12 @@ class AwsAdapter(CloudAdapter):
     facts_reader = "aiscale.facts.aws"
     cost_pricer = "aiscale.cost._aws"
 
+    def managed_machine_type(self, offering: Any) -> str:
+        """SageMaker's ``ml.`` instance type with the offering's hardware."""
+        from aiscale.catalog import sagemaker_instance_type
+
+        return sagemaker_instance_type(offering)
+
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
         """The S3 bucket name."""
         return naming.s3_bucket_name(platform, environment, bucket, seed)

@@ -148,6 +148,11 @@ class CloudAdapter(ABC):
         """Lifecycle rules the cloud's object storage refuses (none by default)."""
         return []
 
+    def managed_machine_type(self, offering: Any) -> str:
+        """The managed serving service's instance type for a catalog offering (by default the
+        offering's own machine type)."""
+        return offering.instance_type
+
     def cost_pricers(self) -> Mapping[str, Any]:
         """Type token -> pricer of this cloud's resources (its :attr:`cost_pricer` module, imported now)."""
         return importlib.import_module(self.cost_pricer).PRICERS

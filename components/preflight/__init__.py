@@ -5,7 +5,7 @@ and in the zones used, EC2's GPU kind and count match the catalog, the vCPU quot
 and spot, per instance class) cover every fleet at its maximum size, and the SageMaker endpoint
 instance quotas cover the managed endpoints. `aiscale preflight --stack NAME` runs it.
 
-Layers: `plan` (what the model asks) and `facts` (what AWS answered) are plain data; `checks`
+Layers: `plan` (what the model asks of one cloud, from the resolved plan) and `facts` (what AWS answered) are plain data; `checks`
 are pure functions from both to `Finding`s; `aws` is the thin, read-only boto3 layer; `runner`
 ties them together; `command` is the typer command. Only the pure layers are imported here.
 """
@@ -20,11 +20,11 @@ from aiscale.preflight.checks import (
 )
 from aiscale.preflight.facts import AwsFacts, GpuSpec, InstanceFacts, Quota
 from aiscale.preflight.findings import EXIT_FAIL, EXIT_INVALID, EXIT_OK, Finding, exit_code, findings_table
-from aiscale.preflight.plan import AwsPlan, Fleet, SageMakerEndpoint, aws_plan
+from aiscale.preflight.plan import CloudPlan, Fleet, ManagedEndpoint, cloud_plan
 
 __all__ = [
     "AwsFacts",
-    "AwsPlan",
+    "CloudPlan",
     "EXIT_FAIL",
     "EXIT_INVALID",
     "EXIT_OK",
@@ -33,8 +33,8 @@ __all__ = [
     "GpuSpec",
     "InstanceFacts",
     "Quota",
-    "SageMakerEndpoint",
-    "aws_plan",
+    "ManagedEndpoint",
+    "cloud_plan",
     "check_gpu",
     "check_region",
     "check_sagemaker_quotas",

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional, Sequence
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from aiscale.preflight.facts import AwsFacts, GpuSpec, InstanceFacts, Quota
-from aiscale.preflight.plan import AwsPlan
+from aiscale.preflight.plan import CloudPlan, cloud_plan
 from aiscale.preflight.tables import (
     DEFAULT_ZONE_COUNT,
     EC2_SERVICE_CODE,
@@ -28,6 +28,18 @@ from aiscale.preflight.tables import (
     sagemaker_quota_name,
     vcpu_quota,
 )
+
+CLOUD = "aws"
+"""The cloud this pre-flight checks."""
+AwsPlan = CloudPlan
+"""The AWS part of a platform (``cloud_plan`` for AWS)."""
+
+
+def aws_plan(platform, plan=None) -> Optional[CloudPlan]:
+    """The AWS part of a validated ``aiscale.model.Platform`` (see ``aiscale.preflight.plan``),
+    or None when AWS is not one of its clouds."""
+    return cloud_plan(platform, CLOUD, plan)
+
 
 AUTH_ERROR_CODES = frozenset({
     "AuthFailure", "ExpiredToken", "ExpiredTokenException", "IncompleteSignature",
@@ -211,7 +223,7 @@ def _zones(plan: AwsPlan, reader: AwsReader) -> tuple[tuple[str, ...], str]:
 def gather_facts(plan: AwsPlan, reader: AwsReader) -> AwsFacts:
     """Ask AWS everything the checks of `plan` need, with as few read-only calls as possible."""
     fleet_types = sorted({f.instance_type for f in plan.fleets})
-    all_types = sorted(set(fleet_types) | {e.ec2_type for e in plan.endpoints})
+    all_types = sorted(set(fleet_types) | {e.machine_type for e in plan.endpoints})
     region_types = reader.region_offerings(all_types)
     zone_types: dict[str, frozenset[str]] = {}
     zones: tuple[str, ...] = ()

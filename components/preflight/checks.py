@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 from aiscale.preflight.facts import AwsFacts, InstanceFacts, Quota
 from aiscale.preflight.findings import FAIL, OK, WARN, Finding
-from aiscale.preflight.plan import AwsPlan, Fleet, SageMakerEndpoint
+from aiscale.preflight.plan import CloudPlan, Fleet, ManagedEndpoint
 from aiscale.preflight.tables import EC2_GPUS, QuotaRef, sagemaker_quota_name, vcpu_quota
 
 REGION_CHECK = "offered in region"
@@ -26,7 +26,7 @@ def _names(values: Iterable[str]) -> str:
     return ", ".join(sorted(values)) or "none"
 
 
-def _resource(item: Fleet | SageMakerEndpoint) -> str:
+def _resource(item: Fleet | ManagedEndpoint) -> str:
     if isinstance(item, Fleet):
         return f"{item.label} ({item.instance_type}, {item.capacity})"
     return f"{item.label} ({item.instance_type})"
@@ -67,9 +67,9 @@ def check_zones(fleet: Fleet, zones: Sequence[str], zone_source: str,
     return Finding(ZONE_CHECK, _resource(fleet), OK, f"{kind} is offered in {_names(have)}")
 
 
-def check_gpu(item: Fleet | SageMakerEndpoint, facts: Optional[InstanceFacts]) -> Finding:
+def check_gpu(item: Fleet | ManagedEndpoint, facts: Optional[InstanceFacts]) -> Finding:
     """Whether EC2's GPU kind, manufacturer and count for the instance type match the catalog."""
-    kind = item.instance_type if isinstance(item, Fleet) else item.ec2_type
+    kind = item.instance_type if isinstance(item, Fleet) else item.machine_type
     expected = EC2_GPUS.get(item.accelerator)
     promised = f"{item.gpus} x {item.accelerator}"
     if facts is None:
@@ -139,12 +139,12 @@ def check_vcpu_quotas(fleets: Sequence[Fleet], described: Mapping[str, InstanceF
     return findings
 
 
-def check_sagemaker_quotas(endpoints: Sequence[SageMakerEndpoint],
+def check_sagemaker_quotas(endpoints: Sequence[ManagedEndpoint],
                            quotas: Mapping[str, Quota]) -> list[Finding]:
     """One finding per SageMaker instance type: its "<type> for endpoint usage" quota must exist
     in the region and cover the sum of max_replicas over the endpoints using that type."""
     findings = []
-    by_type: dict[str, list[SageMakerEndpoint]] = {}
+    by_type: dict[str, list[ManagedEndpoint]] = {}
     for endpoint in endpoints:
         by_type.setdefault(endpoint.instance_type, []).append(endpoint)
     for kind in sorted(by_type):
@@ -173,7 +173,7 @@ def check_sagemaker_quotas(endpoints: Sequence[SageMakerEndpoint],
     return findings
 
 
-def run_checks(plan: AwsPlan, facts: AwsFacts) -> list[Finding]:
+def run_checks(plan: CloudPlan, facts: AwsFacts) -> list[Finding]:
     """Every check of the plan against the facts, in a stable order (see the module doc).
 
     The zone and GPU checks are left out for a fleet whose type the region does not offer (the
@@ -186,7 +186,7 @@ def run_checks(plan: AwsPlan, facts: AwsFacts) -> list[Finding]:
             findings.append(check_zones(fleet, facts.zones, facts.zone_source, facts.zone_types))
             findings.append(check_gpu(fleet, facts.instance_facts.get(fleet.instance_type)))
     for endpoint in plan.endpoints:
-        findings.append(check_gpu(endpoint, facts.instance_facts.get(endpoint.ec2_type)))
+        findings.append(check_gpu(endpoint, facts.instance_facts.get(endpoint.machine_type)))
     findings += check_vcpu_quotas(plan.fleets, facts.instance_facts, facts.ec2_quotas)
     findings += check_sagemaker_quotas(plan.endpoints, facts.sagemaker_quotas)
     return findings

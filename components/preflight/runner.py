@@ -15,12 +15,13 @@ from typing import Any, Callable, Optional
 from aiscale.preflight.aws import (
     CREDENTIALS_HINT,
     AwsReader,
+    AwsPlan,
     PreflightCredentialsError,
+    aws_plan,
     gather_facts,
 )
 from aiscale.preflight.checks import run_checks
 from aiscale.preflight.findings import Finding
-from aiscale.preflight.plan import AwsPlan, aws_plan
 
 PLATFORM_KEY = "aiscale:platform"
 """The stack config key holding the platform model."""

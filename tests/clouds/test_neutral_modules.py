@@ -25,9 +25,7 @@ ALLOWED_FOR_NOW = {
 
 #: Neutral modules that still name a cloud, and why: each is a known, listed debt. Remove an
 #: entry when its module is moved onto the registry; a module not listed here fails the test.
-PENDING = {
-    "preflight/plan.py": "the AWS preflight (an AWS-only feature)",
-}
+PENDING: dict[str, str] = {}
 
 
 def _named_clouds(path: Path) -> list[tuple[int, str]]:

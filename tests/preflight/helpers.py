@@ -11,7 +11,7 @@ import boto3
 from botocore.stub import Stubber
 
 from aiscale.preflight.facts import AwsFacts, GpuSpec, InstanceFacts, Quota
-from aiscale.preflight.plan import AwsPlan, Fleet, SageMakerEndpoint
+from aiscale.preflight.plan import CloudPlan, Fleet, ManagedEndpoint
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                     "AWS_SESSION_TOKEN": "testing"}
@@ -26,18 +26,18 @@ def fleet(name: str = "serve", instance_type: str = "g6.xlarge", *, accelerator:
 
 
 def endpoint(name: str = "chat", ec2_type: str = "g5.xlarge", *, accelerator: str = "nvidia-a10g",
-             gpus: int = 1, max_replicas: int = 4) -> SageMakerEndpoint:
+             gpus: int = 1, max_replicas: int = 4) -> ManagedEndpoint:
     """A SageMaker endpoint with A10G defaults."""
-    return SageMakerEndpoint(name=name, instance_type=f"ml.{ec2_type}", ec2_type=ec2_type,
+    return ManagedEndpoint(name=name, instance_type=f"ml.{ec2_type}", machine_type=ec2_type,
                              accelerator=accelerator, gpus=gpus, max_replicas=max_replicas)
 
 
 def plan(*fleets: Fleet, endpoints: tuple = (), region: str = "us-west-2",
          zones: Optional[tuple[str, ...]] = ("us-west-2a", "us-west-2b"),
-         subnet_ids: tuple[str, ...] = ()) -> AwsPlan:
+         subnet_ids: tuple[str, ...] = ()) -> CloudPlan:
     """An AWS plan of the fleets and endpoints given."""
-    return AwsPlan(region=region, zones=zones, subnet_ids=subnet_ids, fleets=tuple(fleets),
-                   endpoints=tuple(endpoints))
+    return CloudPlan(region=region, zones=zones, subnet_ids=subnet_ids, fleets=tuple(fleets),
+                     endpoints=tuple(endpoints))
 
 
 def described(instance_type: str, vcpus: int, gpu: str, count: int,

@@ -9,7 +9,7 @@ import pytest
 from aiscale import catalog
 from aiscale.model import load_platform
 from aiscale.preflight import tables
-from aiscale.preflight.plan import aws_plan
+from aiscale.preflight.aws import aws_plan
 from tests.conftest import REPO
 from tests.preflight.helpers import platform_model
 
@@ -76,7 +76,7 @@ def test_plan_takes_aws_pools_groups_and_managed_endpoints_with_the_builders_mac
     ]
     (chat,) = plan.endpoints  # the kubernetes-runtime endpoint runs on the node pool
     offering = catalog.resolve("aws", "nvidia-a10g", 1, "us-west-2")
-    assert (chat.instance_type, chat.ec2_type, chat.max_replicas) == (
+    assert (chat.instance_type, chat.machine_type, chat.max_replicas) == (
         catalog.sagemaker_instance_type(offering), offering.instance_type, 5)
 
 
@@ -93,3 +93,21 @@ def test_plan_keeps_existing_subnets_and_no_zones():
     del raw["clouds"]["aws"]["zones"]
     plan = aws_plan(load_platform(raw))
     assert (plan.zones, plan.subnet_ids) == (None, ("subnet-0a1b2c3d4e5f67890",))
+
+
+def test_the_preflight_plan_reads_the_resolved_plan_not_the_catalog_again():
+    """Pre-flight checks the machines the builders declare: the offerings of ``make_plan``."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from aiscale.plan import make_plan
+
+    platform = _platform(node_pools=[{"name": "serve", "accelerator": "nvidia-l4", "gpus_per_node": 1,
+                                      "max_nodes": 3}])
+    resolved = make_plan(platform)
+    key = ("node_pools", "serve", "aws")
+    moved = dataclasses.replace(resolved.offerings[key], instance_type="g6.2xlarge")
+    changed = dataclasses.replace(resolved, offerings=MappingProxyType({**resolved.offerings, key: moved}))
+    assert resolved.offerings[key].instance_type != "g6.2xlarge"
+    assert aws_plan(platform).fleets[0].instance_type == resolved.offerings[key].instance_type
+    assert aws_plan(platform, changed).fleets[0].instance_type == "g6.2xlarge"
