@@ -224,6 +224,7 @@ def test_public_names():
         "CLOUDS", "HOURS_PER_MONTH", "Offering", "AcceleratorInfo", "CatalogLookupError",
         "accelerators", "accelerator_info", "offerings", "regions", "gpu_counts", "resolve",
         "cheapest", "find_instance_type", "sagemaker_instance_type", "storage_price",
+        "is_known_region", "region_choices",
     }
     assert catalog.CLOUDS == ("aws", "azure", "gcp")
     assert catalog.HOURS_PER_MONTH == 730
