@@ -15,6 +15,7 @@ from aiscale import clouds
 
 from ._accelerators import ACCELERATORS
 from ._data import all_offerings, storage_prices
+from ._overlay import CatalogOverlay, active_overlay
 from ._model import CAPACITIES, CLOUDS, AcceleratorInfo, CatalogLookupError, Offering
 
 SAGEMAKER_PREFIX = "ml."
@@ -215,8 +216,8 @@ def cheapest(
     return min(priced, key=lambda entry: entry[:3])[3]
 
 
-@lru_cache(maxsize=1)
-def _by_instance_type() -> Mapping[tuple[str, str, str], tuple[Offering, ...]]:
+@lru_cache(maxsize=4)
+def _by_instance_type(overlay: CatalogOverlay) -> Mapping[tuple[str, str, str], tuple[Offering, ...]]:
     index: dict[tuple[str, str, str], list[Offering]] = {}
     for o in all_offerings():
         index.setdefault((o.cloud, o.instance_type, o.region), []).append(o)
@@ -244,7 +245,7 @@ def find_instance_type(
     _check_cloud(cloud)
     if region is None or instance_type.startswith(SAGEMAKER_PREFIX):
         return None
-    for o in _by_instance_type().get((cloud, instance_type, region), ()):
+    for o in _by_instance_type(active_overlay()).get((cloud, instance_type, region), ()):
         if not o.gpu_attached or (o.accelerator_type, o.gpus) == (accelerator_type, gpus):
             return o
     return None

@@ -33,21 +33,29 @@ def test_loading_reads_only_packaged_files(monkeypatch):
     """A cold load goes through data_file() and nothing else."""
     opened: list[str] = []
     real = _data.data_file
+    gpu_rows = len(_rows_of(_data.GPU_INSTANCES_FILE))
 
     def spy(name):
         opened.append(name)
         return real(name)
 
     monkeypatch.setattr(_data, "data_file", spy)
-    _data.all_offerings.cache_clear()
-    _data.storage_prices.cache_clear()
+    caches = (_data.packaged_offerings, _data._offerings_with, _data.packaged_cpu_machines,
+              _data._cpu_machines_with, _data.storage_prices)
+    for cache in caches:
+        cache.cache_clear()
     try:
-        assert len(_data.all_offerings()) == 190
+        assert len(_data.all_offerings()) == gpu_rows
+        assert _data.all_cpu_machines()
         assert _data.storage_prices()
     finally:
-        _data.all_offerings.cache_clear()
-        _data.storage_prices.cache_clear()
-    assert opened == [_data.GPU_INSTANCES_FILE, _data.STORAGE_PRICES_FILE]
+        for cache in caches:
+            cache.cache_clear()
+    assert opened == [_data.GPU_INSTANCES_FILE, _data.CPU_INSTANCES_FILE, _data.STORAGE_PRICES_FILE]
+
+
+def _rows_of(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_data.data_file(name).read_text(encoding="utf-8"))))
 
 
 def test_loaded_once_per_process():
@@ -224,7 +232,9 @@ def test_public_names():
         "CLOUDS", "HOURS_PER_MONTH", "Offering", "AcceleratorInfo", "CatalogLookupError",
         "accelerators", "accelerator_info", "offerings", "regions", "gpu_counts", "resolve",
         "cheapest", "find_instance_type", "sagemaker_instance_type", "storage_price",
-        "is_known_region", "region_choices",
+        "is_known_region", "region_choices", "CpuMachine", "cpu_machine", "cpu_machines",
+        "machine_price", "CatalogOverlay", "activate_overlay", "active_overlay", "discount",
+        "overlay_in_effect",
     }
     assert catalog.CLOUDS == ("aws", "azure", "gcp")
     assert catalog.HOURS_PER_MONTH == 730
