@@ -24,6 +24,7 @@ from ._lookup import (
 )
 from ._machines import cpu_machine, cpu_machines, machine_price
 from ._model import CLOUDS, HOURS_PER_MONTH, AcceleratorInfo, CatalogLookupError, CpuMachine, Offering
+from ._snapshot import PriceSource, price_sources, snapshot_date
 from ._overlay import CatalogOverlay, activate_overlay, active_overlay, discount, overlay_in_effect
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "CatalogOverlay",
     "CpuMachine",
     "Offering",
+    "PriceSource",
     "accelerator_info",
     "accelerators",
     "activate_overlay",
@@ -48,9 +50,11 @@ __all__ = [
     "machine_price",
     "offerings",
     "overlay_in_effect",
+    "price_sources",
     "region_choices",
     "regions",
     "resolve",
     "sagemaker_instance_type",
+    "snapshot_date",
     "storage_price",
 ]

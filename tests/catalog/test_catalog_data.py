@@ -234,7 +234,7 @@ def test_public_names():
         "cheapest", "find_instance_type", "sagemaker_instance_type", "storage_price",
         "is_known_region", "region_choices", "CpuMachine", "cpu_machine", "cpu_machines",
         "machine_price", "CatalogOverlay", "activate_overlay", "active_overlay", "discount",
-        "overlay_in_effect",
+        "overlay_in_effect", "PriceSource", "price_sources", "snapshot_date",
     }
     assert catalog.CLOUDS == ("aws", "azure", "gcp")
     assert catalog.HOURS_PER_MONTH == 730
