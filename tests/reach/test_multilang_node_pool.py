@@ -35,7 +35,7 @@ BAD_ARGS = [
      "azure", "the catalog decides clouds"),
     ("aws", {"region": "eu-north-1"}, "accelerator: got \"nvidia-l4\"; the catalog has no data for nvidia-l4 "
      "on aws in region eu-north-1; add it with the catalog overlay (docs/catalog.md), or use a region "
-     "the catalog has it in: us-east-1, us-west-2", "and regions, naming the valid ones"),
+     "the catalog has it in: eu-central-1, us-east-1, us-east-2, us-west-2", "and regions, naming the valid ones"),
     ("aws", {"region": "us-east-9"}, "region: got \"us-east-9\"; unknown aws region; closest known: ",
      "an unknown region is named as such"),
     ("aws", {"platform": "Vision"}, "platform: got \"Vision\"; must be 3-22 characters", "model name rule"),
