@@ -86,8 +86,10 @@ class ObjectStoreArgs(TypedDict, total=False):
     Changing it renames, and so replaces, the bucket."""
     allowed_subnet_ids: Optional[list[pulumi.Input[str]]]
     """Azure only: subnet ids let through the storage account firewall (each subnet needs the
-    ``Microsoft.Storage`` service endpoint). Omitted: only trusted Azure services and private
-    endpoints reach the data plane. Ignored on AWS and GCP."""
+    ``Microsoft.Storage`` service endpoint), as a list or as an output holding one (a
+    ``Network``'s ``subnet_ids``: ``AiPlatform`` passes its network's, so the AKS nodes and VM
+    scale sets reach the buckets they read). Omitted: only trusted Azure services and private
+    endpoints reach the data plane. Ignored on AWS and GCP, which gate reads by identity."""
     access_log_bucket: Optional[pulumi.Input[str]]
     """AWS and GCP (refused on Azure): the physical name of the bucket receiving this bucket's
     access logs, e.g. an :class:`AccessLogBucket`'s ``bucket_name`` (on AWS in the same account
@@ -186,8 +188,8 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
     if not isinstance(seed, str):
         problems.append(f"name_seed: got {seed!r}; valid: a string")
     subnets = args.get("allowed_subnet_ids") or ()
-    if not isinstance(subnets, (list, tuple)):
-        problems.append(f"allowed_subnet_ids: got {subnets!r}; valid: a list of subnet ids")
+    if not isinstance(subnets, (list, tuple, pulumi.Output)):
+        problems.append(f"allowed_subnet_ids: got {subnets!r}; valid: a list of subnet ids (or an output of one)")
     days = _check_lifecycle(args.get("lifecycle"), cloud, problems)
     tags = _check_tags(args.get("tags"), cloud, problems)
     _check_log_bucket(args.get("access_log_bucket"), cloud, problems)
@@ -204,7 +206,8 @@ def resolve_args(name: str, args: Mapping[str, Any], kind: str = "ObjectStore") 
         expire_after_days=days.get("expire_after_days"),
         tags={**defaults, **tags}, gcp_project=args.get("gcp_project"),
         resource_group_name=args.get("resource_group_name"), name_seed=seed,
-        allowed_subnet_ids=tuple(subnets), access_log_bucket=args.get("access_log_bucket"),
+        allowed_subnet_ids=subnets if isinstance(subnets, pulumi.Output) else tuple(subnets),
+        access_log_bucket=args.get("access_log_bucket"),
     )
 
 

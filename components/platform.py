@@ -236,6 +236,10 @@ class AiPlatform(pulumi.ComponentResource):
                 scope = self._scopes[cloud]
                 lifecycle = bucket.lifecycle.model_dump() if bucket.lifecycle else None
                 logging = {"access_log_bucket": log_buckets[cloud].bucket_name} if cloud in log_buckets else {}
+                # The platform network's workloads (pods, VMs) read the buckets: where a bucket has a
+                # network firewall (Azure storage accounts deny by default), their subnets pass it.
+                network = self._networks.get(cloud)
+                readers = {"allowed_subnet_ids": network.subnet_ids} if network is not None else {}
                 self._buckets[(cloud, bucket.name)] = ObjectStore(
                     f"{self._name_prefix}-{cloud}-{bucket.name}",
                     {
@@ -252,6 +256,7 @@ class AiPlatform(pulumi.ComponentResource):
                         "tags": scope.tags,
                         "protect": scope.protect,
                         **logging,
+                        **readers,
                     },
                     scope.data_component_options(),
                 )

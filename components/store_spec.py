@@ -8,7 +8,7 @@ builder (``aiscale.<cloud>.storage``, ``_access_logs``) reads it and returns a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 
@@ -56,8 +56,9 @@ class StoreSpec:
     """The Azure resource group (None elsewhere)."""
     name_seed: str = ""
     """Extra text for the uniqueness hash of globally unique names."""
-    allowed_subnet_ids: tuple = ()
-    """Azure subnets let through the storage firewall."""
+    allowed_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] = ()
+    """Subnets let through the bucket's network firewall, where the cloud has one (Azure's
+    storage account rules): a tuple of ids, or an output holding a list of them."""
     access_log_bucket: Optional[pulumi.Input[str]] = None
     """The bucket receiving access logs, or None for no access logging."""
     inherited: Optional[ChildOptions] = None

@@ -1,9 +1,12 @@
-"""EKS Helm add-ons: the NVIDIA device plugin and the cluster autoscaler on its own pod role.
+"""EKS add-ons: Helm releases (NVIDIA device plugin, cluster autoscaler) and storage.
 
 The charts and their values live in ``aiscale.kubernetes.addons`` (shared by every cloud);
 this module adds what is AWS-specific: the autoscaler's IAM role, trusted only by the
 cluster's OIDC provider for ``system:serviceaccount:kube-system:cluster-autoscaler``, with a
-least-privilege policy (see ``_iam.cluster_autoscaler_policy``).
+least-privilege policy (see ``_iam.cluster_autoscaler_policy``); the settings of the managed
+``vpc-cni`` add-on (NetworkPolicy enforcement on); and block storage: EKS 1.30 and later create
+no default StorageClass, so the ``aws-ebs-csi-driver`` add-on (on its own pod role) and an
+encrypted gp3 StorageClass marked default are declared (:func:`default_storage_class`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,49 @@ AUTOSCALER_NAMESPACE = "kube-system"
 """Namespace of the cluster autoscaler (the chart's service account lives there)."""
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 """Service account name the chart is told to use (``rbac.serviceAccount.name``)."""
+
+VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
+"""``configurationValues`` of the ``vpc-cni`` add-on: the VPC CNI enforces Kubernetes
+NetworkPolicies only when this is set (off by default), see
+https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html."""
+
+EBS_CSI_ADDON = "aws-ebs-csi-driver"
+"""The EKS add-on name of the Amazon EBS CSI driver."""
+EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT = "kube-system", "ebs-csi-controller-sa"
+"""Where the EBS CSI controller runs, and the service account its pod role trusts
+(https://docs.aws.amazon.com/eks/latest/userguide/add-ons-aws-ebs-csi-driver.html)."""
+EBS_CSI_PROVISIONER = "ebs.csi.aws.com"
+"""The CSI provisioner name of the Amazon EBS CSI driver."""
+DEFAULT_STORAGE_CLASS = "gp3-encrypted"
+"""The name of the default StorageClass aiscale declares on EKS."""
+DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
+"""The annotation that makes a StorageClass the one a claim without ``storageClassName`` gets."""
+
+
+def storage_class_spec() -> dict[str, Any]:
+    """The default StorageClass: encrypted gp3 volumes, created in the zone of the pod that
+    first uses them (``WaitForFirstConsumer``), expandable, deleted with their claim."""
+    return {
+        "metadata": {"name": DEFAULT_STORAGE_CLASS,
+                     "annotations": {DEFAULT_CLASS_ANNOTATION: "true"},
+                     "labels": {"app.kubernetes.io/managed-by": "aiscale"}},
+        "provisioner": EBS_CSI_PROVISIONER,
+        "parameters": {"type": "gp3", "encrypted": "true", "csi.storage.k8s.io/fstype": "ext4"},
+        "volume_binding_mode": "WaitForFirstConsumer",
+        "allow_volume_expansion": True,
+        "reclaim_policy": "Delete",
+    }
+
+
+def default_storage_class(name: str, provider: Any, parent: pulumi.Resource,
+                          depends_on: list) -> pulumi.Resource:
+    """The default StorageClass on the cluster's Kubernetes provider, after ``depends_on``
+    (the EBS CSI add-on that provisions its volumes)."""
+    import pulumi_kubernetes.storage.v1 as storage
+
+    spec = storage_class_spec()
+    return storage.StorageClass(name, **spec, opts=pulumi.ResourceOptions(
+        parent=parent, provider=provider, depends_on=depends_on))
 
 
 def autoscaler_role(name: str, cluster_name: str, oidc_provider_arn: Any, issuer_url: Any,

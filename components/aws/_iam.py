@@ -21,6 +21,9 @@ NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPu
 CNI's permissions live on its own pod role (IRSA), not on the nodes."""
 CNI_POD_POLICIES = ("AmazonEKS_CNI_Policy",)
 """Managed policies of the VPC CNI's pod role (``kube-system/aws-node``)."""
+EBS_CSI_POD_POLICIES = ("service-role/AmazonEBSCSIDriverPolicy",)
+"""Managed policies of the EBS CSI driver's pod role (``kube-system/ebs-csi-controller-sa``):
+create, attach, snapshot and delete the EBS volumes behind PersistentVolumes."""
 VM_ROLE_POLICIES = ("AmazonSSMManagedInstanceCore",)
 """Managed policies of the GPU VMs of an Auto Scaling group: Session Manager access instead of
 SSH keys and open ports."""

@@ -24,14 +24,15 @@ class Role(NamedTuple):
 def declare(name: str, trust: Any, policies: tuple[str, ...], region: str, tags: dict[str, str],
             parent: pulumi.Resource, description: str) -> Role:
     """An IAM role trusted per ``trust`` (a dict or an Output of one) with ``policies`` (AWS
-    managed policy names) attached."""
+    managed policy names, with their path where they have one: ``service-role/...``) attached;
+    each attachment is named after the policy's last path segment."""
     document = (pulumi.Output.json_dumps(trust) if isinstance(trust, pulumi.Output)
                 else json.dumps(trust))
     child = pulumi.ResourceOptions(parent=parent)
     role = iam.Role(name, assume_role_policy=document, description=description, tags=tags,
                     opts=child)
     attachments = [
-        iam.RolePolicyAttachment(f"{name}-{policy}", role=role.name,
+        iam.RolePolicyAttachment(f"{name}-{policy.rsplit('/', 1)[-1]}", role=role.name,
                                  policy_arn=_iam.managed_policy_arn(policy, region), opts=child)
         for policy in policies
     ]

@@ -13,11 +13,15 @@ Declares, under the component:
   charge); deletion protection in prod;
 - the IAM OIDC provider of the cluster (pod roles, IRSA);
 - the node role (AmazonEKSWorkerNodePolicy + AmazonEC2ContainerRegistryPullOnly only);
-- EKS add-ons vpc-cni (with its own pod role holding AmazonEKS_CNI_Policy), kube-proxy and
-  coredns, managed by EKS;
+- EKS add-ons vpc-cni (with its own pod role holding AmazonEKS_CNI_Policy, and NetworkPolicy
+  enforcement on), kube-proxy, coredns and aws-ebs-csi-driver (with its own pod role holding
+  AmazonEBSCSIDriverPolicy), managed by EKS;
 - the system node group: ``SYSTEM_POOL`` on-demand CPU nodes, IMDSv2, encrypted gp3 disks;
 - the NVIDIA device plugin and the cluster autoscaler (with its own pod role), see ``_addons``;
-- a kubeconfig (``aws eks get-token``) and a ``pulumi_kubernetes.Provider`` for it.
+- a kubeconfig (``aws eks get-token``) and a ``pulumi_kubernetes.Provider`` for it, which waits
+  for the system nodes, CoreDNS and the EBS CSI driver;
+- the default StorageClass ``gp3-encrypted`` (EKS 1.30 and later have none, and a
+  PersistentVolumeClaim without one stays Pending).
 
 Reads a ``ClusterBuild``; returns an :class:`AwsCluster`.
 """
@@ -79,6 +83,9 @@ class AwsCluster(BuiltCluster):
     node_dependencies: tuple[pulumi.Resource, ...] = ()
     """Resources a node group must wait for: the CNI and kube-proxy add-ons, the node role's
     policies."""
+    storage_dependencies: tuple[pulumi.Resource, ...] = ()
+    """Resources a workload with PersistentVolumeClaims waits for: the EBS CSI add-on and the
+    default StorageClass."""
 
     def node_target(self) -> EksNodeTarget:
         """What a node group reads of this cluster."""
@@ -256,13 +263,29 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
                         resolve_conflicts_on_update="OVERWRITE", tags=tags,
                         opts=pulumi.ResourceOptions(parent=component, depends_on=[system]))
     addons["coredns"] = coredns
+    ebs_role, ebs_policies = _roles.declare(
+        f"{name}-ebs-csi",
+        pulumi.Output.all(oidc.arn, issuer_url).apply(
+            lambda a: _iam.pod_trust_policy(a[0], a[1], _addons.EBS_CSI_NAMESPACE, _addons.EBS_CSI_SERVICE_ACCOUNT)),
+        _iam.EBS_CSI_POD_POLICIES, region, tags, component,
+        f"EBS CSI controller pods ({_addons.EBS_CSI_NAMESPACE}/{_addons.EBS_CSI_SERVICE_ACCOUNT}) of {cluster_name}")
+    # The controller runs on the system nodes, with its permissions in place.
+    ebs_csi = eks.Addon(f"{name}-{_addons.EBS_CSI_ADDON}", cluster_name=cluster.name,
+                        addon_name=_addons.EBS_CSI_ADDON, service_account_role_arn=ebs_role.arn,
+                        resolve_conflicts_on_create="OVERWRITE",
+                        resolve_conflicts_on_update="OVERWRITE", tags=tags,
+                        opts=pulumi.ResourceOptions(parent=component, depends_on=[system, *ebs_policies]))
+    addons[_addons.EBS_CSI_ADDON] = ebs_csi
 
-    # The kubeconfig waits for the system nodes and CoreDNS, so everything deployed through the
-    # provider (the Helm add-ons below, workloads) starts once the cluster can run pods.
-    kubeconfig = pulumi.Output.all(cluster.name, cluster.endpoint,
-                                   cluster.certificate_authority.data, system.id, coredns.id).apply(
+    # The kubeconfig waits for the system nodes, CoreDNS and the EBS CSI driver, so everything
+    # deployed through the provider (the Helm add-ons below, workloads) starts once the cluster
+    # can run pods and provision their volumes.
+    kubeconfig = pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data,
+                                   system.id, coredns.id, ebs_csi.id).apply(
         lambda a: kubeconfig_document(a[0], a[1], a[2], region))
     provider = pulumi_kubernetes.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
+    storage_class = _addons.default_storage_class(f"{name}-default-storage-class", provider, component,
+                                                  [ebs_csi])
     helm = _addons.install(component, name=name, cluster_name=cluster_name, region=region,
                            oidc_provider_arn=oidc.arn, issuer_url=issuer_url,
                            provider=provider, tags=tags)
@@ -280,21 +303,25 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
         cluster_security_group_id=cluster.vpc_config.cluster_security_group_id,
         subnet_ids=network.subnet_ids,
         node_dependencies=tuple(node_dependencies),
+        storage_dependencies=(ebs_csi, storage_class),
         resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
                    "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
                    "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,
+                   "ebs_csi_role": ebs_role, "default_storage_class": storage_class,
                    **{f"addon_{k}": v for k, v in addons.items()}, **helm},
     )
 
 
 def _managed_addons(name: str, cluster: eks.Cluster, cni_role: iam.Role, tags: dict[str, str],
                     parent: pulumi.Resource) -> dict[str, eks.Addon]:
-    """vpc-cni (on its pod role) and kube-proxy: installed before any node joins."""
+    """vpc-cni (on its pod role, enforcing NetworkPolicies) and kube-proxy: installed before any
+    node joins."""
     common = {"cluster_name": cluster.name, "resolve_conflicts_on_create": "OVERWRITE",
               "resolve_conflicts_on_update": "OVERWRITE", "tags": tags}
     return {
         "vpc-cni": eks.Addon(f"{name}-vpc-cni", addon_name="vpc-cni",
-                             service_account_role_arn=cni_role.arn, **common,
+                             service_account_role_arn=cni_role.arn,
+                             configuration_values=json.dumps(_addons.VPC_CNI_CONFIGURATION), **common,
                              opts=pulumi.ResourceOptions(parent=parent)),
         "kube-proxy": eks.Addon(f"{name}-kube-proxy", addon_name="kube-proxy", **common,
                                 opts=pulumi.ResourceOptions(parent=parent)),

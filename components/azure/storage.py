@@ -5,7 +5,7 @@ on), an RSA key with a rotation policy, a user-assigned identity and its "Key Va
 Service Encryption User" role on the vault; the storage account then encrypts with that key.
 The account refuses anonymous and shared-key access, requires TLS 1.2 and HTTPS, adds
 infrastructure (double) encryption and denies network access by default (trusted Azure services
-and the ``allowed_subnet_ids`` pass). Blob versioning, soft delete and a management policy
+and the ``allowed_subnet_ids`` pass: in a platform, the AKS nodes and VM scale sets subnet). Blob versioning, soft delete and a management policy
 (tiering, expiry, old-version cleanup) complete it.
 """
 
@@ -151,6 +151,14 @@ def _encryption(spec: StoreSpec, cmk: dict[str, pulumi.Resource]) -> dict[str, A
     return encryption
 
 
+def virtual_network_rules(subnet_ids: pulumi.Input[Any]) -> pulumi.Output[list[dict[str, str]]]:
+    """One ``Allow`` rule per subnet (a list of ids, or an output of one): the storage account
+    denies every other network. Each subnet needs the ``Microsoft.Storage`` service endpoint
+    (the platform network's nodes subnet has it, see ``aiscale.azure.network``)."""
+    return pulumi.Output.from_input(subnet_ids).apply(
+        lambda ids: [{"virtual_network_resource_id": subnet, "action": "Allow"} for subnet in ids or ()])
+
+
 def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
     """Declare the storage account, its container and settings under ``parent``."""
     tags = naming.azure_tags(spec.tags)
@@ -179,8 +187,7 @@ def build(parent: pulumi.Resource, name: str, spec: StoreSpec) -> BuiltStore:
         network_rule_set={
             "default_action": "Deny",
             "bypass": "AzureServices",
-            "virtual_network_rules": [{"virtual_network_resource_id": subnet, "action": "Allow"}
-                                      for subnet in spec.allowed_subnet_ids],
+            "virtual_network_rules": virtual_network_rules(spec.allowed_subnet_ids),
         },
         encryption=_encryption(spec, resources),
         # The identity must hold its role on the vault before the account first uses the key.

@@ -6,8 +6,8 @@ Declares, under the component:
 - a Cloud KMS key ring and a rotated key for Kubernetes secrets (application-layer encryption),
   and the grant that lets the GKE service agent use the key (the cluster waits for it);
 - ``container.Cluster``: regional, the default node pool removed, private nodes, a private
-  endpoint (``api_access: private``) or a public endpoint limited to ``authorized_networks``
-  (``restricted``), VPC-native with the network's pod and service ranges, Dataplane V2 (network
+  endpoint (``api_access: private``, master authorized networks on and listing the platform
+  network's CIDR) or a public endpoint limited to ``authorized_networks`` (``restricted``), VPC-native with the network's pod and service ranges, Dataplane V2 (network
   policy built in), Workload Identity, shielded nodes, the REGULAR release channel, control-plane
   and workload logging, managed Prometheus with GPU (DCGM) metrics, no client certificate, no
   legacy ABAC, deletion protection in prod;
@@ -120,15 +120,27 @@ def _minor(version: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def endpoint_access(api_access: str, authorized_networks: list[str]) -> dict[str, Any]:
+PLATFORM_NETWORK_BLOCK = "platform-network"
+"""The display name of the authorized-networks block holding the platform network's CIDR."""
+
+
+def endpoint_access(api_access: str, authorized_networks: list[str],
+                    network_cidrs: tuple[str, ...] = ()) -> dict[str, Any]:
     """``private_cluster_config`` and ``master_authorized_networks_config`` for the API access.
 
-    private: private nodes and only a private endpoint, reachable from the VPC in any region.
+    private: private nodes and only a private endpoint, reachable from the VPC in any region,
+    with master authorized networks on (GKE refuses ``enablePrivateEndpoint`` without them, and
+    the provider sends them disabled when the block is absent), listing ``network_cidrs``: the
+    platform network's address space (nodes, VMs, pods and services). An existing network's
+    CIDR is not known here: the list is then empty, and GKE still admits the nodes' subnet.
     restricted: private nodes and a public endpoint that only ``authorized_networks`` reach.
     """
     if api_access == "private":
+        blocks = [{"cidr_block": cidr, "display_name": PLATFORM_NETWORK_BLOCK} for cidr in network_cidrs]
         return {"private_cluster_config": {"enable_private_nodes": True, "enable_private_endpoint": True,
-                                           "master_global_access_config": {"enabled": True}}}
+                                           "master_global_access_config": {"enabled": True}},
+                "master_authorized_networks_config": {"cidr_blocks": blocks,
+                                                      "gcp_public_cidrs_access_enabled": False}}
     if api_access == "restricted":
         if not authorized_networks:
             raise ValueError("kubernetes.authorized_networks: got []; a restricted API needs at least one CIDR")
@@ -194,7 +206,8 @@ def _cluster(component: pulumi.Resource, name: str, args: ClusterBuild, identity
         security_posture_config={"mode": "BASIC", "vulnerability_mode": "VULNERABILITY_BASIC"},
         resource_labels=labels,
         deletion_protection=scope.protect,
-        **endpoint_access(args.api_access, list(args.authorized_networks)),
+        **endpoint_access(args.api_access, list(args.authorized_networks),
+                          tuple(cidr for cidr in (network.built.cidr,) if cidr)),
         opts=pulumi.ResourceOptions(
             parent=component, protect=scope.protect,
             depends_on=[key["secrets_key_grant"], *identity.grants],

@@ -133,9 +133,28 @@ class NodePool(_GpuFleet):
         return tuple(parse_taint(text) for text in self.taints)
 
 
+CPU_SCALING_FROM_ZERO = (
+    "a group scaled on CPU utilization never starts from zero machines: with no machine "
+    "running there is no CPU signal, so the autoscaler (AWS target tracking, Azure autoscale, "
+    "GCP autoscaler) never adds the first one; valid: min_nodes >= 1 (for example 1)")
+"""Why an autoscaling group with ``min_nodes: 0`` is refused, and what to set instead."""
+
+
 class AutoscalingGroup(_GpuFleet):
     """A fleet of GPU VMs outside Kubernetes (AWS Auto Scaling group, Azure VM scale set, GCP
     managed instance group), scaled on CPU utilization."""
 
+    min_nodes: int = Field(1, ge=0, le=MAX_NODES_LIMIT)
+    """Fewest machines the group keeps running: at least 1, because the group scales on the CPU
+    utilization of its running machines and with none there is no signal to scale up on (0 is
+    refused). Omitted: 1."""
     target_cpu_utilization: int = Field(60, ge=1, le=100)
     """Average CPU utilization, percent, that autoscaling aims for (1-100). Omitted: 60."""
+
+    @model_validator(mode="after")
+    def _can_start(self) -> Any:
+        problems = ProblemCollector()
+        if self.min_nodes == 0:
+            problems.add(("min_nodes",), self.min_nodes, CPU_SCALING_FROM_ZERO)
+        problems.raise_if_any()
+        return self

@@ -60,6 +60,13 @@ def _digest(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
+def system_principal_id(typ: str, name: str) -> str:
+    """The object id Azure gives the system-assigned identity of one resource: a GUID of its
+    own (deterministic here), unlike the shared :data:`AZURE_OBJECT_ID` of the deployer."""
+    digest = _digest(typ, name, "system-identity", length=32)
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
 def _first_str(inputs: Mapping[str, Any], *keys: str) -> Optional[str]:
     for key in keys:
         value = inputs.get(key)
@@ -197,6 +204,10 @@ class FakeCloud(pulumi.runtime.Mocks):
                                   "userAssignedIdentities": {
                                       str(ref): {"principalId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID}
                                       for ref in identity["userAssignedIdentities"]}}
+        elif isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
+            # A system-assigned identity is a service principal of its own, made with the resource.
+            inputs["identity"] = {**identity, "principalId": system_principal_id(typ, name),
+                                  "tenantId": AZURE_TENANT_ID}
         if kind == "StorageAccount":
             inputs["primaryEndpoints"] = _storage_endpoints(physical, inputs.get("routingPreference"))
         elif kind == "Vault":

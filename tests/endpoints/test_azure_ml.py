@@ -113,3 +113,16 @@ def test_names_fit_their_limits(readable, limit):
     name = cut_name(readable, limit, readable)
     assert len(name) <= limit
     assert re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", name), name
+
+
+def test_the_endpoints_system_identity_has_a_principal_the_role_assignment_sends(endpoint_preview):
+    """The fake cloud answers a system-assigned identity with its own principal id, as Azure does,
+    so the role assignment's required principalId carries a value in the report."""
+    from aiscale.preview.fake_cloud import AZURE_OBJECT_ID, AZURE_TENANT_ID
+
+    result = endpoint_preview("azure", endpoint=MANAGED)
+    identity = result.one(ML + "OnlineEndpoint").outputs["identity"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", identity["principalId"])
+    assert identity["principalId"] != AZURE_OBJECT_ID and identity["tenantId"] == AZURE_TENANT_ID
+    assignment = result.one("azure-native:authorization:RoleAssignment", "chat").inputs
+    assert assignment["principalId"] == identity["principalId"]

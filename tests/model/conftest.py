@@ -41,7 +41,7 @@ VALID: dict[str, Any] = {
             "name": "batch",
             "accelerator": "nvidia-l4",
             "gpus_per_node": 1,
-            "min_nodes": 0,
+            "min_nodes": 1,
             "max_nodes": 20,
             "capacity": "spot",
             "target_cpu_utilization": 60,

@@ -52,7 +52,7 @@ def test_the_gcp_autoscaling_group_terminates_on_host_maintenance(dev):
     assert template.inputs["scheduling"]["provisioningModel"] == "SPOT"
     (autoscaler,) = dev.by_type("gcp:compute/regionAutoscaler:RegionAutoscaler")
     policy = autoscaler.inputs["autoscalingPolicy"]
-    assert (policy["minReplicas"], policy["maxReplicas"]) == (0, 4)
+    assert (policy["minReplicas"], policy["maxReplicas"]) == (1, 4), "scaled on CPU: one machine gives the signal"
     assert policy["cpuUtilization"]["target"] == pytest.approx(0.6)
 
 

@@ -106,7 +106,9 @@ def valid_models(draw, min_items: int = 0, max_items: int = 2) -> dict[str, Any]
     }
     pools = [_fleet(draw, name, configured, offered)
              for name in draw(_names(draw(st.integers(min_items, max_items)), "p"))]
-    groups = [_fleet(draw, name, configured, offered) | {"target_cpu_utilization": draw(st.integers(20, 90))}
+    # A group scales on CPU: it keeps at least one machine (min_nodes 0 is refused).
+    groups = [_fleet(draw, name, configured, offered)
+              | {"target_cpu_utilization": draw(st.integers(20, 90)), "min_nodes": 1}
               for name in draw(_names(draw(st.integers(min_items, max_items)), "g"))]
     buckets = []
     for name in draw(_names(draw(st.integers(min_items, max_items)), "b")):

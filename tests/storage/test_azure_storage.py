@@ -162,3 +162,22 @@ def test_children_are_parented_and_names_stable(azure):
     assert all(r.parent == store.urn for r in first.resources if r.custom)
     for token in (STORAGE_ACCOUNT, VAULT):
         assert first.one(token).inputs == second.one(token).inputs
+
+
+def test_subnets_given_as_an_output_pass_the_firewall(preview):
+    """AiPlatform passes its network's ``subnet_ids`` output; each id becomes one Allow rule."""
+    import pulumi
+
+    from aiscale.object_store import ObjectStore
+
+    from .helpers import store_args
+
+    subnets = ["/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
+               "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/b"]
+
+    def program() -> None:
+        ObjectStore("models", store_args("azure", allowed_subnet_ids=pulumi.Output.from_input(subnets)))
+
+    rules = preview(program, config=CONFIG).one(STORAGE_ACCOUNT).inputs["networkRuleSet"]
+    assert rules["virtualNetworkRules"] == [{"virtualNetworkResourceId": s, "action": "Allow"} for s in subnets]
+    assert rules["defaultAction"] == "Deny"

@@ -23,6 +23,10 @@ MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
                  tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
+ASG_POLICY = "aws:autoscaling/policy:Policy"
+"""An Auto Scaling group's scaling policy (target tracking names its metric)."""
+CPU_METRICS = ("ASGAverageCPUUtilization", "Percentage CPU")
+"""The CPU-utilisation metrics of AWS target tracking and Azure autoscale rules."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class Pool:
     """(key, effect) of node taints, for Kubernetes pools; None where taints do not apply."""
     system: bool = False
     """True for AKS System-mode pools (they cannot scale to zero)."""
+    cpu_scaled: bool = False
+    """True for a VM group whose only scale-out signal is CPU utilisation: with no machine
+    there is no signal, so it cannot start from zero (it keeps at least one machine)."""
 
     @property
     def is_gpu(self) -> bool:
@@ -136,7 +143,11 @@ def _asg_pool(view, ctx, by_type):
     spot_lt = bool(lt) and reader.vm(lt.canonical, lt.props).spot.get()
     low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto)
+    policies = _targets(view, "autoscalingGroupName", by_type.get(ASG_POLICY, []))
+    cpu = bool(policies) and all(get(p.props, "targetTrackingConfiguration.predefinedMetricSpecification."
+                                             "predefinedMetricType") in CPU_METRICS for p in policies)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto,
+                cpu_scaled=cpu)
 
 
 def _gke_nap(view, ctx, by_type):
@@ -157,7 +168,11 @@ def _vmss_pool(view, ctx, by_type):
         high = max(bounds.high.number() or 0.0 for bounds in profiles)
     else:
         low, high = group.size.lenient()
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles))
+    rules = [rule for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
+             for profile in (get(s.props, "profiles") or []) for rule in (profile.get("rules") or [])]
+    cpu = bool(rules) and all(get(rule, "metricTrigger.metricName") in CPU_METRICS for rule in rules)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles),
+                cpu_scaled=cpu)
 
 
 def _mig_pool(view, ctx, by_type):
@@ -173,7 +188,9 @@ def _mig_pool(view, ctx, by_type):
         low, high = group.size.lenient()
         auto = False
     spot = reader.vm(template.canonical, template.props).spot.get() if template else None
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto)
+    policy = get(scalers[0].props, "autoscalingPolicy") or {} if scalers else {}
+    cpu = "cpuUtilization" in policy and not any(policy.get(k) for k in ("loadBalancingUtilization", "metrics"))
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto, cpu_scaled=cpu)
 
 
 def _aml_pool(view, ctx, by_type):

@@ -25,10 +25,11 @@ def iso_minutes(text) -> Optional[float]:
 
 
 def scale_to_zero_in_nonprod(resources, ctx):
-    """GPU pools in non-production can shrink to zero nodes (AKS System pools excepted)."""
+    """GPU pools in non-production can shrink to zero nodes (AKS System pools and VM groups
+    scaled on CPU alone excepted: at zero they have no signal to start on)."""
     if not ctx.is_nonprod():
         return NotApplicable(f"environment '{ctx.env}' is not non-production")
-    gpu_pools = [p for p in pools(resources, ctx) if p.is_gpu and not p.system]
+    gpu_pools = [p for p in pools(resources, ctx) if p.is_gpu and not p.system and not p.cpu_scaled]
     if not gpu_pools:
         return NotApplicable("no GPU pools")
     return [Violation(p.urn, f"GPU pool '{p.name}' keeps at least {fmt_number(p.min_nodes)} node(s) in "
@@ -74,7 +75,7 @@ def idle_shutdown(resource_type, props, ctx):
 CHECKS = (
     Check("COST-SCALE-001", "cost", "GPU pools scale to zero in non-production",
           "In environments listed in nonprod_envs, GPU pools have a minimum of 0 nodes (AKS System "
-          "pools excepted; not applicable elsewhere).", "medium", "mandatory",
+          "pools and VM groups scaled on CPU utilisation alone excepted; not applicable elsewhere).", "medium", "mandatory",
           "Set the pool's minimum size to 0 and let the autoscaler add nodes on demand.",
           scale_to_zero_in_nonprod, scope="stack", anchors=("CKV_AZURE_150",),
           config_schema=schema.env_config()),

@@ -162,3 +162,46 @@ def test_eks_cluster_name(platform, environment, logical, reason):
     assert all(c.isalnum() or c in "-_" for c in name), reason
     assert name == eks_cluster_name(platform, environment, logical), "deterministic"
     assert name != eks_cluster_name(platform, environment, logical + "2"), "unique per component"
+
+
+ADDON = "aws:eks/addon:Addon"
+STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass"
+
+
+def test_vpc_cni_enforces_network_policies(aws_stack):
+    cni = aws_stack().one(ADDON, "vpc-cni")
+    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}, \
+        "the VPC CNI leaves NetworkPolicies unenforced unless told"
+
+
+def test_ebs_csi_driver_runs_on_its_own_pod_role(aws_stack):
+    result = aws_stack()
+    addon = result.one(ADDON, "aws-ebs-csi-driver")
+    assert addon.inputs["addonName"] == "aws-ebs-csi-driver"
+    role = result.one(ROLE, "cluster-ebs-csi")
+    assert addon.inputs["serviceAccountRoleArn"] == role.outputs["arn"]
+    statement, = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    issuer = result.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs["url"].removeprefix("https://")
+    assert statement["Condition"]["StringEquals"][f"{issuer}:sub"] == \
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+    attached = [r.inputs["policyArn"] for r in result.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                if r.inputs["role"].endswith("cluster-ebs-csi")]
+    assert attached == ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]
+    system = result.one("aws:eks/nodeGroup:NodeGroup", "system")
+    assert system.urn in addon.dependencies, "the controller needs nodes to run on"
+
+
+def test_default_storage_class_is_encrypted_gp3_on_the_cluster_provider(aws_stack):
+    result = aws_stack()
+    (storage_class,) = result.by_type(STORAGE_CLASS)
+    inputs = storage_class.inputs
+    assert inputs["provisioner"] == "ebs.csi.aws.com"
+    assert inputs["parameters"]["type"] == "gp3" and inputs["parameters"]["encrypted"] == "true"
+    assert inputs["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
+    assert inputs["volumeBindingMode"] == "WaitForFirstConsumer"
+    provider = result.one("pulumi:providers:kubernetes")
+    assert storage_class.provider.startswith(provider.urn)
+    addon = result.one(ADDON, "aws-ebs-csi-driver")
+    assert addon.urn in storage_class.dependencies
+    assert addon.urn in provider.property_dependencies["kubeconfig"], \
+        "everything on the cluster (kube-prometheus-stack's volume too) waits for the driver"

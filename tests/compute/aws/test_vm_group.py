@@ -56,7 +56,8 @@ def test_security_group_allows_no_inbound(aws_stack):
 
 
 @pytest.mark.parametrize("group, on_demand_percent, rebalance, minimum, maximum, reason", [
-    ("batch", 0, True, 0, 20, "spot: no on-demand, rebalance ahead of interruptions, scale to zero"),
+    ("batch", 0, True, 1, 20, "spot: no on-demand, rebalance ahead of interruptions, "
+              "one machine by default (CPU scaling needs a running machine)"),
     ("render", 100, False, 1, 2, "on-demand: every instance on-demand"),
 ])
 def test_autoscaling_group(aws_stack, group, on_demand_percent, rebalance, minimum, maximum, reason):

@@ -36,7 +36,7 @@ def _autoscale(result, name):
 
 
 @pytest.mark.parametrize("name, size, capacity", [
-    ("batch", "Standard_NC4as_T4_v3", 0),
+    ("batch", "Standard_NC4as_T4_v3", 1),
     ("render", "Standard_NC24ads_A100_v4", 2),
 ])
 def test_sku_from_the_offering_starting_at_the_minimum(result, name, size, capacity):
@@ -93,7 +93,7 @@ def test_cost_tags(result):
 
 
 @pytest.mark.parametrize("name, minimum, maximum, scale_out, scale_in", [
-    ("batch", "0", "20", 70.0, 50.0),
+    ("batch", "1", "20", 70.0, 50.0),
     ("render", "2", "5", 60.0, 40.0),
 ])
 def test_autoscale_between_min_and_max_on_cpu(result, name, minimum, maximum, scale_out, scale_in):

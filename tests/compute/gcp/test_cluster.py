@@ -34,7 +34,23 @@ def test_private_api_has_private_nodes_and_only_a_private_endpoint(private):
     cluster = private.one(CLUSTER).inputs
     assert cluster["privateClusterConfig"]["enablePrivateNodes"] is True
     assert cluster["privateClusterConfig"]["enablePrivateEndpoint"] is True
-    assert "masterAuthorizedNetworksConfig" not in cluster
+
+
+def test_private_endpoint_always_has_authorized_networks_listing_the_platform_network(private):
+    """GKE refuses enablePrivateEndpoint without master authorized networks; the provider sends
+    them disabled when the block is absent, so the block is always there."""
+    authorized = private.one(CLUSTER).inputs["masterAuthorizedNetworksConfig"]
+    from aiscale.model.sections import NetworkSettings
+
+    network_cidr = NetworkSettings().cidr
+    assert authorized["cidrBlocks"] == [{"cidrBlock": network_cidr, "displayName": "platform-network"}]
+    assert authorized["gcpPublicCidrsAccessEnabled"] is False
+
+
+def test_private_endpoint_on_an_existing_network_still_enables_authorized_networks():
+    access = gke.endpoint_access("private", [], ())
+    assert access["master_authorized_networks_config"] == {"cidr_blocks": [],
+                                                           "gcp_public_cidrs_access_enabled": False}
 
 
 def test_restricted_api_is_public_but_limited_to_the_authorized_networks(gcp_stack, declare):

@@ -96,7 +96,7 @@ def test_instance_group_uses_the_template_and_a_gpu_friendly_shape(base_stack, g
 
 
 @pytest.mark.parametrize("group, minimum, maximum, reason", [
-    ("batch", 0, 20, "scale to zero"),
+    ("batch", 1, 20, "the default minimum: one machine gives the CPU signal"),
     ("render", 1, 3, "a warm minimum"),
 ])
 def test_autoscaler_targets_cpu_between_min_and_max(base_stack, group, minimum, maximum, reason):
