@@ -27,7 +27,8 @@ class GcpAdapter(CloudAdapter):
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
         "vm_group": "vm_group", "storage": "storage", "access_logs": "_access_logs",
         "managed_endpoint": "cloud_run", "endpoint_identity": "endpoint_identity",
-        "budget": "budget", "alerts": "alerts", "model_loader": "model_loader"})
+        "budget": "budget", "alerts": "alerts", "model_loader": "model_loader",
+        "metrics_reader": "metrics_reader"})
     spot_taint = ("cloud.google.com/gke-spot", "true")
     managed_runtime = "Cloud Run (the managed runtime on gcp)"
     managed_service = "Cloud Run"
