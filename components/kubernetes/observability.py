@@ -284,12 +284,13 @@ def _gmp_frontend(component: Any, args: dict[str, Any], provider: Any,
     metadata = meta.ObjectMetaArgs(name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels)
     account = core.ServiceAccount(f"{name}-gmp-frontend-sa", opts=opts, metadata=meta.ObjectMetaArgs(
         name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels,
-        annotations=reader["service_account_annotations"]))
+        annotations=reader["service_account_annotations"]), automount_service_account_token=False)
     probe = lambda path: core.ProbeArgs(http_get=core.HTTPGetActionArgs(path=path, port="web"))  # noqa: E731
     deployment = apps.Deployment(f"{name}-gmp-frontend", metadata=metadata, opts=opts, spec=apps.DeploymentSpecArgs(
         replicas=2, selector=meta.LabelSelectorArgs(match_labels={"app.kubernetes.io/name": GMP_FRONTEND}),
         template=core.PodTemplateSpecArgs(metadata=meta.ObjectMetaArgs(labels=labels), spec=core.PodSpecArgs(
             service_account_name=GMP_FRONTEND,
+            automount_service_account_token=False,  # GKE's metadata server answers for the identity
             node_selector={"kubernetes.io/os": "linux"},
             security_context=core.PodSecurityContextArgs(
                 run_as_non_root=True, run_as_user=1000, run_as_group=1000,
