@@ -26,7 +26,7 @@ except ImportError:  # Python 3.10 (typing_extensions comes with pydantic)
 import pulumi
 
 from aiscale._docs import documented
-from aiscale import clouds
+from aiscale import clouds, servers
 from aiscale.catalog import Offering
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
@@ -46,9 +46,10 @@ MANAGED_BUILDERS = {a.name: f"aiscale.{a.name}.{a.builders['managed_endpoint']}"
 """The module that builds a ``managed`` endpoint, per cloud."""
 KUBERNETES_BUILDER = "aiscale.kubernetes.serving"
 """The module that builds a ``kubernetes`` endpoint on every cloud."""
-DEFAULT_METRIC = "vllm_num_requests_running"
-"""The per-pod custom metric the HorizontalPodAutoscaler reads: vLLM's in-flight request gauge
-``vllm:num_requests_running``, exposed by prometheus-adapter under this name."""
+DEFAULT_METRIC = servers.served_metric_name(servers.SERVERS["vllm"].metric)
+"""The per-pod custom metric the HorizontalPodAutoscaler reads for the default server: vLLM's
+in-flight request gauge ``vllm:num_requests_running``, served by prometheus-adapter as
+``vllm_num_requests_running`` (other servers: ``aiscale.servers``)."""
 DEFAULT_METRICS_NAMESPACE = "monitoring"
 """The namespace whose pods (Prometheus) may scrape the endpoint through its NetworkPolicy."""
 OIDC_DETAIL = {a.name: a.cluster_identity_details for a in clouds.adapters()}
@@ -86,7 +87,10 @@ class ModelEndpointArgs(TypedDict, total=False):
     its private subnets); ignored elsewhere."""
     autoscaling_metric: str
     """runtime ``kubernetes``: the per-pod custom metric the autoscaler averages across pods and
-    keeps at ``target_concurrency``. Omitted: ``vllm_num_requests_running``."""
+    keeps at ``target_concurrency``. Omitted: the endpoint's gauge as the custom metrics API
+    serves it (``:`` becomes ``_``): ``vllm_num_requests_running`` for vllm,
+    ``tgi_batch_current_size`` for tgi, ``nv_inference_pending_request_count`` for triton, the
+    endpoint's ``autoscaling_metric`` for custom."""
     metrics_namespace: str
     """runtime ``kubernetes``: the namespace (Prometheus) allowed through the NetworkPolicy to
     scrape the endpoint. Omitted: ``monitoring``."""
@@ -164,6 +168,12 @@ def check_args(name: str, args: Any) -> None:
         raise ValueError(f"invalid arguments for ModelEndpoint {name!r}:\n{listing}")
 
 
+def default_metric(endpoint: Any) -> str:
+    """The custom metric an endpoint's autoscaler reads unless ``autoscaling_metric`` is given."""
+    source = servers.autoscaling_metric(endpoint) if endpoint.runtime == "kubernetes" else None
+    return servers.served_metric_name(source) if source else DEFAULT_METRIC
+
+
 def builder_module(runtime: str, cloud: str) -> str:
     """The module that builds an endpoint of ``runtime`` on ``cloud``."""
     return KUBERNETES_BUILDER if runtime == "kubernetes" else MANAGED_BUILDERS[cloud]
@@ -186,7 +196,7 @@ class ModelEndpoint(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         check_args(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        resolved = {"autoscaling_metric": DEFAULT_METRIC,
+        resolved = {"autoscaling_metric": default_metric(args["endpoint"]),
                     "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args, "name": name}
         endpoint, cloud = resolved["endpoint"], resolved["scope"].cloud
         builder = importlib.import_module(builder_module(endpoint.runtime, cloud))

@@ -103,16 +103,17 @@ def _model_data(uri: pulumi.Output, path: str) -> dict[str, Any]:
 
 def _role(name: str, args: dict, tags: dict, child: pulumi.ResourceOptions) -> tuple:
     scope, endpoint, store = args["scope"], args["endpoint"], args.get("store")
+    image = endpoint.image_for(scope.cloud)
     role = iam.Role(f"{name}-execution-role", tags=tags, opts=child,
                     assume_role_policy=json.dumps(service_trust_policy("sagemaker.amazonaws.com")),
                     description=f"SageMaker endpoint {endpoint.name}: read its model, pull its image")
     if endpoint.model is None:
-        document = pulumi.Output.from_input(json.dumps(execution_policy(None, endpoint.image, scope.region)))
+        document = pulumi.Output.from_input(json.dumps(execution_policy(None, image, scope.region)))
     else:
         key = store.resources.get("key")
         document = pulumi.Output.all(store.resources["bucket"].arn, key.arn if key is not None else None).apply(
             lambda v: json.dumps(execution_policy(
-                model_read_policy(v[0], endpoint.model.path, v[1], scope.region), endpoint.image, scope.region)))
+                model_read_policy(v[0], endpoint.model.path, v[1], scope.region), image, scope.region)))
     policy = iam.RolePolicy(f"{name}-execution-policy", role=role.id, policy=document, opts=child)
     return role, policy
 
@@ -145,19 +146,23 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
     instance_type = sagemaker_instance_type(args["offering"])
-    if not ECR_IMAGE.match(endpoint.image):
+    image = endpoint.image_for(scope.cloud)
+    if not ECR_IMAGE.match(image):
         pulumi.log.warn(f"{name}: SageMaker pulls images from Amazon ECR only: push or mirror "
-                        f"{endpoint.image} to ECR (an ECR pull-through cache works)", resource=component)
+                        f"{image} to ECR (an ECR pull-through cache works)", resource=component)
     role, role_policy = _role(name, args, tags, child)
     group = ec2.SecurityGroup(
         f"{name}-sg", vpc_id=network.network_id, tags=tags, opts=child,
         description=f"SageMaker endpoint {endpoint.name}: no inbound, HTTPS out",
         egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443,
                                             cidr_blocks=["0.0.0.0/0"], description="HTTPS")])
-    container: dict[str, Any] = {"image": endpoint.image}
+    container: dict[str, Any] = {"image": image}
+    environment = dict(endpoint.env)
     if endpoint.model is not None:
-        container.update(_model_data(model_uri(args["store"], endpoint), endpoint.model.path),
-                         environment={"MODEL_PATH": MODEL_DIR})
+        container.update(_model_data(model_uri(args["store"], endpoint), endpoint.model.path))
+        environment["MODEL_PATH"] = MODEL_DIR
+    if environment:
+        container["environment"] = environment
     model = sagemaker.Model(
         f"{name}-model", execution_role_arn=role.arn, enable_network_isolation=True, tags=tags,
         primary_container=sagemaker.ModelPrimaryContainerArgs(**container),

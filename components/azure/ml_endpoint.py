@@ -142,11 +142,12 @@ def _assets(name: str, scope: Any, endpoint: Any, store: Any, workspace: ml.Work
 
     where = {"resource_group_name": scope.resource_group_name, "workspace_name": workspace.name}
     route = {"path": "/health", "port": endpoint.port}
+    image = endpoint.image_for(scope.cloud)
     assets: dict[str, Any] = {"environment": ml.EnvironmentVersion(
         f"{name}-environment", name=f"{endpoint.name}-server",
-        version=naming.stable_suffix(endpoint.image, str(endpoint.port)),  # versions are immutable
+        version=naming.stable_suffix(image, str(endpoint.port)),  # versions are immutable
         properties=ml.EnvironmentVersionPropertiesArgs(
-            image=endpoint.image, os_type="Linux",
+            image=image, os_type="Linux",
             inference_config=ml.InferenceContainerPropertiesArgs(
                 liveness_route=ml.RouteArgs(**route), readiness_route=ml.RouteArgs(**route),
                 scoring_route=ml.RouteArgs(path="/", port=endpoint.port))),
@@ -219,7 +220,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         resources["model_read"] = model_reader(component, f"{name}-model-read", scope, endpoint, store,
                                                principal, "endpoint-model-read")
         after.append(resources["model_read"])
-    environment = {"MODEL_URI": model_uri(store, endpoint)} if store is not None else {}
+    environment = {**endpoint.env, **({"MODEL_URI": model_uri(store, endpoint)} if store is not None else {})}
     deployment = resources["deployment"] = ml.OnlineDeployment(
         f"{name}-deployment", endpoint_name=live.id.apply(lambda _: endpoint_name),
         deployment_name=DEPLOYMENT,

@@ -25,11 +25,14 @@ class AwsAdapter(CloudAdapter):
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
         "vm_group": "vm_group", "storage": "storage", "access_logs": "_access_logs",
         "managed_endpoint": "sagemaker", "endpoint_identity": "endpoint_identity",
-        "budget": "budget", "alerts": "alarms"})
+        "budget": "budget", "alerts": "alarms", "model_loader": "model_loader"})
     spot_taint = None  # EKS managed node groups do not taint spot nodes
     managed_runtime = "SageMaker (the managed runtime on aws)"
     managed_service = "SageMaker"
     managed_needs_network = True  # SageMaker endpoints get the platform's VPC config
+    managed_image_registries = (r"\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?",)
+    managed_image_hint = ("push or mirror it to Amazon ECR (<account>.dkr.ecr.<region>.amazonaws.com/...; "
+                          "an ECR pull-through cache rule mirrors Docker Hub, ghcr.io or quay.io)")
     access_logs_to_bucket = True
     access_log_encryption = "provider-managed"  # S3 delivers server access logs to SSE-S3 only
     existing_cluster_args = MappingProxyType({"node_role_arn": "the ARN of the nodes' IAM role",

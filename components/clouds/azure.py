@@ -19,11 +19,18 @@ class AzureAdapter(CloudAdapter):
     builders = MappingProxyType({
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
         "vm_group": "vm_group", "storage": "storage", "managed_endpoint": "ml_endpoint",
-        "endpoint_identity": "endpoint_identity", "budget": "budget", "alerts": "alerts"})
+        "endpoint_identity": "endpoint_identity", "budget": "budget", "alerts": "alerts",
+        "model_loader": "model_loader"})
     spot_taint = ("kubernetes.azure.com/scalesetpriority", "spot")
     managed_runtime = "Azure Machine Learning (the managed runtime on azure)"
     required_store_args = MappingProxyType({"resource_group_name": "the resource group name"})
     managed_service = "Azure Machine Learning"
+    # Azure ML pulls from Azure Container Registry (the workspace identity) or anonymously from
+    # public registries; a private ECR always needs AWS credentials.
+    managed_refused_registries = (r"\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?",)
+    managed_image_hint = ("push it to Azure Container Registry (<registry>.azurecr.io/...; give the "
+                          "workspace's identity AcrPull) or use a public image (Docker Hub, "
+                          "mcr.microsoft.com, nvcr.io, ghcr.io)")
     scope_fields = MappingProxyType({"resource_group_name": "the platform's resource group"})
     existing_cluster_args = MappingProxyType({"resource_group_name": "the cluster's resource group",
                                               "nodes_subnet_id": "the nodes' VNet subnet"})

@@ -60,6 +60,13 @@ class CloudAdapter(ABC):
     """Whether a managed endpoint runs inside the platform's private network."""
     managed_needs_offering: ClassVar[bool] = True
     """Whether a managed endpoint's machine comes from the catalog."""
+    managed_image_registries: ClassVar[tuple[str, ...]] = ()
+    """Registry hosts (regular expressions, matched whole) the managed runtime can pull a
+    serving image from; empty: any registry not in :attr:`managed_refused_registries`."""
+    managed_refused_registries: ClassVar[tuple[str, ...]] = ()
+    """Registry hosts (regular expressions) the managed runtime can never pull from."""
+    managed_image_hint: ClassVar[str] = ""
+    """Where to put an image the managed runtime cannot pull (for validation messages)."""
     metrics_namespace: ClassVar[str] = "monitoring"
     """The namespace whose Prometheus scrapes serving pods."""
     access_logs_to_bucket: ClassVar[bool] = False

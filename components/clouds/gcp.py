@@ -27,12 +27,18 @@ class GcpAdapter(CloudAdapter):
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",
         "vm_group": "vm_group", "storage": "storage", "access_logs": "_access_logs",
         "managed_endpoint": "cloud_run", "endpoint_identity": "endpoint_identity",
-        "budget": "budget", "alerts": "alerts"})
+        "budget": "budget", "alerts": "alerts", "model_loader": "model_loader",
+        "metrics_reader": "metrics_reader"})
     spot_taint = ("cloud.google.com/gke-spot", "true")
     managed_runtime = "Cloud Run (the managed runtime on gcp)"
     managed_service = "Cloud Run"
     managed_scales_to_zero = True
     managed_needs_offering = False  # Cloud Run picks the machine from the GPU type
+    managed_image_registries = (r"[a-z0-9-]+-docker\.pkg\.dev", r"([a-z]+\.)?gcr\.io",
+                                r"(registry-1\.|index\.)?docker\.io", r"ghcr\.io")
+    managed_image_hint = ("use Artifact Registry (<region>-docker.pkg.dev/<project>/<repository>/...; "
+                          "an Artifact Registry remote repository mirrors ECR, nvcr.io, quay.io or any "
+                          "other registry), gcr.io or a public Docker Hub or ghcr.io image")
     metrics_namespace = "gmp-system"  # Google Managed Prometheus scrapes from its own namespace
     access_logs_to_bucket = True
     existing_cluster_args = MappingProxyType({

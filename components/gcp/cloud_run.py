@@ -62,12 +62,14 @@ def _accelerator(endpoint: Any) -> str:
     return found
 
 
-def _container(endpoint: Any, uri: Any) -> cloudrunv2.ServiceTemplateContainerArgs:
+def _container(endpoint: Any, uri: Any, image: str) -> cloudrunv2.ServiceTemplateContainerArgs:
     envs = [cloudrunv2.ServiceTemplateContainerEnvArgs(name="MODEL_URI", value=uri)] if uri else []
+    envs += [cloudrunv2.ServiceTemplateContainerEnvArgs(name=key, value=value)
+             for key, value in endpoint.env.items()]
     health = dict(path="/health", port=endpoint.port)
     return cloudrunv2.ServiceTemplateContainerArgs(
         name="server",
-        image=endpoint.image,
+        image=image,
         ports=cloudrunv2.ServiceTemplateContainerPortsArgs(name="http1", container_port=endpoint.port),
         envs=envs,
         resources=cloudrunv2.ServiceTemplateContainerResourcesArgs(
@@ -115,7 +117,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
             scaling=cloudrunv2.ServiceTemplateScalingArgs(
                 min_instance_count=endpoint.min_replicas, max_instance_count=endpoint.max_replicas),
             labels=naming.gcp_labels(scope.tags),
-            containers=[_container(endpoint, uri)]),
+            containers=[_container(endpoint, uri, endpoint.image_for(scope.cloud))]),
         opts=pulumi.ResourceOptions(parent=component, depends_on=list(resources.values())))
     resources["service"] = service
     if endpoint.public:

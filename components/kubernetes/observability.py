@@ -19,10 +19,20 @@ What is installed, per cloud, and why (:data:`STACKS`):
   the model servers. The rules become Cloud Monitoring alert policies with PromQL conditions
   (``aiscale.gcp.alerts``), which notify the same channels as the budget: no Alertmanager to
   run. Older GKE versions also get the dcgm-exporter chart.
+
+**One autoscaling signal path on every cloud**: prometheus-adapter (the same pinned chart and
+rules everywhere, :func:`adapter_values`) serves each model server's in-flight request gauge
+(``aiscale.servers``: vLLM ``vllm:num_requests_running``, TGI ``tgi_batch_current_size``, Triton
+``nv_inference_pending_request_count``, and each custom endpoint's ``autoscaling_metric``) on the
+custom metrics API, where the endpoints' HorizontalPodAutoscalers read it as a Pods metric. It
+queries the in-cluster Prometheus on EKS and AKS, and on GKE Google's Managed Prometheus query
+frontend (:data:`GMP_FRONTEND_IMAGE`, a Deployment in ``monitoring`` whose ServiceAccount reads
+Cloud Monitoring through workload identity, ``aiscale.gcp.metrics_reader``).
 """
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Any
 
@@ -32,7 +42,9 @@ import pulumi_kubernetes.core.v1 as core
 import pulumi_kubernetes.helm.v3 as helm
 import pulumi_kubernetes.meta.v1 as meta
 
-from aiscale import clouds
+import pulumi_kubernetes.apps.v1 as apps
+
+from aiscale import clouds, servers
 from aiscale.kubernetes import alert_rules
 from aiscale.kubernetes.addons import Chart
 from aiscale.operations_spec import BuiltObservability, NotificationTarget, OperationsBuild
@@ -51,7 +63,8 @@ KUBE_STATE_METRICS = Chart("kube-state-metrics", "5.27.0", "https://prometheus-c
 DCGM_EXPORTER = Chart("dcgm-exporter", "4.1.3", "https://nvidia.github.io/dcgm-exporter/helm-charts")
 SELF_MANAGED_STACK = "kube-prometheus-stack + prometheus-adapter + dcgm-exporter (self-managed in the cluster)"
 """The metrics stack of a cluster whose cloud has no managed Prometheus."""
-MANAGED_STACK = "Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics added"
+MANAGED_STACK = ("Google Cloud Managed Service for Prometheus + GKE's DCGM metrics; kube-state-metrics, "
+                 "the Managed Prometheus query frontend and prometheus-adapter added")
 """The metrics stack of a cluster on the cloud with a managed Prometheus (GKE)."""
 STACKS = MappingProxyType({a.name: MANAGED_STACK if a.managed_prometheus else SELF_MANAGED_STACK
                            for a in clouds.adapters()})
@@ -60,10 +73,33 @@ METRICS_NAMESPACES = MappingProxyType({a.name: a.metrics_namespace for a in clou
 """The namespace whose pods scrape the model servers (a ModelEndpoint's ``metrics_namespace``)."""
 MODEL_SERVER_LABELS = MappingProxyType({"app.kubernetes.io/component": "model-server"})
 """The label every model-server pod carries (``aiscale.kubernetes.serving``)."""
+MODEL_SERVER_PORTS = ("http", "metrics")
+"""The container ports scraped for ``/metrics``: the serving port, and ``metrics`` where the
+server serves metrics elsewhere (Triton)."""
 SCRAPE_INTERVAL = "30s"
 PROMETHEUS_RETENTION, PROMETHEUS_VOLUME = "15d", "50Gi"
 HPA_METRIC = ("vllm:num_requests_running", "vllm_num_requests_running")
 """vLLM's in-flight request gauge, and the name prometheus-adapter serves it under."""
+GMP_FRONTEND_IMAGE = "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0"
+"""Google's query frontend for Managed Service for Prometheus (a Prometheus-compatible HTTP API
+that authenticates to Cloud Monitoring as its workload identity), pinned."""
+GMP_FRONTEND = "gmp-frontend"
+"""Name of the frontend's Deployment, Service and ServiceAccount in :data:`NAMESPACE`."""
+PROMETHEUS_PORT = 9090
+"""The port of the Prometheus HTTP API prometheus-adapter queries (in-cluster or frontend)."""
+IN_CLUSTER_PROMETHEUS = f"http://{STACK_RELEASE}-prometheus.{NAMESPACE}.svc"
+"""kube-prometheus-stack's Prometheus (EKS, AKS)."""
+GMP_FRONTEND_URL = f"http://{GMP_FRONTEND}.{NAMESPACE}.svc"
+"""The Managed Prometheus query frontend (GKE)."""
+
+
+def serving_metrics(endpoints: Any = ()) -> list[str]:
+    """The gauges prometheus-adapter serves: every known server's, plus the
+    ``autoscaling_metric`` of each of the cluster's Kubernetes endpoints."""
+    found = {server.metric for server in servers.SERVERS.values() if server.metric}
+    found |= {servers.autoscaling_metric(e["endpoint"]) for e in endpoints
+              if e["endpoint"].runtime == "kubernetes" and servers.autoscaling_metric(e["endpoint"])}
+    return sorted(found)
 
 
 def _opts(component: Any, provider: Any, depends_on: Any = None) -> pulumi.ResourceOptions:
@@ -120,16 +156,17 @@ def stack_values(cloud: str, receiver: dict[str, Any], account_annotations: dict
     }
 
 
-def adapter_values() -> dict[str, Any]:
-    """prometheus-adapter serving vLLM's in-flight requests per pod as a custom metric."""
-    source, served = HPA_METRIC
+def adapter_values(metrics: Any = (HPA_METRIC[0],), prometheus_url: str = IN_CLUSTER_PROMETHEUS) -> dict[str, Any]:
+    """prometheus-adapter serving each gauge in ``metrics`` per pod as a custom metric, named
+    as ``aiscale.servers.served_metric_name`` says (``:`` becomes ``_``), summed over the
+    pod's series (Triton reports one per model)."""
     return {
-        "prometheus": {"url": f"http://{STACK_RELEASE}-prometheus.{NAMESPACE}.svc", "port": 9090},
+        "prometheus": {"url": prometheus_url, "port": PROMETHEUS_PORT},
         "rules": {"default": False, "custom": [{
             "seriesQuery": f'{{__name__="{source}",namespace!="",pod!=""}}',
             "resources": {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}},
-            "name": {"matches": f"^{source}$", "as": served},
-            "metricsQuery": "sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)"}]},
+            "name": {"matches": f"^{re.escape(source)}$", "as": servers.served_metric_name(source)},
+            "metricsQuery": "sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)"} for source in metrics]},
     }
 
 
@@ -189,11 +226,13 @@ def _self_managed(component: Any, args: OperationsBuild, target: NotificationTar
     after = _opts(component, provider, [stack])
     resources.update({
         "kube_prometheus_stack": stack,
-        "prometheus_adapter": _release(f"{name}-prometheus-adapter", PROMETHEUS_ADAPTER, adapter_values(), after),
+        "prometheus_adapter": _release(f"{name}-prometheus-adapter", PROMETHEUS_ADAPTER,
+                                       adapter_values(serving_metrics(args.endpoints)), after),
         "dcgm_exporter": _release(f"{name}-dcgm-exporter", DCGM_EXPORTER, dcgm_values(True), after),
         "model_server_monitor": _custom(f"{name}-model-servers", "PodMonitor", "aiscale-model-servers", {
             "namespaceSelector": {"any": True}, "selector": {"matchLabels": dict(MODEL_SERVER_LABELS)},
-            "podMetricsEndpoints": [{"port": "http", "path": "/metrics", "interval": SCRAPE_INTERVAL}]}, after),
+            "podMetricsEndpoints": [{"port": port, "path": "/metrics", "interval": SCRAPE_INTERVAL}
+                                    for port in MODEL_SERVER_PORTS]}, after),
     })
     rules = rules_for(args)
     resources["prometheus_rule"] = _custom(f"{name}-rules", "PrometheusRule", "aiscale-alerts",
@@ -213,20 +252,65 @@ def _google_managed(component: Any, args: OperationsBuild, target: NotificationT
     ksm = _release(f"{name}-kube-state-metrics", KUBE_STATE_METRICS, {
         "metricLabelsAllowlist": [f"nodes=[{alert_rules.POOL_LABELS[args.scope.cloud]}]"]}, first)
     resources: dict[str, Any] = {"kube_state_metrics": ksm}
-    monitors = {"kube-state-metrics": ({"app.kubernetes.io/name": "kube-state-metrics"}, "http"),
-                "model-servers": (dict(MODEL_SERVER_LABELS), "http")}
+    monitors = {"kube-state-metrics": ({"app.kubernetes.io/name": "kube-state-metrics"}, ("http",)),
+                "model-servers": (dict(MODEL_SERVER_LABELS), MODEL_SERVER_PORTS)}
     if "DCGM" not in monitoring(args.kubernetes_version)["enable_components"]:
         resources["dcgm_exporter"] = _release(f"{name}-dcgm-exporter", DCGM_EXPORTER, dcgm_values(False), first)
-        monitors["dcgm-exporter"] = ({"app.kubernetes.io/name": "dcgm-exporter"}, "metrics")
-    for key, (labels, port) in monitors.items():
+        monitors["dcgm-exporter"] = ({"app.kubernetes.io/name": "dcgm-exporter"}, ("metrics",))
+    for key, (labels, ports) in monitors.items():
         resources[f"monitor:{key}"] = _custom(
             f"{name}-{key}", "ClusterPodMonitoring", f"aiscale-{key}",
             {"selector": {"matchLabels": labels},
-             "endpoints": [{"port": port, "path": "/metrics", "interval": SCRAPE_INTERVAL}]},
+             "endpoints": [{"port": port, "path": "/metrics", "interval": SCRAPE_INTERVAL} for port in ports]},
             _opts(component, provider, [ksm]), api_version="monitoring.googleapis.com/v1", namespace=None)
+    resources.update(_gmp_frontend(component, args, provider, namespace))
+    resources["prometheus_adapter"] = _release(
+        f"{name}-prometheus-adapter", PROMETHEUS_ADAPTER,
+        adapter_values(serving_metrics(args.endpoints), GMP_FRONTEND_URL),
+        _opts(component, provider, [resources["gmp_frontend"]]))
     cluster_name = pulumi.Output.from_input(args.cluster.cluster_name)
     resources.update(prometheus_policies(component, args, target, rules_for(args, cluster_name)))
     return resources
+
+
+def _gmp_frontend(component: Any, args: OperationsBuild, provider: Any,
+                  namespace: core.Namespace) -> dict[str, Any]:
+    """GKE: Google's query frontend for Managed Prometheus, as a workload identity that may
+    read metrics only: the Prometheus API prometheus-adapter queries."""
+    name = args.name
+    reader = clouds.adapter(args.scope.cloud).builder("metrics_reader").build(
+        component, args, NAMESPACE, GMP_FRONTEND)
+    opts = _opts(component, provider, [namespace])
+    labels = {"app.kubernetes.io/name": GMP_FRONTEND, "app.kubernetes.io/managed-by": "aiscale"}
+    metadata = meta.ObjectMetaArgs(name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels)
+    account = core.ServiceAccount(f"{name}-gmp-frontend-sa", opts=opts, metadata=meta.ObjectMetaArgs(
+        name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels,
+        annotations=reader["service_account_annotations"]), automount_service_account_token=False)
+    probe = lambda path: core.ProbeArgs(http_get=core.HTTPGetActionArgs(path=path, port="web"))  # noqa: E731
+    deployment = apps.Deployment(f"{name}-gmp-frontend", metadata=metadata, opts=opts, spec=apps.DeploymentSpecArgs(
+        replicas=2, selector=meta.LabelSelectorArgs(match_labels={"app.kubernetes.io/name": GMP_FRONTEND}),
+        template=core.PodTemplateSpecArgs(metadata=meta.ObjectMetaArgs(labels=labels), spec=core.PodSpecArgs(
+            service_account_name=GMP_FRONTEND,
+            automount_service_account_token=False,  # GKE's metadata server answers for the identity
+            node_selector={"kubernetes.io/os": "linux"},
+            security_context=core.PodSecurityContextArgs(
+                run_as_non_root=True, run_as_user=1000, run_as_group=1000,
+                seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault")),
+            containers=[core.ContainerArgs(
+                name="frontend", image=GMP_FRONTEND_IMAGE,
+                args=[f"--web.listen-address=:{PROMETHEUS_PORT}", *reader["args"]],
+                ports=[core.ContainerPortArgs(name="web", container_port=PROMETHEUS_PORT)],
+                resources=core.ResourceRequirementsArgs(requests={"cpu": "50m", "memory": "64Mi"},
+                                                        limits={"memory": "256Mi"}),
+                liveness_probe=probe("/-/healthy"), readiness_probe=probe("/-/ready"),
+                security_context=core.SecurityContextArgs(
+                    allow_privilege_escalation=False, privileged=False, read_only_root_filesystem=True,
+                    capabilities=core.CapabilitiesArgs(drop=["ALL"])))]))))
+    service = core.Service(f"{name}-gmp-frontend-service", metadata=metadata, opts=opts, spec=core.ServiceSpecArgs(
+        selector={"app.kubernetes.io/name": GMP_FRONTEND},
+        ports=[core.ServicePortArgs(name="web", port=PROMETHEUS_PORT, target_port="web")]))
+    return {**reader["resources"], "gmp_frontend_account": account, "gmp_frontend": deployment,
+            "gmp_frontend_service": service}
 
 
 def build(component: pulumi.ComponentResource, args: OperationsBuild, target: NotificationTarget) -> BuiltObservability:
@@ -245,6 +329,6 @@ def build(component: pulumi.ComponentResource, args: OperationsBuild, target: No
                               metrics_namespace=METRICS_NAMESPACES[cloud])
 
 
-__all__ = ["build", "rules_for", "stack_values", "adapter_values", "dcgm_values", "alertmanager_config",
+__all__ = ["build", "rules_for", "stack_values", "adapter_values", "serving_metrics", "dcgm_values", "alertmanager_config",
            "STACKS", "METRICS_NAMESPACES", "NAMESPACE", "KUBE_PROMETHEUS_STACK", "PROMETHEUS_ADAPTER",
            "KUBE_STATE_METRICS", "DCGM_EXPORTER"]

@@ -7,8 +7,9 @@ LoadBalancer when public), a HorizontalPodAutoscaler (autoscaling/v2) on a per-p
 metric, a PodDisruptionBudget (``maxUnavailable: 1``) and a NetworkPolicy that admits traffic on
 the serving port only.
 
-The autoscaler's metric is served by the custom metrics API (``custom.metrics.k8s.io``): install
-Prometheus and prometheus-adapter (or KEDA) in the cluster; see docs/endpoints.md.
+The autoscaler's metric (the server's in-flight request gauge, ``aiscale.servers``) is served by
+the custom metrics API (``custom.metrics.k8s.io``): ``aiscale.kubernetes.observability``
+declares prometheus-adapter on every cluster aiscale builds; see docs/endpoints.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pulumi_kubernetes.meta.v1 as meta
 import pulumi_kubernetes.networking.v1 as networking
 import pulumi_kubernetes.policy.v1 as policy
 
-from aiscale import clouds
+from aiscale import clouds, servers
 from aiscale import naming
 from aiscale.kubernetes import _serving_pod as pod
 
@@ -101,18 +102,24 @@ def autoscaler_spec(endpoint: Any, deployment: Any, metric: str) -> autoscaling.
 
 def ingress_rules(endpoint: Any, metrics_namespace: str) -> list[networking.NetworkPolicyIngressRuleArgs]:
     """The serving port only: from anywhere when public, else from the endpoint's namespace,
-    namespaces labelled ``client.aiscale.io/<endpoint>: "true"`` and the metrics namespace."""
+    namespaces labelled ``client.aiscale.io/<endpoint>: "true"`` and the metrics namespace; and
+    the server's metrics port (Triton's) from the metrics namespace."""
     ports = [networking.NetworkPolicyPortArgs(port=endpoint.port, protocol="TCP")]
+    metrics_port = servers.SERVERS[endpoint.server].metrics_port
+    scrapers = networking.NetworkPolicyPeerArgs(namespace_selector=meta.LabelSelectorArgs(
+        match_labels={"kubernetes.io/metadata.name": metrics_namespace}))
+    metrics = ([networking.NetworkPolicyIngressRuleArgs(from_=[scrapers], ports=[
+        networking.NetworkPolicyPortArgs(port=metrics_port, protocol="TCP")])]
+        if metrics_port is not None else [])
     if endpoint.public:
-        return [networking.NetworkPolicyIngressRuleArgs(ports=ports)]
+        return [networking.NetworkPolicyIngressRuleArgs(ports=ports)] + metrics
     peers = [
         networking.NetworkPolicyPeerArgs(pod_selector=meta.LabelSelectorArgs()),
         networking.NetworkPolicyPeerArgs(namespace_selector=meta.LabelSelectorArgs(
             match_labels={f"{CLIENT_LABEL_PREFIX}{endpoint.name}": "true"})),
-        networking.NetworkPolicyPeerArgs(namespace_selector=meta.LabelSelectorArgs(
-            match_labels={"kubernetes.io/metadata.name": metrics_namespace})),
+        scrapers,
     ]
-    return [networking.NetworkPolicyIngressRuleArgs(from_=peers, ports=ports)]
+    return [networking.NetworkPolicyIngressRuleArgs(from_=peers, ports=ports)] + metrics
 
 
 def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
@@ -152,7 +159,8 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
             template=core.PodTemplateSpecArgs(
                 metadata=meta.ObjectMetaArgs(labels={**labels, **identity["pod_labels"]}),
                 spec=pod.pod_spec(scope.cloud, endpoint, pool, args.get("offering"), uri,
-                                  account.metadata.apply(lambda m: m.name)))),
+                                  account.metadata.apply(lambda m: m.name),
+                                  args["store"].bucket_url if endpoint.model is not None else None))),
         opts=pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(
             custom_timeouts=pulumi.CustomTimeouts(create=DEPLOY_TIMEOUT, update=DEPLOY_TIMEOUT))))
 
@@ -186,6 +194,13 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
 
     url = pulumi.Output.all(service.metadata.apply(lambda m: m.name), ns).apply(
         lambda parts: f"http://{parts[0]}.{parts[1]}.svc.cluster.local:{endpoint.port}")
+    server = servers.SERVERS[endpoint.server]
+    if server.names_no_model(endpoint, endpoint.model_dir()):
+        pulumi.log.warn(f"{name}: server {endpoint.server} gets no {server.model_flag}: the endpoint "
+                        f"has no model and args do not name one, so the image's own command must "
+                        f"(aiscale sets none of its arguments: port, served name, GPUs); set model: "
+                        f"{{bucket, path}} or add {server.model_flag}=<model> to args",
+                        resource=component)
     if endpoint.min_replicas == 0:
         pulumi.log.warn(f"{name}: min_replicas 0 on runtime kubernetes keeps 1 replica (a "
                         "HorizontalPodAutoscaler cannot scale to zero; use KEDA for that)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional
 
 from aiscale import catalog, clouds
@@ -23,6 +24,7 @@ def check_endpoints(ctx: Context) -> None:
     for index, endpoint in ctx.items("endpoints"):
         targets = ctx.targets.get(("endpoints", index)) or ()
         item = ("endpoints", index)
+        _check_images(ctx, item, endpoint, targets)
         if endpoint.model is not None:
             _check_model_bucket(ctx, item, endpoint, targets)
         if not accelerator_known(ctx, item + ("accelerator",), endpoint.accelerator):
@@ -32,6 +34,56 @@ def check_endpoints(ctx: Context) -> None:
         else:
             for cloud in targets:
                 _check_managed(ctx, item, endpoint, cloud)
+
+
+DOCKER_HUB = "docker.io"
+"""The registry of an image reference with no registry host (``vllm/vllm-openai:v0.6.3``)."""
+
+
+def registry_host(image: str) -> str:
+    """The registry an image is pulled from: its first path part when that names a host (has a
+    '.' or ':' or is localhost), else Docker Hub."""
+    first, slash, _ = image.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return first.lower()
+    return DOCKER_HUB
+
+
+def _pullable(cloud: str, host: str) -> bool:
+    """Whether ``cloud``'s managed runtime can pull from registry ``host``."""
+    adapter = clouds.adapter(cloud)
+    if any(re.fullmatch(pattern, host) for pattern in adapter.managed_refused_registries):
+        return False
+    allowed = adapter.managed_image_registries
+    return not allowed or any(re.fullmatch(pattern, host) for pattern in allowed)
+
+
+def _check_images(ctx: Context, item: tuple, endpoint: Any, targets: tuple[str, ...]) -> None:
+    """A map of images names every cloud the endpoint serves on (others are ignored); a managed
+    runtime gets an image from a registry it can pull from."""
+    path = item + ("image",)
+    if isinstance(endpoint.image, dict):
+        missing = [cloud for cloud in targets if cloud not in endpoint.image]
+        if missing:
+            ctx.add(path, dict(endpoint.image),
+                    f"has no image for {choices(missing)}, where the endpoint serves: add "
+                    f"{', '.join(f'{cloud}: <image>' for cloud in missing)}, or give one image "
+                    "for every cloud")
+    if endpoint.runtime != "managed":
+        return
+    for cloud in targets:
+        if isinstance(endpoint.image, dict) and cloud not in endpoint.image:
+            continue
+        image = endpoint.image_for(cloud)
+        host = registry_host(image)
+        if not _pullable(cloud, host):
+            adapter = clouds.adapter(cloud)
+            where = path + (cloud,) if isinstance(endpoint.image, dict) else path
+            ctx.add(where, image,
+                    f"{adapter.managed_service} on {cloud} cannot pull from {host}: "
+                    f"{adapter.managed_image_hint}"
+                    + ("" if isinstance(endpoint.image, dict) else
+                       f"; give one image per cloud with image: {{{cloud}: <image>, ...}}"))
 
 
 def _check_model_bucket(ctx: Context, item: tuple, endpoint: Any,

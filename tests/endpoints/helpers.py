@@ -40,6 +40,12 @@ OIDC = {
     "gcp": {"workload_pool": "acme-ml-dev.svc.id.goog"},
 }
 IMAGE = "vllm/vllm-openai:v0.6.3"
+MANAGED_IMAGE = {
+    "aws": "123456789012.dkr.ecr.us-west-2.amazonaws.com/serving/vllm:v0.6.3",  # SageMaker: ECR only
+    "azure": IMAGE,  # Azure ML pulls public images
+    "gcp": IMAGE,  # Cloud Run pulls Docker Hub images
+}
+"""The image a managed endpoint gets by default in these tests: one its runtime can pull."""
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 SERVICE = "kubernetes:core/v1:Service"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
@@ -58,7 +64,8 @@ def platform(cloud: str, endpoint: Optional[dict] = None, pool: Optional[dict] =
         "node_pools": [{"name": "infer", "accelerator": ACCELERATOR[cloud], "gpus_per_node": 1,
                         "max_nodes": 4, **(pool or {})}],
         "buckets": [{"name": "models", **(bucket or {})}],
-        "endpoints": [{"name": "chat", "image": IMAGE, "accelerator": ACCELERATOR[cloud],
+        "endpoints": [{"name": "chat", "accelerator": ACCELERATOR[cloud],
+                       "image": MANAGED_IMAGE[cloud] if (endpoint or {}).get("runtime") == "managed" else IMAGE,
                        "model": {"bucket": "models", "path": "llama-3-8b/"}, "min_replicas": 1,
                        "max_replicas": 8, "target_concurrency": 4, **(endpoint or {})}],
     })

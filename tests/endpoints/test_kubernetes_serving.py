@@ -95,7 +95,7 @@ def test_security_context_is_locked_down(endpoint_preview):
     assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert spec["automountServiceAccountToken"] is False
     mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
-    assert set(mounts) == {"/tmp", "/cache", "/dev/shm"}
+    assert set(mounts) == {"/tmp", "/cache", "/dev/shm", "/models"}
     volumes = {v["name"]: v for v in spec["volumes"]}
     assert all("emptyDir" in volumes[name] for name in mounts.values())
     assert volumes["shm"]["emptyDir"]["medium"] == "Memory"

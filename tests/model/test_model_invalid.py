@@ -124,7 +124,8 @@ CASES = [
          ("endpoints[1].accelerator",), ("Cloud Run", "nvidia-l4", "runtime: kubernetes")),
     Case("Cloud Run attaches one GPU", {"endpoints[1].gpus_per_replica": 2},
          ("endpoints[1].gpus_per_replica",), ("<= 1", "runtime: kubernetes")),
-    Case("SageMaker cannot scale to zero", {"endpoints[1].clouds": ["aws"]},
+    Case("SageMaker cannot scale to zero", {"endpoints[1].clouds": ["aws"],  # with an image from ECR
+                                            "endpoints[1].image": "123456789012.dkr.ecr.us-west-2.amazonaws.com/embedder:1"},
          ("endpoints[1].min_replicas",), ("SageMaker", "min_replicas >= 1"), 0),
     Case("Azure ML has no A10G", {"endpoints[1].clouds": ["azure"],
                                   "endpoints[1].min_replicas": 1,
