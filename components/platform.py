@@ -210,8 +210,12 @@ class AiPlatform(pulumi.ComponentResource):
                     offering = self._plan.offering("node_pools", pool.name, cloud)
                     self._node_pools[(cloud, pool.name)] = GpuNodePool(
                         f"{prefix}-{pool.name}",
-                        {"scope": scope, "cluster": cluster, "pool": pool, "offering": offering},
+                        {"scope": scope, "cluster": cluster, "pool": pool, "offering": offering,
+                         "machine_offerings": self._plan.machine_offerings[(pool.name, cloud)],
+                         "zones": self._plan.pool_zones[(pool.name, cloud)]},
                         pulumi.ResourceOptions(parent=cluster))
+            _declare_autoscaler_priorities(prefix, cluster, [
+                self._node_pools[(cloud, pool.name)] for pool in platform.node_pools if cloud in pool.clouds])
         for group in platform.autoscaling_groups:
             if cloud in group.clouds:
                 offering = self._plan.offering("autoscaling_groups", group.name, cloud)
@@ -308,6 +312,21 @@ class AiPlatform(pulumi.ComponentResource):
                     pulumi.log.warn(f"no budget on {cloud}: nothing there is priced and "
                                     "operations.budget.monthly_usd is not set", self)
             self._operations[cloud] = Operations(f"{self._name_prefix}-{cloud}-operations", args, scope.options())
+
+
+def _declare_autoscaler_priorities(prefix: str, cluster: Any, pools: list[Any]) -> None:
+    """The cluster autoscaler's priority expander ConfigMap, when some pool on ``cluster``
+    needs one (spot-with-fallback on a cloud whose autoscaler orders groups by priority)."""
+    from aiscale.kubernetes import addons
+
+    merged: dict[int, list[str]] = {}
+    for pool in pools:
+        for priority, patterns in pool.built.autoscaler_priorities.items():
+            merged.setdefault(priority, [])
+            merged[priority] += [p for p in patterns if p not in merged[priority]]
+    if merged:
+        addons.priority_expander(f"{prefix}-autoscaler-priorities", merged, cluster.kubernetes_provider,
+                                 cluster)
 
 
 def _load_plain(name: str, raw: Any) -> Platform:

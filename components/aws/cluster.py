@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
@@ -79,11 +79,13 @@ class AwsCluster(BuiltCluster):
     node_dependencies: tuple[pulumi.Resource, ...] = ()
     """Resources a node group must wait for: the CNI and kube-proxy add-ons, the node role's
     policies."""
+    subnet_zones: Optional[pulumi.Output[list[str]]] = None
+    """The zone of each subnet in ``subnet_ids``; None for an existing network."""
 
     def node_target(self) -> EksNodeTarget:
         """What a node group reads of this cluster."""
         return EksNodeTarget(name=self.name, node_role_arn=self.node_role_arn, subnet_ids=self.subnet_ids,
-                             node_dependencies=self.node_dependencies)
+                             node_dependencies=self.node_dependencies, subnet_zones=self.subnet_zones)
 
 
 class SystemPool:
@@ -280,6 +282,7 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
         cluster_security_group_id=cluster.vpc_config.cluster_security_group_id,
         subnet_ids=network.subnet_ids,
         node_dependencies=tuple(node_dependencies),
+        subnet_zones=getattr(network, "zones", None),
         resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
                    "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
                    "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,

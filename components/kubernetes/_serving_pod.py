@@ -49,7 +49,7 @@ CACHE_PATH, TMP_PATH, SHM_PATH = "/cache", "/tmp", "/dev/shm"
 """Writable mounts: model cache, temporary files, shared memory."""
 
 
-def replica_resources(endpoint: Any, offering: Optional[Any]) -> dict[str, str]:
+def replica_resources(endpoint: Any, offering: Optional[Any], gpu_slots: Optional[int] = None) -> dict[str, str]:
     """CPU and memory for one replica: its GPU share of the node times :data:`NODE_SHARE`, or
     the per-GPU defaults without an offering. Used as requests and as limits (with the GPU
     limit, the pod gets the Guaranteed QoS class)."""
@@ -57,7 +57,7 @@ def replica_resources(endpoint: Any, offering: Optional[Any]) -> dict[str, str]:
     if offering is None:
         cpu, memory = DEFAULT_CPU_PER_GPU * gpus, DEFAULT_MEMORY_GIB_PER_GPU * gpus
     else:
-        share = gpus / max(offering.gpus, 1)
+        share = gpus / max(gpu_slots or offering.gpus, 1)  # slots: GPUs x slices on a shared pool
         cpu = max(1, math.floor(offering.vcpus * share * NODE_SHARE))
         memory = max(4, math.floor(offering.memory_gib * share * NODE_SHARE))
     return {"cpu": str(cpu), "memory": f"{memory}Gi"}
@@ -76,7 +76,7 @@ def tolerations(cloud: str, pool: Any) -> list[core.TolerationArgs]:
     found += [core.TolerationArgs(key=t["key"], operator="Equal", value=t["value"],
                                   effect=t["effect"]) for t in extra]
     spot = SPOT_TAINTS.get(cloud)
-    if pool.capacity == "spot" and spot is not None:
+    if getattr(pool, "runs_on_spot", pool.capacity == "spot") and spot is not None:
         found.append(core.TolerationArgs(key=spot[0], operator="Equal", value=spot[1],
                                          effect="NoSchedule"))
     return found
@@ -110,9 +110,10 @@ def environment(endpoint: Any, uri: Optional[pulumi.Input[str]]) -> list[core.En
     return found + [core.EnvVarArgs(name=key, value=value) for key, value in env.items()]
 
 
-def container(endpoint: Any, offering: Optional[Any], uri: Optional[pulumi.Input[str]]) -> core.ContainerArgs:
+def container(endpoint: Any, offering: Optional[Any], uri: Optional[pulumi.Input[str]],
+              gpu_slots: Optional[int] = None) -> core.ContainerArgs:
     """The serving container: image, port, GPU/CPU/memory limits, probes, mounts."""
-    sizes = replica_resources(endpoint, offering)
+    sizes = replica_resources(endpoint, offering, gpu_slots)
     limits = {**sizes, GPU_RESOURCE: str(endpoint.gpus_per_replica)}
     return core.ContainerArgs(
         name="server",
@@ -157,7 +158,7 @@ def pod_spec(cloud: str, endpoint: Any, pool: Any, offering: Optional[Any],
             seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault")),
         node_selector=node_selector(endpoint, pool),
         tolerations=tolerations(cloud, pool),
-        containers=[container(endpoint, offering, uri)],
+        containers=[container(endpoint, offering, uri, getattr(pool, "schedulable_gpus_per_node", None))],
         volumes=volumes(endpoint, pool),
         termination_grace_period_seconds=60,
     )
