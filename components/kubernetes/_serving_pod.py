@@ -20,7 +20,7 @@ import pulumi_kubernetes.core.v1 as core
 
 from aiscale import clouds
 from aiscale.facts import gpu as facts_gpu
-from aiscale.gpu_nodes import ACCELERATOR_LABEL, node_taints
+from aiscale.gpu_nodes import ACCELERATOR_LABEL, fallback_selector, node_taints
 
 GPU_RESOURCE = facts_gpu.GPU_RESOURCE
 """The extended resource the NVIDIA device plugin advertises."""
@@ -156,7 +156,7 @@ def pod_spec(cloud: str, endpoint: Any, pool: Any, offering: Optional[Any],
         security_context=core.PodSecurityContextArgs(
             run_as_non_root=True, run_as_user=RUN_AS, run_as_group=RUN_AS, fs_group=RUN_AS,
             seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault")),
-        node_selector=node_selector(endpoint, pool),
+        node_selector={**node_selector(endpoint, pool), **fallback_selector(cloud, pool)},
         tolerations=tolerations(cloud, pool),
         containers=[container(endpoint, offering, uri, getattr(pool, "schedulable_gpus_per_node", None))],
         volumes=volumes(endpoint, pool),

@@ -168,6 +168,12 @@ class NodePool(_GpuFleet):
         return self.capacity in ("spot", "spot-with-fallback")
 
     @property
+    def bound_capacity(self) -> str:
+        """The capacity of the pool's most expensive nodes: on-demand for spot-with-fallback
+        (every node may be a fallback node), else its capacity."""
+        return "on-demand" if self.capacity == "spot-with-fallback" else self.capacity
+
+    @property
     def price_capacity(self) -> str:
         """The capacity the pool is priced and placed by: spot when it prefers spot."""
         return "spot" if self.runs_on_spot else "on-demand"
