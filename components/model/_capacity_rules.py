@@ -71,7 +71,7 @@ def _check_machine_types(ctx: Context, item: tuple, pool: Any, targets: tuple[st
         for position, name in enumerate(pinned):
             if name not in valid:
                 ctx.add(path + (position,), name,
-                        f"not a {cloud} machine type with {pool.gpus_per_node} x "
+                        f"not a machine type on {cloud} with {pool.gpus_per_node} x "
                         f"{pool.accelerator} in {region}; valid: {choices(valid)}")
 
 
