@@ -89,6 +89,37 @@ class PlacementChoice:
     not_offered: tuple[str, ...] = ()
     """Configured clouds whose region does not offer the accelerator x GPUs."""
 
+    def to_report(self) -> dict[str, Any]:
+        """The choice as plain data (the ``placements`` input of ``AiPlatform``)."""
+        def option(o: PlacementOption) -> dict[str, Any]:
+            return {"cloud": o.cloud, "region": o.region, "instance_type": o.instance_type,
+                    "price_hour": o.price_hour}
+        return {"capacity": self.capacity, **option(self.chosen),
+                "alternatives": [option(o) for o in self.alternatives], "not_offered": list(self.not_offered)}
+
+
+def placement_report(plan: "Plan") -> dict[str, dict[str, Any]]:
+    """``{"<section>.<name>": choice}`` for every placed fleet (empty when none is placed)."""
+    return {f"{kind}.{name}": choice.to_report() for (kind, name), choice in sorted(plan.placements.items())}
+
+
+def placement_line(key: str, choice: Mapping[str, Any]) -> str:
+    """One sentence: where ``placement: cheapest`` put ``key``, at which price, against what."""
+    def price(value: Any) -> str:
+        return f"${value:.4f}/h" if isinstance(value, (int, float)) else "no price"
+    others = "; ".join(f"{o['cloud']} {o['instance_type']} {price(o['price_hour'])}"
+                       for o in choice.get("alternatives", [])) or "none"
+    missing = f"; not offered on {', '.join(choice['not_offered'])}" if choice.get("not_offered") else ""
+    return (f"placement: {key} on {choice['cloud']} ({choice['region']}, {choice['instance_type']}, "
+            f"{choice['capacity']} {price(choice['price_hour'])}); alternatives: {others}{missing}")
+
+
+def placement_lines(resources: Any) -> list[str]:
+    """The placement sentences of every ``AiPlatform`` among preview ``resources``."""
+    return [placement_line(key, choice)
+            for record in resources if record.type == "aiscale:index:AiPlatform"
+            for key, choice in sorted(((record.inputs or {}).get("placements") or {}).items())]
+
 
 def placement_choice(platform: Platform, fleet: Any) -> PlacementChoice:
     """The options ``placement: cheapest`` compared for ``fleet`` (already validated)."""

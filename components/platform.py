@@ -26,7 +26,7 @@ import pulumi
 from aiscale import clouds
 from aiscale._docs import documented
 from aiscale.model import Platform
-from aiscale.plan import Plan, make_plan
+from aiscale.plan import Plan, make_plan, placement_report
 from aiscale.scope import CloudScope
 from aiscale.sdk_extras import require_cloud_sdks
 
@@ -100,10 +100,12 @@ class AiPlatform(pulumi.ComponentResource):
         raw = args.get("platform") if isinstance(args, Mapping) else args
         platform = raw if isinstance(raw, Platform) else _load_plain(name, raw)  # registers nothing if bad
         require_cloud_sdks(platform.configured_clouds)  # before anything registers
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = make_plan(platform)
+        placements = placement_report(plan)  # where placement: cheapest put each fleet, and why
+        super().__init__(TYPE_TOKEN, name, {"placements": placements} if placements else None, opts)
         self._name_prefix = name
         self._platform = platform
-        self._plan = plan = make_plan(platform)
+        self._plan = plan
         inherited = plan.protection.with_options(opts)
         child_opts = {} if isinstance(raw, Platform) else _moved_from_the_wrapper(name, self)
         tags = resource_tags(platform)
