@@ -34,6 +34,18 @@ def node_labels(pool: Any) -> dict[str, str]:
             **sharing, **dict(pool.labels or {})}
 
 
+#: On the nodes of each half of a spot-with-fallback pool: ``spot`` or ``fallback`` (so the cost
+#: estimate, dashboards and workloads that want to can tell them apart; serving pods do not).
+CAPACITY_ROLE_LABEL = "aiscale.io/capacity-role"
+
+
+def capacity_role_label(pool: Any, fallback_half: bool) -> dict[str, str]:
+    """``{aiscale.io/capacity-role: spot|fallback}`` for a half of a fallback pool; else empty."""
+    if not is_fallback(pool):
+        return {}
+    return {CAPACITY_ROLE_LABEL: "fallback" if fallback_half else "spot"}
+
+
 def is_fallback(pool: Any) -> bool:
     """True for a ``spot-with-fallback`` pool (two pools in the cloud: spot, then on-demand)."""
     return getattr(pool, "capacity", None) == "spot-with-fallback"

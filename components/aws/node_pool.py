@@ -24,7 +24,8 @@ import pulumi_aws.eks as eks
 
 from aiscale.aws import naming
 from aiscale.aws import _nodes
-from aiscale.gpu_nodes import (FALLBACK_PRIORITY, SPOT_PRIORITY, BuiltPool, PoolBuild, is_fallback, node_labels,
+from aiscale.gpu_nodes import (FALLBACK_PRIORITY, SPOT_PRIORITY, BuiltPool, PoolBuild, capacity_role_label, is_fallback,
+                               node_labels,
                                node_taints)
 from aiscale.kubernetes import addons
 
@@ -129,7 +130,7 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
             instance_types=instance_types,
             scaling_config={"min_size": group.min_nodes, "max_size": pool.max_nodes,
                             "desired_size": group.min_nodes},
-            labels=node_labels(pool),
+            labels={**node_labels(pool), **capacity_role_label(pool, group.role != "node_group")},
             taints=eks_taints(node_taints(pool)),
             launch_template={"id": template.id, "version": _nodes.template_version(template)},
             update_config={"max_unavailable": MAX_UNAVAILABLE},

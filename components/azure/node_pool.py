@@ -30,7 +30,8 @@ import pulumi_azure_native.containerservice as containerservice
 
 from aiscale.azure import naming
 from aiscale.azure import _names
-from aiscale.gpu_nodes import (FALLBACK_PRIORITY, SPOT_PRIORITY, BuiltPool, PoolBuild, is_fallback, node_labels,
+from aiscale.gpu_nodes import (FALLBACK_PRIORITY, SPOT_PRIORITY, BuiltPool, PoolBuild, capacity_role_label, is_fallback,
+                               node_labels,
                                node_taints)
 from aiscale.kubernetes import addons
 
@@ -143,7 +144,7 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
             min_count=minimum,
             max_count=pool.max_nodes,
             count=minimum,
-            node_labels=node_labels(pool),
+            node_labels={**node_labels(pool), **capacity_role_label(pool, role != "agent_pool")},
             node_taints=taint_strings(pool),
             enable_encryption_at_host=True,
             enable_node_public_ip=False,

@@ -31,7 +31,8 @@ import pulumi_gcp.container as container
 
 from aiscale.gcp import naming
 from aiscale.gcp import _names, _node_defaults
-from aiscale.gpu_nodes import BuiltPool, PoolBuild, capacity_class_name, is_fallback, node_labels, node_taints
+from aiscale.gpu_nodes import (BuiltPool, PoolBuild, capacity_class_name, capacity_role_label, is_fallback, node_labels,
+                               node_taints)
 
 IMAGE_TYPE = "COS_CONTAINERD"
 """Container-Optimized OS: the node image GKE's managed GPU drivers support."""
@@ -118,7 +119,8 @@ def node_config(pool: Any, offering: Any, service_account_email: Any, labels: di
                 spot: bool | None = None) -> dict[str, Any]:
     """The ``node_config`` of a GPU pool (``spot``: this pool's capacity, default the model's)."""
     spot = pool.capacity == "spot" if spot is None else spot
-    class_label = {CAPACITY_CLASS_LABEL: capacity_class_name(pool)} if is_fallback(pool) else {}
+    class_label = ({CAPACITY_CLASS_LABEL: capacity_class_name(pool), **capacity_role_label(pool, not spot)}
+                   if is_fallback(pool) else {})
     return {
         "machine_type": offering.instance_type,
         "image_type": IMAGE_TYPE,

@@ -35,7 +35,10 @@ def test_eks_fallback_is_a_spot_and_an_on_demand_group(capacity_preview):
     assert (spot["capacityType"], spot["nodeGroupNamePrefix"]) == ("SPOT", "serve-spot-")
     assert (fallback["capacityType"], fallback["nodeGroupNamePrefix"]) == ("ON_DEMAND", "serve-ondemand-")
     assert fallback["scalingConfig"]["minSize"] == 0, "the fallback group idles at zero"
-    assert fallback["labels"] == spot["labels"], "a pod that fits one group fits the other"
+    role = "aiscale.io/capacity-role"
+    spot_labels, fallback_labels = dict(spot["labels"]), dict(fallback["labels"])
+    assert (spot_labels.pop(role), fallback_labels.pop(role)) == ("spot", "fallback")
+    assert fallback_labels == spot_labels, "a pod that fits one group fits the other"
 
 
 def test_eks_priority_expander_prefers_the_spot_groups(capacity_preview):
@@ -188,3 +191,23 @@ def test_an_endpoint_that_names_no_cloud_follows_its_placed_pool(capacity_previe
     deployments = {r.name for r in capacity_preview.by_type(DEPLOYMENT)}
     assert "acme-cap-aws-follow-deployment" in deployments
     assert not {"acme-cap-azure-follow-deployment", "acme-cap-gcp-follow-deployment"} & deployments
+
+
+# -- 8. cost ---------------------------------------------------------------------------------
+
+def test_the_estimate_says_what_it_assumes(capacity_preview):
+    from aiscale.cost import estimate
+
+    items = {item.urn.rsplit("::", 1)[-1]: item for item in estimate(capacity_preview.resources).items}
+    spot, fallback = items["acme-cap-aws-serve-gpu"], items["acme-cap-aws-serve-gpu-fallback"]
+    assert " spot in us-west-2" in spot.basis and "spot half of a spot-with-fallback pool" in spot.basis
+    assert " on-demand in us-west-2" in fallback.basis and "runs only while spot is short" in fallback.basis
+    assert fallback.monthly_min == 0 and fallback.monthly_max > spot.monthly_max, \
+        "the fallback is priced at on-demand, from zero"
+    assert "Capacity Block for ML: paid upfront" in items["acme-cap-aws-block-gpu"].basis
+    assert "billed for its reserved machines" in items["acme-cap-aws-odcr-gpu"].basis
+    assert "billed for its reserved machines" in items["acme-cap-gcp-reserved-pool"].basis
+    assert "billed for its reserved machines" in items["acme-cap-azure-azres-pool"].basis
+    assert "flex-start" in items["acme-cap-gcp-flex-pool"].basis
+    assert "GPUs shared between pods" in items["acme-cap-gcp-serve-pool"].basis
+    assert "assumes" not in items["acme-cap-aws-pinned-gpu"].basis, "a plain spot pool assumes nothing more"
