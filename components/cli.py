@@ -130,6 +130,10 @@ def preview(
     result = outcome.result
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+    from aiscale.plan import placement_lines
+
+    for line in placement_lines(result.resources):
+        console.print(line, markup=False, soft_wrap=True)
     if result.synthesized_invokes:
         console.print("Invokes answered from their SDK result type only (plausible, not real): "
                       + ", ".join(result.synthesized_invokes), markup=False, soft_wrap=True)

@@ -40,6 +40,11 @@ class PlacedPoolArgs(TypedDict, total=False):
     offering: Any
     """Required. The catalog offering for (cloud, accelerator, gpus_per_node, region)
     (``aiscale.catalog.resolve``): the machine type and, on GCP, the accelerator type."""
+    machine_offerings: Any
+    """Every offering the pool may use, ``offering`` first (``AiPlatform.plan.machine_offerings``).
+    Omitted: ``offering`` only."""
+    zones: Any
+    """The pool's zones in the region (``AiPlatform.plan.pool_zones``). Omitted: the cluster's."""
 
 
 def _is_placed(args: Any) -> bool:
@@ -57,7 +62,7 @@ def _placed_from_plain(name: str, args: Mapping[str, Any], component: pulumi.Res
                        parent=component, provider=None, tags=resource_tags(spec.platform),
                        gcp_project=args.get("gcp_project"))
     return {"scope": scope, "cluster": ExistingCluster.from_args(args), "pool": spec.pool,
-            "offering": spec.offering}
+            "offering": spec.offering, "machine_offerings": spec.machine_offerings, "zones": spec.zones}
 
 
 @documented("Declare a GPU node pool (plain arguments, or a pool placed by AiPlatform).", GpuNodePoolArgs)
@@ -70,7 +75,8 @@ class GpuNodePool(pulumi.ComponentResource):
     pool_name: pulumi.Output[str]
     """The node group / agent pool / node pool name in the cloud."""
     machine_type: pulumi.Output[str]
-    """The instance type / VM size / machine type chosen from the catalog."""
+    """The instance type / VM size / machine type chosen from the catalog (the primary one when
+    the pool takes several)."""
 
     def __init__(self, name: str, args: GpuNodePoolArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
@@ -78,7 +84,8 @@ class GpuNodePool(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         placed = dict(args) if spec is None else _placed_from_plain(name, args, self, spec)
         build = PoolBuild(name=name, scope=placed["scope"], cluster=placed["cluster"], pool=placed["pool"],
-                          offering=placed["offering"], inherited=ChildOptions().with_options(opts))
+                          offering=placed["offering"], machine_offerings=tuple(placed.get("machine_offerings") or ()),
+                          zones=tuple(placed.get("zones") or ()), inherited=ChildOptions().with_options(opts))
         self._built = clouds.adapter(build.scope.cloud).builder("node_pool").build(self, build)
         self.pool_name = pulumi.Output.from_input(self._built.pool_name)
         self.machine_type = pulumi.Output.from_input(build.offering.instance_type)

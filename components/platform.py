@@ -26,7 +26,7 @@ import pulumi
 from aiscale import clouds
 from aiscale._docs import documented
 from aiscale.model import Platform
-from aiscale.plan import Plan, make_plan
+from aiscale.plan import Plan, make_plan, placement_report
 from aiscale.scope import CloudScope
 from aiscale.sdk_extras import require_cloud_sdks
 
@@ -100,10 +100,12 @@ class AiPlatform(pulumi.ComponentResource):
         raw = args.get("platform") if isinstance(args, Mapping) else args
         platform = raw if isinstance(raw, Platform) else _load_plain(name, raw)  # registers nothing if bad
         require_cloud_sdks(platform.configured_clouds)  # before anything registers
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = make_plan(platform)
+        placements = placement_report(plan)  # where placement: cheapest put each fleet, and why
+        super().__init__(TYPE_TOKEN, name, {"placements": placements} if placements else None, opts)
         self._name_prefix = name
         self._platform = platform
-        self._plan = plan = make_plan(platform)
+        self._plan = plan
         inherited = plan.protection.with_options(opts)
         child_opts = {} if isinstance(raw, Platform) else _moved_from_the_wrapper(name, self)
         tags = resource_tags(platform)
@@ -210,8 +212,12 @@ class AiPlatform(pulumi.ComponentResource):
                     offering = self._plan.offering("node_pools", pool.name, cloud)
                     self._node_pools[(cloud, pool.name)] = GpuNodePool(
                         f"{prefix}-{pool.name}",
-                        {"scope": scope, "cluster": cluster, "pool": pool, "offering": offering},
+                        {"scope": scope, "cluster": cluster, "pool": pool, "offering": offering,
+                         "machine_offerings": self._plan.machine_offerings[(pool.name, cloud)],
+                         "zones": self._plan.pool_zones[(pool.name, cloud)]},
                         pulumi.ResourceOptions(parent=cluster))
+            _declare_autoscaler_priorities(prefix, cluster, [
+                self._node_pools[(cloud, pool.name)] for pool in platform.node_pools if cloud in pool.clouds])
         for group in platform.autoscaling_groups:
             if cloud in group.clouds:
                 offering = self._plan.offering("autoscaling_groups", group.name, cloud)
@@ -313,6 +319,21 @@ class AiPlatform(pulumi.ComponentResource):
                     pulumi.log.warn(f"no budget on {cloud}: nothing there is priced and "
                                     "operations.budget.monthly_usd is not set", self)
             self._operations[cloud] = Operations(f"{self._name_prefix}-{cloud}-operations", args, scope.options())
+
+
+def _declare_autoscaler_priorities(prefix: str, cluster: Any, pools: list[Any]) -> None:
+    """The cluster autoscaler's priority expander ConfigMap, when some pool on ``cluster``
+    needs one (spot-with-fallback on a cloud whose autoscaler orders groups by priority)."""
+    from aiscale.kubernetes import addons
+
+    merged: dict[int, list[str]] = {}
+    for pool in pools:
+        for priority, patterns in pool.built.autoscaler_priorities.items():
+            merged.setdefault(priority, [])
+            merged[priority] += [p for p in patterns if p not in merged[priority]]
+    if merged:
+        addons.priority_expander(f"{prefix}-autoscaler-priorities", merged, cluster.kubernetes_provider,
+                                 cluster)
 
 
 def _load_plain(name: str, raw: Any) -> Platform:

@@ -35,7 +35,7 @@ REQUIRED_ON_CLOUD = {a.name: dict(a.required_existing_cluster_args) for a in clo
 """The cloud-only arguments each cloud cannot do without, with what they are (the platform
 model itself requires ``gcp_project`` on gcp)."""
 POOL_FIELDS = ("accelerator", "gpus_per_node", "min_nodes", "max_nodes", "capacity", "disk_gb",
-               "labels", "taints")
+               "labels", "taints", "machine_types", "reservation", "sharing", "zones")
 """Arguments passed as they are to the model's ``node_pools`` entry."""
 MODEL_PATHS = (
     ("node_pools[0].name", "pool"), ("node_pools[0]", ""),
@@ -76,7 +76,22 @@ class GpuNodePoolArgs(TypedDict, total=False):
     min_nodes: int
     """Fewest nodes the autoscaler keeps; 0 lets the pool scale to zero. Omitted: 0."""
     capacity: str
-    """``on-demand`` or ``spot`` (cheaper, may be reclaimed). Omitted: ``on-demand``."""
+    """``on-demand``, ``spot`` (cheaper, may be reclaimed) or ``spot-with-fallback`` (a spot and
+    an on-demand pool, spot tried first; see docs/capacity.md). Omitted: ``on-demand``."""
+    machine_types: dict[str, list[str]]
+    """Machine types by cloud, ``{"aws": ["g6.xlarge", "g6.2xlarge"]}`` (one on azure and gcp),
+    each offering the accelerator x ``gpus_per_node`` in the region. Omitted: the catalog's
+    cheapest, or for spot on aws every type that fits."""
+    reservation: dict[str, dict[str, Any]]
+    """Reserved capacity by cloud (``{"aws": {"capacity_reservation_id": "cr-..."}}``,
+    ``{"gcp": {"reservation": "name"}}``, ``{"gcp": {"flex_start": true}}``, ``{"azure":
+    {"capacity_reservation_group_id": "..."}}``); on-demand pools only. Omitted: none."""
+    sharing: dict[str, Any]
+    """GPU sharing: ``{"mode": "time-slicing", "replicas": 4}`` or ``{"mode": "mig", "profile":
+    "1g.10gb"}``. On an existing EKS or AKS cluster the pool's own device plugin is not
+    installed (no Kubernetes provider): see docs/capacity.md. Omitted: none."""
+    zones: list[str]
+    """Zones of the region the nodes run in. Omitted: the cluster's zones."""
     disk_gb: int
     """Boot disk size of each node in GB (20-4096). Omitted: 100."""
     labels: dict[str, str]
@@ -141,6 +156,10 @@ class PoolSpec:
     """The validated pool, defaults resolved."""
     offering: catalog.Offering
     """The catalog machine for the accelerator and GPU count in the region."""
+    machine_offerings: tuple[catalog.Offering, ...] = ()
+    """Every machine the pool may use, ``offering`` first."""
+    zones: tuple[str, ...] = ()
+    """The pool's zones in the region."""
 
 
 def _model(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,10 +213,13 @@ def resolve_args(name: str, args: Any) -> PoolSpec:
     if problems or platform is None:
         listing = "\n".join(f"  - GpuNodePoolArgs.{problem}" for problem in problems)
         raise ValueError(f"invalid arguments for GpuNodePool {name!r}:\n{listing}")
+    from aiscale.model._capacity_rules import pool_offerings, pool_zones
+
     pool = platform.node_pools[0]
     try:
-        offering = catalog.resolve(args["cloud"], pool.accelerator, pool.gpus_per_node, args["region"])
+        offerings = pool_offerings(args["cloud"], pool, args["region"])
     except catalog.CatalogLookupError as error:
         raise ValueError(f"invalid arguments for GpuNodePool {name!r}:\n"
                          f"  - GpuNodePoolArgs.accelerator: {error}") from None
-    return PoolSpec(platform=platform, pool=pool, offering=offering)
+    return PoolSpec(platform=platform, pool=pool, offering=offerings[0], machine_offerings=offerings,
+                    zones=pool_zones(args["cloud"], pool, args["region"]))

@@ -113,7 +113,7 @@ def cluster_autoscaler(name: str, provider: Any, parent: pulumi.Resource, *, clu
         "rbac": {"serviceAccount": {"name": "cluster-autoscaler",
                                     "annotations": {"eks.amazonaws.com/role-arn": role_arn}}},
         "extraArgs": {"balance-similar-node-groups": True, "skip-nodes-with-system-pods": False,
-                      "expander": "least-waste"},
+                      "expander": "priority,least-waste"},  # priority: spot-with-fallback pools (docs/capacity.md)
         **dict(extra_values or {}),
     }
     return addons.helm_release(name, addons.CLUSTER_AUTOSCALER, "kube-system", values, provider, parent)

@@ -28,8 +28,10 @@ DLAMI_SSM_PARAMETERS = {
 #: Kubernetes taint effects as the EKS API spells them.
 EKS_TAINT_EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE",
                      "NoExecute": "NO_EXECUTE"}
-#: Model capacity -> EKS ``capacity_type``.
-EKS_CAPACITY_TYPES = {"on-demand": "ON_DEMAND", "spot": "SPOT"}
+#: Model capacity -> EKS ``capacity_type`` (``capacity-block``: a pool in a Capacity Block).
+EKS_CAPACITY_TYPES = {"on-demand": "ON_DEMAND", "spot": "SPOT", "capacity-block": "CAPACITY_BLOCK"}
+#: Launch template market type of instances in a Capacity Block for ML.
+CAPACITY_BLOCK_MARKET_TYPE = "capacity-block"
 
 _GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g[a-z]*$")
 """Graviton (arm64) families put a ``g`` right after the generation digit: g5g, c7g, m7gd."""
@@ -75,11 +77,25 @@ def tag_specifications(tags: dict[str, str]) -> list[dict[str, Any]]:
     return [{"resource_type": kind, "tags": tags} for kind in ("instance", "volume")]
 
 
+def reservation_settings(reservation: Any) -> dict[str, Any]:
+    """Launch template settings that put instances in ``reservation`` (the model's
+    ``reservation.aws``): the capacity reservation as target and, for a Capacity Block, the
+    ``capacity-block`` market type. None: no settings."""
+    if reservation is None:
+        return {}
+    settings: dict[str, Any] = {"capacity_reservation_specification": {
+        "capacity_reservation_target": {"capacity_reservation_id": reservation.capacity_reservation_id}}}
+    if reservation.capacity_block:
+        settings["instance_market_options"] = {"market_type": CAPACITY_BLOCK_MARKET_TYPE}
+    return settings
+
+
 def node_launch_template(name: str, disk_gb: int, tags: dict[str, str], parent: pulumi.Resource,
-                         description: str) -> Any:
+                         description: str, reservation: Any = None) -> Any:
     """A launch template for an EKS managed node group: IMDSv2, encrypted gp3 root volume,
-    tags. No image, instance type or network interfaces: EKS chooses the image from the node
-    group's ``ami_type`` and the subnets are private (they never map public IPs)."""
+    tags, and the reservation's target and market type when ``reservation`` is given. No image,
+    instance type or network interfaces: EKS chooses the image from the node group's
+    ``ami_type`` and the subnets are private (they never map public IPs)."""
     import pulumi_aws.ec2 as ec2
 
     return ec2.LaunchTemplate(
@@ -91,6 +107,7 @@ def node_launch_template(name: str, disk_gb: int, tags: dict[str, str], parent: 
         update_default_version=True,
         tags=tags,
         opts=pulumi.ResourceOptions(parent=parent),
+        **reservation_settings(reservation),
     )
 
 

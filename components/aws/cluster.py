@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
@@ -86,11 +86,13 @@ class AwsCluster(BuiltCluster):
     storage_dependencies: tuple[pulumi.Resource, ...] = ()
     """Resources a workload with PersistentVolumeClaims waits for: the EBS CSI add-on and the
     default StorageClass."""
+    subnet_zones: Optional[pulumi.Output[list[str]]] = None
+    """The zone of each subnet in ``subnet_ids``; None for an existing network."""
 
     def node_target(self) -> EksNodeTarget:
         """What a node group reads of this cluster."""
         return EksNodeTarget(name=self.name, node_role_arn=self.node_role_arn, subnet_ids=self.subnet_ids,
-                             node_dependencies=self.node_dependencies)
+                             node_dependencies=self.node_dependencies, subnet_zones=self.subnet_zones)
 
 
 class SystemPool:
@@ -304,6 +306,7 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
         subnet_ids=network.subnet_ids,
         node_dependencies=tuple(node_dependencies),
         storage_dependencies=(ebs_csi, storage_class),
+        subnet_zones=getattr(network, "zones", None),
         resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
                    "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
                    "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,

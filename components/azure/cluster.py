@@ -231,6 +231,9 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureClust
             "image_cleaner": {"enabled": True, "interval_hours": IMAGE_CLEANER_INTERVAL_HOURS},
         },
         auto_upgrade_profile={"upgrade_channel": "stable", "node_os_upgrade_channel": "NodeImage"},
+        # The priority expander reads kube-system/cluster-autoscaler-priority-expander (declared for
+        # spot-with-fallback pools); without it, it picks at random like AKS's default expander.
+        auto_scaler_profile={"expander": "priority"},
         opts=pulumi.ResourceOptions(parent=component, depends_on=grants, protect=scope.protect,
                                     ignore_changes=IGNORED_DRIFT))
 

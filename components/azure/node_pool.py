@@ -30,7 +30,10 @@ import pulumi_azure_native.containerservice as containerservice
 
 from aiscale.azure import naming
 from aiscale.azure import _names
-from aiscale.gpu_nodes import BuiltPool, PoolBuild, node_labels, node_taints
+from aiscale.gpu_nodes import (FALLBACK_PRIORITY, SPOT_PRIORITY, BuiltPool, PoolBuild, capacity_role_label, is_fallback,
+                               node_labels,
+                               node_taints)
+from aiscale.kubernetes import addons
 
 SPOT_SETTINGS = {"scale_set_priority": "Spot", "scale_set_eviction_policy": "Delete", "spot_max_price": -1}
 """Agent pool settings of a spot pool."""
@@ -72,38 +75,90 @@ def capacity_settings(capacity: str) -> dict[str, Any]:
     raise ValueError(f"node_pools.capacity: got {capacity!r}; valid: on-demand, spot")
 
 
+MIG_INSTANCE_PROFILES = {1: "MIG1g", 2: "MIG2g", 3: "MIG3g", 4: "MIG4g", 7: "MIG7g"}
+"""AKS ``gpu_instance_profile`` by the compute slices of a MIG profile (``2g.20gb`` -> MIG2g)."""
+FALLBACK_SUFFIX = "-od"
+"""Added to the pool's name for the agent pool name of a fallback pool's on-demand half."""
+
+
+def mig_instance_profile(sharing: Any) -> Optional[str]:
+    """The AKS MIG instance profile of ``sharing`` (None unless its mode is mig)."""
+    if sharing is None or sharing.mode != "mig":
+        return None
+    return MIG_INSTANCE_PROFILES[int(str(sharing.profile).split("g.", 1)[0])]
+
+
+def vmss_pattern(agent_pool_name: str) -> str:
+    """The regex the priority expander matches an agent pool's scale set with
+    (``aks-<agent pool>-<digits>-vmss``)."""
+    return f"^aks-{agent_pool_name}-[0-9]+-vmss$"
+
+
+def _agent_pools(pool: Any) -> tuple[tuple[str, str, str, int], ...]:
+    """(role, logical suffix, agent pool name, min count) of each agent pool of ``pool``."""
+    own = _names.agent_pool_name(pool.name)
+    if is_fallback(pool):
+        return (("agent_pool", "pool", own, pool.min_nodes),
+                ("fallback_agent_pool", "pool-fallback", _names.agent_pool_name(pool.name + FALLBACK_SUFFIX), 0))
+    return (("agent_pool", "pool", own, pool.min_nodes),)
+
+
+def _priority(pool: Any, role: str) -> dict[str, Any]:
+    if role == "fallback_agent_pool":
+        return capacity_settings("on-demand")
+    return capacity_settings("spot" if pool.runs_on_spot else "on-demand")
+
+
 def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
-    """Declare the GPU agent pool in the cluster; return its outputs."""
+    """Declare the GPU agent pool(s) in the cluster; return their outputs."""
     scope, pool, offering, inherited = args.scope, args.pool, args.offering, args.inherited
     target: AksNodeTarget = args.cluster.node_target
     if pool.max_nodes < pool.min_nodes:
         raise ValueError(f"node_pools[{pool.name}].max_nodes: got {pool.max_nodes}; valid: >= min_nodes ({pool.min_nodes})")
-    pool_name = _names.agent_pool_name(pool.name)
-    settings = capacity_settings(pool.capacity)
-    agent_pool = containerservice.AgentPool(
-        f"{args.name}-pool",
-        agent_pool_name=pool_name,
-        resource_name_=target.cluster_name,
-        resource_group_name=target.resource_group_name,
-        mode="User",
-        type="VirtualMachineScaleSets",
-        vm_size=offering.instance_type,
-        os_type="Linux",
-        os_sku="Ubuntu",
-        os_disk_type="Managed",
-        os_disk_size_gb=pool.disk_gb,
-        gpu_profile={"driver": GPU_DRIVER},
-        enable_auto_scaling=True,
-        min_count=pool.min_nodes,
-        max_count=pool.max_nodes,
-        count=pool.min_nodes,
-        node_labels=node_labels(pool),
-        node_taints=taint_strings(pool),
-        enable_encryption_at_host=True,
-        enable_node_public_ip=False,
-        vnet_subnet_id=target.nodes_subnet_id,
-        tags=naming.azure_tags(scope.tags),
-        opts=inherited.child(component, ignore_changes=["count"]),
-        **settings)
-    return BuiltPool(pool_name=agent_pool.name.apply(lambda _: pool_name), resources={"agent_pool": agent_pool},
-                     facts={"vm_size": offering.instance_type, "priority": settings["scale_set_priority"]})
+    reservation = pool.reservation.azure if pool.reservation is not None else None
+    extra: dict[str, Any] = {}
+    if reservation is not None:
+        extra["capacity_reservation_group_id"] = reservation.capacity_reservation_group_id
+    if mig_instance_profile(pool.sharing):
+        extra["gpu_instance_profile"] = mig_instance_profile(pool.sharing)
+    if args.zones:
+        extra["availability_zones"] = [zone.rsplit("-", 1)[-1] for zone in args.zones]
+    resources, names = {}, {}
+    for role, suffix, pool_name, minimum in _agent_pools(pool):
+        settings = _priority(pool, role)
+        names[role] = pool_name
+        resources[role] = containerservice.AgentPool(
+            f"{args.name}-{suffix}",
+            agent_pool_name=pool_name,
+            resource_name_=target.cluster_name,
+            resource_group_name=target.resource_group_name,
+            mode="User",
+            type="VirtualMachineScaleSets",
+            vm_size=offering.instance_type,
+            os_type="Linux",
+            os_sku="Ubuntu",
+            os_disk_type="Managed",
+            os_disk_size_gb=pool.disk_gb,
+            gpu_profile={"driver": GPU_DRIVER},
+            enable_auto_scaling=True,
+            min_count=minimum,
+            max_count=pool.max_nodes,
+            count=minimum,
+            node_labels={**node_labels(pool), **capacity_role_label(pool, role != "agent_pool")},
+            node_taints=taint_strings(pool),
+            enable_encryption_at_host=True,
+            enable_node_public_ip=False,
+            vnet_subnet_id=target.nodes_subnet_id,
+            tags=naming.azure_tags(scope.tags),
+            opts=inherited.child(component, ignore_changes=["count"]),
+            **settings, **extra)
+    if pool.sharing is not None and args.kubernetes_provider is not None:
+        resources["device_plugin"] = addons.shared_gpu_device_plugin(
+            f"{args.name}-device-plugin", pool.name, pool.sharing, args.kubernetes_provider, component)
+    own = names["agent_pool"]
+    priorities = ({SPOT_PRIORITY: (vmss_pattern(own),), FALLBACK_PRIORITY: (".*",)} if is_fallback(pool) else {})
+    return BuiltPool(pool_name=resources["agent_pool"].name.apply(lambda _: own), resources=resources,
+                     facts={"vm_size": offering.instance_type,
+                            "priority": _priority(pool, "agent_pool")["scale_set_priority"],
+                            "agent_pool_names": list(names.values()), **extra},
+                     autoscaler_priorities=priorities)

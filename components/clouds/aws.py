@@ -40,6 +40,11 @@ class AwsAdapter(CloudAdapter):
     required_existing_cluster_args = existing_cluster_args
     model_paths = (("clouds.aws.region", "region"),)
     node_pool_label = "eks.amazonaws.com/nodegroup"
+    pool_takes_several_machine_types = True  # EKS managed node groups take instanceTypes
+    unsupported_pool_features = MappingProxyType({
+        "sharing.mig": "EKS managed node groups cannot switch a GPU into MIG mode (that needs the "
+                       "NVIDIA GPU operator's MIG manager, which aiscale does not install); use "
+                       "mode time-slicing on aws, or MIG on azure or gcp"})
     internal_service_annotations = MappingProxyType({
         "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"})

@@ -90,6 +90,16 @@ class CloudAdapter(ABC):
     """Where a platform-model problem under ``clouds.<name>`` points in ``GpuNodePoolArgs``."""
     node_pool_label: ClassVar[str]
     """The node label that names a node's pool (used by alert rules)."""
+    pool_takes_several_machine_types: ClassVar[bool] = False
+    """Whether one GPU node pool accepts a list of machine types (spot pools are diversified
+    over every catalog type that fits; ``node_pools[].machine_types.<cloud>`` may list several)."""
+    capacity_class_label: ClassVar[Optional[str]] = None
+    """The node label a workload selects to join a pool's capacity class (GKE ComputeClass), on
+    a cloud that orders spot and on-demand pools by class instead of the autoscaler's priority
+    expander; None elsewhere."""
+    unsupported_pool_features: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Node pool features this cloud's builders refuse, as ``{feature: reason}`` (features:
+    ``sharing.mig``)."""
     public_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """Annotations of a public ``LoadBalancer`` Service on the cloud's Kubernetes."""
     internal_service_annotations: ClassVar[Mapping[str, str]] = MappingProxyType({})

@@ -46,6 +46,7 @@ class GcpAdapter(CloudAdapter):
         "node_service_account_email": "the nodes' service account"})
     model_paths = (("clouds.gcp.region", "region"), ("clouds.gcp.project", "gcp_project"))
     node_pool_label = "cloud.google.com/gke-nodepool"
+    capacity_class_label = "cloud.google.com/compute-class"
     internal_service_annotations = MappingProxyType({"networking.gke.io/load-balancer-type": "internal",
                                                      "cloud.google.com/load-balancer-type": "internal"})
     managed_prometheus = True  # Google Cloud Managed Service for Prometheus

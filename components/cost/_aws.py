@@ -15,7 +15,7 @@ from aiscale.facts import aws, reader, tokens
 from aiscale.facts.values import Input, UnknownValue
 from aiscale.preview.records import ResourceRecord
 
-from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, count_text, hourly, offering, price_text
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, count_text, hourly, offering, price_text
 from ._graph import Graph
 from ._storage import expected_size_gb, storage_quote
 from ._values import Unpriced, is_unknown, known_input, known_str
@@ -79,6 +79,7 @@ def node_group(record: ResourceRecord, graph: Graph) -> Quote:
             if isinstance(types, list) and len(types) > 1 else "")
     region = aws_region(record, graph)
     low, high = pool.bounds.get().strict()
+    note += capacity_note(record.inputs, template.inputs if template is not None else None)
     return Fleet("aws", machine, region, capacity, low, high, note).quote()
 
 

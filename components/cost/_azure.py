@@ -8,13 +8,14 @@ Input paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``mi
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 from aiscale.preview.records import ResourceRecord
 
-from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine
 from ._graph import Graph
 from ._storage import expected_size_gb, storage_quote
 from ._values import PRICING_ERRORS, Unpriced, known_input, known_str, unpriced
@@ -58,7 +59,8 @@ def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
     resourceName) or the resource group's or azure-native:location."""
     location = azure_location(record, graph, "resourceName")
     pool, = reader.node_pools(record.type, record.inputs)
-    return _pool_fleet(pool, location).quote()
+    fleet = _pool_fleet(pool, location)
+    return dataclasses.replace(fleet, note=fleet.note + capacity_note(record.inputs)).quote()
 
 
 def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:

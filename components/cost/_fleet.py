@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from aiscale import catalog
 
@@ -112,3 +112,59 @@ class Fleet:
                  f"{self.capacity} in {self.region} at {price_text(price)}/h x {hours} h"
                  f"{self.note}")
         return Quote(self.min_count * price * hours, self.max_count * price * hours, basis)
+
+
+#: The node label that tells the two halves of a spot-with-fallback pool apart (aiscale.gpu_nodes).
+CAPACITY_ROLE_LABEL = "aiscale.io/capacity-role"
+#: The node label of a pool whose GPUs are shared between pods (aiscale.gpu_nodes).
+GPU_SHARING_LABEL = "aiscale.io/gpu-sharing"
+
+_CAPACITY_NOTES = {
+    "spot": "spot half of a spot-with-fallback pool: while spot is short its on-demand fallback "
+            "group runs instead, priced there",
+    "fallback": "on-demand fallback of a spot-with-fallback pool: runs only while spot is short "
+                "(the maximum assumes it at full size, as the declared group allows)",
+    "capacity-block": "Capacity Block for ML: paid upfront for the block's duration at the block's "
+                      "own price, not in the catalog (on-demand list price shown for reference)",
+    "reservation": "reserved capacity: the reservation is billed for its reserved machines whether "
+                   "nodes use them or not (its size is not in the model; this range counts nodes)",
+    "flex-start": "flex-start: billed at a discounted flex-start rate not in the catalog (on-demand "
+                  "list price shown as an upper figure)",
+    "sharing": "GPUs shared between pods: the node costs the same, each replica uses a slice",
+}
+"""What the estimate assumes for each capacity mechanism (docs/capacity.md)."""
+
+
+def _walk(value: Any) -> Iterable[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key), item
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def capacity_note(*inputs: Optional[Mapping[str, Any]]) -> str:
+    """`` (assumes: ...)`` for the capacity mechanisms a node pool's inputs (and its launch
+    template's) use: spot-with-fallback halves, Capacity Blocks, reservations, flex-start and
+    GPU sharing; empty when none."""
+    found: list[str] = []
+    for key, value in (pair for one in inputs if one for pair in _walk(one)):
+        kind = None
+        if key == CAPACITY_ROLE_LABEL and value in _CAPACITY_NOTES:
+            kind = value
+        elif (key, value) in (("capacityType", "CAPACITY_BLOCK"), ("marketType", "capacity-block")):
+            kind = "capacity-block"
+        elif key in ("capacityReservationTarget", "capacityReservationGroupID") or (
+                key == "consumeReservationType" and value == "SPECIFIC_RESERVATION"):
+            kind = "reservation"
+        elif key == "flexStart" and value is True:
+            kind = "flex-start"
+        elif key in (GPU_SHARING_LABEL, "gpuSharingConfig", "gpuPartitionSize", "gpuInstanceProfile"):
+            kind = "sharing"
+        if kind and _CAPACITY_NOTES[kind] not in found:
+            found.append(_CAPACITY_NOTES[kind])
+    if "capacity-block" in " ".join(found) and _CAPACITY_NOTES["reservation"] in found:
+        found.remove(_CAPACITY_NOTES["reservation"])  # a block is a reservation, paid upfront
+    return f" (assumes: {'; '.join(found)})" if found else ""

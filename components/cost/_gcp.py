@@ -13,7 +13,7 @@ from typing import Optional
 from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
-from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note
 from ._graph import Graph
 from ._storage import expected_size_gb, storage_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
@@ -81,7 +81,7 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
         low, high = per_low * zones, per_high * zones
         note = f" ({per} per zone x {how})"
     return Fleet("gcp", machine, gcp.region_of(location), SPOT if spot else ON_DEMAND, low, high,
-                 note, accelerator_type=accelerator, gpus=gpus).quote()
+                 note + capacity_note(record.inputs), accelerator_type=accelerator, gpus=gpus).quote()
 
 
 def _template_fleet(template: ResourceRecord, region: str, low: int, high: int,

@@ -25,7 +25,8 @@ def monthly_upper_bound(platform: Any, cloud: str) -> float:
     for fleet in (*platform.node_pools, *platform.autoscaling_groups):
         if cloud in fleet.clouds:
             offering = catalog.resolve(cloud, fleet.accelerator, fleet.gpus_per_node, region)
-            total += fleet.max_nodes * _hourly(offering, fleet.capacity) * catalog.HOURS_PER_MONTH
+            capacity = getattr(fleet, "bound_capacity", fleet.capacity)  # fallback: on-demand at worst
+            total += fleet.max_nodes * _hourly(offering, capacity) * catalog.HOURS_PER_MONTH
     return round(total, 2)
 
 

@@ -24,7 +24,7 @@ import pulumi_kubernetes.core.v1 as core
 
 from aiscale import clouds, servers
 from aiscale.facts import gpu as facts_gpu
-from aiscale.gpu_nodes import ACCELERATOR_LABEL, node_taints
+from aiscale.gpu_nodes import ACCELERATOR_LABEL, fallback_selector, node_taints
 from aiscale.model_loading import loader
 
 GPU_RESOURCE = facts_gpu.GPU_RESOURCE
@@ -64,7 +64,7 @@ CACHE_PATH, TMP_PATH, SHM_PATH = "/cache", "/tmp", "/dev/shm"
 """Writable mounts: model cache, temporary files, shared memory."""
 
 
-def replica_resources(endpoint: Any, offering: Optional[Any]) -> dict[str, str]:
+def replica_resources(endpoint: Any, offering: Optional[Any], gpu_slots: Optional[int] = None) -> dict[str, str]:
     """CPU and memory for one replica: its GPU share of the node times :data:`NODE_SHARE`, or
     the per-GPU defaults without an offering. Used as requests and as limits (with the GPU
     limit, the pod gets the Guaranteed QoS class)."""
@@ -72,7 +72,7 @@ def replica_resources(endpoint: Any, offering: Optional[Any]) -> dict[str, str]:
     if offering is None:
         cpu, memory = DEFAULT_CPU_PER_GPU * gpus, DEFAULT_MEMORY_GIB_PER_GPU * gpus
     else:
-        share = gpus / max(offering.gpus, 1)
+        share = gpus / max(gpu_slots or offering.gpus, 1)  # slots: GPUs x slices on a shared pool
         cpu = max(1, math.floor(offering.vcpus * share * NODE_SHARE))
         memory = max(4, math.floor(offering.memory_gib * share * NODE_SHARE))
     return {"cpu": str(cpu), "memory": f"{memory}Gi"}
@@ -121,7 +121,7 @@ def tolerations(cloud: str, pool: Any) -> list[core.TolerationArgs]:
     found += [core.TolerationArgs(key=t["key"], operator="Equal", value=t["value"],
                                   effect=t["effect"]) for t in extra]
     spot = SPOT_TAINTS.get(cloud)
-    if pool.capacity == "spot" and spot is not None:
+    if getattr(pool, "runs_on_spot", pool.capacity == "spot") and spot is not None:
         found.append(core.TolerationArgs(key=spot[0], operator="Equal", value=spot[1],
                                          effect="NoSchedule"))
     return found
@@ -172,11 +172,11 @@ def ports(endpoint: Any) -> list[core.ContainerPortArgs]:
 
 
 def container(endpoint: Any, pool: Any, offering: Optional[Any], uri: Optional[pulumi.Input[str]],
-              image: str) -> core.ContainerArgs:
+              image: str, gpu_slots: Optional[int] = None) -> core.ContainerArgs:
     """The serving container: image, server command and arguments, port, GPU/CPU/memory
     limits, probes on the server's health routes, mounts."""
     server = servers.SERVERS[endpoint.server]
-    sizes = replica_resources(endpoint, offering)
+    sizes = replica_resources(endpoint, offering, gpu_slots)
     limits = {**sizes, GPU_RESOURCE: str(endpoint.gpus_per_replica)}
     mounts = [core.VolumeMountArgs(name="tmp", mount_path=TMP_PATH),
               core.VolumeMountArgs(name="cache", mount_path=CACHE_PATH),
@@ -252,11 +252,12 @@ def pod_spec(cloud: str, endpoint: Any, pool: Any, offering: Optional[Any],
         security_context=core.PodSecurityContextArgs(
             run_as_non_root=True, run_as_user=RUN_AS, run_as_group=RUN_AS, fs_group=RUN_AS,
             seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault")),
-        node_selector=node_selector(endpoint, pool),
+        node_selector={**node_selector(endpoint, pool), **fallback_selector(cloud, pool)},
         tolerations=tolerations(cloud, pool),
         init_containers=([loader_container(cloud, endpoint, bucket_url)]
                          if endpoint.model is not None and bucket_url is not None else None),
-        containers=[container(endpoint, pool, offering, uri, endpoint.image_for(cloud))],
+        containers=[container(endpoint, pool, offering, uri, endpoint.image_for(cloud),
+                             getattr(pool, "schedulable_gpus_per_node", None))],
         volumes=volumes(endpoint, pool),
         termination_grace_period_seconds=60,
     )

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Optional
 
 from aiscale import catalog, clouds
 
-from ._base import choices
+from ._base import canonical_clouds, choices
 from ._fleet_rules import accelerator_known, report_lookup
 from .crosscheck import Context
 
@@ -22,6 +22,7 @@ NO_SCALE_TO_ZERO = tuple(a.name for a in clouds.adapters() if not a.managed_scal
 def check_endpoints(ctx: Context) -> None:
     """Apply the endpoint rules to every valid endpoint."""
     for index, endpoint in ctx.items("endpoints"):
+        _follow_placed_pools(ctx, index, endpoint)
         targets = ctx.targets.get(("endpoints", index)) or ()
         item = ("endpoints", index)
         _check_images(ctx, item, endpoint, targets)
@@ -120,8 +121,31 @@ def serving_pool(pools: Iterable[Any], accelerator: str, gpus_per_replica: int) 
     accelerator, enough GPUs per node; the smallest such pool, then by name. None when no pool
     fits (validation reports it). The one place this choice is made (the plan reads it)."""
     fitting = [pool for pool in pools
-               if pool.accelerator == accelerator and pool.gpus_per_node >= gpus_per_replica]
+               if pool.accelerator == accelerator and pool.serves_replicas_of(gpus_per_replica)]
     return min(fitting, key=lambda pool: (pool.gpus_per_node, pool.name), default=None)
+
+
+def _follow_placed_pools(ctx: Context, index: int, endpoint: Any) -> None:
+    """A Kubernetes endpoint that names no clouds and is served by a pool that ``placement``
+    put on a cloud runs where its fitting pools are (it follows the placement)."""
+    if endpoint.runtime != "kubernetes" or "clouds" in endpoint.model_fields_set or not _pools_ready(ctx):
+        return
+    fitting = [(pool, ctx.targets[("node_pools", i)]) for i, pool in ctx.items("node_pools")
+               if pool.accelerator == endpoint.accelerator
+               and pool.serves_replicas_of(endpoint.gpus_per_replica)]
+    if any(pool.placement is not None for pool, _ in fitting):
+        ctx.targets[("endpoints", index)] = canonical_clouds(c for _, on in fitting for c in on)
+
+
+def _placed_elsewhere(ctx: Context, accelerator: str, cloud: str) -> str:
+    """`` (node_pools[i] has placement: cheapest, which put it on <c>)`` for placed pools of
+    ``accelerator`` that are not on ``cloud``; empty when there are none."""
+    notes = [f"node_pools[{i}] ({pool.name}) has placement: cheapest, which put it on "
+             f"{choices(ctx.targets[('node_pools', i)])}"
+             for i, pool in ctx.items("node_pools")
+             if pool.placement is not None and pool.accelerator == accelerator
+             and cloud not in ctx.targets[("node_pools", i)]]
+    return f" ({'; '.join(notes)}: remove the endpoint's clouds to follow it)" if notes else ""
 
 
 def _check_node_pools(ctx: Context, item: tuple, endpoint: Any,
@@ -138,10 +162,11 @@ def _check_node_pools(ctx: Context, item: tuple, endpoint: Any,
         pools = [pool for pool in on_cloud if pool.accelerator == accelerator]
         if not pools:
             ctx.add(item + ("accelerator",), accelerator,
-                    f"no node pool on {cloud} has accelerator {accelerator}: {add_pool} on "
-                    f"{cloud}")
+                    f"no node pool on {cloud} has accelerator {accelerator}"
+                    f"{_placed_elsewhere(ctx, accelerator, cloud)}: {add_pool} on {cloud}")
         else:
-            sizes = choices(f"{pool.name} ({pool.gpus_per_node})" for pool in pools)
+            sizes = choices(f"{pool.name} ({pool.gpus_per_node}{', shared: 1-GPU replicas only' if pool.sharing else ''})"
+                            for pool in pools)
             ctx.add(item + ("gpus_per_replica",), gpus,
                     f"is above the gpus_per_node of every {accelerator} node pool on {cloud} "
                     f"({sizes}): lower it or {add_pool} on {cloud}")

@@ -7,6 +7,7 @@ from typing import Any
 from aiscale import catalog
 
 from ._base import choices
+from ._capacity_rules import check_pool_capacity
 from .crosscheck import Context
 
 FLEET_SECTIONS = ("node_pools", "autoscaling_groups")
@@ -23,6 +24,8 @@ def check_fleets(ctx: Context) -> None:
                 continue
             if fleet.placement is not None:
                 _place_cheapest(ctx, section, index, fleet)
+                if section == "node_pools":
+                    check_pool_capacity(ctx, index, fleet)
                 continue
             for cloud in ctx.targets.get((section, index)) or ():
                 if cloud in ctx.unknown_regions:
@@ -33,6 +36,8 @@ def check_fleets(ctx: Context) -> None:
                 except catalog.CatalogLookupError as error:
                     report_lookup(ctx, (section, index), fleet.accelerator, "gpus_per_node",
                                   fleet.gpus_per_node, error)
+            if section == "node_pools":
+                check_pool_capacity(ctx, index, fleet)
 
 
 def accelerator_known(ctx: Context, path: tuple, accelerator: str) -> bool:
@@ -66,7 +71,7 @@ def _place_cheapest(ctx: Context, section: str, index: int, fleet: Any) -> None:
         return
     try:
         offering = catalog.cheapest(fleet.accelerator, fleet.gpus_per_node, candidates,
-                                    fleet.capacity)
+                                    getattr(fleet, "price_capacity", fleet.capacity))
     except catalog.CatalogLookupError as error:
         ctx.targets[(section, index)] = None
         report_lookup(ctx, (section, index), fleet.accelerator, "gpus_per_node",

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import AfterValidator, Field, model_serializer, model_validator
 
 from ._base import Capacity, CloudName, ProblemCollector, SpecModel, matches, no_duplicates
+from ._capacity import MachineTypes, PoolCapacity, Reservation, Sharing, mig_profile_problem
 from ._kubernetes_names import Taint, label_key_problem, label_value_problem, parse_taint
 
 POOL_NAME = r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$"
@@ -126,6 +127,69 @@ class NodePool(_GpuFleet):
     taints: Annotated[tuple[str, ...], AfterValidator(_check_taints)] = ()
     """Extra node taints, each "key=value:Effect" (Effect: NoSchedule, PreferNoSchedule or
     NoExecute); the GPU taint is always added. Omitted: none."""
+    capacity: PoolCapacity = "on-demand"
+    """on-demand, spot (cheaper, may be reclaimed), or spot-with-fallback (a spot pool and an
+    on-demand pool of the same shape, the autoscaler told to try spot first; docs/capacity.md).
+    Omitted: on-demand."""
+    machine_types: Optional[MachineTypes] = None
+    """Machine types per cloud (`{aws: [g6.xlarge, g6.2xlarge]}`), each offering the accelerator
+    x gpus_per_node in the region. Omitted: the catalog's cheapest type, and for spot on a cloud
+    whose pool takes several types (EKS) every catalog type that fits."""
+    reservation: Optional[Reservation] = None
+    """Reserved capacity per cloud (`{aws: {capacity_reservation_id: cr-...}}`, `{aws:
+    {capacity_block: true, capacity_reservation_id: ...}}`, `{gcp: {reservation: name}}`,
+    `{gcp: {flex_start: true}}`, `{azure: {capacity_reservation_group_id: ...}}`); on-demand
+    pools only. Omitted: none."""
+    sharing: Optional[Sharing] = None
+    """Share each GPU between pods: `{mode: time-slicing, replicas: 4}` or `{mode: mig, profile:
+    1g.10gb}` (MIG accelerators only). Endpoints needing more than one GPU per replica do not
+    run on a shared pool. Omitted: one pod per GPU."""
+    zones: Annotated[tuple[str, ...], AfterValidator(no_duplicates)] = ()
+    """Zones of the region the nodes may run in (one zone pins, several spread), each a zone of
+    every region the pool runs in. Omitted: every zone the cluster uses."""
+
+    @model_validator(mode="after")
+    def _capacity_consistent(self) -> Any:
+        problems = ProblemCollector()
+        if self.reservation is not None and self.capacity != "on-demand":
+            problems.add(("reservation",), self.reservation.model_dump(exclude_defaults=True),
+                         f"reserved capacity is on-demand capacity: capacity {self.capacity} "
+                         "cannot use it; set capacity: on-demand or remove reservation")
+        if self.sharing is not None and self.sharing.mode == "mig":
+            problem = mig_profile_problem(self.accelerator, str(self.sharing.profile))
+            if problem:
+                problems.add(("sharing", "profile"), self.sharing.profile, problem)
+        problems.raise_if_any()
+        return self
+
+    @property
+    def runs_on_spot(self) -> bool:
+        """True when some of the pool's nodes are spot nodes (spot, spot-with-fallback)."""
+        return self.capacity in ("spot", "spot-with-fallback")
+
+    @property
+    def bound_capacity(self) -> str:
+        """The capacity of the pool's most expensive nodes: on-demand for spot-with-fallback
+        (every node may be a fallback node), else its capacity."""
+        return "on-demand" if self.capacity == "spot-with-fallback" else self.capacity
+
+    @property
+    def price_capacity(self) -> str:
+        """The capacity the pool is priced and placed by: spot when it prefers spot."""
+        return "spot" if self.runs_on_spot else "on-demand"
+
+    def serves_replicas_of(self, gpus_per_replica: int) -> bool:
+        """True when a replica asking for ``gpus_per_replica`` GPUs fits one node of the pool:
+        a shared pool hands out one slice per request, so it serves one-GPU replicas only."""
+        if self.sharing is not None:
+            return gpus_per_replica == 1
+        return self.gpus_per_node >= gpus_per_replica
+
+    @property
+    def schedulable_gpus_per_node(self) -> int:
+        """``nvidia.com/gpu`` each node advertises: GPUs x slices per GPU on a shared pool."""
+        slices = self.sharing.slices_per_gpu if self.sharing is not None else 1
+        return self.gpus_per_node * slices
 
     @property
     def parsed_taints(self) -> tuple[Taint, ...]:

@@ -138,6 +138,8 @@ class Comparison:
     """Every change, in :data:`ACTIONS` order, then by URN."""
     unchanged: int
     """Resources in both reports with equal inputs."""
+    moves: tuple[str, ...] = ()
+    """Fleets that ``placement: cheapest`` puts on another cloud than the old report did."""
 
     def of(self, action: str) -> tuple[Change, ...]:
         """The changes of one action."""
@@ -266,7 +268,30 @@ def compare_reports(old: dict, new: dict) -> Comparison:
     changes.sort(key=lambda change: (ACTIONS.index(change.action), change.urn))
     stack = new.get("stack") if isinstance(new.get("stack"), str) else ""
     return Comparison(stack=stack, environment=report_environment(new), changes=tuple(changes),
-                      unchanged=unchanged)
+                      unchanged=unchanged, moves=placement_moves(old, new))
+
+
+def placement_moves(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """``node_pools.x moves from aws (p3.2xlarge $0.92/h) to gcp (...)`` for every fleet whose
+    ``placement: cheapest`` cloud differs between the reports (read from the ``placements``
+    input of their ``aiscale:index:AiPlatform`` resources, e.g. after a catalog change)."""
+    def placed(report: Mapping[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for resource in report.get("resources") or []:
+            if isinstance(resource, Mapping) and resource.get("type") == "aiscale:index:AiPlatform":
+                inputs = resource.get("inputs")
+                found.update((inputs.get("placements") or {}) if isinstance(inputs, Mapping) else {})
+        return found
+
+    def where(choice: Mapping[str, Any]) -> str:
+        price = choice.get("price_hour")
+        money = f" {choice.get('capacity')} ${price:.4f}/h" if isinstance(price, (int, float)) else ""
+        return f"{choice.get('cloud')} ({choice.get('instance_type')}{money})"
+
+    before, after = placed(old), placed(new)
+    return tuple(f"{key} moves from {where(before[key])} to {where(after[key])}"
+                 for key in sorted(set(before) & set(after))
+                 if before[key].get("cloud") != after[key].get("cloud"))
 
 
 def load_report(path: Path) -> dict:
@@ -325,4 +350,5 @@ def comparison_table(comparison: Comparison, *, include_updates: bool = True) ->
         verdict = Text(f"{len(lost)} stateful resource(s) would be deleted or replaced {where}: {names}",
                        style="bold red" if comparison.prod else "yellow")
     parts = [table] if table.row_count else []
-    return Group(*parts, summary, verdict)
+    moves = [Text(f"placement: {move}", style="bold yellow") for move in comparison.moves]
+    return Group(*parts, summary, *moves, verdict)

@@ -31,7 +31,10 @@ def test_each_cloud_gets_a_cluster_in_a_private_network(dev):
 def test_dev_gpu_pools_are_spot_and_scale_to_zero_on_every_cloud(dev):
     (eks_pool,) = [r for r in dev.by_type("aws:eks/nodeGroup:NodeGroup") if r.inputs.get("amiType", "").endswith("NVIDIA")]
     assert eks_pool.inputs["capacityType"] == "SPOT" and eks_pool.inputs["scalingConfig"]["minSize"] == 0
-    assert eks_pool.inputs["instanceTypes"] == [catalog.resolve("aws", "nvidia-l4", 1, "us-west-2").instance_type]
+    # A spot pool is diversified over every catalog type with 1 x L4 (issue 15), the cheapest first.
+    assert eks_pool.inputs["instanceTypes"][0] == catalog.resolve("aws", "nvidia-l4", 1, "us-west-2").instance_type
+    assert sorted(eks_pool.inputs["instanceTypes"]) == sorted(
+        o.instance_type for o in catalog.offerings("aws", "nvidia-l4", "us-west-2", 1))
     assert {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"} in eks_pool.inputs["taints"]
     assert eks_pool.inputs["tags"]["k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu"] == "1"
     (aks_pool,) = dev.by_type("azure-native:containerservice:AgentPool")
