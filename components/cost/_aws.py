@@ -15,8 +15,8 @@ from aiscale.facts import aws, reader, tokens
 from aiscale.facts.values import Input, UnknownValue
 from aiscale.preview.records import ResourceRecord
 
-from ._aws_services import PRICERS as SERVICE_PRICERS
-from ._aws_services import root_volumes
+from .services._aws import PRICERS as SERVICE_PRICERS
+from .services._aws import root_volumes
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine, count_text, hourly, offering, price_text
 from ._pinned import machine_gpus, pinned_nodes
 from ._graph import Graph
@@ -141,7 +141,7 @@ def s3_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """S3 bucket tagged with an expected size: GB x the S3 STANDARD price of its region."""
     bucket = reader.bucket(record.type, record.inputs)
     return bucket_quote(record, graph, bucket.cloud, aws_region(record, graph), bucket.default_class,
-                        bucket.tags.value, bucket.tags.where)
+                        bucket.tags.value, bucket.tags.where, "s3")
 
 
 PRICERS = {

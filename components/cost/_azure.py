@@ -14,8 +14,8 @@ from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 from aiscale.preview.records import ResourceRecord
 
-from ._azure_services import PRICERS as SERVICE_PRICERS
-from ._azure_services import aks_control_plane
+from .services._azure import PRICERS as SERVICE_PRICERS
+from .services._azure import aks_control_plane
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
 from ._graph import Graph
 from ._storage import bucket_quote
@@ -130,7 +130,7 @@ def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     bucket = reader.bucket(record.type, record.inputs)
     tier = bucket.storage_class.text() or bucket.default_class
     return bucket_quote(record, graph, bucket.cloud, azure_location(record, graph), tier.upper(),
-                        bucket.tags.value, bucket.tags.where)
+                        bucket.tags.value, bucket.tags.where, "blob-storage")
 
 
 PRICERS = {

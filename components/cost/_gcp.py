@@ -14,7 +14,7 @@ from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote
-from ._gcp_services import PRICERS as SERVICE_PRICERS
+from .services._gcp import PRICERS as SERVICE_PRICERS
 from ._graph import Graph
 from ._storage import bucket_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
@@ -143,7 +143,7 @@ def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
         raise Unpriced("location is not set and neither is gcp:region")
     storage_class = bucket.storage_class.text() or bucket.default_class
     return bucket_quote(record, graph, bucket.cloud, gcp.region_of(location), storage_class.upper(),
-                        bucket.tags.value, bucket.tags.where)
+                        bucket.tags.value, bucket.tags.where, "cloud-storage")
 
 
 PRICERS = {

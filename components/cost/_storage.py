@@ -18,9 +18,6 @@ from ._fleet import Quote, price_text
 from ._model import UsageCharge
 from ._values import Unpriced, is_unknown
 
-STORAGE_SERVICE = {"aws": "s3", "azure": "blob-storage", "gcp": "cloud-storage"}
-"""The service-price name of each cloud's object storage (rows beyond the catalog's own)."""
-
 EXPECTED_SIZE_KEY = "aiscale-expected-size-gb"
 """Tag / label whose value is the expected stored data in GB (decimal number)."""
 
@@ -51,12 +48,13 @@ def _size_text(size: float) -> str:
     return f"{size:g}"
 
 
-def storage_unit_price(cloud: str, region: str, storage_class: str) -> float:
+def storage_unit_price(cloud: str, region: str, storage_class: str, service: str = "") -> float:
     """USD per GB-month of `storage_class` in `region`: the catalog's storage price, else the
-    service prices'; Unpriced when neither has one (never borrowed from another region)."""
+    service prices' row of `service` (the cloud's object storage, e.g. "s3"); Unpriced when
+    neither has one (never borrowed from another region)."""
     price = catalog.storage_price(cloud, region, storage_class)
-    if price is None:
-        row = service_price(cloud, STORAGE_SERVICE[cloud], storage_class, region)
+    if price is None and service:
+        row = service_price(cloud, service, storage_class, region)
         price = row.price_usd if row is not None else None
     if price is None:
         raise Unpriced(f"the catalog has no {storage_class} storage price for {cloud} {region}")
@@ -64,13 +62,13 @@ def storage_unit_price(cloud: str, region: str, storage_class: str) -> float:
 
 
 def bucket_quote(record: ResourceRecord, graph, cloud: str, region: str, storage_class: str,
-                 tags, where: str) -> Quote:
+                 tags, where: str, service: str = "") -> Quote:
     """A bucket: the tagged expected size at its class's price, else the usage's
     ``storage_gb``; without either, a usage-based charge with its unit price."""
     size = expected_size_gb(tags, where)
     if size is not None:
-        return storage_quote(cloud, region, storage_class, size, where)
-    price = storage_unit_price(cloud, region, storage_class)
+        return storage_quote(cloud, region, storage_class, size, where, service)
+    price = storage_unit_price(cloud, region, storage_class, service)
     quantity, source = graph.usage.quantity(record, "storage_gb")
     charge = UsageCharge("storage_gb", f"{storage_class} storage", "GB-month", price, quantity, source)
     stored = (f"{quantity:g} GB ({source})" if quantity is not None
@@ -79,9 +77,10 @@ def bucket_quote(record: ResourceRecord, graph, cloud: str, region: str, storage
                  f"{stored}", usage=(charge,))
 
 
-def storage_quote(cloud: str, region: str, storage_class: str, size: float, where: str) -> Quote:
+def storage_quote(cloud: str, region: str, storage_class: str, size: float, where: str,
+                  service: str = "") -> Quote:
     """Expected GB x the catalog's GB-month price of that class in that region."""
-    price = storage_unit_price(cloud, region, storage_class)
+    price = storage_unit_price(cloud, region, storage_class, service)
     monthly = size * price
     basis = (f"{_size_text(size)} GB expected ({where}.{EXPECTED_SIZE_KEY}) x "
              f"{storage_class} in {region} at {price_text(price)}/GB-month")

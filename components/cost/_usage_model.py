@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
+from aiscale import clouds
 from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
@@ -58,6 +59,6 @@ def model_usage(records: Sequence[ResourceRecord], config: Mapping[str, Any]
             continue
         store = stores.get(record.parent or "")
         for pattern, size in sizes.items():
-            if store and any(store == pattern.format(cloud=c) for c in ("aws", "azure", "gcp")):
+            if store and any(store == pattern.format(cloud=c) for c in clouds.names()):
                 found[record.urn] = {"storage_gb": (size, SOURCE)}
     return found

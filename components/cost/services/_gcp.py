@@ -6,13 +6,13 @@ Prices come from the catalog's service prices.
 
 from __future__ import annotations
 
-from aiscale.facts import gcp
+from aiscale.facts import gcp, tokens
 from aiscale.preview.records import ResourceRecord
 
-from . import _charges as charges
-from ._fleet import Quote
-from ._graph import Graph
-from ._values import Unpriced, get, is_unknown
+from .. import _charges as charges
+from .._fleet import Quote
+from .._graph import Graph
+from .._values import Unpriced, get, is_unknown
 
 MAX_NAT_VMS_BILLED = 32
 """Cloud NAT bills $0.0014/h per VM using the gateway up to 32 VMs, then a flat $0.044/h."""
@@ -22,7 +22,7 @@ CLOUD_RUN_GPU_SKUS = {"nvidia-l4": "gpu-nvidia-l4"}
 
 
 def _region(record: ResourceRecord, graph: Graph, *keys: str) -> str:
-    from ._gcp import gcp_region
+    from .._gcp import gcp_region
 
     return gcp_region(record, graph, *keys)
 
@@ -116,9 +116,9 @@ def cloud_run(record: ResourceRecord, graph: Graph):
 
 
 PRICERS = {
-    "gcp:container/cluster:Cluster": gke_cluster,
-    "gcp:compute/routerNat:RouterNat": cloud_nat,
-    "gcp:kms/cryptoKey:CryptoKey": crypto_key,
-    "gcp:cloudrunv2/service:Service": cloud_run,
+    tokens.GCP_CONTAINER_CLUSTER: gke_cluster,
+    tokens.GCP_COMPUTE_ROUTER_NAT: cloud_nat,
+    tokens.GCP_KMS_CRYPTO_KEY: crypto_key,
+    tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
 }
 """Type token -> pricer for the GCP services priced from the service prices."""

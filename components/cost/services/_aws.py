@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
-from . import _charges as charges
-from ._fleet import Quote
-from ._graph import Graph
-from ._values import Unpriced, get, is_unknown
+from .. import _charges as charges
+from .._fleet import Quote
+from .._graph import Graph
+from .._values import Unpriced, get, is_unknown
 
 EKS_DEFAULT_SUPPORT = "EXTENDED"
 """The EKS API's ``upgradePolicy.supportType`` when it is omitted."""
@@ -23,13 +24,13 @@ LOAD_BALANCER_SKUS = {"application": "application-load-balancer",
                       "network": "network-load-balancer"}
 """``loadBalancerType`` -> the service price; application is the provider's default."""
 
-_APPAUTOSCALING_TARGET = "aws:appautoscaling/target:Target"
-_EKS_CLUSTER = "aws:eks/cluster:Cluster"
-_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+_APPAUTOSCALING_TARGET = tokens.AWS_APPAUTOSCALING_TARGET
+_EKS_CLUSTER = tokens.AWS_EKS_CLUSTER
+_ENDPOINT_CONFIGURATION = tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION
 
 
 def _region(record: ResourceRecord, graph: Graph) -> str:
-    from ._aws import aws_region
+    from .._aws import aws_region
 
     return aws_region(record, graph)
 
@@ -163,7 +164,7 @@ def sagemaker_endpoint(record: ResourceRecord, graph: Graph) -> Quote:
         low, high, note = _scaling_bounds(record, graph, str(variant.get("variantName")), int(initial))
         found = charges.price("aws", "sagemaker-hosting", machine, region)
         quotes.append(charges.fixed(f"{machine} SageMaker hosting", found, low, high, note=note))
-    from ._fleet import combine
+    from .._fleet import combine
 
     return combine(quotes)
 
@@ -175,16 +176,16 @@ def sagemaker_configuration(record: ResourceRecord, graph: Graph) -> None:
 
 PRICERS = {
     _EKS_CLUSTER: eks_cluster,
-    "aws:ec2/natGateway:NatGateway": nat_gateway,
-    "aws:ec2/eip:Eip": elastic_ip,
-    "aws:kms/key:Key": kms_key,
-    "aws:kms/replicaKey:ReplicaKey": kms_key,
-    "aws:kms/externalKey:ExternalKey": kms_key,
-    "aws:cloudwatch/logGroup:LogGroup": log_group,
-    "aws:lb/loadBalancer:LoadBalancer": load_balancer,
-    "aws:alb/loadBalancer:LoadBalancer": load_balancer,
-    "aws:ebs/volume:Volume": ebs_volume,
-    "aws:sagemaker/endpoint:Endpoint": sagemaker_endpoint,
+    tokens.AWS_EC2_NAT_GATEWAY: nat_gateway,
+    tokens.AWS_EC2_EIP: elastic_ip,
+    tokens.AWS_KMS_KEY: kms_key,
+    tokens.AWS_KMS_REPLICA_KEY: kms_key,
+    tokens.AWS_KMS_EXTERNAL_KEY: kms_key,
+    tokens.AWS_CLOUDWATCH_LOG_GROUP: log_group,
+    tokens.AWS_LB_LOAD_BALANCER: load_balancer,
+    tokens.AWS_ALB_LOAD_BALANCER: load_balancer,
+    tokens.AWS_EBS_VOLUME: ebs_volume,
+    tokens.AWS_SAGEMAKER_ENDPOINT: sagemaker_endpoint,
     _ENDPOINT_CONFIGURATION: sagemaker_configuration,
 }
 """Type token -> pricer for the AWS services priced from the service prices."""

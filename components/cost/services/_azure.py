@@ -7,12 +7,13 @@ VM's rate, so it is priced from the machine catalog.
 
 from __future__ import annotations
 
+from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
-from . import _charges as charges
-from ._fleet import ON_DEMAND, Fleet, Quote
-from ._graph import Graph
-from ._values import Unpriced, get, is_unknown
+from .. import _charges as charges
+from .._fleet import ON_DEMAND, Fleet, Quote
+from .._graph import Graph
+from .._values import Unpriced, get, is_unknown
 
 AKS_TIERS = {"free": "cluster-free-tier", "standard": "cluster-standard-tier",
              "premium": "cluster-premium-tier"}
@@ -24,7 +25,7 @@ operation only."""
 
 
 def _location(record: ResourceRecord, graph: Graph, *via: str) -> str:
-    from ._azure import azure_location
+    from .._azure import azure_location
 
     return azure_location(record, graph, *via)
 
@@ -108,11 +109,11 @@ def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
 
 
 PRICERS = {
-    "azure-native:network:NatGateway": nat_gateway,
-    "azure-native:network:PublicIPAddress": public_ip,
-    "azure-native:keyvault:Key": key_vault_key,
-    "azure-native:operationalinsights:Workspace": log_workspace,
-    "azure-native:machinelearningservices:OnlineDeployment": online_deployment,
+    tokens.AZURE_NETWORK_NAT_GATEWAY: nat_gateway,
+    tokens.AZURE_NETWORK_PUBLIC_IP_ADDRESS: public_ip,
+    tokens.AZURE_KEYVAULT_KEY: key_vault_key,
+    tokens.AZURE_OPERATIONALINSIGHTS_WORKSPACE: log_workspace,
+    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
 }
 """Type token -> pricer for the Azure services priced from the service prices (the control
 plane is part of the managed cluster's own pricer, with its agent pools)."""
