@@ -30,6 +30,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from aiscale.preview.cost_change import CostChange, CostChangeError, cost_change, cost_change_table, summary_line
+
 #: The value the report shows for an input unknown during preview (aiscale.preview.report).
 UNKNOWN_IN_REPORT = "<unknown>"
 #: Environments whose stateful resources must never be deleted or replaced.
@@ -138,6 +140,8 @@ class Comparison:
     """Every change, in :data:`ACTIONS` order, then by URN."""
     unchanged: int
     """Resources in both reports with equal inputs."""
+    cost: Optional[CostChange] = None
+    """The monthly cost before and after and the change per resource (None when not computed)."""
 
     def of(self, action: str) -> tuple[Change, ...]:
         """The changes of one action."""
@@ -265,8 +269,12 @@ def compare_reports(old: dict, new: dict) -> Comparison:
             unchanged += 1
     changes.sort(key=lambda change: (ACTIONS.index(change.action), change.urn))
     stack = new.get("stack") if isinstance(new.get("stack"), str) else ""
+    try:
+        cost = cost_change(old, new)
+    except CostChangeError as error:
+        raise CompareError(str(error)) from None
     return Comparison(stack=stack, environment=report_environment(new), changes=tuple(changes),
-                      unchanged=unchanged)
+                      unchanged=unchanged, cost=cost)
 
 
 def load_report(path: Path) -> dict:
@@ -280,6 +288,10 @@ def load_report(path: Path) -> dict:
         raise CompareError(f"--compare {path}: not valid JSON ({error}); expected a report "
                            "written by aiscale preview --json") from None
     _resources(report, "old")
+    try:
+        cost_change(report, report)
+    except CostChangeError as error:
+        raise CompareError(f"--compare {path}: {error}") from None
     return report
 
 
@@ -325,4 +337,7 @@ def comparison_table(comparison: Comparison, *, include_updates: bool = True) ->
         verdict = Text(f"{len(lost)} stateful resource(s) would be deleted or replaced {where}: {names}",
                        style="bold red" if comparison.prod else "yellow")
     parts = [table] if table.row_count else []
+    if comparison.cost is not None:
+        parts += [cost_change_table(comparison.cost)] if comparison.cost.resources else []
+        summary = Group(summary, Text(summary_line(comparison.cost)))
     return Group(*parts, summary, verdict)
