@@ -74,6 +74,10 @@ def preview(
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
     markdown_file: Optional[Path] = typer.Option(
         None, "--markdown", help="Write a short Markdown report (for a pull-request comment) to this file."),
+    usage_file: Optional[Path] = typer.Option(
+        None, "--usage", metavar="FILE",
+        help="A usage file (Infracost's format: resource_usage by resource name, URN or '*') for "
+             "usage-based costs: stored GB, log GB, NAT GB, requests (docs/cost.md)."),
     compare: Optional[Path] = typer.Option(
         None, "--compare",
         help="An earlier --json report: what an update from it would create, update, replace and delete; "
@@ -94,6 +98,7 @@ def preview(
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
+    from aiscale.cost import UsageError, load_usage
     from aiscale.cost.table import cost_table as render_cost
     from aiscale.preview.compare import CompareError, compare_reports, comparison_table, load_report
     from aiscale.preview.engine import PreviewError
@@ -113,6 +118,7 @@ def preview(
     mask = SecretMask(())
     try:
         old_report = load_report(compare) if compare is not None else None
+        usage = load_usage(usage_file) if usage_file is not None else None
         secrets, references = parse_secret_flags(secret or []), load_stack_outputs(stack_outputs or [])
         project = replace(load_project(cwd, stack, secrets=secrets), stack_outputs=references)
         project = use_catalog_overlay(project, catalog_overlay)
@@ -123,9 +129,9 @@ def preview(
         for warning in project.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
         with stall_limit_env(timeout):
-            outcome = run_preview(project, packs=policy_pack if policies else [])
+            outcome = run_preview(project, packs=policy_pack if policies else [], usage=usage)
     except (ProjectError, PreviewError, PolicyPackError, CompareError, SecretsError, StackOutputsError,
-            CatalogOverlayError) as error:
+            CatalogOverlayError, UsageError) as error:
         raise _fail(mask.text(str(error))) from None
     result = outcome.result
     for warning in result.warnings:
@@ -144,8 +150,10 @@ def preview(
     estimate = outcome.cost
     if cost_table and (estimate.items or estimate.unpriced):
         console.print(render_cost(estimate, result.resources))
+    usage_based = f", {len(estimate.usage_based)} usage-based without usage" if estimate.usage_based else ""
     console.print(f"\nEstimated monthly cost: ${estimate.monthly_min:,.2f} - ${estimate.monthly_max:,.2f} "
-                  f"({len(estimate.items)} priced, {len(estimate.unpriced)} unpriced)")
+                  f"({len(estimate.items)} priced, {len(estimate.unpriced)} unpriced{usage_based}; "
+                  f"prices as of {estimate.prices_as_of or 'unknown'})")
     if outcome.packs:
         if outcome.violations:
             console.print(findings_table(redacted_findings(outcome)))
@@ -155,17 +163,17 @@ def preview(
     if json_file is not None:
         write_report(mask.data(outcome.report()), json_file)
         console.print(f"\nReport written to {json_file}")
-    if markdown_file is not None:
-        from aiscale.preview.markdown import write_markdown
-
-        write_markdown(outcome, markdown_file, hide=mask.text)
-        mask.file(markdown_file)
-        console.print(f"Markdown report written to {markdown_file}")
-    exit_code = outcome.exit_code
+    exit_code, comparison = outcome.exit_code, None
     if old_report is not None:
         comparison = compare_reports(old_report, mask.data(outcome.report()))  # as --json wrote the old one
         console.print(comparison_table(comparison))
         exit_code = max(exit_code, comparison.exit_code)
+    if markdown_file is not None:
+        from aiscale.preview.markdown import write_markdown
+
+        write_markdown(outcome, markdown_file, hide=mask.text, comparison=comparison)
+        mask.file(markdown_file)
+        console.print(f"Markdown report written to {markdown_file}")
     raise typer.Exit(exit_code)
 
 

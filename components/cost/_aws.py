@@ -12,12 +12,15 @@ from typing import Optional
 
 from aiscale import catalog
 from aiscale.facts import aws, reader, tokens
-from aiscale.facts.values import Input, UnknownValue
+from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
-from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, count_text, hourly, offering, price_text
+from .services._aws import PRICERS as SERVICE_PRICERS
+from .services._aws import root_volumes
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine, count_text, hourly, offering, price_text
+from ._pinned import machine_gpus, pinned_nodes
 from ._graph import Graph
-from ._storage import expected_size_gb, storage_quote
+from ._storage import bucket_quote
 from ._values import Unpriced, is_unknown, known_input, known_str
 
 
@@ -80,7 +83,10 @@ def node_group(record: ResourceRecord, graph: Graph) -> Quote:
     region = aws_region(record, graph)
     low, high = pool.bounds.get().strict()
     note += capacity_note(record.inputs, template.inputs if template is not None else None)
-    return Fleet("aws", machine, region, capacity, low, high, note).quote()
+    pinned, pin_note = pinned_nodes(record, graph, low, high, machine_gpus("aws", machine, region))
+    nodes = Fleet("aws", machine, region, capacity, pinned, high, note + pin_note).quote()
+    disks = root_volumes(template, record.inputs.get("diskSize"), region, pinned, high)
+    return combine([nodes, disks]) if disks is not None else nodes
 
 
 def _on_demand_count(size: int, base: int, percent: int) -> int:
@@ -132,33 +138,19 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
                  1, 1).quote()
 
 
-def sagemaker(record: ResourceRecord, graph: Graph) -> Quote:
-    """SageMaker endpoints and endpoint configurations: managed, never priced."""
-    try:
-        variants = reader.endpoints(record.type, record.inputs)
-    except UnknownValue:
-        variants = []  # the variants are not known yet: the reason names no type
-    types = sorted({v.instance_type.text() for v in variants if v.instance_type.text()})
-    on = f" ({', '.join(types)})" if types else ""
-    raise Unpriced(f"SageMaker is a managed service the catalog has no prices for{on}")
-
-
 def s3_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """S3 bucket tagged with an expected size: GB x the S3 STANDARD price of its region."""
     bucket = reader.bucket(record.type, record.inputs)
-    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
-    if size is None:
-        return None
-    return storage_quote(bucket.cloud, aws_region(record, graph), bucket.default_class, size, bucket.tags.where)
+    return bucket_quote(record, graph, bucket.cloud, aws_region(record, graph), bucket.default_class,
+                        bucket.tags.value, bucket.tags.where, "s3")
 
 
 PRICERS = {
     tokens.AWS_EKS_NODE_GROUP: node_group,
     tokens.AWS_AUTOSCALING_GROUP: autoscaling_group,
     tokens.AWS_EC2_INSTANCE: instance,
-    tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION: sagemaker,
-    tokens.AWS_SAGEMAKER_ENDPOINT: sagemaker,
     tokens.AWS_S3_BUCKET: s3_bucket,
     tokens.AWS_S3_BUCKET_V2: s3_bucket,
+    **SERVICE_PRICERS,
 }
 """Type token -> pricer for AWS compute, managed ML and S3."""

@@ -15,9 +15,11 @@ from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 from aiscale.preview.records import ResourceRecord
 
+from .services._azure import PRICERS as SERVICE_PRICERS
+from .services._azure import aks_control_plane
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine
 from ._graph import Graph
-from ._storage import expected_size_gb, storage_quote
+from ._storage import bucket_quote
 from ._values import PRICING_ERRORS, Unpriced, known_input, known_str, unpriced
 
 
@@ -67,8 +69,6 @@ def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
     """AKS managed cluster: the sum of its agentPoolProfiles[] (each priced like an agent
     pool); pools that cannot be priced are reported, the rest still counted."""
     pools = reader.node_pools(record.type, record.inputs)
-    if not pools:
-        raise Unpriced("agentPoolProfiles is not set")
     location = azure_location(record, graph)
     quotes, missing = [], []
     for index, pool in enumerate(pools):
@@ -76,9 +76,9 @@ def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
             quotes.append(_pool_fleet(pool, location).quote())
         except PRICING_ERRORS as why:
             missing.append(f"agentPoolProfiles[{index}]: {unpriced(why)}")
-    if not quotes:
-        raise Unpriced("; ".join(missing))
-    total = combine(quotes)
+    if not pools:
+        missing.append("agentPoolProfiles is not set")
+    total = combine([*quotes, aks_control_plane(record, graph)])
     return Quote(total.monthly_min, total.monthly_max, total.basis, "; ".join(missing))
 
 
@@ -126,24 +126,13 @@ def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
                  1, 1).quote()
 
 
-def online_deployment(record: ResourceRecord, graph: Graph) -> Quote:
-    """Azure ML online deployment: managed, never priced."""
-    deployment, = reader.endpoints(record.type, record.inputs)
-    machine = deployment.instance_type.text()
-    on = f" ({machine})" if machine else ""
-    raise Unpriced(f"Azure ML online deployments are a managed service the catalog has no "
-                   f"prices for{on}")
-
-
 def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """Azure storage account tagged with an expected size: GB x the price of its accessTier
     (default Hot) in its location."""
     bucket = reader.bucket(record.type, record.inputs)
-    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
-    if size is None:
-        return None
     tier = bucket.storage_class.text() or bucket.default_class
-    return storage_quote(bucket.cloud, azure_location(record, graph), tier.upper(), size, bucket.tags.where)
+    return bucket_quote(record, graph, bucket.cloud, azure_location(record, graph), tier.upper(),
+                        bucket.tags.value, bucket.tags.where, "blob-storage")
 
 
 PRICERS = {
@@ -151,7 +140,7 @@ PRICERS = {
     tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: managed_cluster,
     tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET: scale_set,
     tokens.AZURE_COMPUTE_VIRTUAL_MACHINE: virtual_machine,
-    tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_DEPLOYMENT: online_deployment,
     tokens.AZURE_STORAGE_STORAGE_ACCOUNT: storage_account,
+    **SERVICE_PRICERS,
 }
 """Type token -> pricer for Azure compute, managed ML and storage accounts."""

@@ -10,6 +10,9 @@ from aiscale.preview.records import ResourceRecord
 from ._fleet import Quote
 from ._graph import Graph
 from ._model import CostEstimate, CostItem
+from ._snapshot import snapshot_date
+from ._usage_model import model_usage
+from ._usage import NO_USAGE, Usage
 from ._values import PRICING_ERRORS, canonical_type
 from ._values import unpriced as as_unpriced
 
@@ -32,15 +35,19 @@ def priced_types() -> tuple[str, ...]:
 
 
 def estimate(resources: Sequence[ResourceRecord],
-             config: Mapping[str, str] = {}) -> CostEstimate:  # noqa: B006 - read only
+             config: Mapping[str, str] = {},  # noqa: B006 - read only
+             usage: Optional[Usage] = None) -> CostEstimate:
     """The estimated monthly cost of `resources`, priced from their own provider inputs.
 
     `config` is the stack configuration (``aws:region``, ``azure-native:location``,
     ``gcp:region``...), used for the region of resources whose inputs and provider set none.
     Each priced resource gives one item (min..max size x catalog hourly price x 730 h);
     resources that cost money but cannot be priced are listed in ``unpriced`` with a reason.
+    `usage` gives the quantities of usage-based charges (see ``aiscale.cost.load_usage``);
+    the platform model's (a bucket's ``expected_size_gb``) fill in what it does not give.
     """
-    graph = Graph(resources, config)
+    usage = (usage or NO_USAGE).with_defaults(model_usage(resources, config))
+    graph = Graph(resources, config, usage)
     table = pricers()
     items: list[CostItem] = []
     unpriced: list[tuple[str, str]] = []
@@ -58,4 +65,4 @@ def estimate(resources: Sequence[ResourceRecord],
         items.append(quote.item(record.urn))
         if quote.unpriced:
             unpriced.append((record.urn, quote.unpriced))
-    return CostEstimate.of(items, unpriced)
+    return CostEstimate.of(items, unpriced, prices_as_of=snapshot_date())

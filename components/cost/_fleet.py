@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from aiscale import catalog
 
-from ._model import CostItem, to_cents
+from ._model import CostItem, UsageCharge, to_cents
 from ._values import Unpriced
 
 ON_DEMAND = "on-demand"
@@ -26,19 +26,24 @@ class Quote:
     """How the figures were computed."""
     unpriced: str = ""
     """Why some part of the resource could not be priced ("" when all of it was)."""
+    usage: tuple[UsageCharge, ...] = ()
+    """Usage-based charges; those with a known quantity add to both figures of the item."""
 
     def item(self, urn: str) -> CostItem:
-        """The cost item of `urn`, rounded to cents."""
-        return CostItem(urn=urn, monthly_min=to_cents(self.monthly_min),
-                        monthly_max=to_cents(self.monthly_max), basis=self.basis)
+        """The cost item of `urn`, rounded to cents, usage with a known quantity included."""
+        used = sum(charge.monthly for charge in self.usage)
+        return CostItem(urn=urn, monthly_min=to_cents(self.monthly_min + used),
+                        monthly_max=to_cents(self.monthly_max + used), basis=self.basis,
+                        usage=self.usage)
 
 
 def combine(quotes: Iterable[Quote]) -> Quote:
     """The sum of several quotes of one resource (e.g. the pools of one cluster)."""
     quotes = list(quotes)
     return Quote(sum(q.monthly_min for q in quotes), sum(q.monthly_max for q in quotes),
-                 "; ".join(q.basis for q in quotes),
-                 "; ".join(q.unpriced for q in quotes if q.unpriced))
+                 "; ".join(q.basis for q in quotes if q.basis),
+                 "; ".join(q.unpriced for q in quotes if q.unpriced),
+                 tuple(charge for q in quotes for charge in q.usage))
 
 
 def price_text(price: float) -> str:

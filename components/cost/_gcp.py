@@ -14,8 +14,9 @@ from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note
+from .services._gcp import PRICERS as SERVICE_PRICERS
 from ._graph import Graph
-from ._storage import expected_size_gb, storage_quote
+from ._storage import bucket_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
 
 
@@ -133,30 +134,16 @@ def instance(record: ResourceRecord, graph: Graph) -> Quote:
     return _template_fleet(record, gcp_region(record, graph, "zone"), 1, 1, "").quote()
 
 
-def cloud_run(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
-    """Cloud Run service: unpriced when it asks for a GPU (a limit of nvidia.com/gpu or a
-    nodeSelector accelerator); a CPU-only service is not estimated (pay per request)."""
-    if gcp.cloud_run_asks_for_gpu(record.inputs):
-        service, = reader.endpoints(record.type, record.inputs)
-        accelerator = service.accelerator.text()
-        on = f" ({accelerator})" if accelerator else ""
-        raise Unpriced(f"Cloud Run with GPUs is a managed service the catalog has no prices "
-                       f"for{on}")
-    return None
-
-
 def gcs_bucket(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
     """GCS bucket labelled with an expected size: GB x the price of its storageClass
     (default STANDARD) in its location (a multi-region location has no catalog price)."""
     bucket = reader.bucket(record.type, record.inputs)
-    size = expected_size_gb(bucket.tags.value, bucket.tags.where)
-    if size is None:
-        return None
     location = known_str(bucket.location.known()) or graph.config.get("gcp:region")
     if not location:
         raise Unpriced("location is not set and neither is gcp:region")
     storage_class = bucket.storage_class.text() or bucket.default_class
-    return storage_quote(bucket.cloud, gcp.region_of(location), storage_class.upper(), size, bucket.tags.where)
+    return bucket_quote(record, graph, bucket.cloud, gcp.region_of(location), storage_class.upper(),
+                        bucket.tags.value, bucket.tags.where, "cloud-storage")
 
 
 PRICERS = {
@@ -164,7 +151,7 @@ PRICERS = {
     tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER: instance_group,
     tokens.GCP_COMPUTE_INSTANCE_GROUP_MANAGER: instance_group,
     tokens.GCP_COMPUTE_INSTANCE: instance,
-    tokens.GCP_CLOUDRUNV2_SERVICE: cloud_run,
     tokens.GCP_STORAGE_BUCKET: gcs_bucket,
+    **SERVICE_PRICERS,
 }
 """Type token -> pricer for GCP compute, Cloud Run and Cloud Storage."""

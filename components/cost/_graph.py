@@ -7,11 +7,14 @@ engine's property dependencies first and through matching ids, names and self li
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
 from aiscale.preview.records import ResourceRecord
 
 from ._values import canonical_type, is_unknown
+
+if TYPE_CHECKING:
+    from ._usage import Usage
 
 _REFERENCE_FIELDS = ("id", "name", "selfLink", "selfLinkUnique", "arn")
 """Fields whose value another resource may use to name this one."""
@@ -20,11 +23,16 @@ _REFERENCE_FIELDS = ("id", "name", "selfLink", "selfLinkUnique", "arn")
 class Graph:
     """Lookups over the records of one preview plus the stack configuration."""
 
-    def __init__(self, records: Sequence[ResourceRecord], config: Mapping[str, str]) -> None:
+    def __init__(self, records: Sequence[ResourceRecord], config: Mapping[str, str],
+                 usage: Optional["Usage"] = None) -> None:
+        from ._usage import NO_USAGE
+
         self.records = tuple(records)
         """Every record, in registration order."""
         self.config = dict(config)
         """Stack configuration (``aws:region``, ``azure-native:location``, ``gcp:region``...)."""
+        self.usage = usage if usage is not None else NO_USAGE
+        """Usage quantities for usage-based charges (the usage file and the model's)."""
         self._by_urn = {record.urn: record for record in self.records}
 
     def get(self, urn: str) -> Optional[ResourceRecord]:

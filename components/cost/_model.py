@@ -23,6 +23,36 @@ def sum_cents(amounts: Iterable[float]) -> float:
 
 
 @dataclass(frozen=True)
+class UsageCharge:
+    """A usage-based part of a resource's cost: a unit price and, when known, the quantity."""
+
+    key: str
+    """The usage key of the usage file (``resource_usage.<resource>.<key>``), e.g.
+    ``monthly_data_ingested_gb``."""
+    what: str
+    """What is charged, e.g. "log ingestion"."""
+    unit: str
+    """The unit of `unit_price` and `quantity`, e.g. "GB", "GB-month", "10k-requests"."""
+    unit_price: float
+    """USD per unit (the catalog's list price)."""
+    quantity: Optional[float] = None
+    """Units per month from the usage file or the model; None when no usage was given."""
+    source: str = ""
+    """Where the quantity came from ("usage file", "expected_size_gb"), "" when none."""
+
+    @property
+    def monthly(self) -> float:
+        """USD per month: quantity x unit price (0 when no quantity is known)."""
+        return (self.quantity or 0.0) * self.unit_price
+
+    def to_report(self) -> dict[str, Any]:
+        """The charge as the JSON report's ``cost.items[].usage[]`` entry."""
+        return {"key": self.key, "what": self.what, "unit": self.unit,
+                "unit_price": self.unit_price, "quantity": self.quantity,
+                "monthly": to_cents(self.monthly) if self.quantity is not None else None}
+
+
+@dataclass(frozen=True)
 class CostItem:
     """The estimated monthly cost of one resource, as a range from its minimum to maximum size."""
 
@@ -35,11 +65,22 @@ class CostItem:
     basis: str
     """How the figure was computed, as one sentence (counts, machine type, capacity, region,
     hourly price, hours), e.g. "0-4 x g6.xlarge spot in us-west-2 at $0.4048/h x 730 h"."""
+    usage: tuple[UsageCharge, ...] = ()
+    """Usage-based charges (log GB, stored GB, requests): those with a quantity are included in
+    both figures; those without are listed with their unit price and counted in neither."""
+
+    @property
+    def usage_unknown(self) -> tuple[UsageCharge, ...]:
+        """The usage-based charges no usage was given for."""
+        return tuple(charge for charge in self.usage if charge.quantity is None)
 
     def to_report(self) -> dict[str, Any]:
-        """The item as the JSON report's ``cost.items[]`` entry."""
-        return {"urn": self.urn, "monthly_min": self.monthly_min,
-                "monthly_max": self.monthly_max, "basis": self.basis}
+        """The item as the JSON report's ``cost.items[]`` entry (``usage`` only when it has any)."""
+        entry: dict[str, Any] = {"urn": self.urn, "monthly_min": self.monthly_min,
+                                 "monthly_max": self.monthly_max, "basis": self.basis}
+        if self.usage:
+            entry["usage"] = [charge.to_report() for charge in self.usage]
+        return entry
 
 
 @dataclass(frozen=True)
@@ -60,9 +101,18 @@ class CostEstimate:
     only part of which could be priced (a cluster with one unpriceable pool) is in both."""
     reasons: tuple[tuple[str, str], ...] = field(default=())
     """(urn, why) for every unpriced URN; not part of the JSON report."""
+    prices_as_of: str = ""
+    """The date of the price snapshot the estimate used (ISO 8601), "" when unknown."""
+
+    @property
+    def usage_based(self) -> tuple[str, ...]:
+        """URNs of items with a usage-based charge that no usage was given for (listed with its
+        unit price, counted as nothing)."""
+        return tuple(item.urn for item in self.items if item.usage_unknown)
 
     @classmethod
-    def of(cls, items: Iterable[CostItem], unpriced: Iterable[tuple[str, str]]) -> "CostEstimate":
+    def of(cls, items: Iterable[CostItem], unpriced: Iterable[tuple[str, str]],
+           prices_as_of: str = "") -> "CostEstimate":
         """Build an estimate whose totals are the exact sums of the (rounded) items."""
         items = tuple(items)
         reasons: dict[str, str] = {}
@@ -75,6 +125,7 @@ class CostEstimate:
             items=items,
             unpriced=tuple(reasons),
             reasons=tuple(reasons.items()),
+            prices_as_of=prices_as_of,
         )
 
     def reason(self, urn: str) -> Optional[str]:
@@ -93,4 +144,6 @@ class CostEstimate:
             "monthly_max": self.monthly_max,
             "items": [item.to_report() for item in self.items],
             "unpriced": list(self.unpriced),
+            "usage_based": list(self.usage_based),
+            "prices_as_of": self.prices_as_of,
         }

@@ -30,6 +30,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from aiscale.preview.cost_change import CostChange, CostChangeError, cost_change, cost_change_table, summary_line
+
 #: The value the report shows for an input unknown during preview (aiscale.preview.report).
 UNKNOWN_IN_REPORT = "<unknown>"
 #: Environments whose stateful resources must never be deleted or replaced.
@@ -140,6 +142,8 @@ class Comparison:
     """Resources in both reports with equal inputs."""
     moves: tuple[str, ...] = ()
     """Fleets that ``placement: cheapest`` puts on another cloud than the old report did."""
+    cost: Optional[CostChange] = None
+    """The monthly cost before and after and the change per resource (None when not computed)."""
 
     def of(self, action: str) -> tuple[Change, ...]:
         """The changes of one action."""
@@ -267,8 +271,12 @@ def compare_reports(old: dict, new: dict) -> Comparison:
             unchanged += 1
     changes.sort(key=lambda change: (ACTIONS.index(change.action), change.urn))
     stack = new.get("stack") if isinstance(new.get("stack"), str) else ""
+    try:
+        cost = cost_change(old, new)
+    except CostChangeError as error:
+        raise CompareError(str(error)) from None
     return Comparison(stack=stack, environment=report_environment(new), changes=tuple(changes),
-                      unchanged=unchanged, moves=placement_moves(old, new))
+                      unchanged=unchanged, moves=placement_moves(old, new), cost=cost)
 
 
 def placement_moves(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
@@ -305,6 +313,10 @@ def load_report(path: Path) -> dict:
         raise CompareError(f"--compare {path}: not valid JSON ({error}); expected a report "
                            "written by aiscale preview --json") from None
     _resources(report, "old")
+    try:
+        cost_change(report, report)
+    except CostChangeError as error:
+        raise CompareError(f"--compare {path}: {error}") from None
     return report
 
 
@@ -350,5 +362,8 @@ def comparison_table(comparison: Comparison, *, include_updates: bool = True) ->
         verdict = Text(f"{len(lost)} stateful resource(s) would be deleted or replaced {where}: {names}",
                        style="bold red" if comparison.prod else "yellow")
     parts = [table] if table.row_count else []
+    if comparison.cost is not None:
+        parts += [cost_change_table(comparison.cost)] if comparison.cost.resources else []
+        summary = Group(summary, Text(summary_line(comparison.cost)))
     moves = [Text(f"placement: {move}", style="bold yellow") for move in comparison.moves]
     return Group(*parts, summary, *moves, verdict)

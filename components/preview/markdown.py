@@ -1,8 +1,8 @@
 """The preview as a short Markdown report, fit for a pull-request comment or a CI job summary.
 
 Sections: the verdict (the exit code's meaning), resource counts per cloud (and per type, folded),
-the estimated monthly cost range, and the policy findings with mandatory ones first, capped at
-`MAX_FINDING_ROWS` rows. The text is deterministic: the same outcome always renders the same
+the estimated monthly cost range, with ``--compare`` the changes and the cost change, and the
+policy findings with mandatory ones first, capped at `MAX_FINDING_ROWS` rows. The text is deterministic: the same outcome always renders the same
 bytes (no timestamps; every list sorted), so a CI job can compare or update comments.
 """
 
@@ -69,14 +69,23 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "
     return lines
 
 
-def _verdict(outcome: Any) -> list[str]:
+def exit_code_of(outcome: Any, comparison: Any = None) -> int:
+    """The exit code ``aiscale preview`` ends with: the outcome's, or the comparison's when it
+    is higher (a stateful resource deleted or replaced in prod)."""
+    return max(outcome.exit_code, comparison.exit_code if comparison is not None else 0)
+
+
+def _verdict(outcome: Any, comparison: Any = None) -> list[str]:
+    code = exit_code_of(outcome, comparison)
     mandatory = sum(1 for v in outcome.violations if v.enforcement == "mandatory")
-    if mandatory:
-        return [f"**Blocked:** {_plural(mandatory, 'mandatory policy violation')} (exit code "
-                f"{outcome.exit_code}); fix them before merging."]
+    lost = len(comparison.data_loss) if comparison is not None and comparison.exit_code else 0
+    reasons = ([_plural(mandatory, "mandatory policy violation")] if mandatory else []) + \
+        ([f"{_plural(lost, 'stateful resource')} deleted or replaced in {comparison.environment}"] if lost else [])
+    if reasons:
+        return [f"**Blocked:** {' and '.join(reasons)} (exit code {code}); fix them before merging."]
     if not outcome.packs:
-        return [f"**Passed** (exit code {outcome.exit_code}); no policy pack was run."]
-    return [f"**Passed:** no mandatory policy violation (exit code {outcome.exit_code})."]
+        return [f"**Passed** (exit code {code}); no policy pack was run."]
+    return [f"**Passed:** no mandatory policy violation (exit code {code})."]
 
 
 def _resources(resources: Sequence[Any], reads: Sequence[Any] = ()) -> list[str]:
@@ -107,8 +116,10 @@ def _resources(resources: Sequence[Any], reads: Sequence[Any] = ()) -> list[str]
 def _cost(cost: Any, resources: Sequence[Any], hide: Callable[[str], str] = str) -> list[str]:
     lines = ["### Estimated monthly cost", "",
              f"**{_money(cost.monthly_min)} to {_money(cost.monthly_max)}** per month "
-             f"({cost.currency} list prices, smallest to largest scale): "
-             f"{len(cost.items)} priced, {len(cost.unpriced)} unpriced.", ""]
+             f"({cost.currency} list prices as of {getattr(cost, 'prices_as_of', '') or 'unknown'}, "
+             f"smallest to largest scale): {len(cost.items)} priced, {len(cost.unpriced)} unpriced"
+             + (f", {len(cost.usage_based)} usage-based without usage (listed at their unit prices)"
+                if getattr(cost, "usage_based", ()) else "") + ".", ""]
     if cost.unpriced:
         types = {r.urn: r.type for r in resources}
         unpriced = sorted(cost.unpriced, key=lambda urn: (types.get(urn, ""), _name(urn)))
@@ -154,23 +165,31 @@ def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = (),
     return lines
 
 
-def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callable[[str], str] = str) -> str:
+def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callable[[str], str] = str,
+                    comparison: Any = None) -> str:
     """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
     newline; at most `max_rows` policy findings are listed. `hide` replaces secret texts (the
-    config secrets' `SecretMask.text`) in names and messages before they are escaped or cut."""
+    config secrets' `SecretMask.text`) in names and messages before they are escaped or cut.
+    With `comparison` (an ``aiscale.preview.compare.Comparison``) the report carries the changes,
+    the cost change, and the verdict of the exit code ``--compare`` ends with."""
     result = outcome.result
     lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
-    lines += _verdict(outcome) + [""]
+    lines += _verdict(outcome, comparison) + [""]
     lines += _resources(result.resources, getattr(result, "reads", ())) + [""]
     lines += _cost(outcome.cost, result.resources, hide)
+    if comparison is not None:
+        from aiscale.preview.markdown_compare import comparison_section
+
+        lines += comparison_section(comparison, hide) + [""]
     lines += _findings(outcome, max_rows, secret_texts(result), hide)
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(outcome: Any, path: Path, hide: Callable[[str], str] = str) -> None:
-    """Write `render_markdown(outcome)` to `path` (UTF-8), creating its folder."""
+def write_markdown(outcome: Any, path: Path, hide: Callable[[str], str] = str,
+                   comparison: Any = None) -> None:
+    """Write `render_markdown(outcome, comparison=comparison)` to `path` (UTF-8), creating its folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(outcome, hide=hide), encoding="utf-8")
+    path.write_text(render_markdown(outcome, hide=hide, comparison=comparison), encoding="utf-8")

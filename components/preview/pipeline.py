@@ -117,8 +117,10 @@ def resolve_packs(project: Project, packs: Optional[Sequence[str]]) -> list[Pack
     return runs
 
 
-def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> PreviewOutcome:
-    """Preview ``project``, price it and evaluate the policy packs on it.
+def run_preview(project: Project, packs: Optional[Sequence[str]] = None,
+                usage: Any = None) -> PreviewOutcome:
+    """Preview ``project``, price it (with ``usage``, an ``aiscale.cost.Usage`` from a usage
+    file, for usage-based charges) and evaluate the policy packs on it.
 
     Raises ``ProjectError``/``PreviewError`` (exit 2) or ``PolicyPackError`` (exit 2).
     """
@@ -133,7 +135,7 @@ def run_preview(project: Project, packs: Optional[Sequence[str]] = None) -> Prev
                      configs=[run.config for run in over_protocol],
                      config_files=[run.config_file for run in over_protocol]) as session:
         result = run_project(project)
-        cost = estimate(result.resources, result.config)
+        cost = estimate(result.resources, result.config, usage)
         try:
             violations = evaluate_packs(pack_runs, result, session)
         except PolicyPackError as error:  # a pack's error may quote a value: keep secrets out of it

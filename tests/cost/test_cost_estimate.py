@@ -18,15 +18,9 @@ UNPRICED = [
     ("aws_preview", "box-cpu", "no price for t3.medium", "a CPU type: the catalog lists GPUs"),
     ("aws_preview", "ng-no-spot-price", "no spot price for g6e.2xlarge",
      "the catalog row has no spot figure: never fall back to on-demand"),
-    ("aws_preview", "serving-config", "SageMaker is a managed service", "SageMaker config"),
-    ("aws_preview", "serving", "SageMaker is a managed service", "SageMaker endpoint"),
-    ("aws_preview", "sized-west", "no STANDARD storage price for aws us-west-2",
-     "a sized bucket in a region without a storage price"),
-    ("azure_preview", "chat", "Azure ML online deployments", "Azure ML managed deployment"),
     ("azure_preview", "sized", "no HOT storage price for azure eastus", "no Azure storage prices"),
     ("azure_preview", "aks", "agentPoolProfiles[0]: the catalog has no price for Standard_D4s_v5",
      "the CPU system pool of a cluster whose GPU pool is priced"),
-    ("gcp_preview", "chat", "Cloud Run with GPUs", "Cloud Run asking for an L4"),
     ("gcp_preview", "v100-not-in-region",
      "no price for n1-standard-8 with 1 x nvidia-tesla-v100 in gcp us-east4",
      "a GPU the catalog does not list in that region"),
@@ -36,11 +30,8 @@ UNPRICED = [
      "a multi-region bucket location"),
 ]
 NOT_ESTIMATED = [
-    ("aws_preview", "unsized", "a bucket without an expected size"),
-    ("azure_preview", "unsized", "a storage account without an expected size"),
-    ("gcp_preview", "unsized", "a bucket without an expected size"),
-    ("gcp_preview", "web", "a Cloud Run service without GPU"),
-    ("gcp_preview", "gke", "a cluster's control plane is not estimated"),
+    ("gcp_preview", "web", "a Cloud Run service without GPU (paid per request)"),
+    ("aws_preview", "serving-config", "an endpoint configuration: its endpoint is priced"),
 ]
 
 
@@ -97,10 +88,13 @@ def test_total_is_exact_for_many_fractional_items():
 
 def test_report_is_exactly_the_design_cost_object(aws_preview):
     report = estimate(aws_preview.resources, aws_preview.config).to_report()
-    assert list(report) == ["currency", "monthly_min", "monthly_max", "items", "unpriced"]
+    assert list(report) == ["currency", "monthly_min", "monthly_max", "items", "unpriced",
+                            "usage_based", "prices_as_of"]
     assert report["currency"] == "USD"
-    assert all(list(item) == ["urn", "monthly_min", "monthly_max", "basis"]
+    assert all(list(item) in (["urn", "monthly_min", "monthly_max", "basis"],
+                              ["urn", "monthly_min", "monthly_max", "basis", "usage"])
                for item in report["items"])
+    assert set(report["usage_based"]) <= {item["urn"] for item in report["items"]}
     assert all(isinstance(urn, str) for urn in report["unpriced"])
 
 

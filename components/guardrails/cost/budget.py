@@ -6,6 +6,8 @@ records ``aiscale preview`` prices, so the pack and the offline preview agree.
 
 from __future__ import annotations
 
+import json
+import os
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
 
@@ -70,13 +72,49 @@ def _basis(ctx) -> str:
     return basis if basis in BASES else "max"
 
 
+PLATFORM_KEY = "aiscale:platform"
+"""The stack config key of the platform model, whose ``operations.budget.monthly_usd`` is the
+budget when the pack config sets none."""
+
+
+def _stack_config(ctx) -> Mapping[str, Any]:
+    """The stack configuration: the one the estimator was bound to (``aiscale preview``), else
+    the engine's ``PULUMI_CONFIG`` (a pack run by ``pulumi preview``)."""
+    bound = getattr(ctx.estimator, "keywords", None) or {}
+    if isinstance(bound.get("config"), Mapping):
+        return bound["config"]
+    try:
+        loaded = json.loads(os.environ.get("PULUMI_CONFIG", "") or "{}")
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, Mapping) else {}
+
+
+def model_budget(ctx) -> Optional[float]:
+    """The platform model's ``operations.budget.monthly_usd``, None when it sets none."""
+    platform = _stack_config(ctx).get(PLATFORM_KEY)
+    if isinstance(platform, str):
+        try:
+            platform = json.loads(platform)
+        except ValueError:
+            return None
+    operations = platform.get("operations") if isinstance(platform, Mapping) else None
+    budget = operations.get("budget") if isinstance(operations, Mapping) else None
+    return as_number(budget.get("monthly_usd")) if isinstance(budget, Mapping) else None
+
+
 def monthly_budget(resources, ctx):
-    """The estimated monthly cost stays within config monthly_budget_usd (unset: not applicable)."""
+    """The estimated monthly cost stays within config monthly_budget_usd, else the platform
+    model's operations.budget.monthly_usd (neither set: not applicable)."""
     limit: Optional[float] = as_number(ctx.config.get("monthly_budget_usd"))
+    label = "the budget"
     if limit is None:
-        return NotApplicable("no monthly_budget_usd configured")
+        limit = model_budget(ctx)
+        label = "the budget (operations.budget.monthly_usd)"
+    if limit is None:
+        return NotApplicable("no monthly_budget_usd configured and no operations.budget.monthly_usd in the model")
     estimate, why = _estimate(resources, ctx)
-    return why if estimate is None else _over(estimate, limit, _basis(ctx), "the budget")
+    return why if estimate is None else _over(estimate, limit, _basis(ctx), label)
 
 
 def budget_by_environment(resources, ctx):
@@ -96,7 +134,8 @@ def _basis_schema():
 CHECKS = (
     Check("COST-BUDGET-001", "cost", "Monthly budget",
           "The stack's estimated monthly cost (aiscale's catalog prices x 730 h, at maximum scale by "
-          "default) stays within config monthly_budget_usd; not applicable until a budget is set.",
+          "default) stays within config monthly_budget_usd, else the platform model's "
+          "operations.budget.monthly_usd; not applicable until either is set.",
           "high", "mandatory", "Lower pool and endpoint maxima, use spot, or raise the budget deliberately.",
           monthly_budget, scope="stack", anchors=("Infracost OPA diffTotalMonthlyCost", "Sentinel limit-proposed-monthly-cost"),
           config_schema={"monthly_budget_usd": schema.number(None, "Monthly budget in USD (null: none)."),
