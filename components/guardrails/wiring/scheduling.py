@@ -1,0 +1,97 @@
+"""Can this GPU pod be scheduled? Each GPU pod against the node pools of its cluster."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from aiscale.facts import scheduling
+from aiscale.facts.values import UnknownValue
+
+from ..props import fmt_number
+from ..registry import Check, NotApplicable, Violation
+from .graph import K8S_WORKLOADS, StackGraph
+from .levels import enforcement
+
+POOL_KINDS = ("aws:eks/nodeGroup:NodeGroup", "azure-native:containerservice:AgentPool",
+              "azure-native:containerservice:ManagedCluster", "gcp:container/nodePool:NodePool")
+_CLUSTER_KEYS = {"aws": "clusterName", "gcp": "cluster", "azure": "resourceName"}
+
+
+def _pools(graph: StackGraph, ctx) -> list[tuple[Optional[str], str, scheduling.PoolOffer, Optional[float]]]:
+    """(cluster URN, pool name, offer, GPUs per node) of every pool of the stack whose inputs
+    are known (the name: the pool's own, else its resource's)."""
+    out = []
+    for view in graph.of_kind(*POOL_KINDS):
+        try:
+            offers = scheduling.pool_offers(view.type, view.props)
+        except UnknownValue:
+            continue
+        for offer in offers:
+            if view.canonical == "azure-native:containerservice:ManagedCluster":
+                cluster = view.urn
+            else:
+                cluster = graph.owner(view, offer.cluster_key.value, _CLUSTER_KEYS[offer.cloud])
+            out.append((cluster, offer.name or view.name, offer, _gpus_per_node(offer, ctx)))
+    return out
+
+
+def _gpus_per_node(offer: scheduling.PoolOffer, ctx) -> Optional[float]:
+    if offer.accelerator_count:
+        return offer.accelerator_count
+    found = ctx.lookup(offer.cloud, offer.machine, None) if offer.machine else None
+    gpus = getattr(found, "gpus", None)
+    return float(gpus) if gpus is not None else (0.0 if offer.machine else None)
+
+
+def why_not(pod: scheduling.PodFacts, offer: scheduling.PoolOffer, gpus_per_node: Optional[float]) -> list[str]:
+    """Why the nodes of `offer` cannot take `pod` ([] when they can)."""
+    reasons = []
+    if gpus_per_node is not None and pod.gpus > gpus_per_node:
+        reasons.append(f"{fmt_number(gpus_per_node)} GPU(s) per node, the pod asks for {fmt_number(pod.gpus)}")
+    for taint in offer.taints:
+        if taint.effect in scheduling.BLOCKING_EFFECTS and not pod.tolerates(taint):
+            reasons.append(f"taint {taint} not tolerated")
+    for label, value in pod.node_selector.items():
+        if offer.labels.get(label) != str(value):
+            reasons.append(f"node selector {label}={value} not among its labels")
+    return reasons
+
+
+def unschedulable_gpu_pods(resources, ctx):
+    """GPU pods that no declared node pool of their cluster can take: too few GPUs per node, an
+    untolerated taint, or a node selector that matches no pool's labels."""
+    graph = StackGraph(resources)
+    pools = _pools(graph, ctx)
+    found, checked = [], 0
+    for view in graph.of_kind(*K8S_WORKLOADS):
+        try:
+            pod = scheduling.pod(view.canonical, view.props)
+        except UnknownValue:
+            continue
+        if pod is None or pod.gpus <= 0:
+            continue
+        cluster = graph.cluster_of(view)
+        candidates = [(name, offer, gpus) for owner, name, offer, gpus in pools if cluster is None or owner == cluster]
+        if not candidates:
+            continue  # no declared pool: nodes come from elsewhere (auto-provisioning, another stack)
+        checked += 1
+        reasons = [(name, why_not(pod, offer, gpus)) for name, offer, gpus in candidates]
+        if all(why for _, why in reasons):
+            detail = "; ".join(f"'{name}': {', '.join(why)}" for name, why in reasons)
+            found.append(Violation(view.urn, f"no declared node pool of its cluster can schedule the pods of '{view.name}' "
+                                             f"({fmt_number(pod.gpus)} GPU(s) each): {detail}"))
+    return found if checked else NotApplicable("no GPU pod with declared node pools")
+
+
+CHECKS = (
+    Check("WIRE-SCHED-001", "wiring", "GPU pods fit a declared node pool",
+          "Every pod that asks for GPUs can be scheduled on at least one node pool of its cluster: "
+          "the pool has at least as many GPUs per node as the pod asks for, the pod tolerates the "
+          "pool's NoSchedule / NoExecute taints (the GPU taint, the AKS Spot taint) and the pool's "
+          "labels satisfy the pod's node selector.", "high", enforcement("WIRE-SCHED-001"),
+          "Size the pool's machine type for the pod's GPUs, add a toleration for the pool's taint, or "
+          "make the node selector match the pool's labels.",
+          unschedulable_gpu_pods, scope="stack",
+          url="https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"),
+)
+"""The scheduling checks of the wiring pack."""
