@@ -140,3 +140,20 @@ def test_each_mutation_is_reported_on_the_offending_resource(check_id, stack, of
     outcome = _run(check_id, stack)
     assert not is_na(outcome), reason
     assert [v.urn.rsplit("::", 1)[-1] for v in outcome] == [offender], reason
+
+
+def test_a_pool_whose_inputs_are_unknown_might_fit_so_its_pods_are_not_judged():
+    from aiscale.preview.records import UNKNOWN
+
+    known = _run("WIRE-SCHED-001", [EKS_, K8S, node_group(EKS_), deployment(K8S, gpus="8")])
+    assert len(known) == 1, "the baseline of this test: a known 1-GPU pool cannot take 8 GPUs"
+    unknown = _run("WIRE-SCHED-001", [EKS_, K8S, node_group(EKS_, labels=UNKNOWN), deployment(K8S, gpus="8")])
+    assert is_na(unknown) or unknown == []
+
+
+def test_a_pod_on_another_cluster_is_judged_against_that_clusters_pools_only():
+    other = cluster(name="other")
+    other_k8s = provider(other, "other-k8s")
+    stack = [EKS_, K8S, other, other_k8s, node_group(EKS_), deployment(other_k8s)]
+    (violation,) = _run("WIRE-SCHED-001", stack + [node_group(other, name="cpu", instance="m6i.large")])
+    assert "'cpu'" in violation.message and "'gpu'" not in violation.message

@@ -86,11 +86,6 @@ def _depends_on(view: ResourceView) -> list[str]:
     return urns
 
 
-def name_of(view: ResourceView) -> str:
-    """A resource's display name: its logical name."""
-    return view.name
-
-
 K8S_WORKLOADS = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET, tokens.K8S_APPS_DAEMON_SET,
                  tokens.K8S_APPS_REPLICA_SET, tokens.K8S_BATCH_JOB, tokens.K8S_BATCH_CRON_JOB, tokens.K8S_CORE_POD)
 """Kubernetes kinds that run pods."""

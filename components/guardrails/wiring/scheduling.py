@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from aiscale.facts import scheduling
+from aiscale.facts import scheduling, tokens
 from aiscale.facts.values import UnknownValue
 
 from ..props import fmt_number
@@ -12,27 +12,32 @@ from ..registry import Check, NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
 from .levels import enforcement
 
-POOL_KINDS = ("aws:eks/nodeGroup:NodeGroup", "azure-native:containerservice:AgentPool",
-              "azure-native:containerservice:ManagedCluster", "gcp:container/nodePool:NodePool")
-_CLUSTER_KEYS = {"aws": "clusterName", "gcp": "cluster", "azure": "resourceName"}
+POOL_KINDS = (tokens.AWS_EKS_NODE_GROUP, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL,
+              tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL)
+_CLUSTER_KEYS = {tokens.AWS_EKS_NODE_GROUP: "clusterName", tokens.GCP_CONTAINER_NODE_POOL: "cluster",
+                 tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: "resourceName"}
+"""Pool token -> the input naming its cluster."""
 
 
-def _pools(graph: StackGraph, ctx) -> list[tuple[Optional[str], str, scheduling.PoolOffer, Optional[float]]]:
-    """(cluster URN, pool name, offer, GPUs per node) of every pool of the stack whose inputs
-    are known (the name: the pool's own, else its resource's)."""
-    out = []
+def _pools(graph: StackGraph, ctx) -> tuple[list, set]:
+    """([(cluster URN, pool name, offer, GPUs per node)] of every pool of the stack whose inputs
+    are known (the name: the pool's own, else its resource's), {cluster URN (or None) of a pool
+    whose inputs are not known})."""
+    out, unknown = [], set()
     for view in graph.of_kind(*POOL_KINDS):
         try:
             offers = scheduling.pool_offers(view.type, view.props)
         except UnknownValue:
+            unknown.add(view.urn if view.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER
+                        else graph.owner(view, None, _CLUSTER_KEYS[view.canonical]))
             continue
         for offer in offers:
-            if view.canonical == "azure-native:containerservice:ManagedCluster":
+            if view.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
                 cluster = view.urn
             else:
-                cluster = graph.owner(view, offer.cluster_key.value, _CLUSTER_KEYS[offer.cloud])
+                cluster = graph.owner(view, offer.cluster_key.value, _CLUSTER_KEYS[view.canonical])
             out.append((cluster, offer.name or view.name, offer, _gpus_per_node(offer, ctx)))
-    return out
+    return out, unknown
 
 
 def _gpus_per_node(offer: scheduling.PoolOffer, ctx) -> Optional[float]:
@@ -61,7 +66,7 @@ def unschedulable_gpu_pods(resources, ctx):
     """GPU pods that no declared node pool of their cluster can take: too few GPUs per node, an
     untolerated taint, or a node selector that matches no pool's labels."""
     graph = StackGraph(resources)
-    pools = _pools(graph, ctx)
+    pools, unknown = _pools(graph, ctx)
     found, checked = [], 0
     for view in graph.of_kind(*K8S_WORKLOADS):
         try:
@@ -71,6 +76,8 @@ def unschedulable_gpu_pods(resources, ctx):
         if pod is None or pod.gpus <= 0:
             continue
         cluster = graph.cluster_of(view)
+        if cluster in unknown or (cluster is None and unknown):
+            continue  # a pool of its cluster is not known yet: it might fit
         candidates = [(name, offer, gpus) for owner, name, offer, gpus in pools if cluster is None or owner == cluster]
         if not candidates:
             continue  # no declared pool: nodes come from elsewhere (auto-provisioning, another stack)

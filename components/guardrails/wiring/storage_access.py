@@ -9,8 +9,6 @@ from aiscale.facts.values import UnknownValue, known_str
 from ..registry import NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
 
-IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
-
 
 def _mentions(text: str, account: str) -> bool:
     text = text.lower()
@@ -50,7 +48,7 @@ def readers(graph: StackGraph, view, account: str) -> set[str]:
         for principal in assignment.property_dependencies.get("principalId", ()):
             if principal in graph.clusters:
                 found.add(principal)
-            elif principal in graph.by_urn and graph.by_urn[principal].canonical == IDENTITY:
+            elif principal in graph.by_urn and graph.by_urn[principal].canonical == tokens.AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY:
                 found |= _federated_clusters(graph, principal)
     for workload in graph.of_kind(*K8S_WORKLOADS):
         if account and f"{account}.blob.core." in str(workload.props.get("spec", "")).lower():
@@ -72,7 +70,7 @@ def _node_subnets(graph: StackGraph, cluster_urn: str) -> tuple[set[str], set[st
                 ids.add(subnet.lower())
             urns |= set(pool.property_dependencies.get("vnetSubnetID", ()))
     return ids, {urn for urn in urns if graph.by_urn.get(urn) is not None
-                 and graph.by_urn[urn].canonical == "azure-native:network:Subnet"}
+                 and graph.by_urn[urn].canonical == tokens.AZURE_NETWORK_SUBNET}
 
 
 def _private_endpoint(graph: StackGraph, view, account: str) -> bool:
