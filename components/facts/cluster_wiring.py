@@ -52,6 +52,14 @@ class ClusterWiring:
     """The Kubernetes version input, when known."""
     node_subnets: tuple
     """Subnet ids the cluster's inline pools run in (AKS ``agentPoolProfiles[].vnetSubnetID``)."""
+    provisions_nodes: bool = False
+    """True when the cluster creates nodes for pending pods itself (EKS Auto Mode
+    ``computeConfig.enabled``, GKE Autopilot or node auto-provisioning
+    ``clusterAutoscaling.enabled``, AKS node auto-provisioning ``nodeProvisioningProfile.mode``
+    Auto): declared pools are then not the only ones."""
+    serves_external_metrics: bool = False
+    """True when a managed add-on serves the external metrics API (AKS KEDA,
+    ``workloadAutoScalerProfile.keda.enabled``)."""
 
 
 def _text(inputs: Any, *path: str | int) -> str:
@@ -61,7 +69,8 @@ def _text(inputs: Any, *path: str | int) -> str:
 def eks(inputs: Any) -> ClusterWiring:
     """An EKS cluster: ``name``, ``version``; enforcement is the vpc-cni add-on's."""
     return ClusterWiring("aws", _text(inputs, "name"), None, "the vpc-cni add-on's configurationValues",
-                         False, False, _text(inputs, "version") or None, ())
+                         False, False, _text(inputs, "version") or None, (),
+                         provisions_nodes=bool(Input.at(inputs, "computeConfig", "enabled").flag(False)))
 
 
 def gke(inputs: Any) -> ClusterWiring:
@@ -73,7 +82,9 @@ def gke(inputs: Any) -> ClusterWiring:
         "gcp", _text(inputs, "name"), enforces, "datapathProvider / networkPolicy.enabled",
         bool(Input.at(inputs, "privateClusterConfig", "enablePrivateEndpoint").flag(False)),
         Input.at(inputs, "masterAuthorizedNetworksConfig").known() is not None,
-        _text(inputs, "minMasterVersion") or None, ())
+        _text(inputs, "minMasterVersion") or None, (),
+        provisions_nodes=bool(Input.at(inputs, "enableAutopilot").flag(False)
+                              or Input.at(inputs, "clusterAutoscaling", "enabled").flag(False)))
 
 
 def aks(inputs: Any) -> ClusterWiring:
@@ -84,7 +95,10 @@ def aks(inputs: Any) -> ClusterWiring:
     subnets = tuple(known_str(value_at(p, "vnetSubnetID")) for p in items_at(inputs, "agentPoolProfiles"))
     return ClusterWiring("azure", _text(inputs, "resourceName"),
                          policy in AKS_POLICY_ENGINES or dataplane == "cilium", "networkProfile.networkPolicy",
-                         False, False, _text(inputs, "kubernetesVersion") or None, tuple(s for s in subnets if s))
+                         False, False, _text(inputs, "kubernetesVersion") or None, tuple(s for s in subnets if s),
+                         provisions_nodes=_text(inputs, "nodeProvisioningProfile", "mode").lower() == "auto",
+                         serves_external_metrics=bool(
+                             Input.at(inputs, "workloadAutoScalerProfile", "keda", "enabled").flag(False)))
 
 
 _CLUSTERS = {tokens.AWS_EKS_CLUSTER: eks, tokens.GCP_CONTAINER_CLUSTER: gke,

@@ -157,3 +157,21 @@ def test_a_pod_on_another_cluster_is_judged_against_that_clusters_pools_only():
     stack = [EKS_, K8S, other, other_k8s, node_group(EKS_), deployment(other_k8s)]
     (violation,) = _run("WIRE-SCHED-001", stack + [node_group(other, name="cpu", instance="m6i.large")])
     assert "'cpu'" in violation.message and "'gpu'" not in violation.message
+
+
+@pytest.mark.parametrize("provisioning, reason", [
+    ({"computeConfig": {"enabled": True}}, "EKS Auto Mode"),
+    ({"karpenter": True}, "a Karpenter chart on the cluster"),
+])
+def test_clusters_that_create_nodes_themselves_are_not_judged(provisioning, reason):
+    eks = cluster(**{k: v for k, v in provisioning.items() if k != "karpenter"})
+    extra = [release(K8S, "karpenter")] if "karpenter" in provisioning else []
+    outcome = _run("WIRE-SCHED-001", [eks, K8S, node_group(eks), deployment(K8S, gpus="8"), *extra])
+    assert is_na(outcome) or outcome == [], reason
+
+
+def test_the_aks_keda_add_on_serves_external_metrics():
+    keda = aks(workloadAutoScalerProfile={"keda": {"enabled": True}})
+    k8s = provider(keda, "aks-k8s")
+    assert _run("WIRE-METRICS-001", [keda, k8s, hpa(k8s, "External")]) == []
+    assert len(_run("WIRE-METRICS-001", [aks(), k8s, hpa(k8s, "External")])) == 1

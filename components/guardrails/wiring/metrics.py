@@ -56,8 +56,10 @@ def unserved_hpa_metrics(resources, ctx):
             else:
                 continue
             checked += 1
+            cluster = graph.cluster_of(view)
+            if api == "external" and cluster and graph.clusters[cluster][1].serves_external_metrics:
+                continue
             if not _served(graph, key, adapters, api):
-                cluster = graph.cluster_of(view)
                 where = f"cluster '{graph.by_urn[cluster].name}'" if cluster else "its cluster"
                 found.append(Violation(view.urn, (
                     f"HPA '{view.name}' scales on the {kind} metric '{name}', but {where} runs no "
@@ -70,7 +72,8 @@ CHECKS = (
     Check("WIRE-METRICS-001", "wiring", "HPA custom metrics are served on the cluster",
           "A HorizontalPodAutoscaler that scales on a Pods or Object metric needs a custom metrics "
           "adapter (custom.metrics.k8s.io) on its cluster, one on an External metric an external "
-          "metrics adapter (external.metrics.k8s.io); without it the HPA never scales.",
+          "metrics adapter (external.metrics.k8s.io; the AKS KEDA add-on counts); without it the HPA "
+          "never scales.",
           "high", enforcement("WIRE-METRICS-001"),
           "Install prometheus-adapter, KEDA or custom-metrics-stackdriver-adapter on the cluster (a "
           "Helm release with the same provider), or scale on a Resource metric.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from aiscale.facts import scheduling, tokens
+from aiscale.facts import cluster_wiring, scheduling, tokens
 from aiscale.facts.values import UnknownValue
 
 from ..props import fmt_number
@@ -48,6 +48,19 @@ def _gpus_per_node(offer: scheduling.PoolOffer, ctx) -> Optional[float]:
     return float(gpus) if gpus is not None else (0.0 if offer.machine else None)
 
 
+NODE_PROVISIONERS = ("karpenter",)
+"""Helm charts that create nodes for pending pods."""
+
+
+def _provisions_nodes(graph: StackGraph, cluster: str) -> bool:
+    """True when the cluster (Auto Mode, Autopilot, node auto-provisioning) or a chart on it
+    (Karpenter) creates nodes for pending pods."""
+    if graph.clusters[cluster][1].provisions_nodes:
+        return True
+    return any(cluster_wiring.chart_name(r.props) in NODE_PROVISIONERS
+               for r in graph.on_cluster((tokens.K8S_HELM_SH_RELEASE,), cluster))
+
+
 def why_not(pod: scheduling.PodFacts, offer: scheduling.PoolOffer, gpus_per_node: Optional[float]) -> list[str]:
     """Why the nodes of `offer` cannot take `pod` ([] when they can)."""
     reasons = []
@@ -76,6 +89,8 @@ def unschedulable_gpu_pods(resources, ctx):
         if pod is None or pod.gpus <= 0:
             continue
         cluster = graph.cluster_of(view)
+        if cluster is not None and _provisions_nodes(graph, cluster):
+            continue  # the cluster makes a node for the pod itself
         if cluster in unknown or (cluster is None and unknown):
             continue  # a pool of its cluster is not known yet: it might fit
         candidates = [(name, offer, gpus) for owner, name, offer, gpus in pools if cluster is None or owner == cluster]
@@ -95,7 +110,9 @@ CHECKS = (
           "Every pod that asks for GPUs can be scheduled on at least one node pool of its cluster: "
           "the pool has at least as many GPUs per node as the pod asks for, the pod tolerates the "
           "pool's NoSchedule / NoExecute taints (the GPU taint, the AKS Spot taint) and the pool's "
-          "labels satisfy the pod's node selector.", "high", enforcement("WIRE-SCHED-001"),
+          "labels satisfy the pod's node selector. Clusters that create nodes themselves (EKS Auto "
+          "Mode, GKE Autopilot or node auto-provisioning, AKS node auto-provisioning, Karpenter) are "
+          "not judged.", "high", enforcement("WIRE-SCHED-001"),
           "Size the pool's machine type for the pod's GPUs, add a toleration for the pool's taint, or "
           "make the node selector match the pool's labels.",
           unschedulable_gpu_pods, scope="stack",
