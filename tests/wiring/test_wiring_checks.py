@@ -175,3 +175,29 @@ def test_the_aks_keda_add_on_serves_external_metrics():
     k8s = provider(keda, "aks-k8s")
     assert _run("WIRE-METRICS-001", [keda, k8s, hpa(k8s, "External")]) == []
     assert len(_run("WIRE-METRICS-001", [aks(), k8s, hpa(k8s, "External")])) == 1
+
+
+def _denying():
+    return account(rules=())
+
+
+def test_storage_firewall_readers_by_kubelet_identity_and_by_pods_naming_the_account():
+    kubelet = view("azure-native:authorization:RoleAssignment", "kubelet-read",
+                   {"principalId": "0000", "scope": "/subscriptions/0/resourceGroups/rg/providers/"
+                                                     "Microsoft.Storage/storageAccounts/models"},
+                   deps={"principalId": [AKS_.urn]})
+    assert len(_run("WIRE-NET-003", [SUBNET_, AKS_, _denying(), kubelet])) == 1, "scope by text, kubelet principal"
+    k8s = provider(AKS_, "aks-k8s")
+    reader = deployment(k8s, args=("--model", "https://models.blob.core.windows.net/llama/"))
+    assert len(_run("WIRE-NET-003", [SUBNET_, AKS_, _denying(), k8s, reader])) == 1, "a pod names the account"
+    assert is_na(_run("WIRE-NET-003", [SUBNET_, AKS_, _denying()])), "nobody reads it: not judged"
+
+
+def test_a_private_endpoint_to_the_account_lets_the_pods_in():
+    denying = account(rules=(), publicNetworkAccess="Disabled")
+    endpoint = view("azure-native:network:PrivateEndpoint", "models-pe", {"privateLinkServiceConnections": [
+        {"name": "blob", "privateLinkServiceId": "/subscriptions/0/providers/Microsoft.Storage/storageAccounts/models",
+         "groupIds": ["blob"]}]})
+    stack = [SUBNET_, AKS_, denying, *workload_identity_read(AKS_, denying)]
+    assert len(_run("WIRE-NET-003", stack)) == 1
+    assert _run("WIRE-NET-003", stack + [endpoint]) == []

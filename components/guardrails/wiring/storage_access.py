@@ -20,7 +20,7 @@ def _account_refs(graph: StackGraph, view, account: str) -> set[str]:
     refs = {view.urn}
     for container in graph.of_kind(tokens.AZURE_STORAGE_BLOB_CONTAINER):
         if view.urn in container.property_dependencies.get("accountName", ()) or \
-                (account and container.props.get("accountName") == account):
+                (account and str(known_str(container.props.get("accountName")) or "").lower() == account):
             refs.add(container.urn)
     return refs
 
