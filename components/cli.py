@@ -68,7 +68,7 @@ def preview(
     json_file: Optional[Path] = typer.Option(None, "--json", help="Write the JSON report to this file."),
     policy_pack: Optional[list[str]] = typer.Option(
         None, "--policy-pack", "-p",
-        help="A policy pack to run: 'security', 'cost' (bundled) or a pack folder; repeatable. Default: both bundled packs."),
+        help="A policy pack to run: 'security', 'cost', 'wiring' (bundled) or a pack folder; repeatable. Default: every bundled pack."),
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate policy packs."),
     tree: bool = typer.Option(True, "--tree/--no-tree", help="Print the resource tree."),
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),

@@ -66,7 +66,7 @@ def test_requirements_files_install_what_their_users_need():
     root = [line.strip() for line in (REPO / "requirements.txt").read_text().splitlines()
             if line.strip() and not line.startswith("#")]
     assert root == ["-e .[all]"], "this repository's stacks use all three clouds"
-    for pack in ("security", "cost"):  # the packs read registered inputs, never a provider SDK
+    for pack in ("security", "cost", "wiring"):  # the packs read registered inputs, never a provider SDK
         lines = (REPO / "policies" / pack / "requirements.txt").read_text()
         assert "-e ../.." in lines and not PROVIDER_SDKS & {_name(line) for line in lines.splitlines()}
 

@@ -106,6 +106,23 @@ K8S_HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 K8S_SERVING_INFERENCE_SERVICE = "kubernetes:serving.kserve.io:InferenceService"
 
 
+# read by the wiring pack (checks across resources)
+AWS_AUTOSCALING_POLICY = "aws:autoscaling/policy:Policy"
+AWS_EKS_ADDON = "aws:eks/addon:Addon"
+AZURE_AUTHORIZATION_ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+AZURE_MACHINELEARNINGSERVICES_ENVIRONMENT_VERSION = "azure-native:machinelearningservices:EnvironmentVersion"
+AZURE_MANAGEDIDENTITY_FEDERATED_IDENTITY_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
+AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+AZURE_NETWORK_PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+AZURE_NETWORK_SUBNET = "azure-native:network:Subnet"
+K8S_APIREGISTRATION_API_SERVICE = "kubernetes:apiregistration.k8s.io:APIService"
+K8S_CORE_PERSISTENT_VOLUME_CLAIM = "kubernetes:core:PersistentVolumeClaim"
+K8S_HELM_SH_RELEASE = "kubernetes:helm.sh:Release"
+K8S_KEDA_SCALED_OBJECT = "kubernetes:keda.sh:ScaledObject"
+K8S_NETWORKING_NETWORK_POLICY = "kubernetes:networking.k8s.io:NetworkPolicy"
+K8S_STORAGE_STORAGE_CLASS = "kubernetes:storage.k8s.io:StorageClass"
+
+
 K8S_PACKAGE = "kubernetes"
 """The provider package of Kubernetes resources: a runtime on every cloud, not a cloud."""
 

@@ -1,18 +1,18 @@
-"""Every check of both packs, and lookups by pack and id."""
+"""Every check of the packs, and lookups by pack and id."""
 
 from __future__ import annotations
 
-from . import cost, security
+from . import cost, security, wiring
 from .registry import PACKS, Check
 
 
 def all_checks() -> tuple[Check, ...]:
-    """Every check: the security pack's, then the cost pack's."""
-    return security.checks() + cost.checks()
+    """Every check: the security pack's, then the cost pack's, then the wiring pack's."""
+    return security.checks() + cost.checks() + wiring.checks()
 
 
 def checks_for_pack(pack: str) -> tuple[Check, ...]:
-    """The checks of one pack ("security" or "cost")."""
+    """The checks of one pack ("security", "cost" or "wiring")."""
     if pack not in PACKS:
         raise ValueError(f"pack {pack!r} is not valid; valid: {', '.join(PACKS)}")
     return tuple(c for c in all_checks() if c.pack == pack)

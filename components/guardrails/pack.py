@@ -22,7 +22,7 @@ from .props import canonical_type, plain
 from .registry import Check, NotApplicable
 from .runner import WRONG_TYPE, run_resource, run_stack
 
-PACK_NAMES = MappingProxyType({"security": "aiscale-security", "cost": "aiscale-cost"})
+PACK_NAMES = MappingProxyType({"security": "aiscale-security", "cost": "aiscale-cost", "wiring": "aiscale-wiring"})
 """Pack -> the PolicyPack name the CLI shows."""
 
 

@@ -18,14 +18,15 @@ SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 ENFORCEMENTS: tuple[str, ...] = ("advisory", "mandatory")
 """Default enforcement levels a check may declare (pulumi_policy.EnforcementLevel values)."""
 
-PACKS: tuple[str, ...] = ("security", "cost")
+PACKS: tuple[str, ...] = ("security", "cost", "wiring")
 """The policy packs, each a CrossGuard pack under policies/<name>."""
 
 SCOPES: tuple[str, ...] = ("resource", "stack")
 """Resource checks see one resource; stack checks see every resource of the stack."""
 
-ID_PATTERN = re.compile(r"^(SEC|COST)-[A-Z0-9]+-[0-9]{3}$")
-"""Check ids: ``SEC-<AREA>-NNN`` (security pack) or ``COST-<AREA>-NNN`` (cost pack)."""
+ID_PATTERN = re.compile(r"^(SEC|COST|WIRE)-[A-Z0-9]+-[0-9]{3}$")
+"""Check ids: ``SEC-<AREA>-NNN`` (security pack), ``COST-<AREA>-NNN`` (cost pack) or
+``WIRE-<AREA>-NNN`` (wiring pack)."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Check:
     id: str
     """Stable id, e.g. "SEC-STORAGE-001"; also the policy name in the CrossGuard pack."""
     pack: str
-    """"security" or "cost"."""
+    """"security", "cost" or "wiring"."""
     title: str
     """One line, shown as the policy's display name."""
     description: str

@@ -28,7 +28,7 @@ def quiet_collector() -> None:
 
 
 def serve(pack: str) -> None:
-    """Build and serve the ``pack`` ("security" or "cost") policy pack with the stock
+    """Build and serve the ``pack`` ("security", "cost" or "wiring") policy pack with the stock
     ``PolicyPack``; blocks (the SDK's server) until the engine stops the process."""
     from pulumi_policy import PolicyPack
 

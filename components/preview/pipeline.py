@@ -1,8 +1,8 @@
 """The whole offline preview: run the program, estimate its cost, evaluate the policy packs,
 build the report and decide the exit code.
 
-By default the two packs bundled with the package run (``aiscale/policy_packs/security`` and
-``.../cost``); ``packs`` may name bundled packs or pack folders. Each pack's policy config is
+By default the three packs bundled with the package run (``aiscale/policy_packs/security``,
+``.../cost`` and ``.../wiring``); ``packs`` may name bundled packs or pack folders. Each pack's policy config is
 read from ``<stackConfigDir>/policy/<stack>-<pack>.json`` when that file exists: the same file
 ``pulumi preview --policy-pack-config`` accepts.
 
@@ -29,7 +29,7 @@ from aiscale.preview.engine import PreviewResult, run_project
 from aiscale.preview.project import Project, ProjectError
 
 #: Packs bundled with the package, by the name ``--policy-pack`` accepts.
-BUNDLED_PACKS = ("security", "cost")
+BUNDLED_PACKS = ("security", "cost", "wiring")
 #: ``protocol`` runs the bundled packs over the Analyzer protocol too (default: ``inprocess``).
 TRANSPORT_ENV = "AISCALE_POLICY_TRANSPORT"
 #: The values TRANSPORT_ENV accepts (empty or unset: the first).
@@ -42,7 +42,7 @@ class PackRun:
     """A policy pack to run and the policy config it runs with."""
 
     name: str
-    """The short name (``security``, ``cost`` or the pack folder's name)."""
+    """The short name (``security``, ``cost``, ``wiring`` or the pack folder's name)."""
     directory: Path
     """The pack folder (with PulumiPolicy.yaml and __main__.py)."""
     config: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""The bundled packs (security, cost) evaluated in this process: what ``aiscale preview`` does
+"""The bundled packs (security, cost, wiring) evaluated in this process: what ``aiscale preview`` does
 by default.
 
 The same ``aiscale.guardrails`` checks the pack processes serve, with the policy configuration

@@ -1,22 +1,29 @@
-"""docs/policies.md carries the generated tables of every check, unchanged."""
+"""docs/policies.md (security, cost) and docs/wiring.md (wiring) carry the generated tables of
+every check, unchanged."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from aiscale.guardrails import all_checks
-from aiscale.guardrails.docs import END, START, checks_markdown, generated_section
+from aiscale.guardrails.docs import DOCUMENTS, END, START, checks_markdown, generated_section
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "policies.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def test_doc_holds_the_generated_tables():
-    text = DOC.read_text()
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_doc_holds_the_generated_tables(document):
+    text = (DOCS / document).read_text()
     assert text.count(START) == 1 and text.count(END) == 1
-    assert generated_section() in text, "regenerate: aiscale.guardrails.docs.generated_section()"
+    assert generated_section(DOCUMENTS[document]) in text, \
+        f"regenerate: aiscale.guardrails.docs.generated_section({DOCUMENTS[document]})"
 
 
 def test_table_has_one_row_per_check_in_each_table():
-    table = checks_markdown()
+    documented = [pack for packs in DOCUMENTS.values() for pack in packs]
+    assert sorted(documented) == sorted({check.pack for check in all_checks()}), "every pack in one document"
     for check in all_checks():
-        assert table.count(f"| {check.id} |") == 2, check.id
+        (packs,) = [packs for packs in DOCUMENTS.values() if check.pack in packs]
+        assert checks_markdown(packs).count(f"| {check.id} |") == 2, check.id

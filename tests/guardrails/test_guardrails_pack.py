@@ -40,7 +40,7 @@ def validate(policy_object, args) -> list:
     return reports
 
 
-@pytest.mark.parametrize("pack", ["security", "cost"])
+@pytest.mark.parametrize("pack", ["security", "cost", "wiring"])
 def test_policies_mirror_the_checks(pack):
     policies = build_policies(pack)
     checks = checks_for_pack(pack)
@@ -146,7 +146,7 @@ def test_every_config_schema_is_a_json_schema_its_defaults_satisfy(pack):
     assert checked >= 5
 
 
-@pytest.mark.parametrize("pack", ["security", "cost"])
+@pytest.mark.parametrize("pack", ["security", "cost", "wiring"])
 def test_pack_folders(pack):
     folder = REPO / "policies" / pack
     manifest = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text())

@@ -15,14 +15,15 @@ from aiscale.guardrails import all_checks, checks_for_pack, get_check
 from aiscale.guardrails.registry import ENFORCEMENTS, ID_PATTERN, SEVERITIES, Check
 
 CHECKS = all_checks()
-RULE_PACKAGES = ("aiscale.guardrails.security", "aiscale.guardrails.cost")
+RULE_PACKAGES = ("aiscale.guardrails.security", "aiscale.guardrails.cost", "aiscale.guardrails.wiring")
 
 
 def test_ids_are_unique_and_stable_format():
     ids = [c.id for c in CHECKS]
     assert len(ids) == len(set(ids))
     assert all(ID_PATTERN.match(i) for i in ids)
-    assert all(c.id.startswith("SEC-" if c.pack == "security" else "COST-") for c in CHECKS)
+    prefixes = {"security": "SEC-", "cost": "COST-", "wiring": "WIRE-"}
+    assert all(c.id.startswith(prefixes[c.pack]) for c in CHECKS)
 
 
 def test_pack_sizes():

@@ -111,7 +111,10 @@ def test_mutated_stack_violates(check_id, env, config, mutation):
 
 
 def test_every_stack_check_has_a_case():
+    from tests.wiring.test_wiring_checks import CASES as WIRING_CASES  # the wiring pack's own table
+
     covered = {c[0] for c in STACK_CASES} | {"COST-BUDGET-001", "COST-BUDGET-002"}  # budgets: test_guardrails_budget
+    covered |= {c[0] for c in WIRING_CASES}
     assert {c.id for c in all_checks() if c.scope == "stack"} <= covered
 
 

@@ -116,7 +116,7 @@ def test_serve_hands_the_pack_s_policies_to_the_stock_policy_pack(monkeypatch):
 
 
 @pytest.mark.parametrize("folder", ["policies", "components/policy_packs"])
-@pytest.mark.parametrize("pack", ["security", "cost"])
+@pytest.mark.parametrize("pack", ["security", "cost", "wiring"])
 def test_each_pack_folder_only_serves_its_pack(folder, pack):
     main = ast.parse((REPO / folder / pack / "__main__.py").read_text())
     calls = [node for node in ast.walk(main) if isinstance(node, ast.Call)]

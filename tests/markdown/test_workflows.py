@@ -91,7 +91,7 @@ def test_pulumi_preview_runs_only_where_credentials_exist(consumer):
     script = job["steps"][-1]["run"]
     assert "pulumi preview --stack" in script
     assert '"--policy-pack", directory, "--policy-pack-config", config' in script
-    assert "BUNDLED_PACKS" in script  # both packs, security and cost
+    assert "BUNDLED_PACKS" in script  # every bundled pack: security, cost and wiring
 
 
 def test_repository_ci_runs_ci_run():
@@ -129,14 +129,15 @@ def test_pulumi_preview_script_passes_both_packs_each_with_a_config(consumer, tm
     assert words[:5] == ["preview", "--stack", "dev", "--non-interactive", "--diff"]
     packs = words[6::4]
     configs = words[8::4]
-    assert words[5::4] == ["--policy-pack", "--policy-pack"] and words[7::4] == ["--policy-pack-config"] * 2
-    if local_packs:
-        assert packs == ["policies/security", "policies/cost"]
-        assert configs == [str(project / "stacks" / "policy" / f"dev-{pack}.json") for pack in ("security", "cost")]
-    else:
-        from aiscale.preview.pipeline import bundled_pack_dir
+    from aiscale.preview.pipeline import BUNDLED_PACKS, bundled_pack_dir
 
-        assert packs == [str(bundled_pack_dir("security")), str(bundled_pack_dir("cost"))]
+    count = len(BUNDLED_PACKS)
+    assert words[5::4] == ["--policy-pack"] * count and words[7::4] == ["--policy-pack-config"] * count
+    if local_packs:
+        assert packs == [f"policies/{pack}" for pack in BUNDLED_PACKS]
+        assert configs == [str(project / "stacks" / "policy" / f"dev-{pack}.json") for pack in BUNDLED_PACKS]
+    else:
+        assert packs == [str(bundled_pack_dir(pack)) for pack in BUNDLED_PACKS]
         assert configs[1] == str(project / "stacks" / "policy" / "dev-cost.json")
         # the consumer has no security config for dev: the step writes an empty one
         assert configs[0] == str(tmp_path / "security-policy-config.json")

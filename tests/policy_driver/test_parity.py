@@ -1,8 +1,9 @@
 """The one parity test: the findings ``aiscale preview`` reports by evaluating the bundled packs
 in-process equal those of the same packs served over the Analyzer protocol by the stock, unpatched
 ``pulumi_policy`` (``python -m pulumi.policy <engine> .`` in the pack folder, as the Pulumi CLI
-starts a Python pack), on the dev stack, the prod stack and examples/insecure-gpu, with each
-stack's own policy config and with stricter ones that make the packs report more."""
+starts a Python pack), on the dev stack, the prod stack, examples/insecure-gpu and
+examples/miswired (where the wiring pack finds every fault), with each stack's own policy config
+and with stricter ones that make the packs report more."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from aiscale.preview.project import load_project
 from tests.conftest import REPO
 
 INSECURE = REPO / "examples" / "insecure-gpu"
+MISWIRED = REPO / "examples" / "miswired"
 REPOSITORY_PACKS = [str(REPO / "policies" / pack) for pack in BUNDLED_PACKS]
-"""policies/security and policies/cost: what `pulumi preview --policy-pack policies/...` runs."""
+"""policies/security, policies/cost and policies/wiring: what `pulumi preview --policy-pack
+policies/...` runs."""
+PACK_NAMES = {"aiscale-security", "aiscale-cost", "aiscale-wiring"}
 
 STRICT = {"all": "mandatory", "SEC-STORAGE-009": "disabled",
           "COST-GPU-002": {"max_gpus_per_pool": 1}, "COST-BUDGET-001": {"monthly_budget_usd": 1},
@@ -37,8 +41,13 @@ CASES = [
     (INSECURE, "dev", None, REPOSITORY_PACKS, 10),
     (INSECURE, "dev", LEVELS, REPOSITORY_PACKS, 10),
     (INSECURE, "dev", None, None, 10),
+    (MISWIRED, "dev", None, REPOSITORY_PACKS, 9),
+    (MISWIRED, "dev", {"all": "mandatory"}, None, 9),
 ]
-IDS = ["dev", "dev-strict", "prod", "prod-strict", "insecure", "insecure-levels", "insecure-bundled-folders"]
+IDS = ["dev", "dev-strict", "prod", "prod-strict", "insecure", "insecure-levels", "insecure-bundled-folders",
+       "miswired", "miswired-mandatory-bundled-folders"]
+WIRING_AT_LEAST = {MISWIRED: 9}
+"""Projects where the wiring pack's own findings must be at least this many."""
 
 
 @pytest.mark.parametrize("folder, stack, config, protocol_packs, at_least", CASES, ids=IDS)
@@ -52,13 +61,14 @@ def test_in_process_findings_equal_the_stock_sdk_over_the_analyzer_protocol(
         project = dataclasses.replace(project, stack_config_dir=tmp_path)
     monkeypatch.delenv(TRANSPORT_ENV, raising=False)
     default = run_preview(project)
-    assert [in_process(run) for run in default.packs] == [True, True], "the default is in-process"
+    assert [in_process(run) for run in default.packs] == [True] * len(BUNDLED_PACKS), "the default is in-process"
     if protocol_packs is None:
         monkeypatch.setenv(TRANSPORT_ENV, "protocol")
     over_protocol = run_preview(project, packs=protocol_packs)
-    assert [in_process(run) for run in over_protocol.packs] == [False, False]
+    assert [in_process(run) for run in over_protocol.packs] == [False] * len(BUNDLED_PACKS)
     found = [v.to_report() for v in default.violations]
     assert len(found) >= at_least, "the comparison needs findings to prove something"
-    assert {v["pack"] for v in found} <= {"aiscale-security", "aiscale-cost"}
+    assert {v["pack"] for v in found} <= PACK_NAMES
+    assert len([v for v in found if v["pack"] == "aiscale-wiring"]) >= WIRING_AT_LEAST.get(folder, 0)
     assert found == [v.to_report() for v in over_protocol.violations]
     assert default.exit_code == over_protocol.exit_code

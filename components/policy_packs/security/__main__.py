@@ -1,4 +1,4 @@
-"""A bundled aiscale policy pack; the pack is named after this folder (security or cost)."""
+"""A bundled aiscale policy pack; the pack is named after this folder (security, cost or wiring)."""
 
 from pathlib import Path
 
