@@ -21,6 +21,9 @@ ENFORCEMENTS: tuple[str, ...] = ("advisory", "mandatory")
 PACKS: tuple[str, ...] = ("security", "cost")
 """The policy packs, each a CrossGuard pack under policies/<name>."""
 
+OMITTED_VERDICTS: tuple[str, ...] = ("fail", "pass", "not applicable")
+"""A check's verdict on a resource that omits the property it reads (the provider default)."""
+
 SCOPES: tuple[str, ...] = ("resource", "stack")
 """Resource checks see one resource; stack checks see every resource of the stack."""
 
@@ -86,6 +89,10 @@ class Check:
     """Where to read more (vendor documentation)."""
     config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """JSON-schema properties of the check's config, each with a "default"."""
+    when_omitted: str = ""
+    """What the provider does when the checked property is omitted, and the source that says so."""
+    omitted_verdict: str = ""
+    """The check's verdict on the omitted property: one of OMITTED_VERDICTS ("" = not stated)."""
 
     def __post_init__(self) -> None:
         """Refuse a malformed check at import time, naming the field and the valid values."""
@@ -102,6 +109,8 @@ class Check:
             problems.append(f"scope {self.scope!r} is not one of {SCOPES}")
         if self.scope == "resource" and not self.types:
             problems.append("a resource check needs at least one type token")
+        if self.omitted_verdict not in ("",) + OMITTED_VERDICTS:
+            problems.append(f"omitted_verdict {self.omitted_verdict!r} is not one of {OMITTED_VERDICTS}")
         for name, schema in self.config_schema.items():
             if "default" not in schema:
                 problems.append(f"config_schema.{name} has no default")

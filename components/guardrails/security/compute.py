@@ -20,12 +20,15 @@ _IMDS_DOCS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-in
 
 SECRET_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("an AWS secret access key", re.compile(r"aws_secret_access_key\s*[=:]", re.IGNORECASE)),
+    ("an AWS secret access key", re.compile(
+        r"aws_secret_access_key[\"']?\s*[=:]\s*[\"']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])", re.IGNORECASE)),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("a GCP service-account key", re.compile(r'"private_key"\s*:')),
+    ("a GCP service-account key", re.compile(r'"private_key"\s*:\s*"-----BEGIN')),
     ("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/=]{20,}")),
 )
-"""(what it is, pattern) for credentials that must never sit in user data."""
+"""(what it is, pattern) for credentials that must never sit in user data. Each pattern needs the
+credential's value (an AWS secret key is 40 base64 characters), not only its name: a script that
+names a variable and reads its value from a secret store is fine."""
 
 
 def imdsv2_required(resource_type, props, ctx):
@@ -123,10 +126,13 @@ def vmss_encryption_at_host(resource_type, props, ctx):
 CHECKS = (
     Check("SEC-COMPUTE-001", "security", "IMDSv2 required",
           "EC2 launch templates and instances require IMDSv2 tokens and keep the PUT hop limit at or "
-          "below config max_hop_limit (2 lets pods on EKS nodes reach it only through the node).",
+          "below config max_hop_limit. The default is 2, not the 1 of CKV_AWS_341: on EKS nodes, pods "
+          "that still read the node's metadata (the VPC CNI, the EBS CSI driver and other agents without "
+          "IRSA or Pod Identity) need a second hop, and AWS's own EKS node launch templates set 2. Set "
+          "max_hop_limit 1 to match CKV_AWS_341 where no container needs the metadata service.",
           "high", "mandatory", "Set metadataOptions.httpTokens 'required' and a hop limit of 1-2.",
           imdsv2_required, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE),
-          anchors=("CKV_AWS_79", "CKV_AWS_341", "AVD-AWS-0028", "AVD-AWS-0130"), url=_IMDS_DOCS,
+          anchors=("CKV_AWS_79", "CKV_AWS_341 (with max_hop_limit 1)", "AVD-AWS-0028", "AVD-AWS-0130"), url=_IMDS_DOCS,
           config_schema={"max_hop_limit": schema.number(2, "Largest allowed httpPutResponseHopLimit.", 1)}),
     Check("SEC-COMPUTE-002", "security", "No public IP on GPU VMs",
           "Launch templates, instances, VM scale sets and GCE templates attach no public address.",

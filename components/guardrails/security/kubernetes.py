@@ -103,11 +103,13 @@ def rbac_no_local_accounts(resource_type, props, ctx):
 
 def workload_identity(resource_type, props, ctx):
     """Pods get cloud credentials through workload identity, never the node's metadata server."""
+    mode = get(props, "nodeConfig.workloadMetadataConfig.mode") if resource_type != tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER else None
+    wrong_mode = [f"nodeConfig.workloadMetadataConfig.mode is '{mode}'; set 'GKE_METADATA' (or leave it out)"] if mode not in (None, "GKE_METADATA") else []
     if resource_type == tokens.GCP_CONTAINER_NODE_POOL:
-        mode = get(props, "nodeConfig.workloadMetadataConfig.mode")
-        return [] if mode == "GKE_METADATA" else [f"nodeConfig.workloadMetadataConfig.mode is '{mode or 'unset'}'; set 'GKE_METADATA'"]
+        return wrong_mode  # omitted: inherited, GKE_METADATA when the cluster has a workload pool
     if resource_type == tokens.GCP_CONTAINER_CLUSTER:
-        return [] if is_set(props, "workloadIdentityConfig.workloadPool") else ["workloadIdentityConfig.workloadPool is not set; set '<project>.svc.id.goog'"]
+        pool = [] if is_set(props, "workloadIdentityConfig.workloadPool") else ["workloadIdentityConfig.workloadPool is not set; set '<project>.svc.id.goog'"]
+        return pool + wrong_mode
     if get_bool(props, "securityProfile.workloadIdentity.enabled") is not True:
         return ["securityProfile.workloadIdentity is not enabled (with oidcIssuerProfile); enable both"]
     return []
@@ -179,7 +181,14 @@ def managed_upgrades(resource_type, props, ctx):
 
 
 def dedicated_node_identity(resource_type, props, ctx):
-    """GKE nodes run as a dedicated service account, not the default compute one."""
+    """GKE nodes run as a dedicated service account, not the default compute one: a node pool's
+    nodeConfig, and a cluster's own nodeConfig (its default node pool) unless that pool is removed
+    with nothing set (autopilot clusters have no nodeConfig: not applicable)."""
+    if resource_type == tokens.GCP_CONTAINER_CLUSTER:
+        if get_bool(props, "enableAutopilot") is True:
+            return NOT_APPLICABLE
+        if get_bool(props, "removeDefaultNodePool") is True and get(props, "nodeConfig.serviceAccount") is None:
+            return []
     account = get(props, "nodeConfig.serviceAccount")
     if not account or account == "default" or str(account).endswith(DEFAULT_COMPUTE_SA_SUFFIX):
         return [f"nodeConfig.serviceAccount is '{account or 'default'}'; use a dedicated least-privilege account"]
@@ -232,7 +241,9 @@ CHECKS = (
           rbac_no_local_accounts, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER),
           anchors=("CKV_AZURE_5", "CKV_AZURE_141", "AVD-AZU-0042", "CKV_GCP_7", "CKV_GCP_13", "AVD-GCP-0062")),
     Check("SEC-K8S-007", "security", "Workload identity, node metadata protected",
-          "GKE clusters set a workload pool and node pools use GKE_METADATA; AKS enables workload identity.",
+          "GKE clusters set a workload pool, and no node pool or cluster nodeConfig sets a metadata mode "
+          "other than GKE_METADATA (a node pool that omits it inherits GKE_METADATA from a cluster with "
+          "a workload pool); AKS enables workload identity.",
           "high", "mandatory", "Enable workload identity and the GKE metadata server.", workload_identity,
           (tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER), anchors=("CKV_GCP_69", "AVD-GCP-0057"), url=_GKE_DOCS),
     Check("SEC-K8S-008", "security", "Nodes have no public IPs",
@@ -255,9 +266,10 @@ CHECKS = (
           config_schema={"min_kubernetes_version": schema.string(
               MIN_KUBERNETES_VERSION, "Oldest Kubernetes minor version accepted (raise as versions leave support).")}),
     Check("SEC-K8S-012", "security", "GKE nodes use a dedicated service account",
-          "GKE node pools set nodeConfig.serviceAccount to an account other than the default compute one.",
+          "GKE node pools, and a cluster's own nodeConfig (its default node pool, unless removed), set "
+          "nodeConfig.serviceAccount to an account other than the default compute one.",
           "medium", "advisory", "Create a least-privilege node service account and set it.",
-          dedicated_node_identity, (tokens.GCP_CONTAINER_NODE_POOL,), anchors=("AVD-GCP-0050", "KICS 1c8eef02-17b1-4a3e-b01d-dcc3292d2c38"), url=_GKE_DOCS),
+          dedicated_node_identity, (tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL), anchors=("AVD-GCP-0050", "KICS 1c8eef02-17b1-4a3e-b01d-dcc3292d2c38"), url=_GKE_DOCS),
     Check("SEC-K8S-013", "security", "AKS host encryption",
           "AKS agent pools enable encryption at host.", "medium", "advisory",
           "Set enableEncryptionAtHost true on every agent pool.", host_encryption, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL),

@@ -95,7 +95,9 @@ def gcs_log_targets(resources) -> set:
 
 
 def every_bucket_has_pab(resources, ctx):
-    """Every S3 bucket needs a BucketPublicAccessBlock that targets it."""
+    """Every S3 bucket states its public access block explicitly (advisory: new buckets block
+    public access by default; an ACL, a policy or a block that opens a bucket is mandatory
+    elsewhere: SEC-STORAGE-001, SEC-STORAGE-003, SEC-IAM-001)."""
     buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
     if not buckets:
         return NotApplicable("no S3 buckets")
@@ -119,9 +121,9 @@ def no_public_s3_acl(resource_type, props, ctx):
 
 
 def azure_no_blob_public_access(resource_type, props, ctx):
-    """allowBlobPublicAccess must be explicitly false (older API versions default to true)."""
-    if reader.bucket(resource_type, props).public_access.flag() is not False:
-        return ["allowBlobPublicAccess is not false; set it to false"]
+    """allowBlobPublicAccess must not be true (omitted reads as false: the API's default)."""
+    if reader.bucket(resource_type, props).public_access.flag() is True:
+        return ["allowBlobPublicAccess is true; set it to false (or leave it out)"]
     return []
 
 
@@ -224,6 +226,23 @@ def _receives_s3_logs(view, targets: set, buckets) -> bool:
     return any(b.urn in targets and _pab_covers(view, b) for b in buckets)
 
 
+def _default_sse_only(bucket, resources, targets, ctx) -> list:
+    """A bucket with no default-encryption rule anywhere (inline or a separate configuration)
+    gets S3's own default, SSE-S3 (since January 2023): a violation when a customer-managed key
+    is required, unless the bucket receives server access logs (which need SSE-S3)."""
+    configs = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION]
+    try:
+        inline = _s3_sse_rules(tokens.AWS_S3_BUCKET, bucket.props)
+    except UnknownValue:
+        return []
+    if inline or any(_pab_covers(c, bucket) for c in configs):
+        return []  # judged on its own rules
+    if not as_bool(ctx.config.get("require_cmk"), True) or bucket.urn in targets:
+        return []
+    return [f"S3 bucket '{bucket.name}' has no default-encryption configuration, so S3 applies SSE-S3 "
+            "(S3-managed keys); add a BucketServerSideEncryptionConfiguration with 'aws:kms' and a kmsMasterKeyId"]
+
+
 def encryption_at_rest(resources, ctx):
     """Customer-managed keys at rest (per resource, as :func:`encryption_with_cmk`), except
     SSE-S3 on an S3 bucket that receives server access logs: S3 delivers those logs only to
@@ -233,7 +252,7 @@ def encryption_at_rest(resources, ctx):
         return NotApplicable("no buckets or storage accounts")
     targets = s3_log_targets(resources)
     buckets = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET]
-    out = []
+    out = [Violation(b.urn, message) for b in buckets for message in _default_sse_only(b, resources, targets, ctx)]
     for view in covered:
         try:
             outcome = encryption_with_cmk(view.canonical, view.props, ctx)
@@ -264,19 +283,6 @@ def azure_network_deny(resource_type, props, ctx):
         return []
     return ["the account accepts traffic from any network; set networkRuleSet.defaultAction 'Deny' "
             "or publicNetworkAccess 'Disabled'"]
-
-
-def versioning_enabled(resource_type, props, ctx):
-    """Versioning (or soft delete) protects model weights and checkpoints from overwrite."""
-    if resource_type == tokens.AWS_S3_BUCKET_VERSIONING:
-        status = get(props, "versioningConfiguration.status")
-        return [] if status == "Enabled" else [f"versioning status is '{status}'; set 'Enabled'"]
-    if resource_type == tokens.GCP_STORAGE_BUCKET:
-        enabled = reader.bucket(resource_type, props).versioning.flag() is True
-        return [] if enabled else ["versioning.enabled is not true; enable it"]
-    versioning = get_bool(props, "isVersioningEnabled") is True
-    soft_delete = get_bool(props, "deleteRetentionPolicy.enabled") is True
-    return [] if versioning or soft_delete else ["neither isVersioningEnabled nor deleteRetentionPolicy is on; enable one"]
 
 
 def _logging_target(logging) -> bool:
@@ -318,9 +324,12 @@ CHECKS = (
           "Set all four flags of the BucketPublicAccessBlock to true.", pab_all_flags, (tokens.AWS_S3_BUCKET_PUBLIC_ACCESS_BLOCK,),
           anchors=("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086",
                    "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"), url=_AWS_S3_DOCS),
-    Check("SEC-STORAGE-002", "security", "Every S3 bucket has a public access block",
-          "Each S3 bucket in the stack needs a BucketPublicAccessBlock whose bucket input refers to it.",
-          "high", "mandatory", "Add a BucketPublicAccessBlock for the bucket.", every_bucket_has_pab,
+    Check("SEC-STORAGE-002", "security", "Every S3 bucket has an explicit public access block",
+          "Each S3 bucket in the stack has a BucketPublicAccessBlock whose bucket input refers to it. "
+          "Advisory, for explicitness: since April 2023 new buckets block public access by default. "
+          "What actually opens a bucket is mandatory in other checks: a block with a flag off "
+          "(SEC-STORAGE-001), a public ACL (SEC-STORAGE-003), a policy for any principal (SEC-IAM-001).",
+          "medium", "advisory", "Add a BucketPublicAccessBlock for the bucket.", every_bucket_has_pab,
           scope="stack", anchors=("CKV2_AWS_6", "AVD-AWS-0094"), url=_AWS_S3_DOCS),
     Check("SEC-STORAGE-003", "security", "No public S3 ACLs",
           "S3 buckets and bucket ACLs must not use public canned ACLs or grant the AllUsers or "
@@ -352,7 +361,9 @@ CHECKS = (
     Check("SEC-STORAGE-009", "security", "Encryption at rest with a customer-managed key",
           "S3 encryption configurations and buckets, Azure storage accounts and GCS buckets encrypt "
           "with a KMS / Key Vault key the platform controls (config require_cmk; when false, S3 only "
-          "needs a default encryption rule). Exempt: SSE-S3 (AES256) on an S3 bucket that receives "
+          "needs a default encryption rule). S3 has encrypted every new object with SSE-S3 since January "
+          "2023, so this check is about who controls the key: an S3 bucket with no encryption "
+          "configuration at all gets SSE-S3 and fails while require_cmk is on. Exempt: SSE-S3 (AES256) on an S3 bucket that receives "
           "server access logs in the stack, because S3 delivers server access logs only to buckets "
           "whose default encryption is SSE-S3.", "medium", "advisory",
           "Configure a KMS key (aws:kms + kmsMasterKeyId, Microsoft.Keyvault, defaultKmsKeyName).",
@@ -371,11 +382,6 @@ CHECKS = (
           "Storage accounts must deny network access by default or disable public network access.",
           "high", "mandatory", "Set networkRuleSet.defaultAction to 'Deny' and allow the subnets that need it.",
           azure_network_deny, (tokens.AZURE_STORAGE_STORAGE_ACCOUNT,), anchors=("CKV_AZURE_35", "CKV_AZURE_59", "AVD-AZU-0012")),
-    Check("SEC-STORAGE-013", "security", "Versioning or soft delete on buckets",
-          "S3 versioning Enabled, GCS versioning on, Azure blob versioning or soft delete on.",
-          "low", "advisory", "Enable versioning (or blob soft delete on Azure).", versioning_enabled,
-          (tokens.AWS_S3_BUCKET_VERSIONING, tokens.GCP_STORAGE_BUCKET, tokens.AZURE_STORAGE_BLOB_SERVICE_PROPERTIES),
-          anchors=("CKV_AWS_21", "AVD-AWS-0090", "CKV_GCP_78", "AVD-GCP-0078", "AVD-AZU-0056")),
     Check("SEC-STORAGE-014", "security", "S3 access logging",
           "Every S3 bucket logs access (BucketLogging, or the legacy inline logging). Exempt: a bucket "
           "that receives server access logs in the stack (a BucketLogging targets it): logging a log "

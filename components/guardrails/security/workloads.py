@@ -9,7 +9,7 @@ from aiscale.facts import tokens
 from aiscale.facts.kubernetes import POD_SPEC_PATHS
 
 from .. import schema
-from ..props import as_bool, get, get_bool, items, lower
+from ..props import as_bool, get, get_bool, get_number, items, lower
 from ..registry import Check
 
 
@@ -21,6 +21,8 @@ INTERNAL_LB_ANNOTATIONS = MappingProxyType(
 """Annotation -> value (lower-case) that makes a LoadBalancer Service internal: every cloud's
 (its adapter's ``internal_service_annotations``)."""
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
+ALLOWED_ADDED_CAPABILITIES = ("NET_BIND_SERVICE",)
+"""The one capability the restricted Pod Security Standard lets a container add back."""
 _PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
 
 
@@ -65,21 +67,43 @@ def no_escalation(resource_type, props, ctx):
     for c in containers(pod_spec(resource_type, props)):
         if get_bool(c, "securityContext.allowPrivilegeEscalation") is not False:
             out.append(f"container '{_name(c)}' does not set allowPrivilegeEscalation false")
-        dropped = {str(cap).upper() for cap in items(c, "securityContext.capabilities.drop")}
+        dropped = {_cap(cap) for cap in items(c, "securityContext.capabilities.drop")}
         if not dropped & {"ALL", "NET_RAW"}:
             out.append(f"container '{_name(c)}' does not drop ALL capabilities")
+        allowed = {_cap(cap) for cap in ctx.config.get("allowed_added_capabilities", ALLOWED_ADDED_CAPABILITIES)}
+        added = sorted({_cap(cap) for cap in items(c, "securityContext.capabilities.add")} - allowed)
+        if added:
+            out.append(f"container '{_name(c)}' adds back {', '.join(added)}; add none (only "
+                       f"{', '.join(sorted(allowed)) or 'nothing'} is allowed)")
     return out
+
+
+def _cap(name) -> str:
+    """A capability name compared loosely: upper case, without the CAP_ prefix."""
+    text = str(name).upper()
+    return text[4:] if text.startswith("CAP_") else text
+
+
+def _runs_as_non_root(spec, container) -> bool:
+    """True when the container cannot run as root: a non-zero runAsUser, or runAsNonRoot true
+    without runAsUser 0 (container settings override the pod's)."""
+    def setting(key, read):
+        own = read(container, f"securityContext.{key}")
+        return own if own is not None else read(spec, f"securityContext.{key}")
+
+    user = setting("runAsUser", get_number)
+    if user is not None:
+        return user > 0
+    return setting("runAsNonRoot", get_bool) is True
 
 
 def non_root_read_only(resource_type, props, ctx):
     """Containers run as non-root with a read-only root filesystem."""
     spec = pod_spec(resource_type, props)
-    pod_non_root = get_bool(spec, "securityContext.runAsNonRoot") is True
     out = []
     for c in containers(spec):
-        non_root = get_bool(c, "securityContext.runAsNonRoot")
-        if not (non_root is True or (pod_non_root and non_root is not False)):
-            out.append(f"container '{_name(c)}' may run as root; set runAsNonRoot true")
+        if not _runs_as_non_root(spec, c):
+            out.append(f"container '{_name(c)}' may run as root; set runAsNonRoot true or a non-zero runAsUser")
         if get_bool(c, "securityContext.readOnlyRootFilesystem") is not True:
             out.append(f"container '{_name(c)}' has a writable root filesystem; set readOnlyRootFilesystem "
                        "true and mount an emptyDir for caches")
@@ -172,13 +196,20 @@ CHECKS = (
           "Remove securityContext.privileged; request GPUs through nvidia.com/gpu limits.",
           no_privileged, WORKLOADS, anchors=("CKV_K8S_16",), url=_PSS_DOCS, config_schema=_exempt_config()),
     Check("SEC-WL-002", "security", "No privilege escalation; capabilities dropped",
-          "Containers set allowPrivilegeEscalation false and drop ALL capabilities.", "high", "mandatory",
-          "Set allowPrivilegeEscalation false and capabilities.drop ['ALL'].", no_escalation, WORKLOADS,
-          anchors=("CKV_K8S_20", "CKV_K8S_28", "CKV_K8S_37"), url=_PSS_DOCS, config_schema=_exempt_config()),
+          "Containers set allowPrivilegeEscalation false, drop ALL capabilities and add none back "
+          "except config allowed_added_capabilities (NET_BIND_SERVICE, as the restricted Pod Security "
+          "Standard allows).", "high", "mandatory",
+          "Set allowPrivilegeEscalation false and capabilities.drop ['ALL'], and add no capability back.",
+          no_escalation, WORKLOADS,
+          anchors=("CKV_K8S_20", "CKV_K8S_25", "CKV_K8S_28", "CKV_K8S_37", "CKV_K8S_39"), url=_PSS_DOCS,
+          config_schema={**_exempt_config(), "allowed_added_capabilities": schema.strings(
+              ALLOWED_ADDED_CAPABILITIES, "Capabilities a container may add back after dropping ALL.")}),
     Check("SEC-WL-003", "security", "Non-root, read-only root filesystem",
-          "Containers run as non-root with a read-only root filesystem.", "medium", "advisory",
-          "Set runAsNonRoot true and readOnlyRootFilesystem true (emptyDir for caches).",
-          non_root_read_only, WORKLOADS, anchors=("CKV_K8S_22", "CKV_K8S_23", "CKV_K8S_40"), url=_PSS_DOCS),
+          "Containers run as non-root (runAsNonRoot true, or a non-zero runAsUser, on the container "
+          "or the pod) with a read-only root filesystem. Any non-zero UID passes: the check does not "
+          "demand the high UID (>= 10000) of CKV_K8S_40.", "medium", "advisory",
+          "Set runAsNonRoot true (or a non-zero runAsUser) and readOnlyRootFilesystem true (emptyDir for caches).",
+          non_root_read_only, WORKLOADS, anchors=("CKV_K8S_22", "CKV_K8S_23"), url=_PSS_DOCS),
     Check("SEC-WL-004", "security", "No host namespaces or hostPath volumes",
           "Pods do not share the host's network, PID or IPC namespace and mount no hostPath.",
           "high", "mandatory", "Remove hostNetwork/hostPID/hostIPC and hostPath volumes.",
