@@ -63,6 +63,10 @@ def no_public_ip(resource_type, props, ctx):
 
 def encrypted_volumes(resource_type, props, ctx):
     """EBS volumes are encrypted."""
+    if resource_type == tokens.AWS_EBS_VOLUME:
+        return [] if get_bool(props, "encrypted") is True else [
+            "encrypted is not true (EBS default: unencrypted unless the account's default encryption is on); "
+            "set encrypted true with a kmsKeyId"]
     if resource_type == tokens.AWS_EC2_LAUNCH_TEMPLATE:
         volumes = [get(m, "ebs") for m in items(props, "blockDeviceMappings") if get(m, "ebs") is not None]
     else:
@@ -123,6 +127,26 @@ def vmss_encryption_at_host(resource_type, props, ctx):
     return []
 
 
+def gce_shielded_vm(resource_type, props, ctx):
+    """GCE templates keep Shielded VM's vTPM and integrity monitoring on (both default on)."""
+    off = [flag for flag in ("enableVtpm", "enableIntegrityMonitoring")
+           if get_bool(props, f"shieldedInstanceConfig.{flag}") is False]
+    return [f"shieldedInstanceConfig.{flag} is false; remove it or set true" for flag in off]
+
+
+def gce_no_ip_forwarding(resource_type, props, ctx):
+    """GCE templates do not forward packets for other addresses."""
+    return ["canIpForward is true; set it false (GPU VMs are not routers)"] if get_bool(props, "canIpForward") is True else []
+
+
+def gce_no_serial_port(resource_type, props, ctx):
+    """GCE templates keep the interactive serial console off."""
+    metadata = get(props, "metadata") or {}
+    return ["metadata serial-port-enable is true; remove it"] if as_bool(metadata.get("serial-port-enable")) is True else []
+
+
+_GCE_SHIELDED_DOCS = "https://cloud.google.com/compute/shielded-vm/docs/shielded-vm"
+
 CHECKS = (
     Check("SEC-COMPUTE-001", "security", "IMDSv2 required",
           "EC2 launch templates and instances require IMDSv2 tokens and keep the PUT hop limit at or "
@@ -140,9 +164,10 @@ CHECKS = (
           no_public_ip, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
           anchors=("CKV_AWS_88", "AVD-AWS-0009", "compliance aws-ec2-launchtemplate-disallow-public-ip")),
     Check("SEC-COMPUTE-003", "security", "Encrypted EBS volumes",
-          "Block devices of launch templates and instances are encrypted.", "high", "mandatory",
-          "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE),
-          anchors=("CKV_AWS_8", "AVD-AWS-0008", "awsguard encrypted-volumes")),
+          "Block devices of launch templates and instances, and standalone EBS volumes, are encrypted.",
+          "high", "mandatory", "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes,
+          (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AWS_EBS_VOLUME),
+          anchors=("CKV_AWS_8", "CKV_AWS_3", "AVD-AWS-0008", "awsguard encrypted-volumes")),
     Check("SEC-COMPUTE-004", "security", "No credentials in user data",
           "User data, custom data and startup scripts carry no access keys, private keys or account keys.",
           "critical", "mandatory", "Give the VM an identity and read secrets from a secret store.",
@@ -164,5 +189,27 @@ CHECKS = (
           "Scale sets encrypt OS, data and temp disks at the host.", "medium", "advisory",
           "Set virtualMachineProfile.securityProfile.encryptionAtHost true.",
           vmss_encryption_at_host, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_97",)),
+    Check("SEC-COMPUTE-009", "security", "GCE templates keep Shielded VM integrity monitoring",
+          "Instance templates do not turn off shieldedInstanceConfig.enableVtpm or "
+          "enableIntegrityMonitoring (both on by default on Shielded VM images). Secure boot is not "
+          "required: GPU drivers built on the VM are unsigned.", "medium", "advisory",
+          "Remove enableVtpm / enableIntegrityMonitoring false.", gce_shielded_vm, GCE_TEMPLATES,
+          anchors=("CKV_GCP_39",), url=_GCE_SHIELDED_DOCS,
+          when_omitted="vTPM and integrity monitoring are on by default for Shielded VM images, secure boot "
+          "off (" + _GCE_SHIELDED_DOCS + "). CKV_GCP_39 fails a template without the block; this check "
+          "follows the platform default.", omitted_verdict="pass"),
+    Check("SEC-COMPUTE-010", "security", "GCE templates without IP forwarding",
+          "Instance templates do not set canIpForward.", "medium", "advisory", "Remove canIpForward.",
+          gce_no_ip_forwarding, GCE_TEMPLATES, anchors=("CKV_GCP_36",),
+          url="https://cloud.google.com/vpc/docs/using-routes#canipforward",
+          when_omitted="canIpForward defaults to false (https://cloud.google.com/vpc/docs/using-routes#canipforward).",
+          omitted_verdict="pass"),
+    Check("SEC-COMPUTE-011", "security", "GCE templates without serial port access",
+          "Instance templates do not set metadata serial-port-enable.", "medium", "advisory",
+          "Remove metadata serial-port-enable.", gce_no_serial_port, GCE_TEMPLATES, anchors=("CKV_GCP_35",),
+          url="https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console",
+          when_omitted="The interactive serial console is off unless serial-port-enable is set "
+          "(https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console).",
+          omitted_verdict="pass"),
 )
 """The GPU-VM checks of the security pack."""

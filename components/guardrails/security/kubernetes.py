@@ -206,6 +206,22 @@ def host_encryption(resource_type, props, ctx):
             for i, p in enumerate(pools) if get_bool(p, "enableEncryptionAtHost") is not True]
 
 
+def aks_disk_encryption_set(resource_type, props, ctx):
+    """AKS node OS and data disks are encrypted with a customer-managed key (a disk encryption set)."""
+    return [] if is_set(props, "diskEncryptionSetID") else [
+        "diskEncryptionSetID is not set (AKS default: Microsoft-managed keys); set a disk encryption set"]
+
+
+def aks_monitoring(resource_type, props, ctx):
+    """AKS sends container logs and metrics to Azure Monitor."""
+    addons = get(props, "addonProfiles") or {}
+    oms = next((v for k, v in addons.items() if lower(k) == "omsagent"), None) if isinstance(addons, dict) else None
+    if isinstance(oms, dict) and get_bool(oms, "enabled") is True:
+        return []
+    return ["addonProfiles.omsagent is not enabled (AKS default: off); enable Container insights "
+            "with a Log Analytics workspace"]
+
+
 CLUSTERS = (tokens.AWS_EKS_CLUSTER, tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER)
 
 CHECKS = (
@@ -274,5 +290,20 @@ CHECKS = (
           "AKS agent pools enable encryption at host.", "medium", "advisory",
           "Set enableEncryptionAtHost true on every agent pool.", host_encryption, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL),
           anchors=("CKV_AZURE_227", "AVD-AZU-0067"), url=_AKS_DOCS),
+    Check("SEC-K8S-014", "security", "AKS disks encrypted with a customer-managed key",
+          "AKS clusters set diskEncryptionSetID (node OS and data disks under a Key Vault key).",
+          "medium", "advisory", "Create a DiskEncryptionSet on a Key Vault key and set diskEncryptionSetID.",
+          aks_disk_encryption_set, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,), anchors=("CKV_AZURE_117",),
+          url="https://learn.microsoft.com/en-us/azure/aks/azure-disk-customer-managed-keys",
+          when_omitted="Without a disk encryption set, AKS disks use Microsoft-managed keys "
+          "(https://learn.microsoft.com/en-us/azure/aks/azure-disk-customer-managed-keys).", omitted_verdict="fail"),
+    Check("SEC-K8S-015", "security", "AKS monitoring to Azure Monitor",
+          "AKS clusters enable the omsagent add-on (Container insights: container logs to Log Analytics).", "medium", "advisory",
+          "Enable Container insights with a Log Analytics workspace.", aks_monitoring,
+          (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,), anchors=("CKV_AZURE_4",),
+          url="https://learn.microsoft.com/en-us/azure/azure-monitor/containers/kubernetes-monitoring-enable",
+          when_omitted="Container insights is off unless enabled "
+          "(https://learn.microsoft.com/en-us/azure/azure-monitor/containers/kubernetes-monitoring-enable).",
+          omitted_verdict="fail"),
 )
 """The managed-Kubernetes checks of the security pack."""

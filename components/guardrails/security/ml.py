@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiscale.facts import tokens
 
 from .. import schema
@@ -122,13 +124,27 @@ def cloud_run_ingress(resource_type, props, ctx):
     return []
 
 
+def _policy_members(policy_data) -> list:
+    """The members of every binding of an IAM policy's JSON text ([] when it is not JSON)."""
+    try:
+        policy = json.loads(policy_data or "{}")
+    except (TypeError, ValueError):
+        return []
+    return [m for b in policy.get("bindings", []) if isinstance(b, dict) for m in b.get("members", [])]
+
+
 def cloud_run_invoker_private(resource_type, props, ctx):
     """Nobody may invoke a Cloud Run service anonymously, unless public endpoints are allowed."""
     if ctx.config.get("allow_public_endpoints"):
         return NOT_APPLICABLE
     if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE:
         return ["invokerIamDisabled is true (anyone may invoke); remove it"] if get_bool(props, "invokerIamDisabled") else []
-    members = [get(props, "member")] if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER else items(props, "members")
+    if resource_type == tokens.GCP_CLOUDRUN_IAM_POLICY:
+        members = _policy_members(get(props, "policyData"))
+    elif resource_type in (tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUN_IAM_MEMBER):
+        members = [get(props, "member")]
+    else:
+        members = items(props, "members")
     public = [m for m in members if lower(m) in PUBLIC_MEMBERS]
     return [f"grants the service to '{m}'; grant named principals instead" for m in public]
 
@@ -179,9 +195,11 @@ CHECKS = (
           "Set ingress INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER.",
           cloud_run_ingress, (tokens.GCP_CLOUDRUNV2_SERVICE,), config_schema=_public_config()),
     Check("SEC-ML-011", "security", "Cloud Run services not invokable anonymously",
-          "No allUsers/allAuthenticatedUsers invoker and no invokerIamDisabled, unless config "
-          "allow_public_endpoints.", "critical", "mandatory",
+          "No allUsers/allAuthenticatedUsers invoker (Cloud Run v2 and v1 IAM members, bindings and "
+          "v1 policies) and no invokerIamDisabled, unless config allow_public_endpoints.", "critical", "mandatory",
           "Grant roles/run.invoker to named principals only.", cloud_run_invoker_private,
-          (tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_BINDING), config_schema=_public_config()),
+          (tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_BINDING,
+           tokens.GCP_CLOUDRUN_IAM_MEMBER, tokens.GCP_CLOUDRUN_IAM_BINDING, tokens.GCP_CLOUDRUN_IAM_POLICY),
+          anchors=("CKV_GCP_102",), config_schema=_public_config()),
 )
 """The model-endpoint and ML-platform checks of the security pack."""
