@@ -87,11 +87,18 @@ CHECKS = (
           "defaultLabels count. Keys match case-insensitively with '_' equal to '-'.", "medium", "advisory",
           "Add the missing tags (aiscale: put them in the platform's `tags`).", required_tags,
           tuple(TAG_PATHS), anchors=("CKV_GCP_21", "AVD-GCP-0051"),
-          config_schema={"required_tags": schema.strings(DEFAULT_REQUIRED_TAGS, "Tag keys every costly resource needs.")}),
+          config_schema={"required_tags": schema.strings(DEFAULT_REQUIRED_TAGS, "Tag keys every costly resource needs.")},
+          when_omitted=("A resource without tags has none (AWS provider defaultTags and GCP defaultLabels count "
+                        "when set)."),
+          omitted_verdict="fail"),
     Check("COST-TAG-002", "cost", "Tags propagate to GPU instances and volumes",
           "Auto Scaling groups propagate at least one tag at launch (tags that only describe the group "
           "may stay on it); launch templates tag instances and volumes.",
           "low", "advisory", "Set propagateAtLaunch true / add tagSpecifications for instance and volume.",
-          tags_propagate, (ASG, tokens.AWS_EC2_LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",)),
+          tags_propagate, (ASG, tokens.AWS_EC2_LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",),
+          when_omitted=("Auto Scaling group tags do not propagate unless propagateAtLaunch is true; a launch "
+                        "template without tagSpecifications tags nothing it launches "
+                        "(https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html)."),
+          omitted_verdict="fail"),
 )
 """The tagging checks of the cost pack."""

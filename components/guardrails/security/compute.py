@@ -157,38 +157,67 @@ CHECKS = (
           "high", "mandatory", "Set metadataOptions.httpTokens 'required' and a hop limit of 1-2.",
           imdsv2_required, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE),
           anchors=("CKV_AWS_79", "CKV_AWS_341 (with max_hop_limit 1)", "AVD-AWS-0028", "AVD-AWS-0130"), url=_IMDS_DOCS,
-          config_schema={"max_hop_limit": schema.number(2, "Largest allowed httpPutResponseHopLimit.", 1)}),
+          config_schema={"max_hop_limit": schema.number(2, "Largest allowed httpPutResponseHopLimit.", 1)},
+          when_omitted=("No metadataOptions: httpTokens is 'optional' (IMDSv1 allowed) unless the AMI or the "
+                        "account default requires v2; the hop limit is 1 "
+                        "(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-"
+                        "instances.html)."),
+          omitted_verdict="fail"),
     Check("SEC-COMPUTE-002", "security", "No public IP on GPU VMs",
           "Launch templates, instances, VM scale sets and GCE templates attach no public address.",
           "high", "mandatory", "Drop public IPs; reach the VMs through private networking and NAT.",
           no_public_ip, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
-          anchors=("CKV_AWS_88", "AVD-AWS-0009", "compliance aws-ec2-launchtemplate-disallow-public-ip")),
+          anchors=("CKV_AWS_88", "AVD-AWS-0009", "compliance aws-ec2-launchtemplate-disallow-public-ip"),
+          when_omitted=("AWS: no associatePublicIpAddress leaves it to the subnet (aiscale's node subnets are "
+                        "private); Azure scale sets and GCE templates get no public address without "
+                        "publicIPAddressConfiguration / accessConfigs (https://cloud.google.com/compute/docs/ip-"
+                        "addresses)."),
+          omitted_verdict="pass"),
     Check("SEC-COMPUTE-003", "security", "Encrypted EBS volumes",
           "Block devices of launch templates and instances, and standalone EBS volumes, are encrypted.",
           "high", "mandatory", "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes,
           (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AWS_EBS_VOLUME),
-          anchors=("CKV_AWS_8", "CKV_AWS_3", "AVD-AWS-0008", "awsguard encrypted-volumes")),
+          anchors=("CKV_AWS_8", "CKV_AWS_3", "AVD-AWS-0008", "awsguard encrypted-volumes"),
+          when_omitted=("encrypted left out is false unless the account turned on EBS encryption by default "
+                        "(https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html)."),
+          omitted_verdict="fail"),
     Check("SEC-COMPUTE-004", "security", "No credentials in user data",
           "User data, custom data and startup scripts carry no access keys, private keys or account keys.",
           "critical", "mandatory", "Give the VM an identity and read secrets from a secret store.",
           no_secrets_in_user_data, (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET) + GCE_TEMPLATES,
-          anchors=("CKV_AWS_46", "AVD-AWS-0029", "AVD-AWS-0129")),
+          anchors=("CKV_AWS_46", "AVD-AWS-0029", "AVD-AWS-0129"),
+          when_omitted="No user data: nothing to leak.",
+          omitted_verdict="pass"),
     Check("SEC-COMPUTE-005", "security", "GCE templates use a dedicated service account",
           "GPU instance templates do not run as the default compute service account.", "medium", "advisory",
           "Create a least-privilege service account and set serviceAccount.email.",
-          gce_dedicated_identity, GCE_TEMPLATES, anchors=("CKV_GCP_30",)),
+          gce_dedicated_identity, GCE_TEMPLATES, anchors=("CKV_GCP_30",),
+          when_omitted=("No serviceAccount block: the template's VMs run without a service account, so without "
+                        "credentials (https://www.pulumi.com/registry/packages/gcp/api-"
+                        "docs/compute/instancetemplate/)."),
+          omitted_verdict="pass"),
     Check("SEC-COMPUTE-006", "security", "GCE templates block project-wide SSH keys",
           "Instance templates set metadata block-project-ssh-keys or enable-oslogin.", "medium", "advisory",
           "Add metadata block-project-ssh-keys = 'true' (or enable-oslogin = 'TRUE').",
-          gce_block_project_ssh_keys, GCE_TEMPLATES, anchors=("CKV_GCP_32",)),
+          gce_block_project_ssh_keys, GCE_TEMPLATES, anchors=("CKV_GCP_32",),
+          when_omitted=("No block-project-ssh-keys or enable-oslogin metadata: project-wide SSH keys reach the "
+                        "VMs (https://cloud.google.com/compute/docs/connect/restrict-ssh-keys)."),
+          omitted_verdict="fail"),
     Check("SEC-COMPUTE-007", "security", "VM scale sets: no password login",
           "Linux scale sets disable password authentication.", "high", "mandatory",
           "Set linuxConfiguration.disablePasswordAuthentication true and use SSH keys.",
-          vmss_no_password_auth, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_49",)),
+          vmss_no_password_auth, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_49",),
+          when_omitted=("Without disablePasswordAuthentication false is assumed and a password login is allowed "
+                        "when an adminPassword is set (https://learn.microsoft.com/en-"
+                        "us/rest/api/compute/virtual-machine-scale-sets/create-or-update)."),
+          omitted_verdict="fail"),
     Check("SEC-COMPUTE-008", "security", "VM scale sets: encryption at host",
           "Scale sets encrypt OS, data and temp disks at the host.", "medium", "advisory",
           "Set virtualMachineProfile.securityProfile.encryptionAtHost true.",
-          vmss_encryption_at_host, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_97",)),
+          vmss_encryption_at_host, (tokens.AZURE_COMPUTE_VIRTUAL_MACHINE_SCALE_SET,), anchors=("CKV_AZURE_97",),
+          when_omitted=("encryptionAtHost defaults to false (https://learn.microsoft.com/en-us/azure/virtual-"
+                        "machines/disk-encryption#encryption-at-host---end-to-end-encryption-for-your-vm-data)."),
+          omitted_verdict="fail"),
     Check("SEC-COMPUTE-009", "security", "GCE templates keep Shielded VM integrity monitoring",
           "Instance templates do not turn off shieldedInstanceConfig.enableVtpm or "
           "enableIntegrityMonitoring (both on by default on Shielded VM images). Secure boot is not "
@@ -202,7 +231,8 @@ CHECKS = (
           "Instance templates do not set canIpForward.", "medium", "advisory", "Remove canIpForward.",
           gce_no_ip_forwarding, GCE_TEMPLATES, anchors=("CKV_GCP_36",),
           url="https://cloud.google.com/vpc/docs/using-routes#canipforward",
-          when_omitted="canIpForward defaults to false (https://cloud.google.com/vpc/docs/using-routes#canipforward).",
+          when_omitted=("canIpForward defaults to false (https://cloud.google.com/vpc/docs/using-"
+                        "routes#canipforward)."),
           omitted_verdict="pass"),
     Check("SEC-COMPUTE-011", "security", "GCE templates without serial port access",
           "Instance templates do not set metadata serial-port-enable.", "medium", "advisory",

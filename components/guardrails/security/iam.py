@@ -7,7 +7,7 @@ import json
 
 from aiscale.facts import tokens
 
-from ..props import get, items, lower
+from ..props import get, items
 from ..registry import Check, NotApplicable
 
 ADMIN_POLICY_ARN_SUFFIX = ":iam::aws:policy/AdministratorAccess"

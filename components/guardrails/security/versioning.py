@@ -10,7 +10,7 @@ from aiscale.facts import reader, tokens
 
 from ..props import UnknownValue, get, get_bool, is_unknown
 from ..registry import Check, NotApplicable, Violation
-from .storage import _pab_covers
+from .access_logs import covers as _pab_covers
 
 _S3_VERSIONING_DOCS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html"
 _AZURE_VERSIONING_DOCS = "https://learn.microsoft.com/en-us/azure/storage/blobs/versioning-overview"
