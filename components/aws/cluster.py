@@ -39,6 +39,7 @@ import pulumi_aws.eks as eks
 import pulumi_aws.iam as iam
 import pulumi_aws.kms as kms
 
+from aiscale.aws._log_key import log_key
 from aiscale.aws import naming
 from aiscale.aws import _addons, _iam, _nodes, _roles
 from aiscale.aws.node_pool import EksNodeTarget
@@ -219,9 +220,11 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
     endpoint = vpc_config(network.subnet_ids, args.api_access, list(args.authorized_networks))
 
     key, alias = _secrets_key(name, scope, cluster_name, tags, component)
+    log_group_name = f"/aws/eks/{cluster_name}/cluster"
     log_group = cloudwatch.LogGroup(
-        f"{name}-control-plane-logs", name=f"/aws/eks/{cluster_name}/cluster",
+        f"{name}-control-plane-logs", name=log_group_name,
         retention_in_days=LOG_RETENTION_DAYS.get(scope.environment, DEFAULT_LOG_RETENTION_DAYS),
+        kms_key_id=log_key(f"{name}-control-plane", scope, log_group_name, tags, component).arn,
         tags=tags, opts=scope.stateful(component))
     cluster_role, cluster_policies = _roles.declare(f"{name}-cluster", _iam.service_trust_policy("eks.amazonaws.com"),
                          _iam.CLUSTER_ROLE_POLICIES, region, tags, component,

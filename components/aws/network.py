@@ -26,6 +26,7 @@ import pulumi_aws
 
 from aiscale.aws import naming
 from aiscale.aws._iam import service_trust_policy
+from aiscale.aws._log_key import log_key
 from aiscale.network_spec import BuiltNetwork, NetworkBuild
 from aiscale.scope import CloudScope
 
@@ -111,10 +112,11 @@ def _flow_logs(name: str, scope: CloudScope, vpc: pulumi.Resource, tags: dict[st
     import pulumi_aws.ec2 as ec2
     import pulumi_aws.iam as iam
 
+    key = log_key(f"{name}-flow-logs", scope, "", tags, child.parent)  # the group is auto-named
     group = cloudwatch.LogGroup(
         f"{name}-flow-logs",
         retention_in_days=FLOW_LOG_RETENTION_DAYS.get(scope.environment, DEFAULT_FLOW_LOG_RETENTION_DAYS),
-        tags=tags, opts=child)
+        kms_key_id=key.arn, tags=tags, opts=child)
     role = iam.Role(f"{name}-flow-logs", assume_role_policy=json.dumps(
         service_trust_policy("vpc-flow-logs.amazonaws.com")), tags=tags, opts=child)
     policy = iam.RolePolicy(
@@ -130,7 +132,7 @@ def _flow_logs(name: str, scope: CloudScope, vpc: pulumi.Resource, tags: dict[st
         f"{name}-flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
         log_destination=group.arn, iam_role_arn=role.arn, tags=tags,
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[policy])))
-    return {"flow_log_group": group, "flow_log_role": role, "flow_log_policy": policy,
+    return {"flow_log_key": key, "flow_log_group": group, "flow_log_role": role, "flow_log_policy": policy,
             "flow_log": flow_log}
 
 

@@ -24,7 +24,9 @@ def _cell(text: str) -> str:
 
 def checks_markdown(packs: Sequence[str] = DEFAULT_PACKS) -> str:
     """A table of every check of `packs` (id, pack, severity, default enforcement, title,
-    anchors), then a table of every such check's resource types and config defaults."""
+    anchors), a table of every such check's resource types and config defaults, and a table of
+    what each check reads when the property is omitted (the provider's default, its source, and
+    the verdict)."""
     checks = [c for c in all_checks() if c.pack in packs]
     lines = ["| ID | Pack | Severity | Default enforcement | Title | Anchors |",
              "|---|---|---|---|---|---|"]
@@ -36,7 +38,18 @@ def checks_markdown(packs: Sequence[str] = DEFAULT_PACKS) -> str:
         scope = "stack" if c.scope == "stack" else "<br>".join(f"`{canonical_type(t)}`" for t in c.types)
         config = "<br>".join(f"`{k}`: `{json.dumps(v)}`" for k, v in c.defaults().items()) or "-"
         lines.append(f"| {c.id} | {scope} | {_cell(config)} |")
+    lines += ["", "| ID | When the property is omitted (provider default, source) | Verdict when omitted |",
+              "|---|---|---|"]
+    for c in checks:
+        lines.append(f"| {c.id} | {_cell(c.when_omitted) or '-'} | {_cell(_verdict(c.omitted_verdict)) or '-'} |")
     return "\n".join(lines) + "\n"
+
+
+def _verdict(verdict) -> str:
+    """A stated verdict for a table cell: "fail", or "aws: fail; gcp: pass" per cloud or type."""
+    if isinstance(verdict, str):
+        return verdict
+    return "; ".join(f"{canonical_type(key) if ':' in key else key}: {value}" for key, value in verdict.items())
 
 
 def generated_section(packs: Sequence[str] = DEFAULT_PACKS) -> str:

@@ -21,6 +21,9 @@ ENFORCEMENTS: tuple[str, ...] = ("advisory", "mandatory")
 PACKS: tuple[str, ...] = ("security", "cost", "wiring")
 """The policy packs, each a CrossGuard pack under policies/<name>."""
 
+OMITTED_VERDICTS: tuple[str, ...] = ("fail", "pass", "not applicable")
+"""A check's verdict on a resource that omits the property it reads (the provider default)."""
+
 SCOPES: tuple[str, ...] = ("resource", "stack")
 """Resource checks see one resource; stack checks see every resource of the stack."""
 
@@ -87,6 +90,12 @@ class Check:
     """Where to read more (vendor documentation)."""
     config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """JSON-schema properties of the check's config, each with a "default"."""
+    when_omitted: str = ""
+    """What the provider does when the checked property is omitted, and the source that says so."""
+    omitted_verdict: Union[str, Mapping[str, str]] = ""
+    """The check's verdict when the property is omitted: one of OMITTED_VERDICTS, or a mapping from
+    a cloud ("aws", "azure", "gcp", "kubernetes") or a canonical type token to one, where the
+    default differs ("" = not stated)."""
 
     def __post_init__(self) -> None:
         """Refuse a malformed check at import time, naming the field and the valid values."""
@@ -103,6 +112,9 @@ class Check:
             problems.append(f"scope {self.scope!r} is not one of {SCOPES}")
         if self.scope == "resource" and not self.types:
             problems.append("a resource check needs at least one type token")
+        verdicts = self.omitted_verdict.values() if isinstance(self.omitted_verdict, Mapping) else [self.omitted_verdict]
+        if any(v not in ("",) + OMITTED_VERDICTS for v in verdicts):
+            problems.append(f"omitted_verdict {self.omitted_verdict!r} is not one of {OMITTED_VERDICTS}")
         for name, schema in self.config_schema.items():
             if "default" not in schema:
                 problems.append(f"config_schema.{name} has no default")
@@ -111,6 +123,13 @@ class Check:
                 problems.append(f"{name} is empty")
         if problems:
             raise ValueError(f"check {self.id}: " + "; ".join(problems))
+
+    def verdict_when_omitted(self, token: str, cloud: str) -> str:
+        """The stated verdict for a resource of canonical type `token` on `cloud` that omits the
+        property ("" when not stated)."""
+        if isinstance(self.omitted_verdict, Mapping):
+            return self.omitted_verdict.get(token) or self.omitted_verdict.get(cloud, "")
+        return self.omitted_verdict
 
     def defaults(self) -> dict[str, Any]:
         """The config defaults, taken from the schema (a fresh deep copy each call)."""

@@ -13,6 +13,7 @@ VMSS = "azure-native:compute:VirtualMachineScaleSet"
 GCE_TEMPLATES = ("gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate")
 NIC = "virtualMachineProfile.networkProfile.networkInterfaceConfigurations.0.ipConfigurations.0"
 AKIA = "AKIA" + "ABCDEFGHIJKLMNOP"  # the documented shape of an access key id, not a key
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"  # the 40-character shape of AWS's documented example secret key
 
 
 def b64(text: str) -> str:
@@ -52,10 +53,10 @@ COMPUTE = [
          [({"userData": b64(f"export AWS_ACCESS_KEY_ID={AKIA}\n")}, "access key id"),
           ({"userData": b64("-----BEGIN RSA PRIVATE KEY-----\n")}, "private key")]),
     Case("SEC-COMPUTE-004", EC2, {"userData": "#!/bin/bash\necho ok\n"},
-         [({"userData": "aws_secret_access_key = x\n"}, "plain-text secret key")]),
+         [({"userData": f"aws_secret_access_key = {SECRET_KEY}\n"}, "plain-text secret key")]),
     Case("SEC-COMPUTE-004", VMSS, VMSS_BASE,
          [({"virtualMachineProfile.osProfile.customData": b64("DefaultEndpointsProtocol=https;AccountKey=" + "a" * 40)}, "storage key")]),
-    *[Case("SEC-COMPUTE-004", t, GCE_BASE, [({"metadata.startup-script": '{"type": "service_account", "private_key": "x"}'}, "SA key"),
+    *[Case("SEC-COMPUTE-004", t, GCE_BASE, [({"metadata.startup-script": '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE"}'}, "SA key"),
                                              ({"metadataStartupScript": f"echo {AKIA}"}, "key in startup script")])
       for t in GCE_TEMPLATES],
     *[Case("SEC-COMPUTE-005", t, GCE_BASE, [({"serviceAccount.email": "42-compute@developer.gserviceaccount.com"}, "default SA"),
@@ -156,8 +157,12 @@ C0 = "containers.0"
 WORKLOADS = [
     *_wl("SEC-WL-001", [({f"{C0}.securityContext.privileged": True}, "privileged")]),
     *_wl("SEC-WL-002", [({f"{C0}.securityContext.allowPrivilegeEscalation": DELETE}, "escalation allowed"),
-                        ({f"{C0}.securityContext.capabilities.drop": ["CHOWN"]}, "capabilities kept")]),
+                        ({f"{C0}.securityContext.capabilities.drop": ["CHOWN"]}, "capabilities kept"),
+                        *[({f"{C0}.securityContext.capabilities.add": [cap]}, f"ALL dropped, {cap} added back")
+                          for cap in ("SYS_ADMIN", "NET_RAW", "IPC_LOCK", "CAP_SYS_PTRACE")]]),
     *_wl("SEC-WL-003", [({"securityContext.runAsNonRoot": False}, "may run as root"),
+                        ({"securityContext.runAsUser": 0.0}, "runAsUser 0 wins over runAsNonRoot"),
+                        ({"securityContext.runAsNonRoot": DELETE}, "nothing says non-root: the image's user, often root"),
                         ({f"{C0}.securityContext.readOnlyRootFilesystem": False}, "writable root")]),
     *_wl("SEC-WL-004", [({"hostNetwork": True}, "host network"),
                         ({"volumes.0": {"name": "sock", "hostPath": {"path": "/var/run/docker.sock"}}}, "runtime socket")]),

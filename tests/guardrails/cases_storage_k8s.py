@@ -1,6 +1,6 @@
 """Baselines and failing mutations for the object-storage and managed-Kubernetes checks.
 
-SEC-STORAGE-009, -014 and -015 are stack checks: their cases are in cases_storage_logging.py."""
+SEC-STORAGE-009, -013, -014 and -015 are stack checks: their cases are in cases_storage_logging.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from tests.guardrails.helpers import DELETE, Case
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 S3 = "aws:s3/bucket:Bucket"
 S3_ACL = "aws:s3/bucketAcl:BucketAcl"
-S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 AZ_ACCOUNT = "azure-native:storage:StorageAccount"
 GCS = "gcp:storage/bucket:Bucket"
 EKS = "aws:eks/cluster:Cluster"
@@ -35,7 +34,7 @@ STORAGE = [
          [({"acl": "public-read-write"}, "v6 token, public ACL"),
           ({"accessControlPolicy": {"grants": [{"grantee": {"type": "Group", "uri": ALL_USERS}, "permission": "READ"}]}}, "grantee AllUsers")]),
     Case("SEC-STORAGE-004", AZ_ACCOUNT, {"allowBlobPublicAccess": False},
-         [({"allowBlobPublicAccess": True}, "public blobs allowed"), ({"allowBlobPublicAccess": DELETE}, "old APIs default to allow")]),
+         [({"allowBlobPublicAccess": True}, "public blobs allowed")]),
     Case("SEC-STORAGE-004", "azure-native:storage/v20230101:StorageAccount", {"allowBlobPublicAccess": False},
          [({"allowBlobPublicAccess": True}, "versioned token")]),
     Case("SEC-STORAGE-005", "azure-native:storage:BlobContainer", {"publicAccess": "None"},
@@ -61,14 +60,6 @@ STORAGE = [
          [({"minimumTlsVersion": "TLS1_0"}, "TLS 1.0"), ({"minimumTlsVersion": DELETE}, "unset")]),
     Case("SEC-STORAGE-012", AZ_ACCOUNT, {"networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"}},
          [({"networkRuleSet.defaultAction": "Allow"}, "default allow"), ({"networkRuleSet": DELETE}, "no rule set")]),
-    Case("SEC-STORAGE-013", S3_VERSIONING, {"versioningConfiguration": {"status": "Enabled"}},
-         [({"versioningConfiguration.status": "Suspended"}, "suspended")]),
-    Case("SEC-STORAGE-013", "aws:s3/bucketVersioningV2:BucketVersioningV2", {"versioningConfiguration": {"status": "Enabled"}},
-         [({"versioningConfiguration.status": "Disabled"}, "v6 token")]),
-    Case("SEC-STORAGE-013", GCS, {"versioning": {"enabled": True}},
-         [({"versioning.enabled": False}, "off"), ({"versioning": DELETE}, "unset")]),
-    Case("SEC-STORAGE-013", "azure-native:storage:BlobServiceProperties", {"isVersioningEnabled": True, "deleteRetentionPolicy": {"enabled": True, "days": 7.0}},
-         [({"isVersioningEnabled": False, "deleteRetentionPolicy.enabled": False}, "neither versioning nor soft delete")]),
 ]
 
 KUBERNETES = [
@@ -115,7 +106,8 @@ KUBERNETES = [
          [({"enableLegacyAbac": True}, "legacy ABAC"),
           ({"masterAuth": {"clientCertificateConfig": {"issueClientCertificate": True}}}, "client certificate")]),
     Case("SEC-K8S-007", GKE, {"workloadIdentityConfig": {"workloadPool": "acme.svc.id.goog"}},
-         [({"workloadIdentityConfig": DELETE}, "no workload identity")]),
+         [({"workloadIdentityConfig": DELETE}, "no workload identity"),
+          ({"nodeConfig": {"workloadMetadataConfig": {"mode": "GCE_METADATA"}}}, "default pool exposes the node metadata")]),
     Case("SEC-K8S-007", GKE_POOL, {"nodeConfig": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}},
          [({"nodeConfig.workloadMetadataConfig.mode": "GCE_METADATA"}, "node metadata exposed")]),
     Case("SEC-K8S-007", AKS, {"securityProfile": {"workloadIdentity": {"enabled": True}}, "oidcIssuerProfile": {"enabled": True}},
@@ -145,6 +137,10 @@ KUBERNETES = [
     Case("SEC-K8S-012", GKE_POOL, {"nodeConfig": {"serviceAccount": "gpu-nodes@acme.iam.gserviceaccount.com"}},
          [({"nodeConfig.serviceAccount": "123456-compute@developer.gserviceaccount.com"}, "default compute SA"),
           ({"nodeConfig.serviceAccount": DELETE}, "unset means default")]),
+    Case("SEC-K8S-012", GKE, {"nodeConfig": {"serviceAccount": "gpu-nodes@acme.iam.gserviceaccount.com"}},
+         [({"nodeConfig.serviceAccount": "123456-compute@developer.gserviceaccount.com"}, "default pool on the default SA"),
+          ({"nodeConfig": DELETE}, "default pool kept, no nodeConfig: the default compute SA"),
+          ({"removeDefaultNodePool": True, "nodeConfig.serviceAccount": "default"}, "removed pool still starts as 'default'")]),
     Case("SEC-K8S-013", AKS_POOL, {"enableEncryptionAtHost": True},
          [({"enableEncryptionAtHost": False}, "off")]),
     Case("SEC-K8S-013", AKS, {"agentPoolProfiles": [{"name": "system", "enableEncryptionAtHost": True}]},

@@ -14,6 +14,8 @@ from tests.guardrails.helpers import DELETE, patch, urn, view
 S3 = "aws:s3/bucket:Bucket"
 S3_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 S3_LOGGING = "aws:s3/bucketLogging:BucketLogging"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+VERSIONING_V2 = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 AZ_ACCOUNT = "azure-native:storage:StorageAccount"
 GCS = "gcp:storage/bucket:Bucket"
 KMS = "arn:aws:kms:us-west-2:111122223333:key/1234"
@@ -48,6 +50,20 @@ def gcs(name: str, log_to: str | None = None, linked: bool = False, **props):
                 deps={"logging": [urn(GCS, log_to)]} if log_to and linked else None)
 
 
+def versioning(bucket: str, status: str = "Enabled", token: str = VERSIONING, linked: bool = True):
+    """The BucketVersioning of ``bucket`` (by dependency, else by its known name)."""
+    return view(token, f"{bucket}-versioning", {"bucket": UNKNOWN if linked else f"acme-{bucket}",
+                                                  "versioningConfiguration": {"status": status}},
+                deps={"bucket": [urn(S3, bucket)]} if linked else None)
+
+
+def blob_service(versioning: bool = False, soft_delete: bool = False):
+    """The BlobServiceProperties of the storage account ``acmemodels``."""
+    return view("azure-native:storage:BlobServiceProperties", "blob", {
+        "accountName": "acmemodels", "isVersioningEnabled": versioning,
+        "deleteRetentionPolicy": {"enabled": soft_delete, "days": 7.0}})
+
+
 def one(token: str, name: str, props: dict):
     return [view(token, name, props)]
 
@@ -77,6 +93,12 @@ LOGGING_STACK_CASES = [
       (one(AZ_ACCOUNT, "acct", {}), "acct", "no encryption block")]),
     ("SEC-STORAGE-009", "prod", {}, one(GCS, "g", {"encryption": {"defaultKmsKeyName": CLOUD_KMS}}),
      [(one(GCS, "g", {}), "g", "Google-managed key")]),
+    # A bucket with no encryption configuration at all gets S3's default, SSE-S3 (January 2023).
+    ("SEC-STORAGE-009", "prod", {}, [s3("models"), sse("models")],
+     [([s3("models")], "models", "no encryption configuration: S3's default SSE-S3, no customer key"),
+      ([s3("models"), sse("other")], "models", "the only configuration is another bucket's")]),
+    ("SEC-STORAGE-009", "prod", {}, [s3("logs"), s3_logging("models", "logs"), s3("models"), sse("models")],
+     [([s3("logs"), s3("models"), sse("models")], "logs", "default SSE-S3 is exempt only on a log target")]),
     # Exemption: SSE-S3 on a bucket that receives server access logs.
     ("SEC-STORAGE-009", "prod", {}, LOGGED_PAIR,
      [(LOGS_ELSEWHERE, "logs-sse", "the bucket no longer receives logs: SSE-S3 is flagged again"),
@@ -85,9 +107,27 @@ LOGGING_STACK_CASES = [
     ("SEC-STORAGE-009", "prod", {}, [s3("logs"), sse("logs", "AES256", key=None, linked=False), s3_logging("models", "logs", linked=False)],
      [([s3("logs"), sse("logs", "AES256", key=None, linked=False)], "logs-sse", "matched by known names; no logging at all")]),
     ("SEC-STORAGE-009", "prod", {}, [s3("logs", serverSideEncryptionConfiguration={"rule": {
-        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}), s3("models", logging={"targetBucket": "acme-logs"})],
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}), s3("models", logging={"targetBucket": "acme-logs"}),
+        sse("models")],
      [([s3("logs", serverSideEncryptionConfiguration={"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}),
         s3("models")], "logs", "legacy inline: nobody logs into it")]),
+    # SEC-STORAGE-013: S3 and Azure versioning live in separate resources; a bucket without one is unversioned.
+    ("SEC-STORAGE-013", "prod", {}, [s3("models"), versioning("models")],
+     [([s3("models")], "models", "no BucketVersioning: S3's default is unversioned"),
+      ([s3("models"), versioning("models", "Suspended")], "models-versioning", "suspended"),
+      ([s3("models"), versioning("other")], "models", "the only versioning is another bucket's")]),
+    ("SEC-STORAGE-013", "prod", {}, [s3("models", versioning={"enabled": True})],
+     [([s3("models", versioning={"enabled": False})], "models", "legacy inline versioning disabled")]),
+    ("SEC-STORAGE-013", "prod", {}, [s3("models"), versioning("models", token=VERSIONING_V2, linked=False)],
+     [([s3("models"), versioning("models", "Disabled", token=VERSIONING_V2, linked=False)], "models-versioning",
+       "v6 token, matched by known name")]),
+    ("SEC-STORAGE-013", "prod", {}, [gcs("g", versioning={"enabled": True})],
+     [([gcs("g")], "g", "GCS versioning unset: off"), ([gcs("g", versioning={"enabled": False})], "g", "off")]),
+    ("SEC-STORAGE-013", "prod", {}, [view(AZ_ACCOUNT, "acct", {"accountName": "acmemodels"}), blob_service(versioning=True)],
+     [([view(AZ_ACCOUNT, "acct", {"accountName": "acmemodels"})], "acct", "no BlobServiceProperties: API default off"),
+      ([view(AZ_ACCOUNT, "acct", {"accountName": "acmemodels"}), blob_service()], "blob", "neither versioning nor soft delete")]),
+    ("SEC-STORAGE-013", "prod", {}, [view(AZ_ACCOUNT, "acct", {"accountName": "acmemodels"}), blob_service(soft_delete=True)],
+     [([view(AZ_ACCOUNT, "acct", {"accountName": "acmemodels"}), blob_service(soft_delete=False)], "blob", "soft delete off")]),
     # SEC-STORAGE-014 exemption: a bucket that receives server access logs need not log itself.
     ("SEC-STORAGE-014", "prod", {}, [s3("models"), s3("logs"), s3_logging("models", "logs")],
      [([s3("models"), s3("logs"), view(S3_LOGGING, "models-logging", {"bucket": UNKNOWN, "targetBucket": "acme-other"},

@@ -7,10 +7,11 @@ import pytest
 from aiscale.guardrails import all_checks, canonical_type, get_check
 from tests.guardrails.cases_compute_ml import COMPUTE, ML, WORKLOADS
 from tests.guardrails.cases_cost import COST
+from tests.guardrails.cases_scanner_classes import SCANNER_CLASSES
 from tests.guardrails.cases_storage_k8s import KUBERNETES, STORAGE
 from tests.guardrails.helpers import is_na, patch, run
 
-CASES = STORAGE + KUBERNETES + COMPUTE + ML + WORKLOADS + COST
+CASES = STORAGE + KUBERNETES + COMPUTE + ML + WORKLOADS + COST + SCANNER_CLASSES
 MUTATIONS = [(case, mutation, why) for case in CASES for mutation, why in case.mutations]
 
 

@@ -31,6 +31,15 @@ def pab(name="models", linked=True, **props):
                 {"bucket": UNKNOWN, **props}, deps=on(S3, name, "bucket") if linked else None)
 
 
+VPC = "aws:ec2/vpc:Vpc"
+
+
+def flow_log(linked=True, vpc_id=UNKNOWN):
+    """A flow log of the VPC named ``vpc`` (by dependency), or of ``vpc_id`` by known id."""
+    return view("aws:ec2/flowLog:FlowLog", "flow", {"vpcId": vpc_id, "trafficType": "ALL"},
+                deps=on(VPC, "vpc", "vpcId") if linked else None)
+
+
 def node_group(name="train", instance="p4d.24xlarge", low=0.0, high=4.0, capacity="SPOT", taints=GPU_TAINT):
     return view(NG, name, {"instanceTypes": [instance], "capacityType": capacity,
                            "scalingConfig": {"minSize": low, "maxSize": high}, "taints": taints})
@@ -90,6 +99,11 @@ STACK_CASES = [
      [([bucket(), lifecycle(linked=False)], "models", "lifecycle for another bucket"),
       ([view("gcp:storage/bucket:Bucket", "gcs", {})], "gcs", "no GCS rules"),
       ([AZ_STACK[0]], "acct", "no management policy")]),
+    ("SEC-NET-002", "prod", {}, [view(VPC, "vpc", {"cidrBlock": "10.0.0.0/16"}), flow_log()],
+     [([view(VPC, "vpc", {"cidrBlock": "10.0.0.0/16"})], "vpc", "no flow log"),
+      ([view(VPC, "vpc", {}), flow_log(linked=False, vpc_id="vpc-other")], "vpc", "a flow log of another VPC")]),
+    ("SEC-NET-002", "prod", {}, [view(VPC, "vpc", {}), flow_log(linked=False, vpc_id="vpc")],
+     [([view(VPC, "vpc", {}), view(VPC, "other", {}), flow_log(linked=False, vpc_id="vpc")], "other", "one of two VPCs")]),
 ] + LOGGING_STACK_CASES
 
 

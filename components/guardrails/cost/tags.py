@@ -72,8 +72,9 @@ def tags_propagate(resource_type, props, ctx):
         tags = items(props, "tags")
         if not tags:
             return ["the group has no tags to propagate; add tags with propagateAtLaunch true"]
-        stuck = [str(get(t, "key")) for t in tags if as_bool(get(t, "propagateAtLaunch")) is not True]
-        return [f"tags {', '.join(stuck)} do not propagate at launch; set propagateAtLaunch true"] if stuck else []
+        if any(as_bool(get(t, "propagateAtLaunch")) is True for t in tags):
+            return []  # one propagated tag is the usual shape; the rest may stay on the group
+        return ["no tag propagates at launch; set propagateAtLaunch true on the cost-allocation tags"]
     kinds = {str(get(s, "resourceType")) for s in items(props, "tagSpecifications")}
     missing = sorted({"instance", "volume"} - kinds)
     return [f"tagSpecifications lack resourceType {', '.join(missing)}; add them"] if missing else []
@@ -86,10 +87,18 @@ CHECKS = (
           "defaultLabels count. Keys match case-insensitively with '_' equal to '-'.", "medium", "advisory",
           "Add the missing tags (aiscale: put them in the platform's `tags`).", required_tags,
           tuple(TAG_PATHS), anchors=("CKV_GCP_21", "AVD-GCP-0051"),
-          config_schema={"required_tags": schema.strings(DEFAULT_REQUIRED_TAGS, "Tag keys every costly resource needs.")}),
+          config_schema={"required_tags": schema.strings(DEFAULT_REQUIRED_TAGS, "Tag keys every costly resource needs.")},
+          when_omitted=("A resource without tags has none (AWS provider defaultTags and GCP defaultLabels count "
+                        "when set)."),
+          omitted_verdict="fail"),
     Check("COST-TAG-002", "cost", "Tags propagate to GPU instances and volumes",
-          "Auto Scaling groups propagate their tags at launch; launch templates tag instances and volumes.",
+          "Auto Scaling groups propagate at least one tag at launch (tags that only describe the group "
+          "may stay on it); launch templates tag instances and volumes.",
           "low", "advisory", "Set propagateAtLaunch true / add tagSpecifications for instance and volume.",
-          tags_propagate, (ASG, tokens.AWS_EC2_LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",)),
+          tags_propagate, (ASG, tokens.AWS_EC2_LAUNCH_TEMPLATE), anchors=("CKV_AWS_153",),
+          when_omitted=("Auto Scaling group tags do not propagate unless propagateAtLaunch is true; a launch "
+                        "template without tagSpecifications tags nothing it launches "
+                        "(https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html)."),
+          omitted_verdict="fail"),
 )
 """The tagging checks of the cost pack."""

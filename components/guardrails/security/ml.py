@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiscale.facts import tokens
 
 from .. import schema
@@ -122,13 +124,27 @@ def cloud_run_ingress(resource_type, props, ctx):
     return []
 
 
+def _policy_members(policy_data) -> list:
+    """The members of every binding of an IAM policy's JSON text ([] when it is not JSON)."""
+    try:
+        policy = json.loads(policy_data or "{}")
+    except (TypeError, ValueError):
+        return []
+    return [m for b in policy.get("bindings", []) if isinstance(b, dict) for m in b.get("members", [])]
+
+
 def cloud_run_invoker_private(resource_type, props, ctx):
     """Nobody may invoke a Cloud Run service anonymously, unless public endpoints are allowed."""
     if ctx.config.get("allow_public_endpoints"):
         return NOT_APPLICABLE
     if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE:
         return ["invokerIamDisabled is true (anyone may invoke); remove it"] if get_bool(props, "invokerIamDisabled") else []
-    members = [get(props, "member")] if resource_type == tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER else items(props, "members")
+    if resource_type == tokens.GCP_CLOUDRUN_IAM_POLICY:
+        members = _policy_members(get(props, "policyData"))
+    elif resource_type in (tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUN_IAM_MEMBER):
+        members = [get(props, "member")]
+    else:
+        members = items(props, "members")
     public = [m for m in members if lower(m) in PUBLIC_MEMBERS]
     return [f"grants the service to '{m}'; grant named principals instead" for m in public]
 
@@ -138,50 +154,88 @@ CHECKS = (
           "Endpoint configurations set kmsKeyArn, except on instance types whose local NVMe storage "
           "is hardware-encrypted (SageMaker refuses a key there).", "high", "mandatory",
           "Set kmsKeyArn on the endpoint configuration.", sagemaker_endpoint_kms, (tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION,),
-          anchors=("CKV_AWS_98",)),
+          anchors=("CKV_AWS_98",),
+          when_omitted=("No kmsKeyArn: SageMaker encrypts the ML storage volume with an AWS managed key "
+                        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-002", "security", "SageMaker notebooks in a VPC without direct internet",
           "Notebook instances set directInternetAccess 'Disabled' and a subnetId.", "high", "mandatory",
           "Disable direct internet access and set a private subnet.", sagemaker_notebook_network,
-          (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_122", "CKV_AWS_306")),
+          (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_122", "CKV_AWS_306"),
+          when_omitted=("directInternetAccess defaults to Enabled "
+                        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstance.html)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-003", "security", "SageMaker notebooks: no root, IMDSv2, KMS",
           "Notebook instances disable root access, require IMDSv2 and encrypt with a KMS key.",
           "medium", "advisory", "Set rootAccess 'Disabled', IMDS version '2' and kmsKeyId.",
-          sagemaker_notebook_hardening, (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_307", "CKV_AWS_371", "CKV_AWS_22")),
+          sagemaker_notebook_hardening, (tokens.AWS_SAGEMAKER_NOTEBOOK_INSTANCE,), anchors=("CKV_AWS_307", "CKV_AWS_371", "CKV_AWS_22"),
+          when_omitted=("rootAccess defaults to Enabled and the metadata service to version 1 "
+                        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstance.html)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-004", "security", "SageMaker model network isolation",
           "Models enable network isolation or run in a VPC.", "medium", "advisory",
           "Set enableNetworkIsolation true (weights come from S3 through the platform).",
-          sagemaker_model_isolation, (tokens.AWS_SAGEMAKER_MODEL,), anchors=("CKV_AWS_370",)),
+          sagemaker_model_isolation, (tokens.AWS_SAGEMAKER_MODEL,), anchors=("CKV_AWS_370",),
+          when_omitted=("enableNetworkIsolation defaults to false "
+                        "(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-005", "security", "Azure ML workspace not public",
           "Workspaces set publicNetworkAccess 'Disabled'.", "high", "mandatory",
           "Disable public network access and add private endpoints.", aml_workspace_private,
-          (tokens.AZURE_MACHINELEARNINGSERVICES_WORKSPACE,), anchors=("CKV_AZURE_144",)),
+          (tokens.AZURE_MACHINELEARNINGSERVICES_WORKSPACE,), anchors=("CKV_AZURE_144",),
+          when_omitted=("publicNetworkAccess of a workspace defaults to Enabled (https://learn.microsoft.com/en-"
+                        "us/azure/machine-learning/how-to-configure-private-link)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-006", "security", "Azure ML compute: no local auth, no public IPs",
           "Compute sets properties.disableLocalAuth true and enableNodePublicIp false.", "medium", "advisory",
           "Disable local auth and node public IPs.", aml_compute_hardening, (tokens.AZURE_MACHINELEARNINGSERVICES_COMPUTE,),
-          anchors=("CKV_AZURE_142",)),
+          anchors=("CKV_AZURE_142",),
+          when_omitted=("disableLocalAuth defaults to false and compute nodes get public IPs unless "
+                        "enableNodePublicIp is false (https://learn.microsoft.com/en-us/azure/machine-"
+                        "learning/how-to-secure-training-vnet)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-007", "security", "Azure ML online endpoints: token auth, private",
           "Online endpoints use AAD/AML token auth and disable public network access unless config "
           "allow_public_endpoints.", "high", "mandatory",
           "Set authMode 'AADToken' and publicNetworkAccess 'Disabled'.", aml_online_endpoint,
-          (tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_ENDPOINT,), config_schema=_public_config()),
+          (tokens.AZURE_MACHINELEARNINGSERVICES_ONLINE_ENDPOINT,), config_schema=_public_config(),
+          when_omitted=("publicNetworkAccess of an online endpoint defaults to Enabled "
+                        "(https://learn.microsoft.com/en-us/azure/machine-learning/concept-secure-online-"
+                        "endpoint)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-008", "security", "Vertex AI endpoints private with a CMK",
           "Vertex endpoints use VPC peering or Private Service Connect (unless config "
           "allow_public_endpoints) and a Cloud KMS key.", "high", "mandatory",
           "Set network or privateServiceConnectConfig, and encryptionSpec.kmsKeyName.",
           vertex_endpoint_private, (tokens.GCP_VERTEX_AI_ENDPOINT, tokens.GCP_VERTEX_AI_ENDPOINT_WITH_MODEL_GARDEN_DEPLOYMENT), anchors=("CKV2_GCP_33", "CKV2_GCP_24"),
-          config_schema=_public_config()),
+          config_schema=_public_config(),
+          when_omitted=("A Vertex endpoint without network or Private Service Connect is public, and uses a "
+                        "Google-managed key (https://cloud.google.com/vertex-ai/docs/predictions/using-private-"
+                        "endpoints)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-009", "security", "Vertex Workbench without public IP",
           "Workbench instances set gceSetup.disablePublicIp.", "medium", "advisory",
-          "Set gceSetup.disablePublicIp true.", workbench_no_public_ip, (tokens.GCP_WORKBENCH_INSTANCE,), anchors=("CKV2_GCP_28",)),
+          "Set gceSetup.disablePublicIp true.", workbench_no_public_ip, (tokens.GCP_WORKBENCH_INSTANCE,), anchors=("CKV2_GCP_28",),
+          when_omitted=("disablePublicIp defaults to false (https://cloud.google.com/vertex-"
+                        "ai/docs/workbench/instances/create)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-010", "security", "Cloud Run model services not open to all traffic",
           "Cloud Run v2 services set ingress to an internal option (the default is all traffic) unless "
           "config allow_public_endpoints.", "high", "mandatory",
           "Set ingress INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER.",
-          cloud_run_ingress, (tokens.GCP_CLOUDRUNV2_SERVICE,), config_schema=_public_config()),
+          cloud_run_ingress, (tokens.GCP_CLOUDRUNV2_SERVICE,), config_schema=_public_config(),
+          when_omitted=("ingress defaults to INGRESS_TRAFFIC_ALL "
+                        "(https://cloud.google.com/run/docs/securing/ingress)."),
+          omitted_verdict="fail"),
     Check("SEC-ML-011", "security", "Cloud Run services not invokable anonymously",
-          "No allUsers/allAuthenticatedUsers invoker and no invokerIamDisabled, unless config "
-          "allow_public_endpoints.", "critical", "mandatory",
+          "No allUsers/allAuthenticatedUsers invoker (Cloud Run v2 and v1 IAM members, bindings and "
+          "v1 policies) and no invokerIamDisabled, unless config allow_public_endpoints.", "critical", "mandatory",
           "Grant roles/run.invoker to named principals only.", cloud_run_invoker_private,
-          (tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_BINDING), config_schema=_public_config()),
+          (tokens.GCP_CLOUDRUNV2_SERVICE, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_MEMBER, tokens.GCP_CLOUDRUNV2_SERVICE_IAM_BINDING,
+           tokens.GCP_CLOUDRUN_IAM_MEMBER, tokens.GCP_CLOUDRUN_IAM_BINDING, tokens.GCP_CLOUDRUN_IAM_POLICY),
+          anchors=("CKV_GCP_102",), config_schema=_public_config(),
+          when_omitted=("No IAM grant and no invokerIamDisabled: invoking requires IAM "
+                        "(https://cloud.google.com/run/docs/securing/managing-access)."),
+          omitted_verdict="pass"),
 )
 """The model-endpoint and ML-platform checks of the security pack."""
