@@ -2,10 +2,12 @@
 
 import pulumi
 
-from aiscale import AiPlatform, PlatformValidationError, load_platform
+from aiscale import AiPlatform, PlatformValidationError
+from aiscale.model.loader import load_program_platform
 
 try:
-    platform = load_platform(pulumi.Config("aiscale").require_object("platform"))
+    # aiscale:platform, deep-merged over the file aiscale:base names when the stack sets one.
+    platform = load_program_platform(pulumi.Config("aiscale"), pulumi.get_stack())
 except PlatformValidationError as error:
     # One clear message, no traceback, nothing registered (the Pulumi CLI prints RunError bare).
     raise pulumi.RunError(str(error)) from None

@@ -46,7 +46,8 @@ def load_stack_plan(cwd: Path, stack: str) -> StackPlan:
     """Read `Pulumi.yaml` in `cwd`, the stack's `aiscale:platform` value, validate it with
     `aiscale.model.load_platform` and extract its AWS plan."""
     from aiscale.catalog import CatalogLookupError
-    from aiscale.model import PlatformValidationError, load_platform
+    from aiscale.model import PlatformValidationError
+    from aiscale.model.loader import load_stack_platform
     from aiscale.preview.project import ProjectError, load_project
 
     try:
@@ -59,12 +60,12 @@ def load_stack_plan(cwd: Path, stack: str) -> StackPlan:
     if PLATFORM_KEY in project.secret_keys:
         raise PreflightInputError(f"{project.stack_file}: {PLATFORM_KEY} is a secret value; "
                                   f"pre-flight reads it offline and needs it in plain text")
-    raw = project.config.get(PLATFORM_KEY)
-    if raw is None:
+    raw, base = project.config.get(PLATFORM_KEY), project.config.get("aiscale:base")
+    if raw is None and base is None:
         raise PreflightInputError(f"{project.stack_file}: no {PLATFORM_KEY} config value; "
                                   f"pre-flight checks the GPU capacity of an aiscale platform model")
     try:
-        platform = load_platform(json.loads(raw))
+        platform = load_stack_platform(None if raw is None else json.loads(raw), base, project.stack_file)
     except json.JSONDecodeError as error:
         raise PreflightInputError(f"{project.stack_file}: {PLATFORM_KEY} is not a mapping: {error}") from None
     except PlatformValidationError as error:
