@@ -173,11 +173,18 @@ def preview(
 @app.command()
 def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the schema to this file."),
+    stack_file: bool = typer.Option(
+        False, "--stack-file",
+        help="The schema of a whole Pulumi.<stack>.yaml (any config key; aiscale:platform and "
+             "aiscale:base checked), for an editor's YAML language server."),
 ) -> None:
-    """Print the JSON Schema of the platform model (the `aiscale:platform` config value)."""
+    """Print the JSON Schema of the platform model (the `aiscale:platform` config value), or
+    with --stack-file of a whole stack file."""
     from aiscale.model import platform_json_schema
+    from aiscale.model.schema import stack_file_json_schema
 
-    text = json.dumps(platform_json_schema(), indent=2, sort_keys=True) + "\n"
+    document = stack_file_json_schema() if stack_file else platform_json_schema()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     if output is None:
         typer.echo(text, nl=False)
     else:
