@@ -30,6 +30,20 @@ app = typer.Typer(
 EXIT_INVALID = 2
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from aiscale._version import __version__
+
+        typer.echo(f"aiscale {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")) -> None:
+    """Multi-cloud AI platforms on Pulumi: offline preview, model schema and GPU catalog."""
+
+
 Cloud = Enum("Cloud", {name: name for name in clouds.names()}, type=str)
 Cloud.__doc__ = "A cloud the catalog covers (the cloud registry's list)."
 
