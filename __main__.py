@@ -2,13 +2,15 @@
 
 import pulumi
 
-from aiscale import AiPlatform, PlatformValidationError, load_platform
+from aiscale import AiPlatform, PlatformValidationError
 from aiscale.catalog.overlay_file import CatalogOverlayError
 from aiscale.catalog.stack_overlay import activate_from_config
+from aiscale.model.loader import load_program_platform
 
 try:
     activate_from_config(pulumi.Config("aiscale").get("catalogOverlay"))  # before the catalog is read
-    platform = load_platform(pulumi.Config("aiscale").require_object("platform"))
+    # aiscale:platform, deep-merged over the file aiscale:base names when the stack sets one.
+    platform = load_program_platform(pulumi.Config("aiscale"), pulumi.get_stack())
 except (PlatformValidationError, CatalogOverlayError) as error:
     # One clear message, no traceback, nothing registered (the Pulumi CLI prints RunError bare).
     raise pulumi.RunError(str(error)) from None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from aiscale._version import __version__
+
 #: Public name -> the module that defines it.
 _EXPORTS = {
     "AiPlatform": "aiscale.platform",

@@ -33,6 +33,20 @@ CATALOG_OVERLAY_HELP = ("A catalog overlay YAML file (extra machine rows, discou
                         "Default: the stack's aiscale:catalogOverlay, relative to the stack file.")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from aiscale._version import __version__
+
+        typer.echo(f"aiscale {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")) -> None:
+    """Multi-cloud AI platforms on Pulumi: offline preview, model schema and GPU catalog."""
+
+
 Cloud = Enum("Cloud", {name: name for name in clouds.names()}, type=str)
 Cloud.__doc__ = "A cloud the catalog covers (the cloud registry's list)."
 
@@ -40,6 +54,11 @@ Cloud.__doc__ = "A cloud the catalog covers (the cloud registry's list)."
 def _fail(message: str) -> typer.Exit:
     Console(stderr=True, highlight=False, emoji=False).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(EXIT_INVALID)
+
+
+def console_mode(mode: str) -> str:
+    """The console layout of a resolved ``--output`` mode (json prints its notes as plain)."""
+    return "plain" if mode == "json" else mode
 
 
 def _never_a_traceback(command):
@@ -70,7 +89,15 @@ def preview(
         None, "--policy-pack", "-p",
         help="A policy pack to run: 'security', 'cost', 'wiring' (bundled) or a pack folder; repeatable. Default: every bundled pack."),
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate policy packs."),
-    tree: bool = typer.Option(True, "--tree/--no-tree", help="Print the resource tree."),
+    tree: str = typer.Option(
+        "components", "--tree", metavar="[components|resources|none]",
+        help="The resource tree: components (compact: each component with its resource count), "
+             "resources (every resource) or none."),
+    no_tree: bool = typer.Option(False, "--no-tree", help="Same as --tree none."),
+    output: str = typer.Option(
+        "auto", "--output", "-o", metavar="[auto|rich|plain|json]",
+        help="rich: tables laid out for the terminal; plain: whole values, tables as tab-separated "
+             "rows; json: the JSON report on stdout. auto: rich on a terminal, plain in a pipe."),
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
     markdown_file: Optional[Path] = typer.Option(
         None, "--markdown", help="Write a short Markdown report (for a pull-request comment) to this file."),
@@ -99,22 +126,28 @@ def preview(
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
     from aiscale.cost import UsageError, load_usage
-    from aiscale.cost.table import cost_table as render_cost
     from aiscale.preview.compare import CompareError, compare_reports, comparison_table, load_report
     from aiscale.preview.engine import PreviewError
-    from aiscale.preview.findings import findings_summary, findings_table
     from aiscale.preview.pipeline import run_preview
     from aiscale.preview.policy_driver import PolicyPackError
     from aiscale.preview.project import ProjectError, load_project
-    from aiscale.preview.report import redacted_findings, write_report
+    from aiscale.preview.report import dumps, redacted_findings, write_report
+    from aiscale.preview.screen import ScreenOptions, print_next_step, print_preview
     from aiscale.preview.secrets import SecretMask, SecretsError, parse_secret_flags
     from aiscale.preview.stack_refs import StackOutputsError, load_stack_outputs
-    from aiscale.preview.tree import resource_tree, summary
+    from aiscale.preview.tree import TREE_VIEWS
     from aiscale.preview.watchdog import stall_limit_env
     from aiscale.catalog.overlay_file import CatalogOverlayError
     from aiscale.catalog.stack_overlay import use_for_project as use_catalog_overlay
+    from aiscale.terminal import MODES, make_console, resolve_mode
 
-    console = Console(highlight=False, emoji=False)
+    if output not in MODES:
+        raise _fail(f"--output {output!r} is not valid; valid: {', '.join(MODES)}")
+    if tree not in TREE_VIEWS:
+        raise _fail(f"--tree {tree!r} is not valid; valid: {', '.join(TREE_VIEWS)}")
+    mode = resolve_mode(output, Console())
+    # With --output json stdout holds the report only: everything else goes to stderr.
+    console = make_console("plain" if mode == "json" else mode, stderr=mode == "json")
     mask = SecretMask(())
     try:
         old_report = load_report(compare) if compare is not None else None
@@ -143,23 +176,14 @@ def preview(
     if result.synthesized_invokes:
         console.print("Invokes answered from their SDK result type only (plausible, not real): "
                       + ", ".join(result.synthesized_invokes), markup=False, soft_wrap=True)
-    console.print(f"Previewing [bold]{result.project}[/] stack [bold]{result.stack}[/] (offline, mock runtime)\n")
-    if tree:
-        console.print(resource_tree(result))
-    console.print(summary(result))
-    estimate = outcome.cost
-    if cost_table and (estimate.items or estimate.unpriced):
-        console.print(render_cost(estimate, result.resources))
-    usage_based = f", {len(estimate.usage_based)} usage-based without usage" if estimate.usage_based else ""
-    console.print(f"\nEstimated monthly cost: ${estimate.monthly_min:,.2f} - ${estimate.monthly_max:,.2f} "
-                  f"({len(estimate.items)} priced, {len(estimate.unpriced)} unpriced{usage_based}; "
-                  f"prices as of {estimate.prices_as_of or 'unknown'})")
-    if outcome.packs:
-        if outcome.violations:
-            console.print(findings_table(redacted_findings(outcome)))
-        packs = ", ".join(run.name + (f" (config {run.config_file.name})" if run.config_file else "")
-                          for run in outcome.packs)
-        console.print(f"Policies ({packs}): {findings_summary(outcome.violations)}", markup=False)
+    command = "aiscale preview" + ("" if stack == "dev" else f" --stack {stack}") + (
+        "" if cwd == Path(".") else f" --cwd {cwd}")
+    options = ScreenOptions(mode=console_mode(mode), tree="none" if no_tree else tree,
+                            cost_table=cost_table, command=command)
+    if mode == "json":
+        typer.echo(dumps(mask.data(outcome.report())), nl=False)
+    else:
+        print_preview(outcome, console, options, redacted_findings(outcome))
     if json_file is not None:
         write_report(mask.data(outcome.report()), json_file)
         console.print(f"\nReport written to {json_file}")
@@ -174,17 +198,26 @@ def preview(
         write_markdown(outcome, markdown_file, hide=mask.text, comparison=comparison)
         mask.file(markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
+    if mode != "json":
+        print_next_step(outcome, console, options)
     raise typer.Exit(exit_code)
 
 
 @app.command()
 def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the schema to this file."),
+    stack_file: bool = typer.Option(
+        False, "--stack-file",
+        help="The schema of a whole Pulumi.<stack>.yaml (any config key; aiscale:platform and "
+             "aiscale:base checked), for an editor's YAML language server."),
 ) -> None:
-    """Print the JSON Schema of the platform model (the `aiscale:platform` config value)."""
+    """Print the JSON Schema of the platform model (the `aiscale:platform` config value), or
+    with --stack-file of a whole stack file."""
     from aiscale.model import platform_json_schema
+    from aiscale.model.schema import stack_file_json_schema
 
-    text = json.dumps(platform_json_schema(), indent=2, sort_keys=True) + "\n"
+    document = stack_file_json_schema() if stack_file else platform_json_schema()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -196,25 +229,52 @@ def catalog(
     cloud: Optional[Cloud] = typer.Option(None, "--cloud", help="Only this cloud."),
     accelerator: Optional[str] = typer.Option(None, "--accelerator", help="Only this canonical accelerator."),
     region: Optional[str] = typer.Option(None, "--region", help="Only this region or location."),
+    output: str = typer.Option(
+        "auto", "--output", "-o", metavar="[auto|rich|plain|json]",
+        help="rich: a table laid out for the terminal; plain: tab-separated rows with whole values "
+             "(for grep); json: a list of offerings. auto: rich on a terminal, plain in a pipe."),
     catalog_overlay: Optional[Path] = typer.Option(
         None, "--catalog-overlay", metavar="FILE", help=CATALOG_OVERLAY_HELP),
 ) -> None:
     """List GPU offerings: instance types, GPUs, regions and hourly prices."""
+    from dataclasses import asdict
+
     from aiscale import catalog as gpu_catalog
     from aiscale.catalog.overlay_file import CatalogOverlayError, load_overlay
     from aiscale.catalog.table import offerings_table
+    from aiscale.terminal import (MODES, fit_table, hidden_note, make_console, plain_table, print_plain,
+                                  resolve_mode)
 
+    if output not in MODES:
+        raise _fail(f"--output {output!r} is not valid; valid: {', '.join(MODES)}")
     try:
         gpu_catalog.activate_overlay(load_overlay(catalog_overlay) if catalog_overlay else None)
     except CatalogOverlayError as error:
         raise _fail(str(error)) from None
-
     if accelerator is not None and accelerator not in gpu_catalog.accelerators():
         raise _fail(f"--accelerator {accelerator!r} is not in the catalog; valid: {', '.join(gpu_catalog.accelerators())}")
     found = gpu_catalog.offerings(cloud=cloud.value if cloud else None, accelerator=accelerator, region=region)
     if not found:
         raise _fail("no offering matches those filters")
-    Console(highlight=False).print(offerings_table(found))
+    mode = resolve_mode(output, Console())
+    if mode == "json":
+        typer.echo(json.dumps([asdict(offering) for offering in found], indent=2, default=str))
+        return
+    console = make_console(mode)
+    if mode == "plain":
+        print_plain(console, plain_table(offerings_table(found)))
+        return
+    table, dropped = fit_table(offerings_table(found), console, tokens=CATALOG_COLUMNS, optional=CATALOG_OPTIONAL)
+    console.print(table)
+    if dropped:
+        console.print(hidden_note(dropped, console.width))
+
+
+CATALOG_COLUMNS = ("cloud", "region", "accelerator", "GPUs", "instance type", "vCPUs", "memory",
+                   "$/h on-demand", "$/h spot")
+"""The catalog table's columns: all identifiers or numbers, none ever wraps."""
+CATALOG_OPTIONAL = ("memory", "vCPUs", "$/h spot", "cloud")
+"""Dropped in this order when the catalog table does not fit the terminal."""
 
 
 app.command("preflight")(preflight_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Mapping
 
 from pydantic import ValidationError
@@ -52,3 +53,40 @@ def _with_clouds(platform: Platform, clouds: Mapping[Key, tuple[str, ...]]) -> P
         for section in LIST_SECTIONS
     }
     return platform.model_copy(update=updates)
+
+
+def load_stack_platform(raw: Any, base: Any = None, stack_file: Path | str | None = None) -> Platform:
+    """The platform of a stack: `raw` (its ``aiscale:platform``) alone, or, when `base` (its
+    ``aiscale:base``) names a file (relative to `stack_file`), `raw` deep-merged over the
+    platform in that file (:func:`aiscale.model.base.merge_platform`). Problems name the file
+    each value came from."""
+    from .base import base_path, merge_platform, read_base, with_origins
+
+    if base is None:
+        return load_platform(raw)
+    if stack_file is None:
+        raise PlatformValidationError([Problem("aiscale:base", base, "a base platform needs the stack "
+                                               "file it is relative to, and none was found")])
+    stack_file = Path(stack_file)
+    overrides = {} if raw is None else raw
+    if not isinstance(overrides, Mapping):
+        raise PlatformValidationError([Problem("", raw, "with aiscale:base, aiscale:platform must be a "
+                                               "mapping of overrides (or absent)")])
+    merged = merge_platform(read_base(base, stack_file), overrides)
+    try:
+        return load_platform(merged)
+    except PlatformValidationError as error:
+        raise with_origins(error, overrides, merged, stack_file, base_path(base, stack_file)) from None
+
+
+def load_program_platform(config: Any, stack: str, project_dir: Path | str = ".") -> Platform:
+    """The platform of the running Pulumi program's stack: `config` is
+    ``pulumi.Config("aiscale")``; the stack file (for ``aiscale:base``) is found from the
+    project's ``Pulumi.yaml`` in `project_dir` (the program's folder)."""
+    from .base import stack_file_of
+
+    base = config.get("base")
+    raw = config.get_object("platform")
+    if base is None:
+        return load_platform(config.require_object("platform"))
+    return load_stack_platform(raw, base, stack_file_of(Path(project_dir), stack))

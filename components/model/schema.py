@@ -48,3 +48,67 @@ def _unwrap_descriptions(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _unwrap_descriptions(value)
+
+
+STACK_FILE_TITLE = "Pulumi stack file with an aiscale platform"
+"""The title of :func:`stack_file_json_schema`."""
+
+
+def _without_required(node: Any, keep_name: bool) -> Any:
+    """A copy of a schema node with no ``required`` (overrides may set any subset), except
+    ``name`` on list entries, which is how overrides find the base entry they change."""
+    if isinstance(node, dict):
+        copy = {key: _without_required(value, keep_name) for key, value in node.items() if key != "required"}
+        if keep_name and "name" in node.get("properties", {}) and "required" in node:
+            copy["required"] = ["name"]
+        return copy
+    if isinstance(node, list):
+        return [_without_required(value, keep_name) for value in node]
+    return node
+
+
+def stack_file_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a whole ``Pulumi.<stack>.yaml``: any top-level key and any config
+    key are allowed; ``aiscale:platform`` is checked against the platform model (every
+    required field) or, when the stack sets ``aiscale:base``, as overrides (any subset of the
+    fields; list entries need their ``name``); ``aiscale:base`` is a file path."""
+    platform = platform_json_schema()
+    definitions = platform.pop("$defs", {})
+    platform.pop("$schema", None)
+    overrides = _without_required({**platform, "title": "aiscale:platform (overrides of aiscale:base)"},
+                                  keep_name=False)
+    definitions = {**definitions,
+                   **{f"{name}Override": _without_required(node, keep_name=True) for name, node in definitions.items()}}
+    overrides = _retarget(overrides)
+    for name in [n for n in definitions if n.endswith("Override")]:
+        definitions[name] = _retarget(definitions[name])
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": STACK_FILE_TITLE,
+        "type": "object",
+        "properties": {
+            "config": {
+                "type": "object",
+                "description": "Stack configuration: any key; aiscale:platform and aiscale:base are checked.",
+                "properties": {
+                    "aiscale:base": {"type": "string", "minLength": 1,
+                                     "description": "A YAML file holding a base platform, relative to this "
+                                                    "stack file; aiscale:platform is deep-merged over it."},
+                },
+                "if": {"required": ["aiscale:base"]},
+                "then": {"properties": {"aiscale:platform": {"$ref": "#/$defs/PlatformOverride"}}},
+                "else": {"properties": {"aiscale:platform": {"$ref": "#/$defs/Platform"}}},
+            },
+        },
+        "$defs": {**definitions, "Platform": platform, "PlatformOverride": overrides},
+    }
+
+
+def _retarget(node: Any) -> Any:
+    """References to ``#/$defs/X`` in an override schema point at ``#/$defs/XOverride``."""
+    if isinstance(node, dict):
+        return {key: (value + "Override" if key == "$ref" and isinstance(value, str)
+                      and value.startswith("#/$defs/") else _retarget(value)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_retarget(value) for value in node]
+    return node

@@ -50,7 +50,8 @@ def load_stack_plan(cwd: Path, stack: str, catalog_overlay: Optional[Path] = Non
     from aiscale.catalog import CatalogLookupError
     from aiscale.catalog.overlay_file import CatalogOverlayError
     from aiscale.catalog.stack_overlay import use_for_project
-    from aiscale.model import PlatformValidationError, load_platform
+    from aiscale.model import PlatformValidationError
+    from aiscale.model.loader import load_stack_platform
     from aiscale.preview.project import ProjectError, load_project
 
     try:
@@ -63,12 +64,12 @@ def load_stack_plan(cwd: Path, stack: str, catalog_overlay: Optional[Path] = Non
     if PLATFORM_KEY in project.secret_keys:
         raise PreflightInputError(f"{project.stack_file}: {PLATFORM_KEY} is a secret value; "
                                   f"pre-flight reads it offline and needs it in plain text")
-    raw = project.config.get(PLATFORM_KEY)
-    if raw is None:
+    raw, base = project.config.get(PLATFORM_KEY), project.config.get("aiscale:base")
+    if raw is None and base is None:
         raise PreflightInputError(f"{project.stack_file}: no {PLATFORM_KEY} config value; "
                                   f"pre-flight checks the GPU capacity of an aiscale platform model")
     try:
-        platform = load_platform(json.loads(raw))
+        platform = load_stack_platform(None if raw is None else json.loads(raw), base, project.stack_file)
     except json.JSONDecodeError as error:
         raise PreflightInputError(f"{project.stack_file}: {PLATFORM_KEY} is not a mapping: {error}") from None
     except PlatformValidationError as error:

@@ -24,6 +24,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from aiscale.guardrails.finding import Finding
 from aiscale.preview import policy_wire as wire
+from aiscale.preview.policy_crash import crash_text, diagnose, is_application_error
 from aiscale.preview.policy_process import (LOG, RPC_TIMEOUT_S, START_TIMEOUT_S, PackProcess,
                                             PolicyPackError, root_urn, start_packs)
 from aiscale.preview.records import ResourceRecord
@@ -90,6 +91,8 @@ class _PackDriver:
         self.severities: dict[str, str] = {}
         self.answers: dict[str, _Answer] = {}
         self.errors: list[PolicyPackError] = []
+        self.policy_config: Any = None
+        self.crashed: Optional[tuple[ResourceRecord, str]] = None
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.in_flight = threading.BoundedSemaphore(ANALYZE_IN_FLIGHT)
         self.pending = 0
@@ -124,6 +127,7 @@ class _PackDriver:
         except wire.PolicyConfigError as error:
             raise PolicyPackError(process.dir, wire.config_error_text(error, self.config_file)) from None
         process.call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+        self.policy_config = policy_config
         process.optional("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
             stack=session.stack, project=session.project, organization="organization",
             dry_run=session.dry_run, config=dict(session.stack_config)))
@@ -184,6 +188,8 @@ class _PackDriver:
 
     def _failed(self, record: ResourceRecord, method: str, error: BaseException) -> None:
         details = error.details() if isinstance(error, grpc.RpcError) else f"{type(error).__name__}: {error}"
+        if isinstance(error, grpc.RpcError) and is_application_error(details or "") and self.crashed is None:
+            self.crashed = (record, method)
         self.errors.append(self.process.error(f"{method} for {record.urn} failed: {details}"))
         self._settle(record.urn, None)
 
@@ -194,6 +200,22 @@ class _PackDriver:
         with self.settled:
             self.pending -= 1
             self.settled.notify_all()
+
+    def _explained(self, error: PolicyPackError) -> PolicyPackError:
+        """`error`, or, when a policy raised, an error naming the pack, the policy, the
+        exception type and the line (:func:`aiscale.preview.policy_crash.diagnose`)."""
+        if self.crashed is None or self.info is None:
+            return error
+        record, method = self.crashed
+        request, _ = self.session.request_of(record)
+        facts = diagnose(self.process.dir, self.session.address, self.process.env,
+                         self.policy_config, request)
+        if facts is None:
+            return error
+        return self.process.error(f"{method} for {record.urn} failed: " + crash_text(
+            pack=self.info.name, policy=facts.get("policy"), error_type=facts["type"],
+            message=facts["message"], file=facts.get("file"), line=facts.get("line"),
+            function=facts.get("function"), urn=None))
 
     # -- the caller's side ---------------------------------------------------------------------
 
@@ -208,7 +230,7 @@ class _PackDriver:
         with self.settled:
             self.settled.wait_for(lambda: self.pending == 0)
         if self.errors:
-            raise self.errors[0]
+            raise self._explained(self.errors[0])
         found: list[Violation] = []
         stack_resources = []
         urns = {record.urn for record in resources}

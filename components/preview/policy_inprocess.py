@@ -83,7 +83,13 @@ def evaluate_bundled(run: Any, result: Any) -> list[Finding]:
                             environment=platform_environment(result.config),
                             stack_config=result.config)
     except Exception as error:  # noqa: BLE001 - a failing rule fails the pack, as out of process
-        raise PolicyPackError(run.directory, f"evaluation failed: {type(error).__name__}: {error}") from error
+        from pathlib import Path
+
+        import aiscale
+        from aiscale.preview.policy_crash import describe_in_process
+
+        where = describe_in_process(PACK_NAMES[run.name], error, Path(aiscale.__file__).parent)
+        raise PolicyPackError(run.directory, f"evaluation failed: {where}") from error
     return [Finding(pack=PACK_NAMES[run.name], policy=f.policy, enforcement=f.enforcement,
                     severity=f.severity, urn=f.urn,
                     message=get_check(f.policy).description + (f"\n{f.message}" if f.message else ""))

@@ -50,14 +50,15 @@ class PolicyPackError(Exception):
         self.stderr_tail = stderr_tail
 
 
-def _tail(stderr: IO[bytes]) -> str:
-    """The last lines a pack wrote to stderr ("" once the pack is stopped and its file closed)."""
+def _tail(stderr: IO[bytes], lines: int | None = STDERR_TAIL_LINES) -> str:
+    """The last `lines` lines (None: all) a pack wrote to stderr ("" once the pack is stopped
+    and its file closed)."""
     if stderr.closed:
         return ""
     stderr.flush()
     stderr.seek(0)
-    lines = stderr.read().decode(errors="replace").splitlines()
-    return "\n".join(lines[-STDERR_TAIL_LINES:])
+    written = stderr.read().decode(errors="replace").splitlines()
+    return "\n".join(written[-lines:] if lines else written)
 
 
 def pack_env(project: str, stack: str, stack_config: Mapping[str, str], dry_run: bool) -> dict[str, str]:
@@ -86,11 +87,13 @@ def read_runtime(pack_dir: Path) -> None:
 class PackProcess:
     """One running policy pack process and the stub to reach it."""
 
-    def __init__(self, pack_dir: Path, engine_address: str, env: Mapping[str, str]) -> None:
+    def __init__(self, pack_dir: Path, engine_address: str, env: Mapping[str, str],
+                 module: str = "pulumi.policy") -> None:
         self.dir = pack_dir
+        self.env = dict(env)
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", engine_address, "."],
+            [sys.executable, "-u", "-m", module, engine_address, "."],
             cwd=pack_dir, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.stderr)
         self.channel: Any = None

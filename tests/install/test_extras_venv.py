@@ -1,4 +1,5 @@
-"""A clean virtualenv with only ``pip install '.[aws]'`` previews an AWS-only stack, has no Azure
+"""A clean virtualenv with only ``pip install 'aiscale-<version>-py3-none-any.whl[aws]'`` (the
+wheel built as a release builds it) previews an AWS-only stack, has no Azure
 or GCP SDK, and refuses a stack that names GCP with exit 2 and the extra to install.
 
 This is the one test that installs packages: a fresh ``python -m venv`` and a real ``pip install``
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.distributions import build_distributions
 
 FIXTURE = Path(__file__).resolve().parent / "aws_only"
 INSTALL_TIMEOUT_S = 900
@@ -39,18 +41,13 @@ def _clean_env() -> dict[str, str]:
 def aws_venv(tmp_path_factory) -> Path:
     """A virtualenv with aiscale installed from a copy of this repository with the aws extra only."""
     work = tmp_path_factory.mktemp("extras")
-    source = work / "src"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    shutil.copytree(REPO / "components", source / "components",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "venv", ".venv"))
+    _, wheel = build_distributions(work)  # the wheel a release publishes, installed with its extra
     venv = work / "venv"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=_clean_env(),
                    timeout=INSTALL_TIMEOUT_S)
     done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-compile",
-                           "--disable-pip-version-check", f"{source}[aws]"],
+                           "--disable-pip-version-check", f"{wheel}[aws]"],
                           capture_output=True, text=True, env=_clean_env(), timeout=INSTALL_TIMEOUT_S)
     assert done.returncode == 0, done.stderr[-3000:]
     print(f"\nvenv + pip install '.[aws]': {time.perf_counter() - start:.0f} s")
