@@ -27,6 +27,8 @@ from .model import (
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"
+AKS_NETWORK_POLICY_ENGINES = ("azure", "calico", "cilium")
+"""AKS ``networkProfile.networkPolicy`` values that enforce NetworkPolicies."""
 
 AKS_DEFAULT_COUNT = 1
 """Agents in a pool whose ``count`` is omitted (the AKS API default)."""

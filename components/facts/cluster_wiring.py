@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import tokens
+from . import aws as aws_facts
+from . import azure as azure_facts
+from . import gcp as gcp_facts
 from .values import Input, as_bool, is_unknown, items_at, known_str, value_at
 
 GKE_DATAPLANE_V2 = "ADVANCED_DATAPATH"
 """GKE ``datapathProvider`` of Dataplane V2, which enforces NetworkPolicies."""
-AKS_POLICY_ENGINES = ("azure", "calico", "cilium")
+AKS_POLICY_ENGINES = azure_facts.AKS_NETWORK_POLICY_ENGINES
 """AKS ``networkProfile.networkPolicy`` values that enforce NetworkPolicies."""
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 """The annotation that makes a StorageClass the cluster's default."""
@@ -68,7 +71,7 @@ def _text(inputs: Any, *path: str | int) -> str:
 
 def eks(inputs: Any) -> ClusterWiring:
     """An EKS cluster: ``name``, ``version``; enforcement is the vpc-cni add-on's."""
-    return ClusterWiring("aws", _text(inputs, "name"), None, "the vpc-cni add-on's configurationValues",
+    return ClusterWiring(aws_facts.CLOUD, _text(inputs, "name"), None, "the vpc-cni add-on's configurationValues",
                          False, False, _text(inputs, "version") or None, (),
                          provisions_nodes=bool(Input.at(inputs, "computeConfig", "enabled").flag(False)))
 
@@ -79,7 +82,7 @@ def gke(inputs: Any) -> ClusterWiring:
     dataplane = _text(inputs, "datapathProvider")
     enforces = dataplane == GKE_DATAPLANE_V2 or bool(Input.at(inputs, "networkPolicy", "enabled").flag(False))
     return ClusterWiring(
-        "gcp", _text(inputs, "name"), enforces, "datapathProvider / networkPolicy.enabled",
+        gcp_facts.CLOUD, _text(inputs, "name"), enforces, "datapathProvider / networkPolicy.enabled",
         bool(Input.at(inputs, "privateClusterConfig", "enablePrivateEndpoint").flag(False)),
         Input.at(inputs, "masterAuthorizedNetworksConfig").known() is not None,
         _text(inputs, "minMasterVersion") or None, (),
@@ -93,7 +96,7 @@ def aks(inputs: Any) -> ClusterWiring:
     policy = _text(inputs, "networkProfile", "networkPolicy").lower()
     dataplane = _text(inputs, "networkProfile", "networkDataplane").lower()
     subnets = tuple(known_str(value_at(p, "vnetSubnetID")) for p in items_at(inputs, "agentPoolProfiles"))
-    return ClusterWiring("azure", _text(inputs, "resourceName"),
+    return ClusterWiring(azure_facts.CLOUD, _text(inputs, "resourceName"),
                          policy in AKS_POLICY_ENGINES or dataplane == "cilium", "networkProfile.networkPolicy",
                          False, False, _text(inputs, "kubernetesVersion") or None, tuple(s for s in subnets if s),
                          provisions_nodes=_text(inputs, "nodeProvisioningProfile", "mode").lower() == "auto",

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import kubernetes, tokens
+from . import aws as aws_facts
+from . import azure as azure_facts
+from . import gcp as gcp_facts
 from .gpu import GPU_TAINT_KEY
 from .values import Input, is_unknown, items_at, known_str, value_at
 
@@ -145,7 +148,7 @@ def eks_node_group(inputs: Any) -> PoolOffer:
         labels["node.kubernetes.io/instance-type"] = machine
     taints = tuple(_taint(value_at(t, "key"), value_at(t, "value"), value_at(t, "effect"))
                    for t in items_at(inputs, "taints"))
-    return PoolOffer("aws", name, machine or None, None, labels, taints, Input.at(inputs, "clusterName"))
+    return PoolOffer(aws_facts.CLOUD, name, machine or None, None, labels, taints, Input.at(inputs, "clusterName"))
 
 
 def aks_pool(inputs: Any, *at: str | int, cluster_key: Input) -> PoolOffer:
@@ -161,7 +164,7 @@ def aks_pool(inputs: Any, *at: str | int, cluster_key: Input) -> PoolOffer:
     if (_text(inputs, *at, "scaleSetPriority") or "").lower() == "spot":
         labels[AKS_SPOT_TAINT[0]] = AKS_SPOT_TAINT[1]
         taints.append(Taint(*AKS_SPOT_TAINT))
-    return PoolOffer("azure", name, machine or None, None, labels, tuple(taints), cluster_key)
+    return PoolOffer(azure_facts.CLOUD, name, machine or None, None, labels, tuple(taints), cluster_key)
 
 
 def gke_node_pool(inputs: Any) -> PoolOffer:
@@ -185,7 +188,7 @@ def gke_node_pool(inputs: Any) -> PoolOffer:
     taints = tuple(taint for taint in (
         _taint(value_at(t, "key"), value_at(t, "value"), value_at(t, "effect"))
         for t in items_at(inputs, "nodeConfig", "taints")) if taint.key != GPU_TAINT_KEY)
-    return PoolOffer("gcp", name, machine or None, count, labels, taints, Input.at(inputs, "cluster"))
+    return PoolOffer(gcp_facts.CLOUD, name, machine or None, count, labels, taints, Input.at(inputs, "cluster"))
 
 
 def pool_offers(type_token: str, inputs: Any) -> list[PoolOffer]:

@@ -23,7 +23,7 @@ MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
                  tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
-ASG_POLICY = "aws:autoscaling/policy:Policy"
+ASG_POLICY = tokens.AWS_AUTOSCALING_POLICY
 """An Auto Scaling group's scaling policy (target tracking names its metric)."""
 CPU_METRICS = ("ASGAverageCPUUtilization", "Percentage CPU")
 """The CPU-utilisation metrics of AWS target tracking and Azure autoscale rules."""

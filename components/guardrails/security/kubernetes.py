@@ -264,7 +264,7 @@ CHECKS = (
                         "(https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html); GKE: "
                         "loggingService defaults to logging.googleapis.com/kubernetes "
                         "(https://cloud.google.com/kubernetes-engine/docs/concepts/about-logs)."),
-          omitted_verdict={"aws": "fail", "gcp": "pass"}),
+          omitted_verdict={tokens.AWS_EKS_CLUSTER: "fail", tokens.GCP_CONTAINER_CLUSTER: "pass"}),
     Check("SEC-K8S-005", "security", "Network policy enforced",
           "AKS sets networkProfile.networkPolicy; GKE enables network policy or Dataplane V2.",
           "high", "mandatory", "Enable a network policy engine.", network_policy, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_CLUSTER),
@@ -282,7 +282,7 @@ CHECKS = (
                         "(https://learn.microsoft.com/en-us/azure/aks/manage-local-accounts-managed-azure-ad); "
                         "GKE: legacy ABAC and client certificates are off by default "
                         "(https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster)."),
-          omitted_verdict={"azure": "fail", "gcp": "pass"}),
+          omitted_verdict={tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: "fail", tokens.GCP_CONTAINER_CLUSTER: "pass"}),
     Check("SEC-K8S-007", "security", "Workload identity, node metadata protected",
           "GKE clusters set a workload pool, and no node pool or cluster nodeConfig sets a metadata mode "
           "other than GKE_METADATA (a node pool that omits it inherits GKE_METADATA from a cluster with "
@@ -293,7 +293,8 @@ CHECKS = (
                         "pool: the metadata mode is inherited, GKE_METADATA when the cluster has a workload pool "
                         "(https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity); AKS: "
                         "workload identity is off."),
-          omitted_verdict={"gcp:container/cluster:Cluster": "fail", "gcp:container/nodePool:NodePool": "pass", "azure": "fail"}),
+          omitted_verdict={tokens.GCP_CONTAINER_CLUSTER: "fail", tokens.GCP_CONTAINER_NODE_POOL: "pass",
+                           tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: "fail"}),
     Check("SEC-K8S-008", "security", "Nodes have no public IPs",
           "AKS pools do not enable node public IPs; GKE clusters use private nodes.", "high", "mandatory",
           "Turn off node public IPs / enable private nodes.", no_node_public_ip, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL),
@@ -301,7 +302,8 @@ CHECKS = (
           when_omitted=("AKS: enableNodePublicIP defaults to false; GKE cluster: nodes get public IPs unless "
                         "privateClusterConfig.enablePrivateNodes; GKE node pool: inherits the cluster's setting "
                         "(https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters)."),
-          omitted_verdict={"azure": "pass", "gcp:container/cluster:Cluster": "fail", "gcp:container/nodePool:NodePool": "pass"}),
+          omitted_verdict={tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: "pass", tokens.AZURE_CONTAINERSERVICE_AGENT_POOL: "pass",
+                           tokens.GCP_CONTAINER_CLUSTER: "fail", tokens.GCP_CONTAINER_NODE_POOL: "pass"}),
     Check("SEC-K8S-009", "security", "EKS node group SSH not open",
           "A node group with remoteAccess.ec2SshKey must list sourceSecurityGroupIds.", "high", "mandatory",
           "Add sourceSecurityGroupIds, or drop the SSH key and use SSM.", node_group_ssh, (tokens.AWS_EKS_NODE_GROUP,),
@@ -316,7 +318,7 @@ CHECKS = (
           when_omitted=("GKE cluster: shielded nodes are on by default since 1.18; GKE node pool: secure boot is "
                         "off unless enabled (https://cloud.google.com/kubernetes-engine/docs/how-to/shielded-gke-"
                         "nodes)."),
-          omitted_verdict={"gcp:container/cluster:Cluster": "pass", "gcp:container/nodePool:NodePool": "fail"}),
+          omitted_verdict={tokens.GCP_CONTAINER_CLUSTER: "pass", tokens.GCP_CONTAINER_NODE_POOL: "fail"}),
     Check("SEC-K8S-011", "security", "Managed upgrades on a supported version",
           "GKE pools auto-repair and auto-upgrade, GKE follows a release channel, AKS has an upgrade "
           "channel, and versions are not older than config min_kubernetes_version.", "medium", "advisory",
@@ -329,7 +331,8 @@ CHECKS = (
                         "(https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels); AKS: "
                         "autoUpgradeProfile.upgradeChannel defaults to none (https://learn.microsoft.com/en-"
                         "us/azure/aks/auto-upgrade-cluster)."),
-          omitted_verdict={"aws": "pass", "gcp": "pass", "azure": "fail"}),
+          omitted_verdict={tokens.AWS_EKS_CLUSTER: "pass", tokens.GCP_CONTAINER_CLUSTER: "pass",
+                           tokens.GCP_CONTAINER_NODE_POOL: "pass", tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: "fail"}),
     Check("SEC-K8S-012", "security", "GKE nodes use a dedicated service account",
           "GKE node pools, and a cluster's own nodeConfig (its default node pool, unless removed), set "
           "nodeConfig.serviceAccount to an account other than the default compute one.",

@@ -4,6 +4,7 @@ and a GKE private endpoint without master authorized networks."""
 from __future__ import annotations
 
 from aiscale.facts import cluster_wiring, tokens
+from aiscale.facts import gcp as gcp_facts
 from aiscale.facts.values import UnknownValue
 
 from ..registry import Check, NotApplicable, Violation
@@ -62,7 +63,7 @@ def private_endpoint_without_authorized_networks(resources, ctx):
     """A GKE cluster with a private endpoint and no masterAuthorizedNetworksConfig (GKE rejects
     it: master authorized networks must be enabled if the private endpoint is)."""
     graph = StackGraph(resources)
-    gke = [(view, wiring) for view, wiring in graph.clusters.values() if wiring.cloud == "gcp"]
+    gke = [(view, wiring) for view, wiring in graph.clusters.values() if wiring.cloud == gcp_facts.CLOUD]
     if not gke:
         return NotApplicable("no GKE cluster")
     return [Violation(view.urn, f"cluster '{view.name}' sets privateClusterConfig.enablePrivateEndpoint "

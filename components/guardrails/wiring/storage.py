@@ -4,6 +4,7 @@ StorageClass and no EBS provisioner unless the stack adds them."""
 from __future__ import annotations
 
 from aiscale.facts import cluster_wiring, tokens
+from aiscale.facts import aws as aws_facts
 from aiscale.facts.values import UnknownValue
 
 from .. import schema
@@ -51,7 +52,7 @@ def unprovisioned_volumes(resources, ctx):
     minimum = str(ctx.config.get("min_version", "1.30"))
     graph = StackGraph(resources)
     eks = [urn for urn, (_, wiring) in graph.clusters.items()
-           if wiring.cloud == "aws" and _version_at_least(wiring.version, minimum)]
+           if wiring.cloud == aws_facts.CLOUD and _version_at_least(wiring.version, minimum)]
     found, checked = [], 0
     for cluster in eks:
         driver, addon_default = _driver(graph, cluster)

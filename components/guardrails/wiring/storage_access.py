@@ -4,6 +4,7 @@ the node subnets of the AKS clusters whose pods read it."""
 from __future__ import annotations
 
 from aiscale.facts import cloud_wiring, tokens
+from aiscale.facts import azure as azure_facts
 from aiscale.facts.values import UnknownValue, known_str
 
 from ..registry import NotApplicable, Violation
@@ -55,7 +56,7 @@ def readers(graph: StackGraph, view, account: str) -> set[str]:
             cluster = graph.cluster_of(workload)
             if cluster is not None:
                 found.add(cluster)
-    return {urn for urn in found if graph.clusters[urn][1].cloud == "azure"}
+    return {urn for urn in found if graph.clusters[urn][1].cloud == azure_facts.CLOUD}
 
 
 def _node_subnets(graph: StackGraph, cluster_urn: str) -> tuple[set[str], set[str]]:
