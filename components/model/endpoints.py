@@ -101,8 +101,9 @@ class Endpoint(SpecModel):
     the arguments aiscale sets (model directory, served name, port, GPUs), the health routes
     and the autoscaling metric; custom gets only ``args``. Omitted: vllm."""
     args: tuple[str, ...] = ()
-    """Extra arguments for the server, passed through after the ones aiscale sets (runtime
-    kubernetes); a flag aiscale sets (e.g. ``--port`` for vllm) is refused. Omitted: none."""
+    """Extra arguments for the server, passed through after the ones aiscale sets; a flag
+    aiscale sets (e.g. ``--port`` for vllm) is refused. Runtime kubernetes only (a managed
+    runtime starts the image's own command). Omitted: none."""
     env: dict[Annotated[str, AfterValidator(_check_env_name)], str] = {}
     """Extra environment variables of the serving container, passed through; names aiscale sets
     (``MODEL_URI``, ``PORT``, ...) are refused. Omitted: none."""
@@ -172,6 +173,11 @@ class Endpoint(SpecModel):
                          f"must be >= min_replicas ({self.min_replicas})")
         if self.runtime == "kubernetes":
             self._check_server(problems)
+        elif self.args:
+            problems.add(("args",), list(self.args),
+                         "runtime managed starts the image's own command (SageMaker, Azure ML and "
+                         "Cloud Run have no argument list here): put the arguments in the image's "
+                         "CMD, or use runtime: kubernetes")
         self._check_env(problems)
         problems.raise_if_any()
         return self

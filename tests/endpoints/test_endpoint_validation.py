@@ -84,6 +84,9 @@ CASES = [
          "endpoints[0].autoscaling_metric", None, ("required", "custom", "/metrics")),
     Case("env may not override what aiscale sets", model(env={"MODEL_URI": "s3://other/"}),
          'endpoints[0].env.MODEL_URI', "s3://other/", ("MODEL_URI", "set by aiscale")),
+    Case("a managed runtime has no argument list", model(("gcp",), runtime="managed", gpus_per_replica=1,
+                                                         args=["--max-model-len=4096"]),
+         "endpoints[0].args", ["--max-model-len=4096"], ("runtime managed", "CMD", "runtime: kubernetes")),
     Case("an unknown server", model(server="sglang"),
          "endpoints[0].server", "sglang", ("vllm", "tgi", "triton", "custom")),
 ]
