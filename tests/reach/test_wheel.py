@@ -142,4 +142,4 @@ def test_installed_aiscale_previews_the_consumer_with_its_bundled_policy_packs(b
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads(report.read_text())
     assert {"aiscale:index:ObjectStore", "aiscale:index:GpuNodePool"} <= {r["type"] for r in data["resources"]}
-    assert "Policies (security, cost)" in done.stdout
+    assert "Policies (security, cost, wiring)" in done.stdout
