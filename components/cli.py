@@ -234,7 +234,8 @@ def catalog(
         help="rich: a table laid out for the terminal; plain: tab-separated rows with whole values "
              "(for grep); json: a list of offerings. auto: rich on a terminal, plain in a pipe."),
     catalog_overlay: Optional[Path] = typer.Option(
-        None, "--catalog-overlay", metavar="FILE", help=CATALOG_OVERLAY_HELP),
+        None, "--catalog-overlay", metavar="FILE",
+        help="A catalog overlay YAML file whose rows and discounts the listing includes (docs/catalog.md)."),
 ) -> None:
     """List GPU offerings: instance types, GPUs, regions and hourly prices."""
     from dataclasses import asdict

@@ -107,3 +107,20 @@ def test_preflight_reads_the_stack_overlay(tmp_path):
     stack["config"]["aiscale:catalogOverlay"] = "overlay.yaml"
     (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack))
     assert [fleet.instance_type for fleet in load_stack_plan(tmp_path, "dev").plan.fleets] == ["g6.xlarge"]
+
+
+def test_the_program_does_not_load_an_overlay_the_cli_already_put_in_effect(tmp_path):
+    """One loader, applied once: the program's activation finds the CLI's overlay in effect."""
+    from aiscale.catalog.overlay_file import CatalogOverlayError
+    from aiscale.catalog.stack_overlay import activate_from_config
+
+    overlay_file = tmp_path / "stacks" / "overlay.yaml"
+    project = _project(tmp_path, overlay_key=True)
+    first = activate_from_config("overlay.yaml", project)
+    assert first.source == str(overlay_file.resolve()) and catalog.active_overlay() is first
+    overlay_file.unlink()  # a second load would fail: it must not happen
+    assert activate_from_config(str(overlay_file.resolve()), project) is first
+    assert activate_from_config("overlay.yaml", project) is first
+    catalog.activate_overlay(None)
+    with pytest.raises(CatalogOverlayError, match="cannot be read"):
+        activate_from_config("overlay.yaml", project)

@@ -69,3 +69,9 @@ def test_catalog_resolve_tells_unknown_from_missing_data():
     assert str(missing.value).startswith(
         "the catalog has no data for nvidia-l4 on aws in region ap-southeast-4; add it with the catalog overlay")
     assert missing.value.field == unknown.value.field == "region"
+
+
+def test_a_configured_zone_must_be_a_zone_of_the_region():
+    problems = _problems({"aws": {"region": "us-west-2", "zones": ["us-west-2a", "us-west-2e"]}})
+    assert problems == {"clouds.aws.zones[1]": 'clouds.aws.zones[1]: got "us-west-2e"; not a zone of us-west-2; '
+                                              "valid: us-west-2a, us-west-2b, us-west-2c, us-west-2d"}
