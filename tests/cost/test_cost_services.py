@@ -165,7 +165,8 @@ def test_cpu_system_pools_are_priced_from_the_catalogs_cpu_rows(dev, name, cloud
     item = item_named(dev, name, "nodeGroup" if cloud == "aws" else "nodePool")
     hourly = catalog.machine_price(cloud, region, machine, "on-demand")
     assert hourly and hourly > 0, f"{machine} has a CPU row"
-    disk = (50 * row("aws", "ebs", "gp3", region)) if cloud == "aws" else 0.0  # the launch template's root volume
+    disk = (50 * row("aws", "ebs", "gp3", region) if cloud == "aws"  # the launch template's root volume
+            else 100 * row("gcp", "persistent-disk", "pd-balanced", region))  # GKE's 100 GB boot disk
     assert item.monthly_min == pytest.approx(low * (hourly * HOURS + disk), abs=0.01), why
     assert item.monthly_max == pytest.approx(high * (hourly * HOURS + disk), abs=0.01), why
 
@@ -173,7 +174,9 @@ def test_cpu_system_pools_are_priced_from_the_catalogs_cpu_rows(dev, name, cloud
 def test_the_aks_system_pool_is_priced_and_nothing_of_the_cluster_is_unpriced(dev):
     item = item_named(dev, "acme-ml-azure-k8s-aks")
     hourly = catalog.machine_price("azure", "eastus", "Standard_D4ds_v5", "on-demand")
-    assert item.monthly_min == pytest.approx(1 * hourly * HOURS, abs=0.01)
+    os_disk = row("azure", "managed-disk", "Premium_LRS-P10-128", "eastus")  # 128 GB managed OS disk
+    assert item.monthly_min == pytest.approx(1 * (hourly * HOURS + os_disk), abs=0.01)
+    assert "Premium SSD P10 (assumed)" in item.basis
     assert item.urn not in dev.cost.unpriced
 
 
