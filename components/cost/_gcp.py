@@ -14,12 +14,12 @@ from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, combine
-from ._pinned import machine_gpus, pinned_nodes
-from .services._gcp import boot_disks
-from .services._gcp import PRICERS as SERVICE_PRICERS
 from ._graph import Graph
+from ._pinned import machine_gpus, pinned_nodes
 from ._storage import bucket_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
+from .services._gcp import PRICERS as SERVICE_PRICERS
+from .services._gcp import boot_disks
 
 
 def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:
