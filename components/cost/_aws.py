@@ -15,13 +15,13 @@ from aiscale.facts import aws, reader, tokens
 from aiscale.facts.values import Input
 from aiscale.preview.records import ResourceRecord
 
-from .services._aws import PRICERS as SERVICE_PRICERS
-from .services._aws import root_volumes
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine, count_text, hourly, offering, price_text
-from ._pinned import machine_gpus, pinned_nodes
 from ._graph import Graph
+from ._pinned import machine_gpus, pinned_nodes
 from ._storage import bucket_quote
 from ._values import Unpriced, is_unknown, known_input, known_str
+from .services._aws import PRICERS as SERVICE_PRICERS
+from .services._aws import root_volumes
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100

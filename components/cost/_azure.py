@@ -8,19 +8,19 @@ Input paths are the engine's camelCase names of azure-native 3 (``vmSize``, ``mi
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Optional
 
 from aiscale.facts import reader, tokens
 from aiscale.facts.model import NodePoolFacts
 from aiscale.preview.records import ResourceRecord
 
-from .services._azure import PRICERS as SERVICE_PRICERS
-from .services._azure import aks_control_plane
 from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine
 from ._graph import Graph
+from ._pinned import machine_gpus, pinned_nodes
 from ._storage import bucket_quote
-from ._values import PRICING_ERRORS, Unpriced, known_input, known_str, unpriced
+from ._values import PRICING_ERRORS, Unpriced, canonical_type, known_input, known_str, unpriced
+from .services._azure import PRICERS as SERVICE_PRICERS
+from .services._azure import aks_control_plane, os_disks
 
 
 def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
@@ -44,15 +44,22 @@ def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
     return location.replace(" ", "").lower()
 
 
-def _pool_fleet(pool: NodePoolFacts, location: str) -> Fleet:
-    """The fleet of one agent pool (a resource, or one entry of a cluster's agentPoolProfiles)."""
+def _pool_quote(pool: NodePoolFacts, location: str, inputs: object, record: ResourceRecord,
+                graph: Graph) -> Quote:
+    """One agent pool (a resource, or one entry of a cluster's agentPoolProfiles): its nodes
+    (the minimum raised to what GPU workloads' minimum replicas need) and their OS disks."""
     machine = pool.machine.require_text()
     bounds = pool.bounds.get()
     low, high = bounds.strict()
     capacity = SPOT if pool.spot.get() else ON_DEMAND
     name = pool.name.text()
     note = f" (pool {name}){bounds.note}" if pool.name.path and name else bounds.note
-    return Fleet("azure", machine, location, capacity, low, high, note)
+    pin_note = ""
+    if canonical_type(record.type) == canonical_type(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL):
+        low, pin_note = pinned_nodes(record, graph, low, high, machine_gpus("azure", machine, location))
+    assumed = capacity_note(inputs) if isinstance(inputs, dict) else ""
+    nodes = Fleet("azure", machine, location, capacity, low, high, note + pin_note + assumed).quote()
+    return combine([nodes, os_disks(inputs, location, low, high)])
 
 
 def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
@@ -61,8 +68,7 @@ def agent_pool(record: ResourceRecord, graph: Graph) -> Quote:
     resourceName) or the resource group's or azure-native:location."""
     location = azure_location(record, graph, "resourceName")
     pool, = reader.node_pools(record.type, record.inputs)
-    fleet = _pool_fleet(pool, location)
-    return dataclasses.replace(fleet, note=fleet.note + capacity_note(record.inputs)).quote()
+    return _pool_quote(pool, location, record.inputs, record, graph)
 
 
 def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
@@ -71,9 +77,11 @@ def managed_cluster(record: ResourceRecord, graph: Graph) -> Quote:
     pools = reader.node_pools(record.type, record.inputs)
     location = azure_location(record, graph)
     quotes, missing = [], []
+    profiles = record.inputs.get("agentPoolProfiles")
     for index, pool in enumerate(pools):
         try:
-            quotes.append(_pool_fleet(pool, location).quote())
+            raw = profiles[index] if isinstance(profiles, list) and index < len(profiles) else {}
+            quotes.append(_pool_quote(pool, location, raw, record, graph))
         except PRICING_ERRORS as why:
             missing.append(f"agentPoolProfiles[{index}]: {unpriced(why)}")
     if not pools:

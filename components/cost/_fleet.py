@@ -107,16 +107,32 @@ class Fleet:
         if self.max_count < self.min_count:
             raise Unpriced(f"the maximum size {self.max_count} is below the minimum "
                            f"{self.min_count}")
-        found = offering(self.cloud, self.machine, self.region,
-                         accelerator_type=self.accelerator_type, gpus=self.gpus)
-        price = hourly(found, self.capacity)
+        price, gpu_attached = self._hourly()
         hours = catalog.HOURS_PER_MONTH
         attached = (f" + {self.gpus} x {self.accelerator_type}"
-                    if found.gpu_attached and self.accelerator_type else "")
+                    if gpu_attached and self.accelerator_type else "")
         basis = (f"{count_text(self.min_count, self.max_count)} x {self.machine}{attached} "
                  f"{self.capacity} in {self.region} at {price_text(price)}/h x {hours} h"
                  f"{self.note}")
         return Quote(self.min_count * price * hours, self.max_count * price * hours, basis)
+
+    def _hourly(self) -> tuple[float, bool]:
+        """(hourly price, GPU attached to the host): the GPU catalog's row, else, for a machine
+        without attached GPUs, the catalog's CPU machine row (system pools); Unpriced when
+        neither has the figure for this capacity."""
+        found = catalog.find_instance_type(self.cloud, self.machine, self.region,
+                                           accelerator_type=self.accelerator_type, gpus=self.gpus)
+        if found is not None:
+            return hourly(found, self.capacity), found.gpu_attached
+        if self.accelerator_type is None and catalog.cpu_machine(self.cloud, self.machine, self.region):
+            price = catalog.machine_price(self.cloud, self.region, self.machine, self.capacity)
+            if price is None:
+                raise Unpriced(f"the catalog has no {self.capacity} price for {self.machine} "
+                               f"in {self.cloud} {self.region}")
+            return price, False
+        offering(self.cloud, self.machine, self.region,  # raises Unpriced naming what is missing
+                 accelerator_type=self.accelerator_type, gpus=self.gpus)
+        raise AssertionError("unreachable: offering() found no row")  # pragma: no cover
 
 
 #: The node label that tells the two halves of a spot-with-fallback pool apart (aiscale.gpu_nodes).

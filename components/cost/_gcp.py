@@ -13,11 +13,13 @@ from typing import Optional
 from aiscale.facts import gcp, reader, tokens
 from aiscale.preview.records import ResourceRecord
 
-from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note
-from .services._gcp import PRICERS as SERVICE_PRICERS
+from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine
 from ._graph import Graph
+from ._pinned import machine_gpus, pinned_nodes
 from ._storage import bucket_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
+from .services._gcp import PRICERS as SERVICE_PRICERS
+from .services._gcp import boot_disks
 
 
 def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:
@@ -81,8 +83,12 @@ def node_pool(record: ResourceRecord, graph: Graph) -> Quote:
         per = str(per_low) if per_low == per_high else f"{per_low}-{per_high}"
         low, high = per_low * zones, per_high * zones
         note = f" ({per} per zone x {how})"
-    return Fleet("gcp", machine, gcp.region_of(location), SPOT if spot else ON_DEMAND, low, high,
-                 note + capacity_note(record.inputs), accelerator_type=accelerator, gpus=gpus).quote()
+    region = gcp.region_of(location)
+    per_node = gpus if accelerator else machine_gpus("gcp", machine, region)
+    low, pin_note = pinned_nodes(record, graph, low, high, per_node)
+    nodes = Fleet("gcp", machine, region, SPOT if spot else ON_DEMAND, low, high,
+                  note + pin_note + capacity_note(record.inputs), accelerator_type=accelerator, gpus=gpus).quote()
+    return combine([nodes, boot_disks(record.inputs.get("nodeConfig"), region, low, high)])
 
 
 def _template_fleet(template: ResourceRecord, region: str, low: int, high: int,

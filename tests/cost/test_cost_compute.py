@@ -60,14 +60,34 @@ GCP_CASES = [
 ]
 
 
+def _disk_per_node(preview, name, region) -> float:
+    """USD a month of one node's disk, from the service price rows (issue 14): a GKE node's
+    boot disk (nodeConfig.diskSizeGb, default 100, of diskType, default pd-balanced) and an AKS
+    node's managed OS disk (Premium SSD P10 holds the default 128 GB); other kinds have none here."""
+    from aiscale.catalog._services import service_price
+
+    (found,) = [r for r in preview.resources if r.custom and r.name == name]
+    if found.type == "gcp:container/nodePool:NodePool":
+        config = found.inputs.get("nodeConfig") or {}
+        size, kind = config.get("diskSizeGb") or 100, config.get("diskType") or "pd-balanced"
+        return size * service_price("gcp", "persistent-disk", kind, region).price_usd
+    if found.type.startswith("azure-native:containerservice:"):
+        pools = found.inputs.get("agentPoolProfiles") or [found.inputs]
+        assert all((p.get("osDiskSizeGB") or 128) <= 128 for p in pools)
+        row = service_price("azure", "managed-disk", "Premium_LRS-P10-128", region)
+        return row.price_usd if row is not None else 0.0  # no disk row there: the disks are unpriced
+    return 0.0
+
+
 def _check(preview, cloud, name, machine, region, capacity, low, high, attached):
     cost = estimate(preview.resources, preview.config)
     item = cost.item(urn_of(preview, name))
     assert item is not None, f"{name} was not priced: {cost.reason(urn_of(preview, name))}"
     accelerator, gpus = attached or (None, None)
     price = hourly(cloud, machine, region, capacity, accelerator_type=accelerator, gpus=gpus)
-    assert item.monthly_min == pytest.approx(monthly(low, price), abs=0.005)
-    assert item.monthly_max == pytest.approx(monthly(high, price), abs=0.005)
+    disk = _disk_per_node(preview, name, region)
+    assert item.monthly_min == pytest.approx(monthly(low, price) + low * disk, abs=0.005)
+    assert item.monthly_max == pytest.approx(monthly(high, price) + high * disk, abs=0.005)
     counts = str(low) if low == high else f"{low}-{high}"
     assert item.basis.startswith(f"{counts} x {machine}")
     assert f" {capacity} in {region} " in item.basis and "x 730 h" in item.basis

@@ -109,9 +109,12 @@ def test_spot_and_on_demand_of_the_same_node_group():
 ])
 def test_azure_versioned_type_tokens_are_priced_alike(token):
     inputs = {"vmSize": "Standard_NC4as_T4_v3", "count": 2.0, "resourceGroupName": "rg"}
+    from aiscale.catalog._services import service_price
+
     cost = estimate([record(token, "pool", inputs)], {"azure-native:location": "East US"})
+    os_disk = service_price("azure", "managed-disk", "Premium_LRS-P10-128", "eastus").price_usd  # default 128 GB
     assert cost.items[0].monthly_max == pytest.approx(
-        monthly(2, hourly("azure", "Standard_NC4as_T4_v3", "eastus", "on-demand")), abs=0.005)
+        monthly(2, hourly("azure", "Standard_NC4as_T4_v3", "eastus", "on-demand")) + 2 * os_disk, abs=0.005)
 
 
 def test_components_are_not_priced_even_with_a_priced_type_token():

@@ -155,3 +155,33 @@ def test_the_report_states_the_price_snapshot_date(dev):
 def test_no_region_borrows_a_price():
     assert service_price("aws", "vpc", "nat-gateway", "ap-south-1") is None
     assert service_price("aws", "eks", "cluster-standard-support", "ap-south-1") is not None  # every region
+
+
+@pytest.mark.parametrize("name,cloud,machine,region,low,high,why", [
+    ("acme-ml-aws-k8s-system", "aws", "m6i.large", "us-west-2", 2, 4, "EKS system node group"),
+    ("acme-ml-gcp-k8s-system", "gcp", "e2-standard-4", "us-central1", 1, 3, "GKE system pool"),
+])
+def test_cpu_system_pools_are_priced_from_the_catalogs_cpu_rows(dev, name, cloud, machine, region, low, high, why):
+    item = item_named(dev, name, "nodeGroup" if cloud == "aws" else "nodePool")
+    hourly = catalog.machine_price(cloud, region, machine, "on-demand")
+    assert hourly and hourly > 0, f"{machine} has a CPU row"
+    disk = (50 * row("aws", "ebs", "gp3", region) if cloud == "aws"  # the launch template's root volume
+            else 100 * row("gcp", "persistent-disk", "pd-balanced", region))  # GKE's 100 GB boot disk
+    assert item.monthly_min == pytest.approx(low * (hourly * HOURS + disk), abs=0.01), why
+    assert item.monthly_max == pytest.approx(high * (hourly * HOURS + disk), abs=0.01), why
+
+
+def test_the_aks_system_pool_is_priced_and_nothing_of_the_cluster_is_unpriced(dev):
+    item = item_named(dev, "acme-ml-azure-k8s-aks")
+    hourly = catalog.machine_price("azure", "eastus", "Standard_D4ds_v5", "on-demand")
+    os_disk = row("azure", "managed-disk", "Premium_LRS-P10-128", "eastus")  # 128 GB managed OS disk
+    assert item.monthly_min == pytest.approx(1 * (hourly * HOURS + os_disk), abs=0.01)
+    assert "Premium SSD P10 (assumed)" in item.basis
+    assert item.urn not in dev.cost.unpriced
+
+
+def test_dev_and_prod_leave_nothing_unpriced_but_what_the_catalog_lacks(dev, prod):
+    """Every cost-bearing resource is priced or usage-based; what is left names a missing row."""
+    for outcome in (dev, prod):
+        for urn in outcome.cost.unpriced:
+            assert "the catalog has no" in outcome.cost.reason(urn), outcome.cost.reason(urn)

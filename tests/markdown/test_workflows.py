@@ -61,7 +61,8 @@ def test_consumer_workflow_runs_on_pull_requests(consumer):
 def test_every_aiscale_command_exists_with_its_options(consumer):
     commands = _cli_commands()
     calls = [call for _, step in _steps(consumer) for call in _aiscale_calls(step.get("run", ""))]
-    assert [call[0] for call in calls] == ["preview", "preflight"]
+    assert [call[0] for call in calls] == ["preview", "preview", "preview", "preflight"], \
+        "the base branch's report, the pull request's with --compare (or without one), preflight"
     for subcommand, *args in calls:
         assert subcommand in commands, f"aiscale {subcommand} is not a command"
         used = {arg.split("=", 1)[0] for arg in args if arg.startswith("-")}
@@ -168,3 +169,19 @@ def test_preview_step_records_the_exit_code_and_the_gate_applies_it(consumer, tm
     gate = subprocess.run(["bash", "-e", "-c", steps["Gate on the exit code"]["run"]], cwd=tmp_path,
                           env={**env, "CODE": str(aiscale_exit)}, capture_output=True, text=True)
     assert gate.returncode == gate_exit, gate.stdout
+
+
+def test_the_pull_request_report_is_compared_with_the_base_branchs_report(consumer):
+    steps = {step.get("name", step.get("uses")): step for _, step in _steps({"jobs": {"p": consumer["jobs"]["preview"]}})}
+    names = list(steps)
+    assert names.index("Base branch report") < names.index("aiscale preview")
+    base = steps["Base branch report"]
+    assert base["if"] == "github.event_name == 'pull_request'"
+    (call,) = _aiscale_calls(base["run"])
+    assert "--json" in call and '"$RUNNER_TEMP/base.json"' not in call and "$RUNNER_TEMP/base.json" in call
+    assert base["run"].rstrip().endswith("exit 0"), "a base that cannot be previewed does not fail the job"
+    preview = steps["aiscale preview"]
+    assert preview["env"]["BASE_REPORT"] == "${{ steps.base.outputs.report }}"
+    calls = _aiscale_calls(preview["run"])
+    assert any(call[-2:] == ["--compare", "$BASE_REPORT"] for call in calls)
+    assert all("--markdown" in call for call in calls), "the comparison reaches the Markdown report"

@@ -123,4 +123,4 @@ def test_each_stack_has_policy_config_files_the_pulumi_cli_accepts_and_they_appl
     outcome = run_preview(tight, packs=["cost"])
     (budget,) = [v for v in outcome.violations if v.policy == "COST-BUDGET-001"]
     assert budget.enforcement == "mandatory" and outcome.exit_code == 1
-    assert run_preview(project, packs=["cost"]).exit_code == 0, "the dev stack's own budget (3000) holds"
+    assert run_preview(project, packs=["cost"]).exit_code == 0, "the dev stack's own budget (4500) holds"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
+from aiscale.catalog._services import service_price
+
 from .. import _charges as charges
 from .._fleet import ON_DEMAND, Fleet, Quote
 from .._graph import Graph
@@ -28,6 +30,35 @@ def _location(record: ResourceRecord, graph: Graph, *via: str) -> str:
     from .._azure import azure_location
 
     return azure_location(record, graph, *via)
+
+
+PREMIUM_SSD_TIERS = ((128, "P10"), (256, "P15"), (512, "P20"))
+"""(GiB, tier) of the Premium SSD sizes the catalog prices, smallest first."""
+
+AKS_DEFAULT_OS_DISK_GB = 128
+"""An AKS node's OS disk when ``osDiskSizeGB`` is omitted."""
+
+
+def os_disks(pool_inputs: object, location: str, low: int, high: int) -> Quote:
+    """The managed OS disks of `low`..`high` AKS nodes: the Premium SSD tier that holds
+    ``osDiskSizeGB`` (default 128), assumed Premium (what AKS gives a VM size with premium
+    storage), a month each; an Ephemeral OS disk lives on the VM and costs nothing."""
+    pool = pool_inputs if isinstance(pool_inputs, dict) else {}
+    kind = pool.get("osDiskType") or "Managed"
+    if is_unknown(kind):
+        return Quote(0.0, 0.0, "", "osDiskType is unknown during preview")
+    if str(kind) == "Ephemeral":
+        return Quote(0.0, 0.0, "Ephemeral OS disks (on the VM, no disk charge)")
+    size = pool.get("osDiskSizeGB") or AKS_DEFAULT_OS_DISK_GB
+    if not isinstance(size, (int, float)):
+        return Quote(0.0, 0.0, "", "osDiskSizeGB is unknown during preview")
+    tier = next(((gb, name) for gb, name in PREMIUM_SSD_TIERS if gb >= size), None)
+    found = service_price("azure", "managed-disk", f"Premium_LRS-{tier[1]}-{tier[0]}", location) if tier else None
+    if found is None:
+        return Quote(0.0, 0.0, "", f"the catalog has no Premium SSD price for a {size:g} GB OS disk in azure {location}")
+    count = str(low) if low == high else f"{low}-{high}"
+    return Quote(low * found.price_usd, high * found.price_usd,
+                 f"{count} x {size:g} GB OS disk as Premium SSD {tier[1]} (assumed) at {charges.per(found)}")
 
 
 def aks_control_plane(record: ResourceRecord, graph: Graph) -> Quote:

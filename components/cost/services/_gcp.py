@@ -9,6 +9,8 @@ from __future__ import annotations
 from aiscale.facts import gcp, tokens
 from aiscale.preview.records import ResourceRecord
 
+from aiscale.catalog._services import service_price
+
 from .. import _charges as charges
 from .._fleet import Quote
 from .._graph import Graph
@@ -38,6 +40,27 @@ def gke_cluster(record: ResourceRecord, graph: Graph) -> Quote:
     note = (" (zonal: the billing account's free-tier credit may cover one such cluster; not "
             "subtracted)" if zonal else " (regional: the free-tier credit does not apply)")
     return charges.fixed("GKE cluster management fee", found, note=f" in {region}{note}")
+
+
+GKE_DEFAULT_DISK = (100, "pd-balanced")
+"""A GKE node's boot disk when ``nodeConfig`` sets no ``diskSizeGb`` / ``diskType``."""
+
+
+def boot_disks(node_config: object, region: str, low: int, high: int) -> Quote:
+    """The boot disks of `low`..`high` GKE nodes: ``nodeConfig.diskSizeGb`` GB (default 100) of
+    ``diskType`` (default pd-balanced) each, at the disk type's GB-month price; a region or type
+    without a price leaves the disks unpriced (said in the quote), not the nodes."""
+    config = node_config if isinstance(node_config, dict) else {}
+    size = config.get("diskSizeGb") or GKE_DEFAULT_DISK[0]
+    kind = config.get("diskType") or GKE_DEFAULT_DISK[1]
+    if is_unknown(size) or is_unknown(kind) or not isinstance(size, (int, float)):
+        return Quote(0.0, 0.0, "", "nodeConfig disk size or type is unknown during preview")
+    found = service_price("gcp", "persistent-disk", str(kind), region)
+    if found is None:
+        return Quote(0.0, 0.0, "", f"the catalog has no {kind} price for gcp {region} (boot disks)")
+    count = str(low) if low == high else f"{low}-{high}"
+    return Quote(low * size * found.price_usd, high * size * found.price_usd,
+                 f"{count} x {size:g} GB {kind} boot disk at {charges.per(found)}")
 
 
 def cloud_nat(record: ResourceRecord, graph: Graph) -> Quote:
