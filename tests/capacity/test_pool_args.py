@@ -1,0 +1,35 @@
+"""The plain ``GpuNodePoolArgs`` take the capacity fields too (other languages, existing clusters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiscale.pool_args import resolve_args
+
+AWS = {"cloud": "aws", "platform": "acme-cap", "environment": "dev", "region": "us-west-2",
+       "cluster_name": "ml", "pool": "gpu", "accelerator": "nvidia-l4", "gpus_per_node": 1,
+       "max_nodes": 3, "node_role_arn": "arn:aws:iam::1:role/nodes", "subnet_ids": ["subnet-a"]}
+
+
+def test_a_spot_pool_on_aws_is_diversified_and_pins_win():
+    spot = resolve_args("gpu", {**AWS, "capacity": "spot"})
+    assert [o.instance_type for o in spot.machine_offerings] == ["g6.xlarge", "g6.2xlarge", "g6.4xlarge",
+                                                                 "g6.8xlarge"]
+    pinned = resolve_args("gpu", {**AWS, "capacity": "spot-with-fallback",
+                                  "machine_types": {"aws": ["g6.2xlarge"]}})
+    assert [o.instance_type for o in pinned.machine_offerings] == ["g6.2xlarge"]
+    assert pinned.offering.instance_type == "g6.2xlarge", "the first pinned type is the primary"
+    on_demand = resolve_args("gpu", AWS)
+    assert [o.instance_type for o in on_demand.machine_offerings] == ["g6.xlarge"], "one type on demand"
+
+
+@pytest.mark.parametrize("extra, where", [
+    ({"machine_types": {"aws": ["p5.48xlarge"]}}, "GpuNodePoolArgs.machine_types.aws[0]"),
+    ({"capacity": "spot", "reservation": {"aws": {"capacity_reservation_id": "cr-0123456789abcdef0"}}},
+     "GpuNodePoolArgs.reservation"),
+    ({"sharing": {"mode": "mig", "profile": "1g.10gb"}}, "GpuNodePoolArgs.sharing.profile"),
+])
+def test_bad_capacity_args_name_the_argument(extra, where):
+    with pytest.raises(ValueError) as caught:
+        resolve_args("gpu", {**AWS, **extra})
+    assert f"  - {where}: " in str(caught.value)
