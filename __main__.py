@@ -3,10 +3,13 @@
 import pulumi
 
 from aiscale import AiPlatform, PlatformValidationError, load_platform
+from aiscale.catalog.overlay_file import CatalogOverlayError
+from aiscale.catalog.stack_overlay import activate_from_config
 
 try:
+    activate_from_config(pulumi.Config("aiscale").get("catalogOverlay"))  # before the catalog is read
     platform = load_platform(pulumi.Config("aiscale").require_object("platform"))
-except PlatformValidationError as error:
+except (PlatformValidationError, CatalogOverlayError) as error:
     # One clear message, no traceback, nothing registered (the Pulumi CLI prints RunError bare).
     raise pulumi.RunError(str(error)) from None
 

@@ -29,6 +29,9 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 
+CATALOG_OVERLAY_HELP = ("A catalog overlay YAML file (extra machine rows, discounts per cloud; docs/catalog.md). "
+                        "Default: the stack's aiscale:catalogOverlay, relative to the stack file.")
+
 
 Cloud = Enum("Cloud", {name: name for name in clouds.names()}, type=str)
 Cloud.__doc__ = "A cloud the catalog covers (the cloud registry's list)."
@@ -86,6 +89,8 @@ def preview(
         None, "--timeout", metavar="SECONDS",
         help="Stop a program that makes no progress (no registration, invoke or log) for this long; "
              "exit 2. Default: $AISCALE_PREVIEW_STALL_SECONDS or 120."),
+    catalog_overlay: Optional[Path] = typer.Option(
+        None, "--catalog-overlay", metavar="FILE", help=CATALOG_OVERLAY_HELP),
 ) -> None:
     """Run a Pulumi Python program offline on the mock runtime: resource tree, monthly cost
     estimate and policy findings. Exit 0 clean, 1 a mandatory violation, 2 invalid input."""
@@ -101,6 +106,8 @@ def preview(
     from aiscale.preview.stack_refs import StackOutputsError, load_stack_outputs
     from aiscale.preview.tree import resource_tree, summary
     from aiscale.preview.watchdog import stall_limit_env
+    from aiscale.catalog.overlay_file import CatalogOverlayError
+    from aiscale.catalog.stack_overlay import use_for_project as use_catalog_overlay
 
     console = Console(highlight=False, emoji=False)
     mask = SecretMask(())
@@ -108,6 +115,7 @@ def preview(
         old_report = load_report(compare) if compare is not None else None
         secrets, references = parse_secret_flags(secret or []), load_stack_outputs(stack_outputs or [])
         project = replace(load_project(cwd, stack, secrets=secrets), stack_outputs=references)
+        project = use_catalog_overlay(project, catalog_overlay)
         mask = project.secret_mask
         mask.console(console)
         if project.stack_file is None:
@@ -116,7 +124,8 @@ def preview(
             console.print(f"[yellow]warning:[/] {escape(warning)}")
         with stall_limit_env(timeout):
             outcome = run_preview(project, packs=policy_pack if policies else [])
-    except (ProjectError, PreviewError, PolicyPackError, CompareError, SecretsError, StackOutputsError) as error:
+    except (ProjectError, PreviewError, PolicyPackError, CompareError, SecretsError, StackOutputsError,
+            CatalogOverlayError) as error:
         raise _fail(mask.text(str(error))) from None
     result = outcome.result
     for warning in result.warnings:
@@ -179,10 +188,18 @@ def catalog(
     cloud: Optional[Cloud] = typer.Option(None, "--cloud", help="Only this cloud."),
     accelerator: Optional[str] = typer.Option(None, "--accelerator", help="Only this canonical accelerator."),
     region: Optional[str] = typer.Option(None, "--region", help="Only this region or location."),
+    catalog_overlay: Optional[Path] = typer.Option(
+        None, "--catalog-overlay", metavar="FILE", help=CATALOG_OVERLAY_HELP),
 ) -> None:
     """List GPU offerings: instance types, GPUs, regions and hourly prices."""
     from aiscale import catalog as gpu_catalog
+    from aiscale.catalog.overlay_file import CatalogOverlayError, load_overlay
     from aiscale.catalog.table import offerings_table
+
+    try:
+        gpu_catalog.activate_overlay(load_overlay(catalog_overlay) if catalog_overlay else None)
+    except CatalogOverlayError as error:
+        raise _fail(str(error)) from None
 
     if accelerator is not None and accelerator not in gpu_catalog.accelerators():
         raise _fail(f"--accelerator {accelerator!r} is not in the catalog; valid: {', '.join(gpu_catalog.accelerators())}")

@@ -20,13 +20,17 @@ from ._accelerators import (
     GCP_ATTACHED_GPU_FAMILY_PREFIX,
     gcp_machine_family,
 )
-from ._model import CLOUDS, Offering
+from ._model import CLOUDS, CpuMachine, Offering
+from ._overlay import CatalogOverlay, active_overlay, merged
 
 DATA_PACKAGE = "aiscale.catalog"
 """The package whose `data/` folder holds the catalog files."""
 
 GPU_INSTANCES_FILE = "gpu_instances.csv"
 """GPU machine types per cloud and region with list prices (columns in PROVENANCE.md)."""
+
+CPU_INSTANCES_FILE = "cpu_instances.csv"
+"""CPU-only machine types (system pools, CPU node groups) per cloud and region with list prices."""
 
 STORAGE_PRICES_FILE = "storage_prices.csv"
 """Object-storage list prices per GB-month."""
@@ -95,9 +99,56 @@ def offering_sort_key(offering: Offering) -> tuple:
 
 
 @lru_cache(maxsize=1)
-def all_offerings() -> tuple[Offering, ...]:
+def packaged_offerings() -> tuple[Offering, ...]:
     """Every GPU offering in the packaged catalog, in the catalog's deterministic order."""
     return tuple(sorted(map(_offering, _read_rows(GPU_INSTANCES_FILE)), key=offering_sort_key))
+
+
+def all_offerings() -> tuple[Offering, ...]:
+    """Every GPU offering: the packaged rows with the catalog overlay in effect applied."""
+    return _offerings_with(active_overlay())
+
+
+@lru_cache(maxsize=4)
+def _offerings_with(overlay: CatalogOverlay) -> tuple[Offering, ...]:
+    rows = merged(packaged_offerings(), overlay.gpu_instances, overlay)
+    return tuple(sorted(rows, key=offering_sort_key))
+
+
+def _cpu_machine(row: Mapping[str, str]) -> CpuMachine:
+    if row["cloud"] not in CLOUDS:
+        raise ValueError(f"{CPU_INSTANCES_FILE}: cloud {row['cloud']!r} is not one of {CLOUDS}")
+    return CpuMachine(
+        cloud=row["cloud"],
+        instance_type=row["instance_type"],
+        vcpus=int(row["vcpus"]),
+        memory_gib=float(row["memory_gib"]),
+        region=row["region"],
+        price_hour_ondemand=_optional_float(row["price_hour_ondemand_usd"]),
+        price_hour_spot=_optional_float(row["price_hour_spot_usd"]),
+    )
+
+
+def cpu_machine_sort_key(machine: CpuMachine) -> tuple:
+    """The deterministic order of CPU machines: (cloud, instance_type, region)."""
+    return (machine.cloud, machine.instance_type, machine.region)
+
+
+@lru_cache(maxsize=1)
+def packaged_cpu_machines() -> tuple[CpuMachine, ...]:
+    """Every CPU machine in the packaged catalog, in (cloud, instance_type, region) order."""
+    return tuple(sorted(map(_cpu_machine, _read_rows(CPU_INSTANCES_FILE)), key=cpu_machine_sort_key))
+
+
+def all_cpu_machines() -> tuple[CpuMachine, ...]:
+    """Every CPU machine: the packaged rows with the catalog overlay in effect applied."""
+    return _cpu_machines_with(active_overlay())
+
+
+@lru_cache(maxsize=4)
+def _cpu_machines_with(overlay: CatalogOverlay) -> tuple[CpuMachine, ...]:
+    rows = merged(packaged_cpu_machines(), overlay.cpu_instances, overlay)
+    return tuple(sorted(rows, key=cpu_machine_sort_key))
 
 
 @lru_cache(maxsize=1)

@@ -11,8 +11,11 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from aiscale import clouds
+
 from ._accelerators import ACCELERATORS
 from ._data import all_offerings, storage_prices
+from ._overlay import CatalogOverlay, active_overlay
 from ._model import CAPACITIES, CLOUDS, AcceleratorInfo, CatalogLookupError, Offering
 
 SAGEMAKER_PREFIX = "ml."
@@ -86,6 +89,17 @@ def regions(cloud: str, accelerator: str | None = None) -> tuple[str, ...]:
     return tuple(sorted({o.region for o in offerings(cloud, accelerator)}))
 
 
+def is_known_region(cloud: str, region: str) -> bool:
+    """True when `region` is in the cloud's region list (``aiscale.clouds``) or has catalog rows."""
+    _check_cloud(cloud)
+    return region in clouds.adapter(cloud).regions or region in regions(cloud)
+
+
+def region_choices(cloud: str, region: str) -> str:
+    """What an unknown `region` of `cloud` could have been: the closest known names, or all."""
+    return clouds.adapter(cloud).region_table.choices(region)
+
+
 def gpu_counts(cloud: str, accelerator: str, region: str | None = None) -> tuple[int, ...]:
     """The GPUs-per-instance counts offered for `accelerator` on `cloud` (in `region`), sorted."""
     return tuple(sorted({o.gpus for o in offerings(cloud, accelerator, region)}))
@@ -117,9 +131,15 @@ def resolve(cloud: str, accelerator: str, gpus: int, region: str) -> Offering:
     in_region = [o for o in on_cloud if o.region == region]
     if not in_region:
         valid_regions = regions(cloud, accelerator)
+        if not is_known_region(cloud, region):
+            raise CatalogLookupError(
+                f"unknown {cloud} region {region!r}; {region_choices(cloud, region)}",
+                field="region", value=region, valid=valid_regions,
+            )
         raise CatalogLookupError(
-            f"{accelerator} is not offered on {cloud} in region {region}; "
-            f"offered in: {_choices(valid_regions)}",
+            f"the catalog has no data for {accelerator} on {cloud} in region {region}; add it "
+            f"with the catalog overlay (docs/catalog.md), or use a region the catalog has it "
+            f"in: {_choices(valid_regions)}",
             field="region", value=region, valid=valid_regions,
         )
     matching = [o for o in in_region if o.gpus == gpus]
@@ -196,8 +216,8 @@ def cheapest(
     return min(priced, key=lambda entry: entry[:3])[3]
 
 
-@lru_cache(maxsize=1)
-def _by_instance_type() -> Mapping[tuple[str, str, str], tuple[Offering, ...]]:
+@lru_cache(maxsize=4)
+def _by_instance_type(overlay: CatalogOverlay) -> Mapping[tuple[str, str, str], tuple[Offering, ...]]:
     index: dict[tuple[str, str, str], list[Offering]] = {}
     for o in all_offerings():
         index.setdefault((o.cloud, o.instance_type, o.region), []).append(o)
@@ -225,7 +245,7 @@ def find_instance_type(
     _check_cloud(cloud)
     if region is None or instance_type.startswith(SAGEMAKER_PREFIX):
         return None
-    for o in _by_instance_type().get((cloud, instance_type, region), ()):
+    for o in _by_instance_type(active_overlay()).get((cloud, instance_type, region), ()):
         if not o.gpu_attached or (o.accelerator_type, o.gpus) == (accelerator_type, gpus):
             return o
     return None

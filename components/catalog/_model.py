@@ -50,13 +50,40 @@ class Offering:
 
         No fallback: a missing spot price is None here (callers decide whether to fall back).
         """
-        if capacity == "on-demand":
-            return self.price_hour_ondemand
-        if capacity == "spot":
-            return self.price_hour_spot
-        raise ValueError(
-            f"capacity {capacity!r} is not valid; valid: {', '.join(CAPACITIES)}"
-        )
+        return _capacity_price(capacity, self.price_hour_ondemand, self.price_hour_spot)
+
+
+@dataclass(frozen=True)
+class CpuMachine:
+    """One CPU-only machine type of one cloud in one region (system pools, CPU node groups),
+    with its list prices in USD per hour."""
+
+    cloud: str
+    """Cloud id: one of CLOUDS."""
+    instance_type: str
+    """Provider machine type: EC2 type (``m6i.large``), Azure VM size, GCE machine type."""
+    vcpus: int
+    """vCPUs per instance."""
+    memory_gib: float
+    """Memory per instance, GiB."""
+    region: str
+    """Provider region code."""
+    price_hour_ondemand: float | None
+    """On-demand list price per instance-hour, USD; None when the source has no figure."""
+    price_hour_spot: float | None
+    """Spot / preemptible price per instance-hour, USD (a snapshot); None when not sold or unknown."""
+
+    def price_hour(self, capacity: str) -> float | None:
+        """The price per instance-hour for `capacity` ("on-demand" or "spot"), or None (no fallback)."""
+        return _capacity_price(capacity, self.price_hour_ondemand, self.price_hour_spot)
+
+
+def _capacity_price(capacity: str, ondemand: float | None, spot: float | None) -> float | None:
+    if capacity == "on-demand":
+        return ondemand
+    if capacity == "spot":
+        return spot
+    raise ValueError(f"capacity {capacity!r} is not valid; valid: {', '.join(CAPACITIES)}")
 
 
 @dataclass(frozen=True)

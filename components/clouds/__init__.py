@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
+from aiscale.clouds._regions import UnknownRegionError
 from aiscale.clouds.base import CAPABILITIES, CloudAdapter
 
-__all__ = ["CAPABILITIES", "CloudAdapter", "adapter", "adapters", "names", "UnknownCloudError"]
+__all__ = ["CAPABILITIES", "CloudAdapter", "adapter", "adapters", "names", "UnknownCloudError",
+           "UnknownRegionError"]
 
 #: Cloud id -> the adapter class (module path, class name), in the canonical order.
 _ADAPTERS = {

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Optional
 
+from aiscale.clouds._regions import RegionTable, region_table
+
 #: The capabilities every adapter builds, by the name the neutral code dispatches on.
 CAPABILITIES = ("network", "cluster", "node_pool", "vm_group", "storage", "managed_endpoint",
                 "endpoint_identity", "budget", "alerts", "provider")
@@ -149,6 +151,23 @@ class CloudAdapter(ABC):
     def budget_problems(self, args: Mapping[str, Any]) -> list[str]:
         """Problems with ``OperationsArgs`` that only this cloud's budgets have (none by default)."""
         return []
+
+    @property
+    def region_table(self) -> RegionTable:
+        """The cloud's known regions and zones (``clouds/data/<name>_regions.csv``)."""
+        return region_table(self.name)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region the cloud is known to have (public regions; see ``clouds/data/REGIONS.md``)."""
+        return self.region_table.regions
+
+    def zones(self, region: str) -> tuple[str, ...]:
+        """The availability zones of ``region`` as the cloud names them (``us-west-2a``,
+        ``us-central1-a``; ``1``, ``2``, ``3`` on Azure); ``()`` for a known region without zones.
+        An unknown region raises :class:`aiscale.clouds.UnknownRegionError` (a ``ValueError``
+        whose message names the closest known regions)."""
+        return self.region_table.zones(region)
 
     def region_of(self, settings: Any) -> str:
         """The region of the model's ``clouds.<name>`` settings."""

@@ -135,6 +135,8 @@ def _check_managed(ctx: Context, item: tuple, endpoint: Any, cloud: str) -> None
                 "runtime: kubernetes to scale to zero")
     if clouds.adapter(cloud).check_managed_endpoint(ctx, item, endpoint):
         return
+    if cloud in ctx.unknown_regions:
+        return
     try:
         catalog.resolve(cloud, endpoint.accelerator, endpoint.gpus_per_replica,
                         ctx.region(cloud))

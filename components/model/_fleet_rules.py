@@ -28,6 +28,8 @@ def check_fleets(ctx: Context) -> None:
                     check_pool_capacity(ctx, index, fleet)
                 continue
             for cloud in ctx.targets.get((section, index)) or ():
+                if cloud in ctx.unknown_regions:
+                    continue
                 try:
                     catalog.resolve(cloud, fleet.accelerator, fleet.gpus_per_node,
                                     ctx.region(cloud))
@@ -62,7 +64,11 @@ def report_lookup(ctx: Context, item: tuple, accelerator: str, gpus_field: str, 
 
 
 def _place_cheapest(ctx: Context, section: str, index: int, fleet: Any) -> None:
-    candidates = {cloud: ctx.region(cloud) for cloud in ctx.configured}
+    candidates = {cloud: ctx.region(cloud) for cloud in ctx.configured
+                  if cloud not in ctx.unknown_regions}
+    if not candidates:
+        ctx.targets[(section, index)] = None
+        return
     try:
         offering = catalog.cheapest(fleet.accelerator, fleet.gpus_per_node, candidates,
                                     getattr(fleet, "price_capacity", fleet.capacity))

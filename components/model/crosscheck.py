@@ -43,6 +43,8 @@ class Context:
     """Target clouds per item; None when they could not be resolved."""
     problems: list[Problem] = field(default_factory=list)
     """Problems found so far."""
+    unknown_regions: set[str] = field(default_factory=set)
+    """Configured clouds whose region is unknown (reported once; catalog rules skip them)."""
 
     def add(self, path: Sequence[str | int], value: object, message: str) -> None:
         """Record a problem at `path` (a sequence of fields and indexes)."""
@@ -60,7 +62,7 @@ class Context:
 
 def crosscheck(parts: Parts) -> CrossCheckResult:
     """Apply every rule across sections and the catalog to `parts`."""
-    from . import _endpoint_rules, _fleet_rules
+    from . import _endpoint_rules, _fleet_rules, _region_rules
 
     ctx = Context(parts)
     for section in LIST_SECTIONS:
@@ -70,6 +72,7 @@ def crosscheck(parts: Parts) -> CrossCheckResult:
         for section in LIST_SECTIONS:
             for index, item in ctx.items(section):
                 ctx.targets[(section, index)] = _declared_targets(ctx, section, index, item)
+        _region_rules.check_regions(ctx)
         _fleet_rules.check_fleets(ctx)
         for adapter in clouds.adapters():
             adapter.check_buckets(ctx)

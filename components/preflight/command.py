@@ -7,6 +7,7 @@ keeps `aiscale --help` fast; boto3 and the model load when the command runs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -25,6 +26,9 @@ def _fail(message: str) -> typer.Exit:
 def preflight_command(
     stack: str = typer.Option(..., "--stack", "-s", help="The stack whose Pulumi.<stack>.yaml is read."),
     cwd: Path = typer.Option(Path("."), "--cwd", "-C", help="The Pulumi project folder (with Pulumi.yaml)."),
+    catalog_overlay: Optional[Path] = typer.Option(
+        None, "--catalog-overlay", metavar="FILE",
+        help="A catalog overlay YAML file (docs/catalog.md). Default: the stack's aiscale:catalogOverlay."),
 ) -> None:
     """Read-only AWS checks before `pulumi up`: GPU instance types offered in the region and
     zones, GPU kind and count, EC2 vCPU quotas (on-demand and spot) and SageMaker endpoint
@@ -45,7 +49,7 @@ def preflight_command(
 
     console = Console(highlight=False)
     try:
-        loaded = load_stack_plan(cwd, stack)
+        loaded = load_stack_plan(cwd, stack, catalog_overlay)
     except PreflightInputError as error:
         raise _fail(escape(str(error))) from None
     plan = loaded.plan

@@ -42,16 +42,19 @@ class StackPlan:
     """The AWS plan; None when the platform does not use AWS."""
 
 
-def load_stack_plan(cwd: Path, stack: str) -> StackPlan:
+def load_stack_plan(cwd: Path, stack: str, catalog_overlay: Optional[Path] = None) -> StackPlan:
     """Read `Pulumi.yaml` in `cwd`, the stack's `aiscale:platform` value, validate it with
-    `aiscale.model.load_platform` and extract its AWS plan."""
+    `aiscale.model.load_platform` (with the stack's catalog overlay, or `catalog_overlay`, in
+    effect) and extract its AWS plan."""
     from aiscale.catalog import CatalogLookupError
+    from aiscale.catalog.overlay_file import CatalogOverlayError
+    from aiscale.catalog.stack_overlay import use_for_project
     from aiscale.model import PlatformValidationError, load_platform
     from aiscale.preview.project import ProjectError, load_project
 
     try:
-        project = load_project(cwd, stack)
-    except ProjectError as error:
+        project = use_for_project(load_project(cwd, stack), catalog_overlay)
+    except (ProjectError, CatalogOverlayError) as error:
         raise PreflightInputError(str(error)) from None
     if project.stack_file is None:
         raise PreflightInputError(f"no stack file Pulumi.{stack}.yaml in {project.stack_config_dir}: "

@@ -33,21 +33,29 @@ def test_loading_reads_only_packaged_files(monkeypatch):
     """A cold load goes through data_file() and nothing else."""
     opened: list[str] = []
     real = _data.data_file
+    gpu_rows = len(_rows_of(_data.GPU_INSTANCES_FILE))
 
     def spy(name):
         opened.append(name)
         return real(name)
 
     monkeypatch.setattr(_data, "data_file", spy)
-    _data.all_offerings.cache_clear()
-    _data.storage_prices.cache_clear()
+    caches = (_data.packaged_offerings, _data._offerings_with, _data.packaged_cpu_machines,
+              _data._cpu_machines_with, _data.storage_prices)
+    for cache in caches:
+        cache.cache_clear()
     try:
-        assert len(_data.all_offerings()) == 190
+        assert len(_data.all_offerings()) == gpu_rows
+        assert _data.all_cpu_machines()
         assert _data.storage_prices()
     finally:
-        _data.all_offerings.cache_clear()
-        _data.storage_prices.cache_clear()
-    assert opened == [_data.GPU_INSTANCES_FILE, _data.STORAGE_PRICES_FILE]
+        for cache in caches:
+            cache.cache_clear()
+    assert opened == [_data.GPU_INSTANCES_FILE, _data.CPU_INSTANCES_FILE, _data.STORAGE_PRICES_FILE]
+
+
+def _rows_of(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_data.data_file(name).read_text(encoding="utf-8"))))
 
 
 def test_loaded_once_per_process():
@@ -56,7 +64,9 @@ def test_loaded_once_per_process():
 
 def test_row_counts_per_cloud_match_the_readme():
     counts = Counter(o.cloud for o in catalog.offerings())
-    assert counts == {"aws": 67, "azure": 36, "gcp": 87}
+    assert counts == {"aws": 80, "azure": 100, "gcp": 166}
+    text = (PACKAGE_DIR / "data" / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert f"| {sum(counts.values())} (AWS {counts['aws']}, Azure {counts['azure']}, GCP {counts['gcp']}) |" in text
 
 
 def test_offerings_equal_the_csv_rows():
@@ -157,45 +167,64 @@ def test_all_present_prices_are_positive():
             assert price is None or price > 0, o
 
 
-# Rows where the source's spot price exceeds on-demand, each with the reason it is kept.
-SPOT_ABOVE_ONDEMAND = {
-    ("gcp", "a3-ultragpu-8g", "europe-west4"):
-        "PROVENANCE known gap 6: GCP H200 europe-west4 (49.48 / 49.86) looks suspect",
-}
+def _sources() -> dict[tuple, dict[str, str]]:
+    rows = _rows_of("gpu_instances_sources.csv")
+    return {(r["cloud"], r["instance_type"], r["region"], r["accelerator"], int(r["accelerator_count"])): r
+            for r in rows}
 
 
-def test_spot_not_above_on_demand_except_known_gaps():
-    above = {
-        (o.cloud, o.instance_type, o.region)
-        for o in catalog.offerings()
-        if o.price_hour_spot is not None
-        and o.price_hour_ondemand is not None
-        and o.price_hour_spot > o.price_hour_ondemand
-    }
-    assert above == set(SPOT_ABOVE_ONDEMAND)
+def test_every_row_has_an_on_demand_price():
+    missing = [(o.cloud, o.instance_type, o.region) for o in catalog.offerings() if o.price_hour_ondemand is None]
+    assert not missing, f"rows without an on-demand price: {missing}"
 
 
-# Rows with a missing price, per PROVENANCE known gaps (the SkyPilot source has no figure).
-MISSING_PRICES = {
-    ("aws", "p5e.48xlarge", "us-west-2", "on-demand"),
-    ("aws", "g6e.2xlarge", "us-east-1", "spot"),
-    ("gcp", "a4-highgpu-8g", "europe-west4", "on-demand"),
-    ("gcp", "a4-highgpu-8g", "europe-west4", "spot"),
-    ("gcp", "a4-highgpu-8g", "us-central1", "on-demand"),
-    ("gcp", "a4-highgpu-8g", "us-central1", "spot"),
-    ("gcp", "a4-highgpu-8g", "us-east4", "on-demand"),
-    ("gcp", "a4-highgpu-8g", "us-east4", "spot"),
-}
+def test_spot_is_below_on_demand_wherever_it_is_given():
+    wrong = [(o.cloud, o.instance_type, o.region, o.price_hour_spot, o.price_hour_ondemand)
+             for o in catalog.offerings()
+             if o.price_hour_spot is not None and not o.price_hour_spot < o.price_hour_ondemand]
+    assert not wrong, f"spot at or above on-demand (a placeholder or a bad row): {wrong}"
 
 
-def test_missing_prices_are_exactly_the_known_gaps():
-    missing = {
-        (o.cloud, o.instance_type, o.region, capacity)
-        for o in catalog.offerings()
-        for capacity in ("on-demand", "spot")
-        if o.price_hour(capacity) is None
-    }
-    assert missing == MISSING_PRICES
+def test_a_missing_spot_price_is_explained_in_the_row_source():
+    sources = _sources()
+    unexplained = [(o.cloud, o.instance_type, o.region) for o in catalog.offerings()
+                   if o.price_hour_spot is None
+                   and "spot left empty" not in sources[(o.cloud, o.instance_type, o.region, o.accelerator, o.gpus)]["notes"]]
+    assert not unexplained, f"rows without spot and without a reason: {unexplained}"
+
+
+def test_every_row_names_its_source_and_method():
+    rows, sources = _rows_of(_data.GPU_INSTANCES_FILE), _rows_of("gpu_instances_sources.csv")
+    assert len(rows) == len(sources)
+    for row, source in zip(rows, sources):
+        assert (row["cloud"], row["instance_type"], row["region"]) == \
+            (source["cloud"], source["instance_type"], source["region"]), "same order as the data"
+        assert source["price_source"] and source["method"], source
+
+
+def test_at_least_five_regions_with_gpus_per_cloud():
+    for cloud in catalog.CLOUDS:
+        assert len(catalog.regions(cloud)) >= 5, (cloud, catalog.regions(cloud))
+
+
+#: The rows the issue found wrong, each with what it must be now.
+FIXED_ROWS = [
+    (("aws", "p5e.48xlarge", "us-west-2"), "absent: no on-demand list price (sold through Capacity Blocks)"),
+    (("gcp", "a3-ultragpu-8g", "europe-west4"), "absent: the source had on-demand below spot"),
+]
+
+
+@pytest.mark.parametrize("key, why", FIXED_ROWS)
+def test_rows_without_a_usable_price_were_removed(key, why):
+    assert key not in {(o.cloud, o.instance_type, o.region) for o in catalog.offerings()}, why
+
+
+def test_a4_and_azure_h100_are_priced_without_placeholders():
+    for o in catalog.offerings("gcp", "nvidia-b200"):
+        assert o.price_hour_ondemand and o.price_hour_spot and o.price_hour_spot < o.price_hour_ondemand, o
+    for accelerator in ("nvidia-h100-80gb", "nvidia-h100-nvl"):
+        for o in catalog.offerings("azure", accelerator):
+            assert o.price_hour_spot != o.price_hour_ondemand, o
 
 
 @pytest.mark.parametrize(
@@ -224,6 +253,9 @@ def test_public_names():
         "CLOUDS", "HOURS_PER_MONTH", "Offering", "AcceleratorInfo", "CatalogLookupError",
         "accelerators", "accelerator_info", "offerings", "regions", "gpu_counts", "resolve",
         "cheapest", "find_instance_type", "sagemaker_instance_type", "storage_price",
+        "is_known_region", "region_choices", "CpuMachine", "cpu_machine", "cpu_machines",
+        "machine_price", "CatalogOverlay", "activate_overlay", "active_overlay", "discount",
+        "overlay_in_effect", "PriceSource", "price_sources", "snapshot_date",
     }
     assert catalog.CLOUDS == ("aws", "azure", "gcp")
     assert catalog.HOURS_PER_MONTH == 730

@@ -146,3 +146,60 @@ def test_each_adapter_names_its_facts_reader_and_the_reader_dispatches_to_it():
         assert module.CLOUD == cloud.name
         assert module.NODE_POOLS and {tokens.cloud_of(t) for t in module.NODE_POOLS} == {cloud.name}
         assert set(module.NODE_POOLS) <= set(reader.NODE_POOL_TYPES)
+
+
+# Region and zone vocabulary (clouds/data/<cloud>_regions.csv).
+
+#: (cloud, region, zones expected, why).
+KNOWN_ZONES = [
+    ("aws", "us-east-1", ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"),
+     "us-east-1 has six zones"),
+    ("aws", "us-west-2", ("us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"), "four zones"),
+    ("gcp", "us-central1", ("us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"),
+     "us-central1 has no zone d"),
+    ("gcp", "europe-west1", ("europe-west1-b", "europe-west1-c", "europe-west1-d"), "europe-west1 has no zone a"),
+    ("azure", "eastus", ("1", "2", "3"), "Azure names logical zones 1-3"),
+    ("azure", "westus", (), "West US has no availability zones"),
+]
+
+
+@pytest.mark.parametrize("cloud, region, zones, why", KNOWN_ZONES)
+def test_zones_of_a_known_region(cloud, region, zones, why):
+    adapter = clouds.adapter(cloud)
+    assert region in adapter.regions, why
+    assert adapter.zones(region) == zones, why
+
+
+def test_each_cloud_knows_its_regions_and_every_zone_belongs_to_its_region():
+    for name in clouds.names():
+        adapter = clouds.adapter(name)
+        assert len(adapter.regions) >= 20, name
+        assert len(set(adapter.regions)) == len(adapter.regions), f"{name}: a region listed twice"
+        for region in adapter.regions:
+            for zone in adapter.zones(region):
+                assert zone.startswith(region) or (name == "azure" and zone in ("1", "2", "3")), zone
+
+
+def test_every_catalog_region_is_a_known_region():
+    from aiscale import catalog
+
+    for name in clouds.names():
+        unknown = set(catalog.regions(name)) - set(clouds.adapter(name).regions)
+        assert not unknown, f"{name}: catalog regions missing from the region list: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("cloud, region, close", [
+    ("aws", "us-east-9", "us-east-1"), ("gcp", "us-central2", "us-central1"), ("azure", "eastus3", "eastus")])
+def test_an_unknown_region_raises_naming_the_close_ones(cloud, region, close):
+    with pytest.raises(clouds.UnknownRegionError) as error:
+        clouds.adapter(cloud).zones(region)
+    message = str(error.value)
+    assert message.startswith(f"unknown {cloud} region {region!r}; closest known: "), message
+    assert close in message.split("closest known: ")[1].split(", ")
+
+
+def test_an_unknown_region_with_nothing_close_lists_every_known_region():
+    with pytest.raises(ValueError) as error:
+        clouds.adapter("azure").zones("mars")
+    assert str(error.value).startswith("unknown azure region 'mars'; known: eastus, eastus2, ")
+    assert "swedencentral" in str(error.value)

@@ -55,7 +55,9 @@ CASES = [
          {"clouds.azure.location": "westus2", "autoscaling_groups[0].accelerator":
           "nvidia-h100-80gb", "autoscaling_groups[0].gpus_per_node": 8,
           "autoscaling_groups[0].clouds": ["azure"]},
-         ("autoscaling_groups[0].accelerator",), ("westus2", "offered in: eastus")),
+         ("autoscaling_groups[0].accelerator",),
+         ("the catalog has no data for nvidia-h100-80gb on azure in region westus2",
+          "catalog overlay", "has it in: eastus")),
     Case("no 3-GPU A100 machine on aws or gcp", {"node_pools[0].gpus_per_node": 3},
          ("node_pools[0].gpus_per_node", "node_pools[0].gpus_per_node"), ("3 GPUs", "8")),
     Case("cheapest placement still needs the GPU count offered",

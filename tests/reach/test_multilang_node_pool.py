@@ -33,8 +33,11 @@ BAD_ARGS = [
      "with 3 GPUs per node; offered: 1, 4, 8", "the catalog decides GPU counts"),
     ("azure", {"accelerator": "nvidia-l4"}, "accelerator: got \"nvidia-l4\"; nvidia-l4 is not offered on "
      "azure", "the catalog decides clouds"),
-    ("aws", {"region": "eu-north-1"}, "accelerator: got \"nvidia-l4\"; nvidia-l4 is not offered on aws "
-     "in region eu-north-1; offered in: us-east-1, us-west-2", "and regions, naming the valid ones"),
+    ("aws", {"region": "eu-north-1"}, "accelerator: got \"nvidia-l4\"; the catalog has no data for nvidia-l4 "
+     "on aws in region eu-north-1; add it with the catalog overlay (docs/catalog.md), or use a region "
+     "the catalog has it in: eu-central-1, us-east-1, us-east-2, us-west-2", "and regions, naming the valid ones"),
+    ("aws", {"region": "us-east-9"}, "region: got \"us-east-9\"; unknown aws region; closest known: ",
+     "an unknown region is named as such"),
     ("aws", {"platform": "Vision"}, "platform: got \"Vision\"; must be 3-22 characters", "model name rule"),
     ("aws", {"environment": "qa"}, "environment: got \"qa\"; must be one of: dev, staging, prod", "environment"),
     ("aws", {"pool": "Infer_1"}, "pool: got \"Infer_1\"", "pool name rule"),
