@@ -282,7 +282,7 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
         cluster_security_group_id=cluster.vpc_config.cluster_security_group_id,
         subnet_ids=network.subnet_ids,
         node_dependencies=tuple(node_dependencies),
-        subnet_zones=getattr(network, "zones", None),
+        subnet_zones=getattr(getattr(network, "built", network), "zones", None),
         resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
                    "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
                    "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,
