@@ -119,8 +119,8 @@ def node_config(pool: Any, offering: Any, service_account_email: Any, labels: di
                 spot: bool | None = None) -> dict[str, Any]:
     """The ``node_config`` of a GPU pool (``spot``: this pool's capacity, default the model's)."""
     spot = pool.capacity == "spot" if spot is None else spot
-    class_label = ({CAPACITY_CLASS_LABEL: capacity_class_name(pool), **capacity_role_label(pool, not spot)}
-                   if is_fallback(pool) else {})
+    class_label = ({CAPACITY_CLASS_LABEL: capacity_class_name(pool)} if is_fallback(pool) else {})
+    class_label.update(capacity_role_label(pool, not spot))
     return {
         "machine_type": offering.instance_type,
         "image_type": IMAGE_TYPE,
