@@ -33,3 +33,21 @@ def test_bad_capacity_args_name_the_argument(extra, where):
     with pytest.raises(ValueError) as caught:
         resolve_args("gpu", {**AWS, **extra})
     assert f"  - {where}: " in str(caught.value)
+
+
+def test_a_pinned_type_from_the_users_catalog_overlay_is_valid():
+    from aiscale import catalog
+    from aiscale.model import PlatformValidationError, load_platform
+
+    model = {"name": "acme-cap", "environment": "dev", "clouds": {"aws": {"region": "us-west-2"}},
+             "node_pools": [{"name": "gpu", "accelerator": "nvidia-l4", "gpus_per_node": 1, "max_nodes": 2,
+                             "capacity": "spot", "machine_types": {"aws": ["g6.16xlarge"]}}]}
+    with pytest.raises(PlatformValidationError, match=r"machine_types.aws\[0\]"):
+        load_platform(model)
+    extra = catalog.Offering(cloud="aws", instance_type="g6.16xlarge", accelerator="nvidia-l4", gpus=1,
+                             gpu_memory_gib=24, vcpus=64, memory_gib=256, region="us-west-2",
+                             price_hour_ondemand=3.4, price_hour_spot=1.2, gpu_attached=False,
+                             accelerator_type=None)
+    with catalog.overlay_in_effect(catalog.CatalogOverlay(source="test", gpu_instances=(extra,))):
+        pool = load_platform(model).node_pools[0]
+        assert pool.machine_types.aws == ("g6.16xlarge",)
