@@ -14,11 +14,17 @@
   Identity), shielded nodes (secure boot, integrity monitoring), a ``pool.disk_gb`` boot disk
   (pd-balanced; Hyperdisk on H200/B200 machines), auto-repair and auto-upgrade, private nodes (the
   cluster's private_cluster_config).
-- ``node_locations`` unset: the catalog has no per-zone data, so GKE uses the cluster's zones and
-  a zone without the accelerator simply never gets a node.
+- ``node_locations`` from ``zones`` when given; otherwise unset, so GKE uses the cluster's zones
+  and a zone without the accelerator simply never gets a node.
 
-Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resource ``node_pool``, facts
-``machine_type``, ``accelerator_type`` and ``spot``.
+- spot-with-fallback: a spot pool and an on-demand pool (``gpu-<pool>-od``), ordered by a custom
+  ComputeClass; ``reservation.gcp``: specific reservation affinity or flex-start; ``sharing``:
+  ``gpu_sharing_config`` (time-sharing) or ``gpu_partition_size`` (MIG); ``zones``:
+  ``node_locations`` (docs/capacity.md).
+
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resources ``node_pool``
+(``fallback_node_pool``, ``compute_class``), facts ``machine_type``, ``accelerator_type`` and
+``spot``.
 """
 
 from __future__ import annotations
