@@ -98,6 +98,14 @@ def _gcp_reservation(pool: Any) -> Any:
     return reservation.gcp if reservation is not None else None
 
 
+def management(pool: Any) -> dict[str, bool]:
+    """Auto-repair and auto-upgrade; flex-start pools turn auto-repair off (GKE requires it: a
+    flex-start node is not repaired, it ends and a new one is queued)."""
+    reservation = _gcp_reservation(pool)
+    flex = reservation is not None and reservation.flex_start
+    return {"auto_repair": not flex, "auto_upgrade": True}
+
+
 def reservation_affinity(pool: Any) -> dict[str, Any]:
     """``node_config`` keys of the pool's GCP reservation: a specific reservation's affinity, or
     flex-start (which consumes no reservation). Empty without one."""
@@ -183,7 +191,7 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
             cluster=target.cluster_name,
             initial_node_count=0 if settings["total_min_node_count"] == 0 else 1,
             autoscaling=settings,
-            management={"auto_repair": True, "auto_upgrade": True},
+            management=management(pool),
             upgrade_settings=dict(UPGRADE_SETTINGS),
             node_config=node_config(pool, offering, target.node_service_account_email, labels, spot),
             **({"node_locations": list(args.zones)} if args.zones else {}),

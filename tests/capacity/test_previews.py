@@ -140,6 +140,8 @@ def test_gke_specific_reservation_and_flex_start(capacity_preview):
     assert flex["nodeConfig"]["flexStart"] is True
     assert flex["nodeConfig"]["reservationAffinity"] == {"consumeReservationType": "NO_RESERVATION"}
     assert flex["autoscaling"]["locationPolicy"] == "ANY"
+    assert flex["management"] == {"autoRepair": False, "autoUpgrade": True}, "flex-start nodes are not repaired"
+    assert _inputs(capacity_preview, GKE_POOL, "acme-cap-gcp-reserved-pool")["management"]["autoRepair"] is True
 
 
 def test_aks_capacity_reservation_group(capacity_preview):
