@@ -51,3 +51,27 @@ def test_a_pinned_type_from_the_users_catalog_overlay_is_valid():
     with catalog.overlay_in_effect(catalog.CatalogOverlay(source="test", gpu_instances=(extra,))):
         pool = load_platform(model).node_pools[0]
         assert pool.machine_types.aws == ("g6.16xlarge",)
+
+
+@pytest.mark.parametrize("cloud, pool_type, halves, expected_details", [
+    ("aws", "aws:eks/nodeGroup:NodeGroup", ("infer-gpu", "infer-gpu-fallback"), "autoscaler_priorities"),
+    ("gcp", "gcp:container/nodePool:NodePool", ("infer-pool", "infer-pool-fallback"), "compute_class"),
+])
+def test_a_standalone_fallback_pool_on_an_existing_cluster_says_what_to_apply(cloud, pool_type, halves,
+                                                                              expected_details):
+    """No Kubernetes provider for an existing cluster: the two pools, and in ``details`` what the
+    cluster needs (the expander's entries on EKS, the compute class on GKE), nothing in-cluster."""
+    from aiscale.gpu_node_pool import GpuNodePool
+    from aiscale.preview.engine import run_inline
+    from tests.reach.helpers import pool_args
+
+    seen = {}
+
+    def program():
+        pool = GpuNodePool("infer", pool_args(cloud, capacity="spot-with-fallback"))
+        seen["details"] = pool.details
+
+    records = run_inline(program, config={"aws:region": "us-west-2"}).resources
+    assert sorted(r.name for r in records if r.type == pool_type) == sorted(halves)
+    assert not [r for r in records if r.type.startswith("kubernetes:")], "no in-cluster object"
+    assert seen["details"][expected_details], seen["details"]
