@@ -99,4 +99,5 @@ class GpuNodePool(pulumi.ComponentResource):
     @property
     def details(self) -> dict[str, Any]:
         """Cloud-specific facts and the underlying resources by role (the escape hatch)."""
-        return {**self._built.facts, **self._built.resources, "resources": dict(self._built.resources)}
+        return {**self._built.facts, **self._built.resources, "resources": dict(self._built.resources),
+                "autoscaler_priorities": dict(self._built.autoscaler_priorities)}

@@ -40,7 +40,10 @@ CAPACITY_ROLE_LABEL = "aiscale.io/capacity-role"
 
 
 def capacity_role_label(pool: Any, fallback_half: bool) -> dict[str, str]:
-    """``{aiscale.io/capacity-role: spot|fallback}`` for a half of a fallback pool; else empty."""
+    """``{aiscale.io/capacity-role: spot|fallback}`` for a half of a fallback pool,
+    ``reserved`` for a pool on reserved capacity (on-demand by necessity); else empty."""
+    if getattr(pool, "reservation", None) is not None:
+        return {CAPACITY_ROLE_LABEL: "reserved"}
     if not is_fallback(pool):
         return {}
     return {CAPACITY_ROLE_LABEL: "fallback" if fallback_half else "spot"}

@@ -309,7 +309,7 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AwsCluster
         subnet_ids=network.subnet_ids,
         node_dependencies=tuple(node_dependencies),
         storage_dependencies=(ebs_csi, storage_class),
-        subnet_zones=getattr(network, "zones", None),
+        subnet_zones=getattr(getattr(network, "built", network), "zones", None),
         resources={"secrets_key": key, "secrets_key_alias": alias, "log_group": log_group,
                    "cluster_role": cluster_role, "cluster": cluster, "oidc_provider": oidc,
                    "node_role": node_role, "vpc_cni_role": cni_role, "system_node_group": system,

@@ -1,17 +1,21 @@
 """The AWS builder of ``GpuNodePool``: an EKS managed node group of GPU nodes.
 
 Declares a launch template (IMDSv2 only with hop limit 2, encrypted gp3 root volume of
-``pool.disk_gb`` GB, cost tags on instances and volumes) and ``aws.eks.NodeGroup`` with:
+``pool.disk_gb`` GB, cost tags on instances and volumes; the reservation's target and, for a
+Capacity Block, market type ``capacity-block``) and ``aws.eks.NodeGroup`` with:
 ``ami_type`` AL2023 NVIDIA (driver and container toolkit in the image), ``instance_types`` the
-catalog's instance type, ``capacity_type`` ON_DEMAND or SPOT, scaling ``min_nodes`` ..
+pool's machine types (pinned, or every catalog type that fits for spot), ``capacity_type``
+ON_DEMAND, SPOT or CAPACITY_BLOCK (spot-with-fallback: a SPOT group and an ON_DEMAND group,
+ordered by the priority expander; docs/capacity.md), the subnets of ``zones``, scaling ``min_nodes`` ..
 ``max_nodes`` (zero allowed; desired size starts at ``min_nodes`` and its drift is ignored, the
 cluster autoscaler owns it), the GPU taint and labels plus the model's, the cluster-autoscaler
 discovery and node-template tags (so the autoscaler can scale the group up from zero), node auto
 repair, the cluster's node role and its private subnets.
 
 Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the node group name EKS assigns:
-``<pool>-<suffix>``), resources ``node_group`` and ``launch_template``, facts ``instance_type``,
-``capacity_type`` and ``ami_type``.
+``<pool>-<suffix>``), resources ``node_group`` (``fallback_node_group``, ``device_plugin`` for a
+shared pool) and ``launch_template``, facts ``instance_type(s)``, ``capacity_type(s)`` and
+``ami_type``, and the priority expander entries of a fallback pool.
 """
 
 from __future__ import annotations

@@ -16,8 +16,13 @@ One ``containerservice.AgentPool`` in the cluster, GPU-correct by default:
 - encryption at host, no public node IPs, a managed OS disk of ``pool.disk_gb``, the cluster's
   nodes subnet, cost tags.
 
-Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the AKS agent pool name), resource
-``agent_pool``, facts ``vm_size`` and ``priority``.
+- spot-with-fallback: a Spot and a Regular agent pool, the priority expander told to try the
+  Spot one first; ``reservation.azure``: the capacity reservation group; ``sharing``: MIG through
+  ``gpu_instance_profile`` (and the pool's own device plugin), or time-slicing through the pool's
+  own device plugin; ``zones``: ``availability_zones`` (docs/capacity.md).
+
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the AKS agent pool name), resources
+``agent_pool`` (``fallback_agent_pool``, ``device_plugin``), facts ``vm_size`` and ``priority``.
 """
 
 from __future__ import annotations

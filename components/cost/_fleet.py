@@ -173,7 +173,7 @@ def capacity_note(*inputs: Optional[Mapping[str, Any]]) -> str:
     found: list[str] = []
     for key, value in (pair for one in inputs if one for pair in _walk(one)):
         kind = None
-        if key == CAPACITY_ROLE_LABEL and value in _CAPACITY_NOTES:
+        if key == CAPACITY_ROLE_LABEL and value in ("spot", "fallback"):
             kind = value
         elif (key, value) in (("capacityType", "CAPACITY_BLOCK"), ("marketType", "capacity-block")):
             kind = "capacity-block"

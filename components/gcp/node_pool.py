@@ -14,11 +14,17 @@
   Identity), shielded nodes (secure boot, integrity monitoring), a ``pool.disk_gb`` boot disk
   (pd-balanced; Hyperdisk on H200/B200 machines), auto-repair and auto-upgrade, private nodes (the
   cluster's private_cluster_config).
-- ``node_locations`` unset: the catalog has no per-zone data, so GKE uses the cluster's zones and
-  a zone without the accelerator simply never gets a node.
+- ``node_locations`` from ``zones`` when given; otherwise unset, so GKE uses the cluster's zones
+  and a zone without the accelerator simply never gets a node.
 
-Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resource ``node_pool``, facts
-``machine_type``, ``accelerator_type`` and ``spot``.
+- spot-with-fallback: a spot pool and an on-demand pool (``gpu-<pool>-od``), ordered by a custom
+  ComputeClass; ``reservation.gcp``: specific reservation affinity or flex-start; ``sharing``:
+  ``gpu_sharing_config`` (time-sharing) or ``gpu_partition_size`` (MIG); ``zones``:
+  ``node_locations`` (docs/capacity.md).
+
+Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resources ``node_pool``
+(``fallback_node_pool``, ``compute_class``), facts ``machine_type``, ``accelerator_type`` and
+``spot``.
 """
 
 from __future__ import annotations
@@ -92,6 +98,14 @@ def _gcp_reservation(pool: Any) -> Any:
     return reservation.gcp if reservation is not None else None
 
 
+def management(pool: Any) -> dict[str, bool]:
+    """Auto-repair and auto-upgrade; flex-start pools turn auto-repair off (GKE requires it: a
+    flex-start node is not repaired, it ends and a new one is queued)."""
+    reservation = _gcp_reservation(pool)
+    flex = reservation is not None and reservation.flex_start
+    return {"auto_repair": not flex, "auto_upgrade": True}
+
+
 def reservation_affinity(pool: Any) -> dict[str, Any]:
     """``node_config`` keys of the pool's GCP reservation: a specific reservation's affinity, or
     flex-start (which consumes no reservation). Empty without one."""
@@ -119,8 +133,8 @@ def node_config(pool: Any, offering: Any, service_account_email: Any, labels: di
                 spot: bool | None = None) -> dict[str, Any]:
     """The ``node_config`` of a GPU pool (``spot``: this pool's capacity, default the model's)."""
     spot = pool.capacity == "spot" if spot is None else spot
-    class_label = ({CAPACITY_CLASS_LABEL: capacity_class_name(pool), **capacity_role_label(pool, not spot)}
-                   if is_fallback(pool) else {})
+    class_label = ({CAPACITY_CLASS_LABEL: capacity_class_name(pool)} if is_fallback(pool) else {})
+    class_label.update(capacity_role_label(pool, not spot))
     return {
         "machine_type": offering.instance_type,
         "image_type": IMAGE_TYPE,
@@ -177,7 +191,7 @@ def build(component: pulumi.ComponentResource, args: PoolBuild) -> BuiltPool:
             cluster=target.cluster_name,
             initial_node_count=0 if settings["total_min_node_count"] == 0 else 1,
             autoscaling=settings,
-            management={"auto_repair": True, "auto_upgrade": True},
+            management=management(pool),
             upgrade_settings=dict(UPGRADE_SETTINGS),
             node_config=node_config(pool, offering, target.node_service_account_email, labels, spot),
             **({"node_locations": list(args.zones)} if args.zones else {}),

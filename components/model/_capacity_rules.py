@@ -121,7 +121,10 @@ def zones_of(cloud: str, region: str) -> Optional[tuple[str, ...]]:
     lookup = getattr(clouds.adapter(cloud), "zones", None)
     if lookup is None:
         return None
-    return tuple(lookup(region))
+    try:
+        return tuple(lookup(region))
+    except ValueError:  # an unknown region: reported at clouds.<cloud>.region
+        return None
 
 
 def _check_zones(ctx: Context, item: tuple, pool: Any, targets: tuple[str, ...]) -> None:
@@ -137,6 +140,11 @@ def _check_zones(ctx: Context, item: tuple, pool: Any, targets: tuple[str, ...])
                     f"not a zone of {choices(f'{c} {ctx.region(c)}' for c in targets)}; "
                     f"valid: {choices(valid)}")
     for cloud in targets:
+        configured = getattr(getattr(ctx.parts.clouds, cloud, None), "zones", None)
+        for position, zone in enumerate(pool.zones):
+            if configured and zone in (known[cloud] or ()) and zone not in configured:
+                ctx.add(item + ("zones", position), zone,
+                        f"the {cloud} network uses only clouds.{cloud}.zones; valid: {choices(configured)}")
         if valid and not any(zone in (known[cloud] or ()) for zone in pool.zones):
             ctx.add(item + ("zones",), list(pool.zones),
                     f"names no zone of {cloud} region {ctx.region(cloud)}, where the pool also "

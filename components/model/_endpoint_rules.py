@@ -116,12 +116,19 @@ def _pools_ready(ctx: Context) -> bool:
     )
 
 
+def _serves(pool: Any, gpus_per_replica: int) -> bool:
+    """A replica of ``gpus_per_replica`` GPUs fits a node of ``pool`` (a shared pool serves
+    one-GPU replicas only: ``NodePool.serves_replicas_of``)."""
+    fits = getattr(pool, "serves_replicas_of", None)
+    return fits(gpus_per_replica) if fits is not None else pool.gpus_per_node >= gpus_per_replica
+
+
 def serving_pool(pools: Iterable[Any], accelerator: str, gpus_per_replica: int) -> Optional[Any]:
     """The node pool a Kubernetes endpoint runs on, among the pools on its cloud: same
     accelerator, enough GPUs per node; the smallest such pool, then by name. None when no pool
     fits (validation reports it). The one place this choice is made (the plan reads it)."""
     fitting = [pool for pool in pools
-               if pool.accelerator == accelerator and pool.serves_replicas_of(gpus_per_replica)]
+               if pool.accelerator == accelerator and _serves(pool, gpus_per_replica)]
     return min(fitting, key=lambda pool: (pool.gpus_per_node, pool.name), default=None)
 
 
@@ -132,7 +139,7 @@ def _follow_placed_pools(ctx: Context, index: int, endpoint: Any) -> None:
         return
     fitting = [(pool, ctx.targets[("node_pools", i)]) for i, pool in ctx.items("node_pools")
                if pool.accelerator == endpoint.accelerator
-               and pool.serves_replicas_of(endpoint.gpus_per_replica)]
+               and _serves(pool, endpoint.gpus_per_replica)]
     if any(pool.placement is not None for pool, _ in fitting):
         ctx.targets[("endpoints", index)] = canonical_clouds(c for _, on in fitting for c in on)
 

@@ -12,7 +12,7 @@ from aiscale.model import PlatformValidationError, load_platform
 
 BASE = {
     "name": "acme-cap", "environment": "dev",
-    "clouds": {"aws": {"region": "us-west-2"}, "gcp": {"project": "acme-cap-dev", "region": "us-central1"}},
+    "clouds": {"aws": {"region": "us-west-2", "zones": ["us-west-2a", "us-west-2b"]}, "gcp": {"project": "acme-cap-dev", "region": "us-central1"}},
     "node_pools": [{"name": "gpu", "accelerator": "nvidia-l4", "gpus_per_node": 1, "max_nodes": 2}],
 }
 
@@ -60,6 +60,12 @@ CASES = [
     (pool(sharing={"mode": "time-slicing", "replicas": 100}), "node_pools[0].sharing.replicas", "48",
      "too many time slices"),
     (pool(capacity="cheap"), "node_pools[0].capacity", "spot-with-fallback", "an unknown capacity"),
+    (pool(zones=["us-west-2a", "us-east-1a"]), "node_pools[0].zones[1]", "valid: us-west-2a",
+     "a zone of another region"),
+    (pool(zones=["us-west-2a"]), "node_pools[0].zones", "names no zone of gcp region us-central1",
+     "a cloud of the pool left without a zone"),
+    (pool(clouds=["aws"], zones=["us-west-2d"]), "node_pools[0].zones[0]",
+     "the aws network uses only clouds.aws.zones", "a zone the network does not use"),
 ]
 
 

@@ -45,6 +45,8 @@ def test_report_and_console_show_the_placement(project_with, tmp_path):
     placed = platform["inputs"]["placements"]["node_pools.cheap"]
     assert line.startswith(f"placement: node_pools.cheap on {placed['cloud']} ")
     assert len(placed["alternatives"]) == 2
+    on_demand = [v["urn"] for v in data["policies"]["violations"] if v["policy"] == "COST-GPU-004"]
+    assert on_demand == [], "fallback halves and reserved pools are on-demand by design, not findings"
 
 
 def test_compare_shows_a_move():

@@ -140,6 +140,8 @@ def test_gke_specific_reservation_and_flex_start(capacity_preview):
     assert flex["nodeConfig"]["flexStart"] is True
     assert flex["nodeConfig"]["reservationAffinity"] == {"consumeReservationType": "NO_RESERVATION"}
     assert flex["autoscaling"]["locationPolicy"] == "ANY"
+    assert flex["management"] == {"autoRepair": False, "autoUpgrade": True}, "flex-start nodes are not repaired"
+    assert _inputs(capacity_preview, GKE_POOL, "acme-cap-gcp-reserved-pool")["management"]["autoRepair"] is True
 
 
 def test_aks_capacity_reservation_group(capacity_preview):
@@ -211,3 +213,20 @@ def test_the_estimate_says_what_it_assumes(capacity_preview):
     assert "flex-start" in items["acme-cap-gcp-flex-pool"].basis
     assert "GPUs shared between pods" in items["acme-cap-gcp-serve-pool"].basis
     assert "assumes" not in items["acme-cap-aws-pinned-gpu"].basis, "a plain spot pool assumes nothing more"
+
+
+# -- 5. zones --------------------------------------------------------------------------------
+
+def test_zones_pin_the_pool_on_each_cloud(capacity_preview):
+    subnets = {r.name: r for r in capacity_preview.by_type("aws:ec2/subnet:Subnet") if "private" in r.name}
+    zone_of = {record.inputs["availabilityZone"] for record in subnets.values()}
+    assert zone_of == {"us-west-2a", "us-west-2b", "us-west-2c"}
+    serve = _inputs(capacity_preview, NODE_GROUP, "acme-cap-aws-serve-gpu")["subnetIds"]
+    everywhere = _inputs(capacity_preview, NODE_GROUP, "acme-cap-aws-pinned-gpu")["subnetIds"]
+    assert len(everywhere) == 3 and len(serve) == 2 and set(serve) < set(everywhere), \
+        "only the subnets of us-west-2a and us-west-2b"
+    for role in ("pool", "pool-fallback"):
+        assert _inputs(capacity_preview, AGENT_POOL, f"acme-cap-azure-serve-{role}")["availabilityZones"] == ["1", "2"]
+        assert _inputs(capacity_preview, GKE_POOL, f"acme-cap-gcp-serve-{role}")["nodeLocations"] == \
+            ["us-central1-a", "us-central1-b"]
+    assert "nodeLocations" not in _inputs(capacity_preview, GKE_POOL, "acme-cap-gcp-pinned-pool")

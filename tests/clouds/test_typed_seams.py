@@ -37,7 +37,7 @@ def test_builder_reads_the_build_type_and_returns_a_built_subclass(cloud, capabi
 @pytest.mark.parametrize("cloud, args, expected", [
     ("aws", {"node_role_arn": "arn:aws:iam::1:role/nodes", "subnet_ids": ["subnet-a"]},
      {"name": "ml", "node_role_arn": "arn:aws:iam::1:role/nodes", "subnet_ids": ["subnet-a"],
-      "node_dependencies": ()}),
+      "node_dependencies": (), "subnet_zones": None}),
     ("azure", {"resource_group_name": "rg", "nodes_subnet_id": "/subnets/nodes"},
      {"cluster_name": "ml", "resource_group_name": "rg", "nodes_subnet_id": "/subnets/nodes"}),
     ("gcp", {"region": "us-central1", "cluster_location": "us-central1-a"},

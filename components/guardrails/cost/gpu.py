@@ -82,8 +82,23 @@ def spot_in_nonprod(resources, ctx):
     gpu_pools = [p for p in pools(resources, ctx) if p.is_gpu]
     if not gpu_pools:
         return NotApplicable("no GPU pools")
+    by_design = {r.urn for r in resources if _on_demand_by_design(r.props)}
     return [Violation(p.urn, f"GPU pool '{p.name}' uses on-demand capacity in '{ctx.env}'; use spot")
-            for p in gpu_pools if p.spot is False]
+            for p in gpu_pools if p.spot is False and p.urn not in by_design]
+
+
+ON_DEMAND_ROLES = ("fallback", "reserved")
+"""Values of the node label ``aiscale.io/capacity-role`` of pools that are on-demand by design:
+the on-demand half of a spot-with-fallback pool, and a pool on reserved capacity."""
+
+
+def _on_demand_by_design(props) -> bool:
+    """True when a pool's node labels (EKS ``labels``, AKS ``nodeLabels``, GKE
+    ``nodeConfig.labels``) mark it on-demand by design (docs/capacity.md)."""
+    for labels in (props.get("labels"), props.get("nodeLabels"), (props.get("nodeConfig") or {}).get("labels")):
+        if isinstance(labels, dict) and labels.get("aiscale.io/capacity-role") in ON_DEMAND_ROLES:
+            return True
+    return False
 
 
 CHECKS = (
