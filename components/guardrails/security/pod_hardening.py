@@ -82,7 +82,7 @@ CHECKS = (
           "Every container runs under a RuntimeDefault or Localhost seccomp profile (set on the pod or "
           "the container) and no AppArmor profile is Unconfined, except in config exempt_namespaces.",
           "medium", "advisory", "Set securityContext.seccompProfile.type 'RuntimeDefault' on the pod.",
-          syscall_profiles, WORKLOADS, anchors=("CKV_K8S_31",), url=_SECCOMP_DOCS, config_schema=_exempt_config(),
+          syscall_profiles, WORKLOADS, anchors=("CKV_K8S_31", "KICS f377b83e-bd07-4f48-a591-60c82b14a78b"), url=_SECCOMP_DOCS, config_schema=_exempt_config(),
           when_omitted="Without seccompProfile the kubelet runs containers Unconfined (seccomp-default is off "
           "unless the node enables it: " + _SECCOMP_DOCS + "); without an AppArmor profile the runtime "
           "applies its default profile on AppArmor hosts (" + _APPARMOR_DOCS + ").", omitted_verdict="fail"),
@@ -97,7 +97,7 @@ CHECKS = (
           "PRIVATE_KEY, CREDENTIALS) carries a literal value; with config secrets_as_files, Secrets are "
           "not read into the environment at all.", "medium", "advisory",
           "Keep the credential in a Secret and mount it as a file.", no_plain_secrets, WORKLOADS,
-          anchors=("CKV_K8S_35 (with secrets_as_files)",), url=_SECRET_DOCS,
+          anchors=("CKV_K8S_35 (with secrets_as_files)", "KICS 3d658f8b-d988-41a0-a841-40043121de1e (with secrets_as_files)"), url=_SECRET_DOCS,
           config_schema={"secrets_as_files": schema.boolean(
               False, "Also refuse Secrets read into environment variables (secretKeyRef, envFrom).")},
           when_omitted="A container without env carries no credential in its spec.", omitted_verdict="pass"),
