@@ -101,3 +101,22 @@ def test_public_access_block_is_advisory_and_what_opens_a_bucket_is_mandatory():
     assert {get_check(c).enforcement for c in ("SEC-STORAGE-001", "SEC-STORAGE-003")} == {"mandatory"}
     open_block = view("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", {"blockPublicPolicy": False})
     assert run("SEC-STORAGE-001", open_block.type, dict(open_block.props))
+
+
+@pytest.mark.parametrize("token,template", [
+    ("kubernetes:apps/v1:Deployment", ("spec", "template")),
+    ("kubernetes:batch/v1:CronJob", ("spec", "jobTemplate", "spec", "template")),
+    ("kubernetes:core/v1:Pod", ()),
+])
+def test_apparmor_unconfined_by_annotation_on_the_pod_template(token, template):
+    def shaped(annotation):
+        pod = {"metadata": {"annotations": {
+            "container.apparmor.security.beta.kubernetes.io/server": annotation}},
+            "spec": {"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+                     "containers": [{"name": "server", "image": "i:1"}]}}
+        for key in reversed(template):
+            pod = {key: pod}
+        return {**pod, "metadata": {**pod.get("metadata", {}), "namespace": "serving"}}
+
+    assert run("SEC-WL-009", token, shaped("unconfined")), "Unconfined by annotation"
+    assert run("SEC-WL-009", token, shaped("runtime/default")) == []

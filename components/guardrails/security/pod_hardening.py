@@ -8,6 +8,8 @@ import re
 from .. import schema
 from ..props import as_bool, as_number, fmt_number, get, items, lower
 from ..registry import Check
+from aiscale.facts.kubernetes import POD_SPEC_PATHS
+
 from .workloads import WORKLOADS, _exempt, _exempt_config, _name, containers, pod_spec
 
 CONFINED_SECCOMP = frozenset({"runtimedefault", "localhost"})
@@ -24,9 +26,17 @@ def _profile(context, key: str) -> str:
     return lower(get(context, f"{key}.type"))
 
 
-def _unconfined_apparmor(props, spec, container) -> bool:
-    annotations = get(props, "spec.template.metadata.annotations") or get(props, "metadata.annotations") or {}
-    annotated = lower(annotations.get(APPARMOR_ANNOTATION + _name(container))) if isinstance(annotations, dict) else ""
+def _pod_annotations(resource_type, props) -> dict:
+    """The pod template's annotations (the object's own for a Pod)."""
+    path = POD_SPEC_PATHS[resource_type]
+    template = path[:-len("spec")]  # "spec.template.spec" -> "spec.template."; "spec" -> ""
+    annotations = get(props, f"{template}metadata.annotations")
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def _unconfined_apparmor(resource_type, props, spec, container) -> bool:
+    annotations = _pod_annotations(resource_type, props)
+    annotated = lower(annotations.get(APPARMOR_ANNOTATION + _name(container)))
     own = _profile(container, "securityContext.appArmorProfile")
     effective = own or _profile(spec, "securityContext.appArmorProfile")
     return effective == "unconfined" or annotated == "unconfined"
@@ -45,7 +55,7 @@ def syscall_profiles(resource_type, props, ctx):
         if seccomp not in CONFINED_SECCOMP:
             out.append(f"container '{_name(c)}' runs with seccomp '{seccomp or 'Unconfined (default)'}'; "
                        "set securityContext.seccompProfile.type 'RuntimeDefault'")
-        if _unconfined_apparmor(props, spec, c):
+        if _unconfined_apparmor(resource_type, props, spec, c):
             out.append(f"container '{_name(c)}' runs AppArmor Unconfined; use RuntimeDefault")
     return out
 
