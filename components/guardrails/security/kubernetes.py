@@ -293,7 +293,7 @@ CHECKS = (
                         "pool: the metadata mode is inherited, GKE_METADATA when the cluster has a workload pool "
                         "(https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity); AKS: "
                         "workload identity is off."),
-          omitted_verdict={"gcp:container/cluster:Cluster": "fail", "gcp:container/nodePool:NodePool": "pass", "azure": "fail"}),
+          omitted_verdict={tokens.GCP_CONTAINER_CLUSTER: "fail", tokens.GCP_CONTAINER_NODE_POOL: "pass", "azure": "fail"}),
     Check("SEC-K8S-008", "security", "Nodes have no public IPs",
           "AKS pools do not enable node public IPs; GKE clusters use private nodes.", "high", "mandatory",
           "Turn off node public IPs / enable private nodes.", no_node_public_ip, (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL, tokens.GCP_CONTAINER_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL),
@@ -301,7 +301,7 @@ CHECKS = (
           when_omitted=("AKS: enableNodePublicIP defaults to false; GKE cluster: nodes get public IPs unless "
                         "privateClusterConfig.enablePrivateNodes; GKE node pool: inherits the cluster's setting "
                         "(https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters)."),
-          omitted_verdict={"azure": "pass", "gcp:container/cluster:Cluster": "fail", "gcp:container/nodePool:NodePool": "pass"}),
+          omitted_verdict={"azure": "pass", tokens.GCP_CONTAINER_CLUSTER: "fail", tokens.GCP_CONTAINER_NODE_POOL: "pass"}),
     Check("SEC-K8S-009", "security", "EKS node group SSH not open",
           "A node group with remoteAccess.ec2SshKey must list sourceSecurityGroupIds.", "high", "mandatory",
           "Add sourceSecurityGroupIds, or drop the SSH key and use SSM.", node_group_ssh, (tokens.AWS_EKS_NODE_GROUP,),
@@ -316,7 +316,7 @@ CHECKS = (
           when_omitted=("GKE cluster: shielded nodes are on by default since 1.18; GKE node pool: secure boot is "
                         "off unless enabled (https://cloud.google.com/kubernetes-engine/docs/how-to/shielded-gke-"
                         "nodes)."),
-          omitted_verdict={"gcp:container/cluster:Cluster": "pass", "gcp:container/nodePool:NodePool": "fail"}),
+          omitted_verdict={tokens.GCP_CONTAINER_CLUSTER: "pass", tokens.GCP_CONTAINER_NODE_POOL: "fail"}),
     Check("SEC-K8S-011", "security", "Managed upgrades on a supported version",
           "GKE pools auto-repair and auto-upgrade, GKE follows a release channel, AKS has an upgrade "
           "channel, and versions are not older than config min_kubernetes_version.", "medium", "advisory",
