@@ -17,6 +17,15 @@ APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 SECRET_NAME = re.compile(r"(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)(_|$)",
                          re.IGNORECASE)
 """Environment variable names that hold a credential (HF_TOKEN, DB_PASSWORD, OPENAI_API_KEY...)."""
+POINTER_SUFFIX = re.compile(r"_(FILE|PATH|DIR|NAME|REF)$", re.IGNORECASE)
+"""Names that point at a credential rather than hold it (DB_PASSWORD_FILE=/run/secrets/db)."""
+
+
+def _literal_secret(name: str, value) -> bool:
+    """True when a credential-named variable holds a literal (not a pointer, not a $(VAR) expansion)."""
+    if not SECRET_NAME.search(name) or POINTER_SUFFIX.search(name):
+        return False
+    return isinstance(value, str) and bool(value) and not value.startswith("$(")
 _SECCOMP_DOCS = "https://kubernetes.io/docs/tutorials/security/seccomp/"
 _APPARMOR_DOCS = "https://kubernetes.io/docs/tutorials/security/apparmor/"
 _SECRET_DOCS = "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod"
@@ -77,7 +86,7 @@ def no_plain_secrets(resource_type, props, ctx):
     for c in containers(pod_spec(resource_type, props)):
         for env in items(c, "env"):
             name = str(get(env, "name") or "")
-            if SECRET_NAME.search(name) and get(env, "value"):
+            if _literal_secret(name, get(env, "value")):
                 out.append(f"container '{_name(c)}' sets {name} to a literal value; read it from a Secret "
                            "mounted as a file")
             elif as_files and get(env, "valueFrom.secretKeyRef") is not None:
