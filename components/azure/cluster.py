@@ -35,6 +35,7 @@ import pulumi_azure_native.monitor as monitor
 import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumi_kubernetes
 
+from aiscale.azure import _cluster_disks, _container_insights
 from aiscale.azure import naming
 from aiscale.azure import _addressing, _cluster_identity, _kubeconfig, _names
 from aiscale.azure.network import AzureNetwork
@@ -166,9 +167,9 @@ def _kubelet_identity(profile: Any) -> Optional[dict[str, Any]]:
     return {key: getattr(kubelet, key, None) for key in ("object_id", "client_id", "resource_id")}
 
 
-def _logs(component: pulumi.Resource, name: str, scope: CloudScope, tags: dict[str, str],
-          cluster: containerservice.ManagedCluster) -> operationalinsights.Workspace:
-    workspace = operationalinsights.Workspace(
+def _log_workspace(component: pulumi.Resource, name: str, scope: CloudScope,
+                   tags: dict[str, str]) -> operationalinsights.Workspace:
+    return operationalinsights.Workspace(
         f"{name}-logs",
         workspace_name=_names.workspace_name(scope.platform, scope.environment),
         resource_group_name=scope.resource_group_name, location=scope.region, tags=tags,
@@ -176,6 +177,10 @@ def _logs(component: pulumi.Resource, name: str, scope: CloudScope, tags: dict[s
         retention_in_days=LOG_RETENTION_DAYS.get(scope.environment, DEFAULT_LOG_RETENTION_DAYS),
         features={"disable_local_auth": True},
         opts=_cluster_identity.stateful(scope, component))
+
+
+def _logs(component: pulumi.Resource, name: str, scope: CloudScope,
+          cluster: containerservice.ManagedCluster, workspace: operationalinsights.Workspace) -> None:
     monitor.DiagnosticSetting(
         f"{name}-control-plane-logs",
         name="aiscale-control-plane",
@@ -184,7 +189,6 @@ def _logs(component: pulumi.Resource, name: str, scope: CloudScope, tags: dict[s
         log_analytics_destination_type="Dedicated",
         logs=[{"category": category, "enabled": True} for category in log_categories(scope.environment)],
         opts=pulumi.ResourceOptions(parent=component))
-    return workspace
 
 
 def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureCluster:
@@ -203,6 +207,8 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureClust
     network_scopes = control_plane_network_scopes(net, args.api_access, private_vault)
     grants = _cluster_identity.control_plane_grants(
         component, name, scope, client, identity.principal_id, vault, private_vault, network_scopes)
+    disks = _cluster_disks.disk_encryption(component, name, scope, tags, client, vault, identity.principal_id)
+    workspace = _log_workspace(component, name, scope, tags)
 
     cluster = containerservice.ManagedCluster(
         f"{name}-aks",
@@ -220,6 +226,8 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureClust
         network_profile=network_profile(net.outbound_type, net.cidr),
         agent_pool_profiles=[system_pool_profile(net.nodes_subnet_id, tags)],
         oidc_issuer_profile={"enabled": True},
+        disk_encryption_set_id=disks["disk_encryption_set"].id,
+        addon_profiles=_container_insights.addon_profile(workspace.id),
         security_profile={
             "workload_identity": {"enabled": True},
             "azure_key_vault_kms": {
@@ -234,10 +242,11 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureClust
         # The priority expander reads kube-system/cluster-autoscaler-priority-expander (declared for
         # spot-with-fallback pools); without it, it picks at random like AKS's default expander.
         auto_scaler_profile={"expander": "priority"},
-        opts=pulumi.ResourceOptions(parent=component, depends_on=grants, protect=scope.protect,
-                                    ignore_changes=IGNORED_DRIFT))
+        opts=pulumi.ResourceOptions(parent=component, depends_on=[*grants, disks["disk_key_use"], disks["disk_set_read"]],
+                                    protect=scope.protect, ignore_changes=IGNORED_DRIFT))
 
-    workspace = _logs(component, name, scope, tags, cluster)
+    _logs(component, name, scope, cluster, workspace)
+    insights = _container_insights.data_collection(component, name, scope, tags, workspace.id, cluster)
     deployer_access = _cluster_identity.grant(
         component, f"{name}-deployer-admin", client=client, role=_cluster_identity.AKS_RBAC_CLUSTER_ADMIN,
         principal_id=client.object_id, scope_id=cluster.id, principal_type=None,
@@ -263,5 +272,6 @@ def build(component: pulumi.ComponentResource, args: ClusterBuild) -> AzureClust
         oidc_issuer_url=cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None),
         kubelet_identity=cluster.identity_profile.apply(_kubelet_identity),
         resources={"cluster": cluster, "control_plane_identity": identity, "kms_key": key,
-                   "key_vault": vault, "log_workspace": workspace, "device_plugin": device_plugin},
+                   "key_vault": vault, "log_workspace": workspace, "device_plugin": device_plugin,
+                   **disks, **insights},
     )

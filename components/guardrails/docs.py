@@ -38,11 +38,23 @@ def checks_markdown(packs: Sequence[str] = DEFAULT_PACKS) -> str:
         scope = "stack" if c.scope == "stack" else "<br>".join(f"`{canonical_type(t)}`" for t in c.types)
         config = "<br>".join(f"`{k}`: `{json.dumps(v)}`" for k, v in c.defaults().items()) or "-"
         lines.append(f"| {c.id} | {scope} | {_cell(config)} |")
-    lines += ["", "| ID | When the property is omitted (provider default, source) | Verdict when omitted |",
-              "|---|---|---|"]
+    lines += ["", "| ID | When the property is omitted (provider default, source) | Verdict when omitted | Test pair |",
+              "|---|---|---|---|"]
     for c in checks:
-        lines.append(f"| {c.id} | {_cell(c.when_omitted) or '-'} | {_cell(_verdict(c.omitted_verdict)) or '-'} |")
+        lines.append(f"| {c.id} | {_cell(c.when_omitted) or '-'} | {_cell(_verdict(c.omitted_verdict)) or '-'} | "
+                     f"{pair_location(c)} |")
     return "\n".join(lines) + "\n"
+
+
+def pair_location(check) -> str:
+    """Where the check's compliant and failing cases run (pytest ids under tests/)."""
+    if check.pack == "wiring":
+        return f"`wiring/test_wiring_checks.py` `[{check.id}]`"
+    if check.id.startswith("COST-BUDGET-"):
+        return "`guardrails/test_guardrails_budget.py`"
+    if check.scope == "stack":
+        return f"`guardrails/test_guardrails_stack_cases.py` `[{check.id}]`"
+    return f"`guardrails/test_guardrails_resource_cases.py` `[{check.id}:<Type>]`"
 
 
 def _verdict(verdict) -> str:

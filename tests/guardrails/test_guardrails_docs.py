@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aiscale.guardrails import all_checks
-from aiscale.guardrails.docs import DOCUMENTS, END, START, checks_markdown, generated_section
+from aiscale.guardrails.docs import DOCUMENTS, END, START, checks_markdown, generated_section, pair_location
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -34,3 +34,21 @@ def test_every_security_check_states_its_omitted_default_and_verdict():
         if check.pack == "security" or check.id.startswith("COST-TAG"):
             assert check.when_omitted.strip() and check.omitted_verdict, check.id
             assert f"| {check.id} | {check.when_omitted.split('|')[0][:40]}" in checks_markdown(), check.id
+
+
+def test_the_test_pair_each_row_names_holds_cases_of_that_check():
+    from tests.guardrails.test_guardrails_resource_cases import CASES
+    from tests.guardrails.test_guardrails_stack_cases import STACK_CASES
+
+    tests = Path(__file__).resolve().parents[1]
+    resource = {c.check for c in CASES if c.mutations}
+    stack = {c[0] for c in STACK_CASES if c[4]}
+    for check in all_checks():
+        named = pair_location(check).split("`")[1]
+        assert (tests / named).is_file(), (check.id, named)
+        if named == "guardrails/test_guardrails_resource_cases.py":
+            assert check.id in resource, check.id
+        elif named == "guardrails/test_guardrails_stack_cases.py":
+            assert check.id in stack, check.id
+        else:
+            assert check.id in (tests / named).read_text(), check.id

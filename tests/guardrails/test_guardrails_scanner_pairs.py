@@ -25,6 +25,13 @@ def pod(container_context=None, pod_context=None):
             "spec": {"template": {"spec": {"securityContext": pod_context or {}, "containers": [container]}}}}
 
 
+def _with_env(*env):
+    """The hardened Deployment with these environment variables on its container."""
+    body = pod(HARDENED)
+    body["spec"]["template"]["spec"]["containers"][0]["env"] = list(env)
+    return body
+
+
 HARDENED = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}}
 
 # (check, type token, insecure inputs, secure inputs, config, what it shows)
@@ -63,6 +70,12 @@ PAIRS = [
      {"tags": [{"key": "team", "value": "ml", "propagateAtLaunch": True},
                {"key": "Name", "value": "batch", "propagateAtLaunch": False}]}, {},
      "one propagated tag is the usual shape"),
+    ("SEC-WL-011", DEPLOYMENT, _with_env({"name": "DB_PASSWORD", "value": "hunter2"}),
+     _with_env({"name": "DB_PASSWORD_FILE", "value": "/run/secrets/db/password"}), {},
+     "a variable that points at the mounted secret holds no secret"),
+    ("SEC-WL-011", DEPLOYMENT, _with_env({"name": "HF_TOKEN", "value": "hf_abcdefghijklmnop"}),
+     _with_env({"name": "HF_TOKEN", "value": "$(HF_TOKEN_FROM_SECRET)"}), {},
+     "a $(VAR) expansion is not a literal"),
     ("SEC-K8S-007", GKE_POOL, {"nodeConfig": {"workloadMetadataConfig": {"mode": "GCE_METADATA"}}},
      {"nodeConfig": {"machineType": "g2-standard-8"}}, {},
      "omitted: inherits GKE_METADATA from a cluster with a workload pool (the cluster is checked)"),
@@ -101,3 +114,22 @@ def test_public_access_block_is_advisory_and_what_opens_a_bucket_is_mandatory():
     assert {get_check(c).enforcement for c in ("SEC-STORAGE-001", "SEC-STORAGE-003")} == {"mandatory"}
     open_block = view("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", {"blockPublicPolicy": False})
     assert run("SEC-STORAGE-001", open_block.type, dict(open_block.props))
+
+
+@pytest.mark.parametrize("token,template", [
+    ("kubernetes:apps/v1:Deployment", ("spec", "template")),
+    ("kubernetes:batch/v1:CronJob", ("spec", "jobTemplate", "spec", "template")),
+    ("kubernetes:core/v1:Pod", ()),
+])
+def test_apparmor_unconfined_by_annotation_on_the_pod_template(token, template):
+    def shaped(annotation):
+        pod = {"metadata": {"annotations": {
+            "container.apparmor.security.beta.kubernetes.io/server": annotation}},
+            "spec": {"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+                     "containers": [{"name": "server", "image": "i:1"}]}}
+        for key in reversed(template):
+            pod = {key: pod}
+        return {**pod, "metadata": {**pod.get("metadata", {}), "namespace": "serving"}}
+
+    assert run("SEC-WL-009", token, shaped("unconfined")), "Unconfined by annotation"
+    assert run("SEC-WL-009", token, shaped("runtime/default")) == []

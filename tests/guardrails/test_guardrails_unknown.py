@@ -36,6 +36,16 @@ CASES = [
     ("SEC-ML-010", "gcp:cloudrunv2/service:Service", {"ingress": UNKNOWN}, NA, "ingress unknown"),
     ("COST-GPU-001", "aws:eks/nodeGroup:NodeGroup", {"instanceTypes": [UNKNOWN]}, NA, "instance type unknown"),
     ("COST-TAG-001", "aws:s3/bucket:Bucket", {"tags": UNKNOWN}, NA, "tags computed"),
+    ("SEC-IAM-001", "aws:s3/bucketPolicy:BucketPolicy", {"policy": UNKNOWN}, NA, "policy rendered from outputs"),
+    ("SEC-IAM-004", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"policyArn": UNKNOWN}, NA, "policy ARN computed"),
+    ("SEC-KMS-002", "aws:kms/key:Key", {"enableKeyRotation": UNKNOWN}, NA, "rotation computed"),
+    ("SEC-MSG-001", "aws:sns/topic:Topic", {"kmsMasterKeyId": UNKNOWN}, COMPLIANT, "key ARN of a key in the stack"),
+    ("SEC-LOG-001", "aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": UNKNOWN, "kmsKeyId": UNKNOWN}, COMPLIANT,
+     "retention and key from the stack"),
+    ("SEC-NET-001", "aws:ec2/securityGroup:SecurityGroup",
+     {"ingress": [{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": UNKNOWN}]}, NA, "CIDRs computed"),
+    ("SEC-K8S-014", "azure-native:containerservice:ManagedCluster", {"diskEncryptionSetID": UNKNOWN}, COMPLIANT,
+     "disk encryption set of the stack"),
     ("COST-TAG-001", "aws:s3/bucket:Bucket", {"tags": {"team": UNKNOWN, "cost-center": "cc"}}, COMPLIANT, "keys known, a value not"),
 ]
 

@@ -177,7 +177,8 @@ CHECKS = (
           "Block devices of launch templates and instances, and standalone EBS volumes, are encrypted.",
           "high", "mandatory", "Set ebs.encrypted true with a kmsKeyId.", encrypted_volumes,
           (tokens.AWS_EC2_LAUNCH_TEMPLATE, tokens.AWS_EC2_INSTANCE, tokens.AWS_EBS_VOLUME),
-          anchors=("CKV_AWS_8", "CKV_AWS_3", "AVD-AWS-0008", "awsguard encrypted-volumes"),
+          anchors=("CKV_AWS_8", "CKV_AWS_3", "AVD-AWS-0008", "awsguard encrypted-volumes",
+                   "KICS cc997676-481b-4e93-aa81-d19f8c5e9b12"),
           when_omitted=("encrypted left out is false unless the account turned on EBS encryption by default "
                         "(https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html)."),
           omitted_verdict="fail"),
@@ -229,7 +230,7 @@ CHECKS = (
           "follows the platform default.", omitted_verdict="pass"),
     Check("SEC-COMPUTE-010", "security", "GCE templates without IP forwarding",
           "Instance templates do not set canIpForward.", "medium", "advisory", "Remove canIpForward.",
-          gce_no_ip_forwarding, GCE_TEMPLATES, anchors=("CKV_GCP_36",),
+          gce_no_ip_forwarding, GCE_TEMPLATES, anchors=("CKV_GCP_36", "KICS f34c0c25-47b4-41eb-9c79-249b4dd47b89"),
           url="https://cloud.google.com/vpc/docs/using-routes#canipforward",
           when_omitted=("canIpForward defaults to false (https://cloud.google.com/vpc/docs/using-"
                         "routes#canipforward)."),

@@ -149,9 +149,9 @@ CHECKS = (
     Check("SEC-IAM-002", "security", "SNS topic policy not open to any principal",
           "Topic policies have no Allow statement for Principal '*' unless a condition names the "
           "accounts or sources (the default topic policy is Principal '*' limited by AWS:SourceOwner).",
-          "high", "mandatory", "Name the publishing services or accounts, or add an aws:SourceArn condition.",
+          "critical", "mandatory", "Name the publishing services or accounts, or add an aws:SourceArn condition.",
           topic_policy_not_public, (tokens.AWS_SNS_TOPIC_POLICY, tokens.AWS_SNS_TOPIC),
-          anchors=("CKV_AWS_169",), url=_POLICY_DOCS,
+          anchors=("CKV_AWS_169", "KICS b26d2b7e-60f6-413d-a3a1-a57db24aa2b3"), url=_POLICY_DOCS,
           when_omitted="No policy: SNS applies its default topic policy, which limits every action to the "
           "owning account with an AWS:SourceOwner condition (https://docs.aws.amazon.com/sns/latest/dg/"
           "sns-access-policy-use-cases.html).", omitted_verdict="pass"),
@@ -159,7 +159,7 @@ CHECKS = (
           "Trust policies have no Allow statement for Principal '*' unless a condition names the "
           "accounts, organisation or external id.", "critical", "mandatory",
           "Trust named accounts, services or OIDC providers only.", trust_not_public, (tokens.AWS_IAM_ROLE,),
-          anchors=("CKV_AWS_60",), url=_POLICY_DOCS,
+          anchors=("CKV_AWS_60", "KICS 12b7e704-37f0-4d1e-911a-44bf60c48c21"), url=_POLICY_DOCS,
           when_omitted="assumeRolePolicy is required by IAM; a role without one cannot be created "
           "(https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).", omitted_verdict="pass"),
     Check("SEC-IAM-004", "security", "No administrator access on roles",

@@ -126,8 +126,8 @@ CHECKS = (
           + _PURGE_DOCS + ").", omitted_verdict="fail"),
     Check("SEC-MSG-001", "security", "SNS topics encrypted with KMS",
           "Topics set kmsMasterKeyId (alerts can carry resource names, costs and endpoints).",
-          "medium", "advisory", "Set kmsMasterKeyId to a KMS key the publishers may use.", topic_encrypted,
-          (tokens.AWS_SNS_TOPIC,), anchors=("CKV_AWS_26",),
+          "high", "mandatory", "Set kmsMasterKeyId to a KMS key the publishers may use.", topic_encrypted,
+          (tokens.AWS_SNS_TOPIC,), anchors=("CKV_AWS_26", "KICS 28545147-2fc6-42d5-a1f9-cf226658e591"),
           url="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html",
           when_omitted="Server-side encryption is off unless a key is set "
           "(https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).", omitted_verdict="fail"),

@@ -63,6 +63,8 @@ def _judge(view, resources):
         if any(_pab_covers(c, view) for c in configs):
             return None  # judged on the BucketVersioning itself
         return f"S3 bucket '{view.name}' has no BucketVersioning (S3 default: unversioned); add one with status 'Enabled'"
+    if get(view.props, "kind") == "FileStorage":
+        return None  # a premium file-share account has no blob service to version
     services = [r for r in resources if r.canonical == tokens.AZURE_STORAGE_BLOB_SERVICE_PROPERTIES]
     if any(_covers_account(s, view) for s in services):
         return None  # judged on the BlobServiceProperties itself

@@ -111,7 +111,7 @@ def test_secrets_encrypted_with_the_key_vault_key(request, fixture, access):
     result = request.getfixturevalue(fixture)
     kms = _cluster(result)["securityProfile"]["azureKeyVaultKms"]
     assert kms["enabled"] is True
-    assert kms["keyId"] == result.one(KEY).outputs["keyUriWithVersion"]
+    assert kms["keyId"] == result.one(KEY, "kms-key").outputs["keyUriWithVersion"]
     assert kms["keyVaultNetworkAccess"] == access
     assert ("keyVaultResourceId" in kms) is (access == "Private")
 
@@ -129,7 +129,7 @@ def test_kms_vault_network_follows_the_vault_mode(request, fixture, public_acces
 
 
 def test_kms_key_rotates_and_never_expires(private):
-    properties = private.one(KEY).inputs["properties"]
+    properties = private.one(KEY, "kms-key").inputs["properties"]
     assert properties["kty"] == "RSA"
     assert properties["rotationPolicy"]["lifetimeActions"] == [
         {"trigger": {"timeAfterCreate": "P90D"}, "action": {"type": "rotate"}}]
@@ -140,8 +140,9 @@ def test_kms_key_rotates_and_never_expires(private):
 def test_stateful_children_protected_in_prod(request, fixture, protected):
     result = request.getfixturevalue(fixture)
     for token in (VAULT, KEY, "azure-native:operationalinsights:Workspace"):
-        record = result.one(token)
-        assert (record.protect, record.retain_on_delete) == (protected, protected), token
+        assert result.by_type(token), token
+        for record in result.by_type(token):
+            assert (record.protect, record.retain_on_delete) == (protected, protected), token
     assert result.one(CLUSTER).protect is protected
 
 
