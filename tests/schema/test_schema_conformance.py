@@ -26,6 +26,15 @@ def _is_custom_resource(token: str) -> bool:
     return token.startswith("kubernetes:") and SDK.args_class(token) is None
 
 
+def schema_problems(result) -> list[str]:
+    """Every problem of a preview's resources against the SDK input types and, for Kubernetes
+    objects, the OpenAPI (used by the property-based tests too)."""
+    problems = [f"{r.type} {r.name}: {p}" for r in _checked(result) for p in SDK.check(r.type, r.inputs)]
+    return problems + [f"{r.type} {r.name}: {p}" for r in result.resources
+                       if r.type.startswith("kubernetes:") and OPENAPI.definition_of(r.type)
+                       for p in OPENAPI.check(r.type, r.inputs)]
+
+
 def _checked(result) -> list:
     return [r for r in result.resources
             if r.custom and not r.type.startswith("pulumi:providers:")
