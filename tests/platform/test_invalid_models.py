@@ -78,6 +78,8 @@ CASES = [
     (endpoint(image="vllm/vllm-openai:latest"), "endpoints[0].image", "image not pinned"),
     (lambda m: m["autoscaling_groups"][0].update(target_cpu_utilization=150),
      "autoscaling_groups[0].target_cpu_utilization", "percent above 100"),
+    (lambda m: m["autoscaling_groups"][0].update(min_nodes=0),
+     "autoscaling_groups[0].min_nodes", "CPU scaling from zero machines never starts"),
     (top(kubernetes={"api_access": "restricted"}), "kubernetes.authorized_networks", "restricted API without networks"),
     (top(kubernetes={"api_access": "restricted", "authorized_networks": ["0.0.0.0/0"]}),
      "kubernetes.authorized_networks[0]", "the whole internet is not a restriction"),

@@ -21,6 +21,7 @@ from aiscale.preview.compare import STATEFUL_TYPES, canonical_type
 from aiscale.preview.engine import PreviewResult, run_inline
 from tests.conftest import REPO
 from tests.property.strategies import MUTATIONS, invalid_models, valid_models
+from tests.schema.test_schema_conformance import schema_problems
 
 #: Each platform-model item becomes one component per target cloud.
 COMPONENT_OF_SECTION = {"node_pools": "aiscale:index:GpuNodePool",
@@ -51,6 +52,7 @@ def test_a_valid_model_previews_cleanly_with_no_mandatory_security_violation(mod
                         stack_config=result.config)
     mandatory = [(f.policy, f.urn, f.message) for f in findings if f.enforcement == "mandatory"]
     assert mandatory == []
+    assert schema_problems(result) == [], "every resource matches its SDK input type and the Kubernetes OpenAPI"
     if platform.environment == "prod":
         unguarded = [r.name for r in result.resources
                      if canonical_type(r.type) in STATEFUL_TYPES and not r.protect]

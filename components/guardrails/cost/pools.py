@@ -23,8 +23,6 @@ MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
                  tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
-ASG_POLICY = tokens.AWS_AUTOSCALING_POLICY
-"""An Auto Scaling group's scaling policy (target tracking names its metric)."""
 CPU_METRICS = ("ASGAverageCPUUtilization", "Percentage CPU")
 """The CPU-utilisation metrics of AWS target tracking and Azure autoscale rules."""
 
@@ -143,7 +141,9 @@ def _asg_pool(view, ctx, by_type):
     spot_lt = bool(lt) and reader.vm(lt.canonical, lt.props).spot.get()
     low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
-    policies = _targets(view, "autoscalingGroupName", by_type.get(ASG_POLICY, []))
+    # The group's scaling policies: whatever names it in ``autoscalingGroupName`` with a ``policyType``.
+    policies = [p for p in _targets(view, "autoscalingGroupName", [r for rs in by_type.values() for r in rs])
+                if "policyType" in p.props]
     cpu = bool(policies) and all(get(p.props, "targetTrackingConfiguration.predefinedMetricSpecification."
                                              "predefinedMetricType") in CPU_METRICS for p in policies)
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto,
