@@ -98,6 +98,9 @@ def preview(
     cost_table: bool = typer.Option(True, "--cost/--no-cost", help="Print the cost table."),
     markdown_file: Optional[Path] = typer.Option(
         None, "--markdown", help="Write a short Markdown report (for a pull-request comment) to this file."),
+    html_file: Optional[Path] = typer.Option(
+        None, "--html", help="Write one self-contained HTML page (platform diagram, cost chart, findings, "
+                             "resource tree) to this file."),
     compare: Optional[Path] = typer.Option(
         None, "--compare",
         help="An earlier --json report: what an update from it would create, update, replace and delete; "
@@ -174,6 +177,12 @@ def preview(
         write_markdown(outcome, markdown_file, hide=mask.text)
         mask.file(markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
+    if html_file is not None:
+        from aiscale.preview.html import write_html
+
+        write_html(outcome, html_file, redacted_findings(outcome), hide=mask.text)
+        mask.file(html_file)
+        console.print(f"HTML report written to {html_file}")
     exit_code = outcome.exit_code
     if old_report is not None:
         comparison = compare_reports(old_report, mask.data(outcome.report()))  # as --json wrote the old one

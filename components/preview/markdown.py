@@ -154,6 +154,13 @@ def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = (),
     return lines
 
 
+def _platform_picture(outcome: Any, hide: Callable[[str], str] = str) -> list[str]:
+    """The Mermaid diagram of the platform and its cost per cloud (aiscale.preview.diagram)."""
+    from aiscale.preview.diagram import markdown_section
+
+    return [hide(line) for line in markdown_section(outcome)]
+
+
 def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callable[[str], str] = str) -> str:
     """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
     newline; at most `max_rows` policy findings are listed. `hide` replaces secret texts (the
@@ -162,6 +169,7 @@ def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callab
     lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
     lines += _verdict(outcome) + [""]
     lines += _resources(result.resources, getattr(result, "reads", ())) + [""]
+    lines += _platform_picture(outcome, hide)
     lines += _cost(outcome.cost, result.resources, hide)
     lines += _findings(outcome, max_rows, secret_texts(result), hide)
     while lines and lines[-1] == "":
