@@ -6,7 +6,8 @@ number of resources each holds and the monthly cost per cloud.
 is the one most of its resources are on, a pool hangs under the cluster it belongs to, an
 endpoint under the cluster whose Kubernetes resources it creates (else under its cloud), and an
 endpoint points at each bucket one of its resources depends on. A program without aiscale
-components draws its clouds only. :func:`mermaid` writes the graph as a Mermaid flowchart (for
+components draws its clouds only. A Kubernetes endpoint hangs under the GPU pool whose
+``aiscale.io/accelerator`` node label its pods select (else under its cluster). :func:`mermaid` writes the graph as a Mermaid flowchart (for
 ``--markdown``); :mod:`aiscale.preview.html` draws it as inline SVG.
 """
 
@@ -145,7 +146,10 @@ def platform_graph(result: Any, cost: Any = None) -> PlatformGraph:
         if node.level == "pool":
             source = ancestor(record, "cluster")
         elif node.level == "endpoint" and any(r.package == "kubernetes" for r in inside[urn]):
-            source = next((drawn[c] for c in clusters if drawn[c].cloud == node.cloud), None)
+            wanted = _accelerators(inside[urn])
+            source = next((drawn[p] for p in drawn if drawn[p].level == "pool" and drawn[p].cloud == node.cloud
+                           and wanted & _accelerators(inside[p])), None)
+            source = source or next((drawn[c] for c in clusters if drawn[c].cloud == node.cloud), None)
         if node.level == "bucket":
             continue
         source = source or by_cloud.get(node.cloud)
@@ -165,6 +169,30 @@ def platform_graph(result: Any, cost: Any = None) -> PlatformGraph:
     ordered = sorted(drawn.values(), key=lambda n: (LEVELS.index(n.level), n.cloud, n.label))
     return PlatformGraph(tuple(nodes + ordered), tuple(sorted(set(edges))),
                          getattr(cost, "currency", "USD"))
+
+
+ACCELERATOR_LABEL = "aiscale.io/accelerator"
+"""The node label a GPU pool carries and a Kubernetes endpoint selects its nodes by."""
+
+
+def _accelerators(resources: Sequence) -> set[str]:
+    """The values of ACCELERATOR_LABEL anywhere in `resources`' inputs (a pool's node labels,
+    an endpoint's node selector)."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == ACCELERATOR_LABEL and isinstance(item, str):
+                    found.add(item)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for record in resources:
+        walk(getattr(record, "inputs", None))
+    return found
 
 
 def _money(amount: Optional[float]) -> str:

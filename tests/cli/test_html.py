@@ -134,6 +134,7 @@ def test_markdown_has_the_mermaid_diagram_and_the_cost_per_cloud(tmp_path):
     assert flow.startswith("flowchart LR")
     assert 'cloud_aws(["AWS<br/>82 resources' in flow or re.search(r'cloud_aws\(\["AWS<br/>\d+ resources', flow)
     assert re.search(r"cluster_acme_ml_aws_k8s --> pool_acme_ml_aws_serve", flow)
-    assert re.search(r"endpoint_acme_ml_aws_chat --> bucket_acme_ml_aws_models", flow)
+    assert re.search(r"pool_acme_ml_aws_serve --> endpoint_acme_ml_aws_chat", flow), "the pool its pods select"
+    assert re.search(r"endpoint_acme_ml_aws_chat --> bucket_acme_ml_aws_models", flow), "the bucket it reads"
     assert pie.startswith("pie showData title Monthly cost per cloud")
     assert re.findall(r'"(AWS|Azure|GCP)" : [\d.]+', pie) == ["AWS", "Azure", "GCP"]
