@@ -138,3 +138,21 @@ def test_markdown_has_the_mermaid_diagram_and_the_cost_per_cloud(tmp_path):
     assert re.search(r"endpoint_acme_ml_aws_chat --> bucket_acme_ml_aws_models", flow), "the bucket it reads"
     assert pie.startswith("pie showData title Monthly cost per cloud")
     assert re.findall(r'"(AWS|Azure|GCP)" : [\d.]+', pie) == ["AWS", "Azure", "GCP"]
+
+
+def test_a_config_secret_never_reaches_the_page_or_plain_output(tmp_path):
+    from tests.preview.test_secrets_config import PASSPHRASE, _encryption_salt, _project, _secure, run_cli
+
+    program = """\
+import pulumi
+config = pulumi.Config()
+token = config.require("token")
+pulumi.CustomResource("test:index:Client", f"client-{token}", {"token": config.require_secret("token")})
+"""
+    folder = _project(tmp_path, {"demo:token": _secure("tok-hunter2-s3cr3t")}, salt=_encryption_salt(), program=program)
+    page = tmp_path / "page.html"
+    done = run_cli("preview", "--cwd", str(folder), "--no-policies", "--tree", "resources", "--output", "plain",
+                   "--html", str(page), env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+    assert done.returncode == 0, done.stderr
+    assert "client-[secret]" in done.stdout and "client-[secret]" in page.read_text()
+    assert "tok-hunter2-s3cr3t" not in done.stdout + done.stderr + page.read_text()
