@@ -105,6 +105,9 @@ def preview(
         None, "--usage", metavar="FILE",
         help="A usage file (Infracost's format: resource_usage by resource name, URN or '*') for "
              "usage-based costs: stored GB, log GB, NAT GB, requests (docs/cost.md)."),
+    html_file: Optional[Path] = typer.Option(
+        None, "--html", help="Write one self-contained HTML page (platform diagram, cost chart, findings, "
+                             "resource tree) to this file."),
     compare: Optional[Path] = typer.Option(
         None, "--compare",
         help="An earlier --json report: what an update from it would create, update, replace and delete; "
@@ -198,6 +201,12 @@ def preview(
         write_markdown(outcome, markdown_file, hide=mask.text, comparison=comparison)
         mask.file(markdown_file)
         console.print(f"Markdown report written to {markdown_file}")
+    if html_file is not None:
+        from aiscale.preview.html import write_html
+
+        write_html(outcome, html_file, redacted_findings(outcome), hide=mask.text)
+        mask.file(html_file)
+        console.print(f"HTML report written to {html_file}")
     if mode != "json":
         print_next_step(outcome, console, options)
     raise typer.Exit(exit_code)

@@ -165,6 +165,13 @@ def _findings(outcome: Any, max_rows: int, secrets: Sequence[str] = (),
     return lines
 
 
+def _platform_picture(outcome: Any, hide: Callable[[str], str] = str) -> list[str]:
+    """The Mermaid diagram of the platform and its cost per cloud (aiscale.preview.diagram)."""
+    from aiscale.preview.diagram import markdown_section
+
+    return [hide(line) for line in markdown_section(outcome)]
+
+
 def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callable[[str], str] = str,
                     comparison: Any = None) -> str:
     """The report of an `aiscale.preview.pipeline.PreviewOutcome`, as Markdown text ending in a
@@ -176,6 +183,7 @@ def render_markdown(outcome: Any, max_rows: int = MAX_FINDING_ROWS, hide: Callab
     lines = [marker(result.project, result.stack), f"## aiscale preview: {_code(result.project)} / {_code(result.stack)}", ""]
     lines += _verdict(outcome, comparison) + [""]
     lines += _resources(result.resources, getattr(result, "reads", ())) + [""]
+    lines += _platform_picture(outcome, hide)
     lines += _cost(outcome.cost, result.resources, hide)
     if comparison is not None:
         from aiscale.preview.markdown_compare import comparison_section

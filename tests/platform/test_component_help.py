@@ -31,3 +31,17 @@ def test_help_documents_the_components_own_arguments(name):
     for field in fields:
         assert f"``{field}``" in text, f"{name}: {field} is not in help()"
     assert "props: Optional" not in component.__init__.__doc__ and ":param str t:" not in text.split("Methods inherited")[0]
+
+
+def test_help_shows_each_argument_type_and_the_model_choices_as_literals():
+    import pydoc
+
+    import aiscale
+
+    store = pydoc.render_doc(aiscale.ObjectStore, renderer=pydoc.plaintext)
+    assert "``cloud``: Literal['aws', 'azure', 'gcp']" in store
+    assert "``encryption``: Literal['customer-managed', 'provider-managed']" in store
+    assert "``resource_group_name``: Optional[Input[str]]" in store
+    pool = pydoc.render_doc(aiscale.GpuNodePool, renderer=pydoc.plaintext)
+    assert "``capacity``: Literal['on-demand', 'spot']" in pool
+    assert "``gpus_per_node``: int" in pool
