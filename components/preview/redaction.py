@@ -74,19 +74,55 @@ def _resolved_secret_outputs() -> Iterable[Any]:
             yield resolved.value
 
 
+def _public_texts(value: Any, secret_places: set[str], where: str = "") -> Iterable[str]:
+    """Every string and mapping key in ``value`` outside the subtrees at ``secret_places`` (JSON
+    Pointers)."""
+    if where in secret_places:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)  # keys show in the report whether or not their values are secret
+            yield from _public_texts(item, secret_places, pointer((*_parts(where), key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _public_texts(item, secret_places, pointer((*_parts(where), index)))
+
+
+def _parts(json_pointer: str) -> tuple[str, ...]:
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in json_pointer.split("/")[1:])
+
+
+def _secret_leaves(value: Any, public: set[str]) -> list[str]:
+    """The texts of one secret value: a secret string whole; of a secret list or mapping (a
+    Helm chart's values, made secret as a whole by one secret inside), the strings that appear
+    nowhere in plain text (a word such as ``pool`` that other inputs show openly is no secret,
+    and replacing it would garble every message)."""
+    if isinstance(value, str):
+        return [value]
+    return [text for text in _texts(value) if text not in public]
+
+
 def secret_texts(records: Iterable[ResourceRecord], program_outputs: bool = False) -> list[str]:
     """The text of every secret value of ``records`` (longest first), for :func:`redact`; with
     ``program_outputs``, also of every secret output the program resolved but never registered
     (a value it only warned about, or put in an error's message, before it failed)."""
+    records = list(records)
+    places = [(record, input_secret_pointers(record), set(record.secret_outputs)) for record in records]
+    public: set[str] = set()
+    for record, inputs_at, outputs_at in places:
+        public.update(_public_texts(record.inputs, inputs_at))
+        public.update(_public_texts(record.outputs, outputs_at))
     found: set[str] = set()
-    for record in records:
-        for where in input_secret_pointers(record):
-            found.update(_texts(_resolve(record.inputs, where)))
-        for where in record.secret_outputs:
-            found.update(_texts(_resolve(record.outputs, where)))
+    for record, inputs_at, outputs_at in places:
+        for where in inputs_at:
+            found.update(_secret_leaves(_resolve(record.inputs, where), public))
+        for where in outputs_at:
+            found.update(_secret_leaves(_resolve(record.outputs, where), public))
     if program_outputs:
         for value in _resolved_secret_outputs():
-            found.update(_texts(value))
+            found.update(_secret_leaves(value, public))
     return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
                    and text not in (UNKNOWN, *NEVER_REDACTED, *REPORT_MARKERS)),
                   key=lambda text: (-len(text), text))

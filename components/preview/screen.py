@@ -49,7 +49,9 @@ def headline(outcome: Any) -> str:
     counts = cloud_counts(result)
     per_cloud = ", ".join(f"{cloud} {counts[cloud]}" for cloud in sorted(counts))
     created = sum(counts.values())
-    parts = [f"{_plural(created, 'resource')} to create" + (f" ({per_cloud})" if per_cloud else "")]
+    components = sum(1 for r in result.resources if not r.custom)
+    parts = [f"{_plural(created, 'resource')} to create" + (f" ({per_cloud})" if per_cloud else "")
+             + (f", plus {_plural(components, 'component')} (the stack included)" if components else "")]
     if result.reads:
         parts.append(f"{len(result.reads)} to read")
     parts.append(f"${cost.monthly_min:,.2f} - ${cost.monthly_max:,.2f} a month")

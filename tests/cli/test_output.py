@@ -56,6 +56,9 @@ def test_summary_first_and_next_step_last(dev160, dev_report):
     assert shown[0].startswith("Previewing aiscale stack dev")
     created = sum(1 for r in dev_report["resources"] if not r["type"].startswith(("aiscale:", "pulumi:pulumi:")))
     assert shown[1].startswith(f"Summary: {created} resources to create (aws ")
+    components = len(dev_report["resources"]) - created
+    assert f"), plus {components} components (the stack included);" in shown[1], \
+        "the headline adds up to the tree's total"
     assert f"${dev_report['cost']['monthly_max']:,.2f} a month" in shown[1]
     assert shown[-1].startswith("Next: ") and "--tree resources" in shown[-1]
 

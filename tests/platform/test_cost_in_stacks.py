@@ -46,17 +46,9 @@ def test_dev_has_no_mandatory_finding(dev_run):
     assert not [v for v in report["policies"]["violations"] if v["enforcement"] == "mandatory"]
 
 
-ISSUE_13_WIRING_FAULTS = {
-    ("dev", "WIRE-NET-001"), ("dev", "WIRE-NET-002"), ("dev", "WIRE-SCALE-001"), ("dev", "WIRE-SERVE-001"),
-    ("dev", "WIRE-STORAGE-001"), ("prod", "WIRE-IMAGE-001"), ("prod", "WIRE-NET-002"), ("prod", "WIRE-STORAGE-001"),
-}
-"""(stack, wiring check) faults of the stacks themselves that issue 13's fixes (other branches)
-remove; empty this set once they are merged, so that both stacks have no finding at all again."""
-
-
 def test_dev_has_no_finding_at_all_and_prod_none_either(dev_run):
     """Issue 5: secure and frugal by default: not even an advisory finding on either stack
-    (but for the wiring faults issue 13 is fixing, which are advisory until then)."""
+    (the wiring pack's included: issue 13's faults of the stacks are fixed)."""
     from aiscale.preview.pipeline import run_preview
     from aiscale.preview.project import load_project
     from tests.conftest import REPO
@@ -64,5 +56,5 @@ def test_dev_has_no_finding_at_all_and_prod_none_either(dev_run):
     _, report = dev_run
     prod = run_preview(load_project(REPO, "prod"))
     found = [("dev", v) for v in report["policies"]["violations"]] + [("prod", v.to_report()) for v in prod.violations]
-    assert [f for f in found if (f[0], f[1]["policy"]) not in ISSUE_13_WIRING_FAULTS] == []
-    assert all(v["enforcement"] == "advisory" for _, v in found) and prod.exit_code == 0
+    assert found == [] and prod.exit_code == 0
+    assert {"security", "cost", "wiring"} <= {run.name for run in prod.packs}

@@ -11,7 +11,6 @@ import shutil
 import pytest
 
 from aiscale.guardrails import checks_for_pack
-from aiscale.guardrails.wiring.levels import ADVISORY_UNTIL_FIXED
 from aiscale.preview.pipeline import PackRun, bundled_pack_dir, run_preview
 from aiscale.preview.policy_inprocess import configure_bundled
 from aiscale.preview.policy_process import PolicyPackError
@@ -22,14 +21,10 @@ WIRING = checks_for_pack("wiring")
 
 
 @pytest.mark.parametrize("check", WIRING, ids=lambda c: c.id)
-def test_every_check_is_a_stack_check_high_and_mandatory_unless_listed(check):
+def test_every_check_is_a_stack_check_high_and_mandatory(check):
     assert check.id.startswith("WIRE-") and check.scope == "stack" and check.severity == "high"
-    assert check.enforcement == ("advisory" if check.id in ADVISORY_UNTIL_FIXED else "mandatory")
+    assert check.enforcement == "mandatory"
     assert check.url and check.rule.__doc__
-
-
-def test_the_advisory_list_names_only_wiring_checks():
-    assert ADVISORY_UNTIL_FIXED <= {check.id for check in WIRING}
 
 
 def test_config_schemas_are_json_schemas_their_defaults_satisfy():

@@ -9,7 +9,6 @@ from aiscale.facts.values import UnknownValue
 from .. import schema
 from ..registry import Check, NotApplicable, Violation
 from .graph import StackGraph
-from .levels import enforcement
 
 CUSTOM_ADAPTERS = ("prometheus-adapter", "custom-metrics-stackdriver-adapter", "datadog", "k8s-prometheus-adapter")
 """Charts / images that serve the custom metrics API (Pods and Object metrics)."""
@@ -74,7 +73,7 @@ CHECKS = (
           "adapter (custom.metrics.k8s.io) on its cluster, one on an External metric an external "
           "metrics adapter (external.metrics.k8s.io; the AKS KEDA add-on counts); without it the HPA "
           "never scales.",
-          "high", enforcement("WIRE-METRICS-001"),
+          "high", "mandatory",
           "Install prometheus-adapter, KEDA or custom-metrics-stackdriver-adapter on the cluster (a "
           "Helm release with the same provider), or scale on a Resource metric.",
           unserved_hpa_metrics, scope="stack",

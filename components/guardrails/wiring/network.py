@@ -9,7 +9,6 @@ from aiscale.facts.values import UnknownValue
 
 from ..registry import Check, NotApplicable, Violation
 from .graph import StackGraph
-from .levels import enforcement
 from .storage_access import storage_firewall_denies_pods
 
 ENFORCING_CHARTS = ("calico", "tigera-operator", "cilium", "antrea")
@@ -77,7 +76,7 @@ CHECKS = (
           "enableNetworkPolicy in configurationValues (off by default), GKE uses Dataplane V2 or "
           "networkPolicy.enabled, AKS sets networkProfile.networkPolicy (azure, calico, cilium); or "
           "a policy engine (Calico, Cilium) is installed by Helm. Otherwise the policies are ignored.",
-          "high", enforcement("WIRE-NET-001"),
+          "high", "mandatory",
           "Turn on the CNI's network policy enforcement (EKS: vpc-cni configurationValues "
           "{\"enableNetworkPolicy\": \"true\"}).",
           unenforced_network_policies, scope="stack",
@@ -85,7 +84,7 @@ CHECKS = (
     Check("WIRE-NET-002", "wiring", "GKE private endpoint has master authorized networks",
           "A GKE cluster whose API endpoint is private (privateClusterConfig.enablePrivateEndpoint) "
           "declares masterAuthorizedNetworksConfig; GKE refuses to create it otherwise.",
-          "high", enforcement("WIRE-NET-002"),
+          "high", "mandatory",
           "Add masterAuthorizedNetworksConfig (with the CIDRs that may reach the API, or none).",
           private_endpoint_without_authorized_networks, scope="stack",
           url="https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks"),
@@ -94,7 +93,7 @@ CHECKS = (
           "in the node subnet of every AKS cluster whose pods read it (a role assignment on the "
           "account or its containers for the cluster's kubelet identity or a workload identity "
           "federated with the cluster, or a pod that names the account), by a virtual network rule "
-          "or a private endpoint.", "high", enforcement("WIRE-NET-003"),
+          "or a private endpoint.", "high", "mandatory",
           "Add the AKS node subnet to the account's networkRuleSet.virtualNetworkRules (it needs the "
           "Microsoft.Storage service endpoint), or give the account a private endpoint.",
           storage_firewall_denies_pods, scope="stack",

@@ -11,7 +11,6 @@ from aiscale.facts.values import UnknownValue, known_str
 from .. import schema
 from ..registry import Check, NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
-from .levels import enforcement
 
 ECR = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
 """An Amazon ECR registry host."""
@@ -113,7 +112,7 @@ CHECKS = (
           "SageMaker pulls images from Amazon ECR only (unless the container's imageConfig names VPC "
           "access to a private registry); Cloud Run from Artifact Registry, gcr.io and Docker Hub; "
           "Azure ML cannot pull from another cloud's private registry (ECR, Artifact Registry).",
-          "high", enforcement("WIRE-IMAGE-001"),
+          "high", "mandatory",
           "Give each runtime an image in a registry it pulls from: ECR for SageMaker, an Artifact "
           "Registry remote repository for Cloud Run, ACR for Azure ML.",
           unpullable_runtime_images, scope="stack",
@@ -123,7 +122,7 @@ CHECKS = (
     Check("WIRE-SERVE-001", "wiring", "vLLM containers name their model",
           "A container running a vLLM image passes the model to serve (--model, or vllm serve MODEL) "
           "in its command or arguments; without one, vLLM loads its built-in default model.",
-          "high", enforcement("WIRE-SERVE-001"),
+          "high", "mandatory",
           "Pass --model with the local path or name of the model (and --served-model-name, --port, "
           "--tensor-parallel-size).",
           vllm_without_model, scope="stack",

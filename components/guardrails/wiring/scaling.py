@@ -8,7 +8,6 @@ from aiscale.facts.values import Input, UnknownValue
 
 from ..registry import Check, NotApplicable, Violation
 from .graph import StackGraph
-from .levels import enforcement
 
 
 def _asg_minimum(graph: StackGraph, signal: cloud_wiring.ScalingSignal, policy) -> tuple:
@@ -52,7 +51,7 @@ CHECKS = (
           "A VM group whose only scale-out signal is CPU utilisation keeps at least one machine (AWS "
           "ASG minSize with ASGAverageCPUUtilization target tracking, GCE autoscaler minReplicas, Azure "
           "autoscale profile minimum with Percentage CPU rules): at zero machines there is no CPU to "
-          "measure and the group never scales out.", "high", enforcement("WIRE-SCALE-001"),
+          "measure and the group never scales out.", "high", "mandatory",
           "Keep a minimum of 1, or scale on a signal that exists at zero (a queue length, a schedule, "
           "load-balancer requests).",
           cpu_scaling_from_zero, scope="stack",

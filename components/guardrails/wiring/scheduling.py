@@ -10,7 +10,6 @@ from aiscale.facts.values import UnknownValue
 from ..props import fmt_number
 from ..registry import Check, NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
-from .levels import enforcement
 
 POOL_KINDS = (tokens.AWS_EKS_NODE_GROUP, tokens.AZURE_CONTAINERSERVICE_AGENT_POOL,
               tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER, tokens.GCP_CONTAINER_NODE_POOL)
@@ -112,7 +111,7 @@ CHECKS = (
           "pool's NoSchedule / NoExecute taints (the GPU taint, the AKS Spot taint) and the pool's "
           "labels satisfy the pod's node selector. Clusters that create nodes themselves (EKS Auto "
           "Mode, GKE Autopilot or node auto-provisioning, AKS node auto-provisioning, Karpenter) are "
-          "not judged.", "high", enforcement("WIRE-SCHED-001"),
+          "not judged.", "high", "mandatory",
           "Size the pool's machine type for the pod's GPUs, add a toleration for the pool's taint, or "
           "make the node selector match the pool's labels.",
           unschedulable_gpu_pods, scope="stack",

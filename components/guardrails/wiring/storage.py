@@ -10,7 +10,6 @@ from aiscale.facts.values import UnknownValue
 from .. import schema
 from ..registry import Check, NotApplicable, Violation
 from .graph import StackGraph
-from .levels import enforcement
 
 CLAIM_KINDS = (tokens.K8S_CORE_PERSISTENT_VOLUME_CLAIM, tokens.K8S_APPS_STATEFUL_SET, tokens.K8S_HELM_SH_RELEASE)
 EBS_DRIVERS = ("aws-ebs-csi-driver",)
@@ -84,7 +83,7 @@ CHECKS = (
           "a PersistentVolumeClaim, a StatefulSet claim template or Helm values that ask for storage "
           "(persistence, storageSpec, volumeClaimTemplate) need the aws-ebs-csi-driver add-on and a "
           "StorageClass (a default one when the claim names none).", "high",
-          enforcement("WIRE-STORAGE-001"),
+          "mandatory",
           "Add the aws-ebs-csi-driver add-on (with its pod role) and an encrypted gp3 StorageClass "
           "annotated storageclass.kubernetes.io/is-default-class: \"true\".",
           unprovisioned_volumes, scope="stack",
