@@ -5,7 +5,9 @@ all month: the pool's minimum is the nodes the minimum replicas need. A workload
 StatefulSet) pins a pool when its pods request ``nvidia.com/gpu``, its ``nodeSelector`` labels
 are all on the pool's nodes, and it runs on the pool's cluster (its Kubernetes provider depends
 on that cluster). Its minimum replicas are its HorizontalPodAutoscaler's ``minReplicas``, else
-its ``spec.replicas`` (Kubernetes default 1).
+its ``spec.replicas`` (Kubernetes default 1). The on-demand fallback half of a
+spot-with-fallback pool is never pinned: its spot half is, and the fallback runs only while spot
+is short.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aiscale import catalog
 from aiscale.facts import kubernetes, tokens
 from aiscale.preview.records import ResourceRecord
 
+from ._fleet import CAPACITY_ROLE_LABEL
 from ._graph import Graph
 from ._values import PRICING_ERRORS, canonical_type, get
 
@@ -64,8 +67,8 @@ def _pinning(pool: ResourceRecord, graph: Graph) -> list[tuple[str, int, float]]
     """(workload name, min replicas, GPUs per pod) of each GPU workload that lands on `pool`."""
     kind = canonical_type(pool.type)
     labels = get(pool.inputs, *_POOL_LABELS.get(kind, ("labels",)))
-    if not isinstance(labels, dict):
-        return []
+    if not isinstance(labels, dict) or labels.get(CAPACITY_ROLE_LABEL) == "fallback":
+        return []  # a fallback half runs only while spot is short: its spot half holds the pins
     cluster = graph.linked(pool, _POOL_CLUSTER_KEY.get(kind, "cluster"), *_CLUSTERS)
     found = []
     for workload in graph.of_type(*_WORKLOADS):
