@@ -48,7 +48,7 @@ def combine(quotes: Iterable[Quote]) -> Quote:
 
 def price_text(price: float) -> str:
     """An hourly price as the catalog has it, at least two decimals: 0.4048 -> "$0.4048"."""
-    text = f"{price:.6f}".rstrip("0")
+    text = f"{price:.8f}".rstrip("0")
     whole, _, cents = text.partition(".")
     return f"${whole}.{cents.ljust(2, '0')}"
 

@@ -129,7 +129,30 @@ def _cost(cost: Any, resources: Sequence[Any], hide: Callable[[str], str] = str)
         if len(unpriced) > MAX_UNPRICED_ROWS:
             lines.append(f"- ... and {len(unpriced) - MAX_UNPRICED_ROWS} more")
         lines += ["", "</details>", ""]
-    return lines
+    return lines + _usage_based(cost, hide)
+
+
+def _usage_based(cost: Any, hide: Callable[[str], str]) -> list[str]:
+    """The items with usage charges no usage was given for, each with its unit prices."""
+    items = [item for item in getattr(cost, "items", ()) if getattr(item, "usage_unknown", ())]
+    if not items:
+        return []
+    lines = [f"<details><summary>Usage-based ({len(items)}): priced per unit, no usage given "
+             f"(aiscale preview --usage)</summary>", ""]
+    for item in sorted(items, key=lambda i: _name(i.urn))[:MAX_UNPRICED_ROWS]:
+        charges = ", ".join(f"{c.what} {_money_unit(c.unit_price)}/{c.unit} ({_code(c.key)})"
+                            for c in item.usage_unknown)
+        lines.append(f"- {_cell(hide(_name(item.urn)))}: {charges}")
+    if len(items) > MAX_UNPRICED_ROWS:
+        lines.append(f"- ... and {len(items) - MAX_UNPRICED_ROWS} more")
+    return lines + ["", "</details>", ""]
+
+
+def _money_unit(price: float) -> str:
+    """A unit price with the digits it has: 0.045 -> "$0.045", 0.5 -> "$0.50"."""
+    text = f"{price:.8f}".rstrip("0")
+    whole, _, cents = text.partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}"
 
 
 def _finding_order(violation: Any) -> tuple:

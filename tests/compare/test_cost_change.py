@@ -93,3 +93,15 @@ def test_markdown_with_compare_passes_when_the_exit_code_is_0(project_with, tmp_
     text = markdown.read_text()
     assert "(exit code 0)" in text and "Blocked" not in text
     assert "Monthly cost:" in text and "0 resource(s) changed" in text
+
+
+def test_markdown_lists_usage_based_resources_with_their_unit_prices(project_with, tmp_path):
+    from aiscale.catalog._services import service_price
+
+    markdown = tmp_path / "pr.md"
+    assert _preview(project_with(stack_model("dev")), "--markdown", str(markdown)).exit_code == 0
+    text = markdown.read_text()
+    assert "<details><summary>Usage-based (" in text
+    ingestion = service_price("aws", "cloudwatch-logs", "ingestion", "us-west-2").price_usd
+    line = next(l for l in text.splitlines() if l.startswith("- acme-ml-aws-network-flow-logs:"))
+    assert f"ingestion ${ingestion:.2f}/GB (`monthly_data_ingested_gb`)" in line
