@@ -185,3 +185,9 @@ def test_dev_and_prod_leave_nothing_unpriced_but_what_the_catalog_lacks(dev, pro
     for outcome in (dev, prod):
         for urn in outcome.cost.unpriced:
             assert "the catalog has no" in outcome.cost.reason(urn), outcome.cost.reason(urn)
+
+
+def test_a_workload_pins_only_the_pools_of_its_own_cluster(dev):
+    """chat runs on the AWS cluster: the GCP serve pool has the same labels but stays at 0."""
+    gcp_serve = item_named(dev, "acme-ml-gcp-serve-pool")
+    assert gcp_serve.monthly_min == 0.0 and "minimum replicas" not in gcp_serve.basis
