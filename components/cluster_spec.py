@@ -60,6 +60,9 @@ class BuiltCluster:
     """A ``pulumi_kubernetes.Provider`` for add-ons and workloads on this cluster."""
     resources: Mapping[str, Any] = field(default_factory=dict)
     """The declared resources by role."""
+    storage_dependencies: tuple[pulumi.Resource, ...] = ()
+    """Resources a workload with PersistentVolumeClaims waits for (on EKS the EBS CSI add-on and
+    the default StorageClass; empty where the cloud provisions volumes from the start)."""
 
     def node_target(self) -> Any:
         """What the cloud's node pool builder reads of this cluster (a per-cloud type)."""

@@ -84,9 +84,6 @@ class AwsCluster(BuiltCluster):
     node_dependencies: tuple[pulumi.Resource, ...] = ()
     """Resources a node group must wait for: the CNI and kube-proxy add-ons, the node role's
     policies."""
-    storage_dependencies: tuple[pulumi.Resource, ...] = ()
-    """Resources a workload with PersistentVolumeClaims waits for: the EBS CSI add-on and the
-    default StorageClass."""
     subnet_zones: Optional[pulumi.Output[list[str]]] = None
     """The zone of each subnet in ``subnet_ids``; None for an existing network."""
 

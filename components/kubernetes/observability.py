@@ -220,8 +220,10 @@ def _self_managed(component: Any, args: OperationsBuild, target: NotificationTar
     """EKS/AKS: the stack, the adapter, the exporter, the model-server PodMonitor and the rules."""
     name, cloud = args.name, args.scope.cloud
     receiver, annotations, resources = _receiver(component, args, target)
+    volumes_ready = getattr(getattr(args.cluster, "built", None), "storage_dependencies", ())
     stack = _release(f"{name}-kube-prometheus-stack", KUBE_PROMETHEUS_STACK,
-                     stack_values(cloud, receiver, annotations), _opts(component, provider, [namespace]),
+                     stack_values(cloud, receiver, annotations),
+                     _opts(component, provider, [namespace, *volumes_ready]),  # its PVC needs a provisioner
                      release_name=STACK_RELEASE)
     after = _opts(component, provider, [stack])
     resources.update({

@@ -59,9 +59,12 @@ def test_a_bad_platform_is_rejected_at_its_path(validator):
     paths = sorted("/".join(map(str, error.absolute_path)) for error in validator.iter_errors(bad))
     assert "config/aiscale:platform/environment" in paths
     assert "config/aiscale:platform/node_pools/0/accelerator" in paths
-    missing = copy.deepcopy(stack)
-    del missing["config"]["aiscale:platform"]["name"]
-    assert any("'name' is a required property" in e.message for e in validator.iter_errors(missing))
+    from tests.platform.conftest import stack_model
+
+    whole = {"config": {"aiscale:platform": stack_model("dev")}}  # no base: the whole platform
+    assert list(validator.iter_errors(whole)) == []
+    del whole["config"]["aiscale:platform"]["name"]
+    assert any("'name' is a required property" in e.message for e in validator.iter_errors(whole))
 
 
 def test_overrides_of_a_base_need_no_required_field_but_entries_need_their_name(validator):

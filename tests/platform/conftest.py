@@ -15,8 +15,15 @@ from tests.conftest import REPO
 
 
 def stack_model(stack: str) -> dict[str, Any]:
-    """The ``aiscale:platform`` value of ``stacks/Pulumi.<stack>.yaml``."""
-    return yaml.safe_load((REPO / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]["aiscale:platform"]
+    """The platform of ``stacks/Pulumi.<stack>.yaml``: its ``aiscale:platform`` value deep-merged
+    over the base file its ``aiscale:base`` names (as the program and ``aiscale preview`` read it)."""
+    from aiscale.model.base import merge_platform, read_base
+
+    stack_file = REPO / "stacks" / f"Pulumi.{stack}.yaml"
+    config = yaml.safe_load(stack_file.read_text())["config"]
+    own = config.get("aiscale:platform") or {}
+    base = config.get("aiscale:base")
+    return own if base is None else merge_platform(read_base(base, stack_file), own)
 
 
 @pytest.fixture

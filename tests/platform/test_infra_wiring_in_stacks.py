@@ -54,3 +54,14 @@ def test_azure_storage_accounts_admit_the_aks_node_subnet(dev):
         assert rules["virtualNetworkRules"] == [{"virtualNetworkResourceId": nodes.id,
                                                  "action": "Allow"}], account.name
         assert nodes.urn in account.dependencies
+
+
+def test_the_metrics_stack_waits_for_the_volume_provisioner_on_eks(stack):
+    """kube-prometheus-stack asks for a persistent volume: on EKS its release waits for the EBS
+    CSI add-on and the default StorageClass, so the claim never meets a cluster without them."""
+    (driver,) = [a for a in stack.by_type(EKS_ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
+    (default_class,) = [s for s in stack.by_type(STORAGE_CLASS)
+                        if s.inputs["metadata"].get("annotations", {}).get(DEFAULT_CLASS) == "true"]
+    (release,) = [r for r in stack.by_type("kubernetes:helm.sh/v3:Release")
+                  if r.name.endswith("kube-prometheus-stack") and "aws" in r.name]
+    assert {driver.urn, default_class.urn} <= set(release.dependencies)

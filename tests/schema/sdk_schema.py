@@ -36,6 +36,18 @@ NOT_CHECKED = {
 """Type tokens whose inputs the SDK does not type, and why."""
 
 
+
+DOCUMENTED_OPEN_VALUES = {
+    # Azure's enumerations are open (``Union[str, Enum]``); a value outside the installed SDK's
+    # list passes only when the service documents it, named here with where it is documented.
+    # The Container insights stream of an AKS data collection rule, in its data flow and in its
+    # ContainerInsights extension data source:
+    # https://learn.microsoft.com/azure/azure-monitor/containers/container-insights-data-collection-dcr
+    "KnownDataFlowStreams": ("Microsoft-ContainerInsights-Group-Default",),
+    "KnownExtensionDataSourceStreams": ("Microsoft-ContainerInsights-Group-Default",),
+}
+"""Enum class name -> values its service documents that the installed SDK does not list yet."""
+
 def _namespace(cls: type) -> dict[str, Any]:
     """Names an annotation of ``cls`` may refer to: its module, its package's ``_inputs`` and
     ``_enums``, and the typing names the generated code uses."""
@@ -143,7 +155,7 @@ class SchemaChecker:
         if origin is typing.Literal:
             return [] if value in args else [f"{path}: got {value!r}; valid: {', '.join(map(repr, args))}"]
         if isinstance(option, type) and issubclass(option, enum.Enum):
-            valid = [member.value for member in option]
+            valid = [member.value for member in option] + list(DOCUMENTED_OPEN_VALUES.get(option.__name__, ()))
             return [] if value in valid else [f"{path}: got {value!r}; valid ({option.__name__}): {', '.join(map(str, valid))}"]
         if origin in (list, collections.abc.Sequence, typing.Sequence):
             if not isinstance(value, list):
