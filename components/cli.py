@@ -193,7 +193,8 @@ def catalog(
     accelerator: Optional[str] = typer.Option(None, "--accelerator", help="Only this canonical accelerator."),
     region: Optional[str] = typer.Option(None, "--region", help="Only this region or location."),
     catalog_overlay: Optional[Path] = typer.Option(
-        None, "--catalog-overlay", metavar="FILE", help=CATALOG_OVERLAY_HELP),
+        None, "--catalog-overlay", metavar="FILE",
+        help="A catalog overlay YAML file whose rows and discounts the listing includes (docs/catalog.md)."),
 ) -> None:
     """List GPU offerings: instance types, GPUs, regions and hourly prices."""
     from aiscale import catalog as gpu_catalog

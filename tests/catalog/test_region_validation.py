@@ -75,3 +75,14 @@ def test_a_configured_zone_must_be_a_zone_of_the_region():
     problems = _problems({"aws": {"region": "us-west-2", "zones": ["us-west-2a", "us-west-2e"]}})
     assert problems == {"clouds.aws.zones[1]": 'clouds.aws.zones[1]: got "us-west-2e"; not a zone of us-west-2; '
                                               "valid: us-west-2a, us-west-2b, us-west-2c, us-west-2d"}
+
+
+@pytest.mark.parametrize("cloud, accelerator, region, why", [
+    ("gcp", "nvidia-l4", "us-west1", "issue 14: L4 in GCP us-west1 was refused as not offered"),
+    ("aws", "nvidia-l4", "us-east-2", "a widened AWS region"),
+    ("azure", "nvidia-t4", "eastus2", "a widened Azure region"),
+    ("gcp", "nvidia-h100-80gb", "europe-west1", "a widened GCP region"),
+])
+def test_widened_regions_resolve(cloud, accelerator, region, why):
+    offering = catalog.resolve(cloud, accelerator, 1, region)
+    assert offering.region == region and offering.price_hour_ondemand, why
