@@ -24,10 +24,11 @@ def test_dev_budget_is_split_across_its_three_clouds(dev):
                if r.type in ("aws:budgets/budget:Budget", "azure-native:consumption:Budget",
                              "gcp:billing/budget:Budget")}
     assert set(budgets) == {"aws", "azure-native", "gcp"}
-    assert sum(budgets.values()) == pytest.approx(1500, abs=0.05), "the shares add up to the model's figure"
     platform = load_platform(stack_model("dev"))
+    total = platform.operations.budget.monthly_usd
+    assert sum(budgets.values()) == pytest.approx(total, abs=0.05), "the shares add up to the model's figure"
     bounds = {cloud: monthly_upper_bound(platform, cloud) for cloud in platform.configured_clouds}
-    assert budgets["aws"] == pytest.approx(1500 * bounds["aws"] / sum(bounds.values()), abs=0.01)
+    assert budgets["aws"] == pytest.approx(total * bounds["aws"] / sum(bounds.values()), abs=0.01)
 
 
 def test_budget_defaults_to_each_clouds_upper_bound_without_a_figure():

@@ -123,4 +123,7 @@ def test_each_stack_has_policy_config_files_the_pulumi_cli_accepts_and_they_appl
     outcome = run_preview(tight, packs=["cost"])
     (budget,) = [v for v in outcome.violations if v.policy == "COST-BUDGET-001"]
     assert budget.enforcement == "mandatory" and outcome.exit_code == 1
-    assert run_preview(project, packs=["cost"]).exit_code == 0, "the dev stack's own budget (4500) holds"
+    own = run_preview(project, packs=["cost"])
+    assert own.exit_code == 0, "the dev stack's one budget (operations.budget.monthly_usd) holds"
+    assert "monthly_budget_usd" not in json.dumps(json.loads((REPO / "stacks" / "policy" / "dev-cost.json").read_text())), \
+        "one budget: the pack reads the model's figure, its config repeats none"
