@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from aiscale import catalog
+from tests.catalog.conftest import GCP_L4_ASIA_EAST1
 from aiscale.catalog.overlay_file import CatalogOverlayError, load_overlay, parse_overlay
 from aiscale.model import PlatformValidationError, load_platform
 
@@ -17,17 +18,7 @@ L4_ASIA = {"cloud": "gcp", "instance_type": "g2-standard-4", "accelerator": "nvi
            "price_hour_spot_usd": 0.31}
 """A region the packaged catalog has no L4 data for (GKE sells g2 there)."""
 
-GCP_ONLY = {
-    "name": "acme-ml", "environment": "dev",
-    "clouds": {"gcp": {"project": "acme-ml-dev", "region": "asia-east1"}},
-    "node_pools": [{"name": "serve", "accelerator": "nvidia-l4", "gpus_per_node": 1, "max_nodes": 2}],
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_overlay_left_behind():
-    yield
-    catalog.activate_overlay(None)
+GCP_ONLY = GCP_L4_ASIA_EAST1
 
 
 def test_an_overlay_row_adds_a_region_the_catalog_lacks():

@@ -11,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from aiscale import catalog
+from tests.catalog.conftest import GCP_L4_ASIA_EAST1
 from aiscale.cli import app
 from tests.conftest import REPO
 
@@ -18,17 +19,7 @@ OVERLAY = {"gpu_instances": [{"cloud": "gcp", "instance_type": "g2-standard-4", 
                               "accelerator_count": 1, "vcpus": 4, "memory_gib": 16, "region": "asia-east1",
                               "price_hour_ondemand_usd": 0.78, "price_hour_spot_usd": 0.31}]}
 
-PLATFORM = {
-    "name": "acme-ml", "environment": "dev",
-    "clouds": {"gcp": {"project": "acme-ml-dev", "region": "asia-east1"}},
-    "node_pools": [{"name": "serve", "accelerator": "nvidia-l4", "gpus_per_node": 1, "max_nodes": 2}],
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_overlay_left_behind():
-    yield
-    catalog.activate_overlay(None)
+PLATFORM = GCP_L4_ASIA_EAST1
 
 
 def _invoke(*args: str):
