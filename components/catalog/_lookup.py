@@ -266,7 +266,8 @@ def storage_price(cloud: str, region: str, storage_class: str) -> float | None:
     """Object-storage list price in USD per GB-month, or None when the catalog has no figure.
 
     `storage_class` is the provider's class name (S3 "STANDARD", "STANDARD_IA"; GCS "STANDARD",
-    "NEARLINE", "COLDLINE", "ARCHIVE"), matched case-insensitively. Azure has no figures yet.
+    "NEARLINE", "COLDLINE", "ARCHIVE"; Azure access tier and redundancy, "HOT_LRS"), matched
+    case-insensitively.
     """
     _check_cloud(cloud)
     return storage_prices().get((cloud, region, storage_class.upper()))

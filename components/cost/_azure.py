@@ -18,7 +18,7 @@ from ._fleet import ON_DEMAND, SPOT, Fleet, Quote, capacity_note, combine
 from ._graph import Graph
 from ._pinned import machine_gpus, pinned_nodes
 from ._storage import bucket_quote
-from ._values import PRICING_ERRORS, Unpriced, canonical_type, known_input, known_str, unpriced
+from ._values import PRICING_ERRORS, Unpriced, canonical_type, get, is_unknown, known_input, known_str, unpriced
 from .services._azure import PRICERS as SERVICE_PRICERS
 from .services._azure import aks_control_plane, os_disks
 
@@ -134,12 +134,25 @@ def virtual_machine(record: ResourceRecord, graph: Graph) -> Quote:
                  1, 1).quote()
 
 
+def storage_redundancy(inputs: object) -> str:
+    """The redundancy of a storage account's ``sku.name`` ("Standard_LRS" -> "LRS"): a Blob
+    price depends on it as much as on the access tier. Unpriced when unknown or not of the
+    form ``<performance>_<redundancy>``."""
+    name = get(inputs, "sku", "name")
+    if name is None or is_unknown(name):
+        raise Unpriced("sku.name is unknown during preview" if name is not None else "sku.name is not set")
+    if not isinstance(name, str) or "_" not in name:
+        raise Unpriced(f"sku.name {name!r} names no redundancy (expected e.g. Standard_LRS)")
+    return name.split("_", 1)[1].upper()
+
+
 def storage_account(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
-    """Azure storage account tagged with an expected size: GB x the price of its accessTier
-    (default Hot) in its location."""
+    """Azure storage account: GB (tagged, else usage) x the catalog's price of its accessTier
+    (default Hot) and ``sku.name`` redundancy in its location, e.g. class ``HOT_LRS``."""
     bucket = reader.bucket(record.type, record.inputs)
     tier = bucket.storage_class.text() or bucket.default_class
-    return bucket_quote(record, graph, bucket.cloud, azure_location(record, graph), tier.upper(),
+    storage_class = f"{tier.upper()}_{storage_redundancy(record.inputs)}"
+    return bucket_quote(record, graph, bucket.cloud, azure_location(record, graph), storage_class,
                         bucket.tags.value, bucket.tags.where, "blob-storage")
 
 

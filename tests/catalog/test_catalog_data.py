@@ -243,7 +243,8 @@ def test_a4_and_azure_h100_are_priced_without_placeholders():
         ("gcp", "us-east4", "archive", 0.0025, "class matched case-insensitively"),
         ("aws", "us-east-1", "STANDARD_IA", 0.0125, "S3 infrequent access"),
         ("aws", "us-west-2", "STANDARD", None, "region not in the data"),
-        ("azure", "eastus", "Hot", None, "no Azure Blob figures"),
+        ("azure", "eastus", "Hot", None, "an Azure tier is priced per redundancy (HOT_LRS)"),
+        ("azure", "eastus", "HOT_ZRS", None, "no zone-redundant Blob figure"),
         ("gcp", "us-central1", "GLACIER", None, "unknown class"),
     ],
 )

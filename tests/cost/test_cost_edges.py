@@ -160,3 +160,27 @@ def test_bad_expected_size_tags_are_unpriced_with_the_value(value, reason):
     cost = estimate([bucket], {"aws:region": "us-east-1"})
     assert "tags.aiscale-expected-size-gb" in cost.reason(bucket.urn)
     assert reason in cost.reason(bucket.urn)
+
+
+ACCOUNT = "azure-native:storage:StorageAccount"
+
+
+@pytest.mark.parametrize("sku,tier,priced_as,reason", [
+    ({"name": "Standard_LRS"}, None, "HOT_LRS", "the default Hot tier, locally redundant"),
+    ({"name": "Standard_ZRS"}, "Hot", None, "no zone-redundant row: unpriced, never the LRS price"),
+    ({"name": "Standard_LRS"}, "Cool", None, "no Cool row"),
+    ({"name": UNKNOWN}, "Hot", None, "the redundancy is unknown during preview"),
+    (None, "Hot", None, "no sku.name"),
+])
+def test_azure_storage_accounts_are_priced_per_tier_and_redundancy(sku, tier, priced_as, reason):
+    inputs = {"location": "eastus", "kind": "StorageV2", "tags": {"aiscale-expected-size-gb": "10"}}
+    inputs.update({"sku": sku} if sku else {})
+    inputs.update({"accessTier": tier} if tier else {})
+    account = record(ACCOUNT, "a", inputs)
+    cost = estimate([account], {})
+    if priced_as:
+        price = catalog.storage_price("azure", "eastus", priced_as)
+        assert cost.item(account.urn).monthly_min == pytest.approx(10 * price, abs=0.005), reason
+    else:
+        assert account.urn in cost.unpriced, reason
+        assert "sku.name" in cost.reason(account.urn) or "the catalog has no" in cost.reason(account.urn)

@@ -18,7 +18,6 @@ UNPRICED = [
     ("aws_preview", "box-cpu", "no price for t3.medium", "a CPU type: the catalog lists GPUs"),
     ("aws_preview", "ng-no-spot-price", "no spot price for g6e.2xlarge",
      "the catalog row has no spot figure: never fall back to on-demand"),
-    ("azure_preview", "sized", "no HOT storage price for azure eastus", "no Azure storage prices"),
     ("azure_preview", "aks", "agentPoolProfiles[0]: the catalog has no price for Standard_D4s_v5",
      "the CPU system pool of a cluster whose GPU pool is priced"),
     ("gcp_preview", "v100-not-in-region",
@@ -56,6 +55,7 @@ def test_resources_with_nothing_to_estimate_are_neither_priced_nor_unpriced(requ
 @pytest.mark.parametrize("preview,name,cloud,region,storage_class,size", [
     ("aws_preview", "sized", "aws", "us-east-1", "STANDARD", 100),
     ("gcp_preview", "models", "gcp", "us-central1", "NEARLINE", 50),
+    ("azure_preview", "sized", "azure", "eastus", "HOT_LRS", 10),
 ])
 def test_sized_buckets_are_priced_per_gb_month(request, preview, name, cloud, region,
                                                storage_class, size):

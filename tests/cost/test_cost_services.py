@@ -191,3 +191,29 @@ def test_a_workload_pins_only_the_pools_of_its_own_cluster(dev):
     """chat runs on the AWS cluster: the GCP serve pool has the same labels but stays at 0."""
     gcp_serve = item_named(dev, "acme-ml-gcp-serve-pool")
     assert gcp_serve.monthly_min == 0.0 and "minimum replicas" not in gcp_serve.basis
+
+
+def test_prod_chat_endpoint_is_priced_from_the_ml_g6_xlarge_row(prod):
+    """Once unpriced: the hosting rate of ml.g6.xlarge in us-east-1 is now a catalog row."""
+    item = item_named(prod, "acme-ml-aws-chat-endpoint")
+    hourly = row("aws", "sagemaker-hosting", "ml.g6.xlarge", "us-east-1")
+    low, high = (int(n) for n in item.basis.split(" x ", 1)[0].split("-"))
+    assert item.monthly_min == pytest.approx(low * hourly * HOURS, abs=0.01)
+    assert item.monthly_max == pytest.approx(high * hourly * HOURS, abs=0.01)
+    assert "ml.g6.xlarge SageMaker hosting in us-east-1" in item.basis
+
+
+def test_dev_models_account_is_priced_from_the_azure_blob_row(dev):
+    """Once unpriced: a Standard_LRS account in Hot (the default tier) is usage-based at the
+    HOT_LRS row's price per GB-month."""
+    item = item_named(dev, "acme-ml-azure-models-account")
+    price = catalog.storage_price("azure", "eastus", "HOT_LRS")
+    assert price is not None and price > 0
+    (charge,) = item.usage
+    assert charge.unit_price == pytest.approx(price) and charge.unit == "GB-month"
+    assert "HOT_LRS storage in eastus at" in item.basis
+
+
+def test_dev_and_prod_price_every_resource(dev, prod):
+    """With the two rows added, nothing of dev or prod is left unpriced."""
+    assert dev.cost.unpriced == () and prod.cost.unpriced == ()
