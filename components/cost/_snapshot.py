@@ -7,7 +7,7 @@ import io
 
 from aiscale import catalog
 from aiscale.catalog._data import data_file
-from aiscale.catalog._services import services_snapshot_date
+from aiscale.catalog._services import service_prices
 
 _MACHINE_SOURCES = ("gpu_instances_sources.csv", "storage_prices_sources.csv")
 """Machine and storage provenance files; their dates are read when the catalog exposes none."""
@@ -29,13 +29,14 @@ def _dates_in(name: str) -> list[str]:
 
 
 def snapshot_date() -> str:
-    """The newest date of the prices the estimate uses: the catalog's ``snapshot_date()`` when
-    it has one, the service prices' date, and the dates named in the machine price sources."""
-    dates = [services_snapshot_date()]
+    """The date of the oldest price the estimate may use (ISO ``YYYY-MM-DD``): no packaged price
+    is older. The machine catalog's ``snapshot_date()`` (its oldest source) or, without one, the
+    dates in its provenance files, and the oldest service price row."""
+    dates = [min(price.as_of for price in service_prices())]
     own = getattr(catalog, "snapshot_date", None)
     if callable(own):
         dates.append(str(own()))
     else:
         for name in _MACHINE_SOURCES:
             dates += _dates_in(name)
-    return max(dates)
+    return min(dates)

@@ -148,7 +148,11 @@ def test_sagemaker_endpoint_is_priced_from_the_hosting_rate(aws_preview):
 
 def test_the_report_states_the_price_snapshot_date(dev):
     report = dev.report()["cost"]
-    assert report["prices_as_of"] == max(p.as_of for p in service_prices()) or report["prices_as_of"] > "2026"
+    from aiscale import catalog
+
+    oldest = min(min(p.as_of for p in service_prices()), catalog.snapshot_date())
+    assert report["prices_as_of"] == oldest, "no price the estimate uses is older than the stated date"
+    assert report["prices_as_of"] < max(p.as_of for p in service_prices()), "older than the newest row"
     json.dumps(report)
 
 
