@@ -151,9 +151,10 @@ class GcpReader:
 def default_reader(project: str) -> GcpReader:
     """A `GcpReader` over real clients with Application Default Credentials, or
     `PreflightCredentialsError` when there are none."""
+    import google.cloud.compute_v1 as compute_v1  # the SDK first: a missing extra is named first
+
     import google.auth
     from google.auth import exceptions as auth_exceptions
-    from google.cloud import compute_v1
 
     try:
         credentials, _ = google.auth.default(scopes=list(SCOPES))
