@@ -1,7 +1,6 @@
-"""Recorded Azure and GCP answers for the pre-flight tests: fake clients with the SDKs' method
-names that return the SDKs' own model objects (``azure.mgmt.compute.models.ResourceSku`` and
-``Usage`` built from the REST JSON; ``google.cloud.compute_v1`` ``Region``, ``MachineType``,
-``AcceleratorType``), and record the calls made."""
+"""Recorded Azure answers for the pre-flight tests: a fake ``ComputeManagementClient`` that
+returns azure-mgmt-compute's own ``ResourceSku`` and ``Usage`` objects (built from the REST JSON)
+and records the calls made. The GCP ones are in ``gcp_fakes`` (see ``test_gcp``)."""
 
 from __future__ import annotations
 
@@ -9,10 +8,8 @@ from types import SimpleNamespace
 from typing import Any, Optional
 
 from azure.mgmt.compute.models import ResourceSku, Usage
-from google.cloud import compute_v1
 
 from aiscale.preflight.azure import AzureReader
-from aiscale.preflight.gcp import GcpReader
 
 # --- Azure -----------------------------------------------------------------------------------
 
@@ -73,59 +70,3 @@ class FakeCompute:
 def azure_reader(**answers: Any) -> AzureReader:
     """An `AzureReader` over a `FakeCompute` with `answers`."""
     return AzureReader(FakeCompute(**answers), "00000000-0000-0000-0000-000000000000")
-
-
-# --- GCP -------------------------------------------------------------------------------------
-
-
-def gcp_region(name: str = "us-central1", zones: tuple[str, ...] = ("a", "b", "c"),
-               quotas: Optional[dict[str, tuple[float, float]]] = None) -> compute_v1.Region:
-    """A ``Region`` as ``RegionsClient.get`` returns it: zone URLs, quotas metric -> (limit, usage)
-    plus the CPUS quota every region reports."""
-    quotas = {"CPUS": (72.0, 0.0), **(quotas or {})}
-    return compute_v1.Region(
-        name=name, status="UP",
-        zones=[f"https://www.googleapis.com/compute/v1/projects/p/zones/{name}-{z}" for z in zones],
-        quotas=[compute_v1.Quota(metric=metric, limit=limit, usage=usage)
-                for metric, (limit, usage) in quotas.items()])
-
-
-class _Client:
-    def __init__(self, calls: list, name: str, answer) -> None:
-        self._calls, self._name, self._answer = calls, name, answer
-
-    def get(self, project: str, region: str):
-        self._calls.append((self._name, project, region))
-        return self._answer(region)
-
-    def list(self, project: str, zone: str):
-        self._calls.append((self._name, project, zone))
-        return iter(self._answer(zone))
-
-
-def gcp_reader(region: compute_v1.Region, machines: dict[str, tuple[str, ...]],
-               accelerators: dict[str, tuple[str, ...]], project: str = "acme-ml-dev",
-               error: Optional[BaseException] = None) -> GcpReader:
-    """A `GcpReader` whose clients answer with `region`, and per zone the machine and
-    accelerator type names given (plus an n1 machine type everywhere); ``reader.calls`` records
-    the calls. `error`, when given, is raised by ``RegionsClient.get``."""
-    calls: list[tuple] = []
-
-    def get_region(name: str):
-        if error is not None:
-            raise error
-        return region
-
-    def machine_types(zone: str):
-        return [compute_v1.MachineType(name=m, zone=zone, guest_cpus=4)
-                for m in ("n1-standard-4", *machines.get(zone, ()))]
-
-    def accelerator_types(zone: str):
-        return [compute_v1.AcceleratorType(name=a, zone=zone, maximum_cards_per_instance=8)
-                for a in accelerators.get(zone, ())]
-
-    reader = GcpReader(project, _Client(calls, "regions.get", get_region),
-                       _Client(calls, "machineTypes.list", machine_types),
-                       _Client(calls, "acceleratorTypes.list", accelerator_types))
-    reader.calls = calls
-    return reader
