@@ -64,8 +64,9 @@ class PreflightAwsError(PreflightCloudError):
 def preflight(platform, plan: CloudPlan, reader_factory=None) -> list:
     """Every finding of the AWS pre-flight of `plan` (`platform`'s AWS part), asking AWS through
     `reader_factory(region)` (default: ``aiscale.preflight.runner.default_reader``)."""
-    from aiscale.preflight import runner
+    from importlib import import_module
 
+    runner = import_module("aiscale.preflight.runner")  # the loaded module, as tests patch it
     return runner.run_preflight(plan, reader_factory)
 
 
