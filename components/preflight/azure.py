@@ -20,6 +20,7 @@ reported as a warning saying so.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
@@ -166,6 +167,18 @@ class AzureReader:
                                     float(u.limit), float(u.current_value)) for u in listed}
 
 
+def _attempts(message: Optional[str]) -> str:
+    """"EnvironmentCredential: environment variables are not fully configured; ..." from the
+    chain's message (one tab-indented line per credential tried), or its first line."""
+    lines = str(message or "no credential").strip().splitlines()
+    tried = []
+    for line in lines:
+        if line.startswith("\t") and ": " in line:
+            name, reason = line.strip().split(": ", 1)
+            tried.append(f"{name}: {reason.split('. ')[0].rstrip('.')}")
+    return "tried " + "; ".join(tried) if tried else lines[0]
+
+
 def default_reader() -> AzureReader:
     """An `AzureReader` over a ``ComputeManagementClient`` with ``DefaultAzureCredential`` in
     the subscription of AZURE_SUBSCRIPTION_ID, or `PreflightCredentialsError` naming what is
@@ -179,12 +192,16 @@ def default_reader() -> AzureReader:
         raise PreflightCredentialsError(f"no Azure subscription: {SUBSCRIPTION_ENV} is not set; "
                                         f"{CREDENTIALS_HINT}")
     credential = DefaultAzureCredential()
+    identity_log = logging.getLogger("azure.identity")  # it logs the whole chain as a warning
+    level = identity_log.level
+    identity_log.setLevel(logging.ERROR)
     try:
         credential.get_token(MANAGEMENT_SCOPE)
     except ClientAuthenticationError as error:
-        first = str(error.message).strip().splitlines()[0] if error.message else "no credential"
         raise PreflightCredentialsError(f"no Azure credentials found by DefaultAzureCredential "
-                                        f"({first}); {CREDENTIALS_HINT}") from None
+                                        f"({_attempts(error.message)}); {CREDENTIALS_HINT}") from None
+    finally:
+        identity_log.setLevel(level)
     return AzureReader(ComputeManagementClient(credential, subscription), subscription)
 
 

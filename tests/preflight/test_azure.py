@@ -147,11 +147,18 @@ def test_no_credential_in_the_chain_is_a_credentials_error(monkeypatch):
     class NoCredential:
         def get_token(self, *scopes):
             raise azure_identity.CredentialUnavailableError(
-                message="DefaultAzureCredential failed to retrieve a token from the included credentials.")
+                message="DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+                        "Attempted credentials:\n"
+                        "\tEnvironmentCredential: EnvironmentCredential authentication unavailable. "
+                        "Environment variables are not fully configured.\n"
+                        "\tAzureCliCredential: Azure CLI not found on path\n"
+                        "To mitigate this issue, please refer to the troubleshooting guidelines.")
 
     monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000000")
     monkeypatch.setattr(azure_identity, "DefaultAzureCredential", NoCredential)
     with pytest.raises(PreflightCredentialsError) as caught:
         azure.default_reader()
     assert "no Azure credentials found by DefaultAzureCredential" in str(caught.value)
+    assert ("tried EnvironmentCredential: EnvironmentCredential authentication unavailable; "
+            "AzureCliCredential: Azure CLI not found on path") in str(caught.value)
     assert "az login" in str(caught.value)
