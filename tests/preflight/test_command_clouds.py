@@ -76,3 +76,18 @@ def test_a_cloud_the_stack_does_not_use_has_nothing_to_check(tmp_path):
     project = write_project(tmp_path / "p", _model(clouds=AWS, node_pools=[SPOT_L4_POOL]))
     result = _invoke("--cloud", "gcp", "--stack", "dev", "--cwd", str(project))
     assert result.exit_code == 0 and "does not use GCP: nothing to check" in result.output
+
+
+def test_the_cloud_sdks_load_only_when_their_cloud_is_checked():
+    """Registering the command and importing the per-cloud modules loads no Azure or GCP SDK
+    (a fresh interpreter: this process may have loaded them for other tests)."""
+    import os
+    import subprocess
+
+    code = ("import sys, aiscale.cli, aiscale.preflight.azure, aiscale.preflight.gcp, aiscale.preflight.runner; "
+            "print(sorted({m.split('.')[0] + '.' + m.split('.')[1] for m in sys.modules "
+            "if m.startswith(('azure.', 'google.cloud', 'google.auth', 'google.api_core'))}))")
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]", done.stdout
