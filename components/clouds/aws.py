@@ -20,6 +20,7 @@ class AwsAdapter(CloudAdapter):
     name = "aws"
     sdk_modules = ("pulumi_aws",)
     extra_modules = ("boto3", "botocore")
+    preflight_module = "aiscale.preflight.aws"
     title = "AWS"
     builders = MappingProxyType({
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",

@@ -14,6 +14,8 @@ class AzureAdapter(CloudAdapter):
 
     name = "azure"
     sdk_modules = ("pulumi_azure_native",)
+    extra_modules = ("azure",)  # azure-identity, azure-mgmt-compute: `aiscale preflight`
+    preflight_module = "aiscale.preflight.azure"
     title = "Azure"
     region_field = "location"
     builders = MappingProxyType({

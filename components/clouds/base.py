@@ -48,6 +48,9 @@ class CloudAdapter(ABC):
     (installed by the install extra named like the cloud: ``aiscale[<name>]``)."""
     extra_modules: ClassVar[tuple[str, ...]] = ()
     """Other top-level modules only this cloud's extra installs (e.g. boto3 for preflight)."""
+    preflight_module: ClassVar[Optional[str]] = None
+    """The module of the cloud's read-only pre-flight (``aiscale preflight --cloud <name>``), with
+    ``preflight(platform, plan, reader_factory=None)``; None when the cloud has none."""
     spot_taint: ClassVar[Optional[tuple[str, str]]] = None
     """The ``NoSchedule`` taint (key, value) the cloud puts on spot nodes, or None."""
     managed_runtime: ClassVar[str]

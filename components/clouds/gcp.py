@@ -22,6 +22,8 @@ class GcpAdapter(CloudAdapter):
 
     name = "gcp"
     sdk_modules = ("pulumi_gcp",)
+    extra_modules = ("google",)  # google-cloud-compute: `aiscale preflight`
+    preflight_module = "aiscale.preflight.gcp"
     title = "GCP"
     builders = MappingProxyType({
         "provider": "provider", "network": "network", "cluster": "cluster", "node_pool": "node_pool",

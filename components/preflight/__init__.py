@@ -1,4 +1,6 @@
-"""Pre-flight for AWS: read-only checks of an account before `pulumi up`.
+"""Pre-flight: read-only checks of each cloud before `pulumi up` (`aiscale preflight --stack NAME
+[--cloud aws|azure|gcp]`). Azure and GCP live in `aiscale.preflight.azure` / `.gcp` (their
+SDKs import lazily); what follows describes AWS, whose pure layers are re-exported here.
 
 For the AWS part of a stack's platform model: every GPU instance type is offered in the region
 and in the zones used, EC2's GPU kind and count match the catalog, the vCPU quotas (on-demand

@@ -18,6 +18,7 @@ from typing import Any, Iterator, Optional, Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from aiscale.preflight.errors import PreflightCloudError, PreflightCredentialsError
 from aiscale.preflight.facts import AwsFacts, GpuSpec, InstanceFacts, Quota
 from aiscale.preflight.plan import CloudPlan, cloud_plan
 from aiscale.preflight.tables import (
@@ -55,13 +56,18 @@ CREDENTIALS_HINT = ("set AWS_PROFILE (after `aws sso login` where SSO is used) o
 """How to provide credentials, quoted in every credentials error."""
 
 
-class PreflightCredentialsError(Exception):
-    """No usable AWS credentials (exit code 2)."""
-
-
-class PreflightAwsError(Exception):
+class PreflightAwsError(PreflightCloudError):
     """An EC2 call failed for another reason than credentials (exit code 2); the message names
     the call, the IAM permission and AWS's answer."""
+
+
+def preflight(platform, plan: CloudPlan, reader_factory=None) -> list:
+    """Every finding of the AWS pre-flight of `plan` (`platform`'s AWS part), asking AWS through
+    `reader_factory(region)` (default: ``aiscale.preflight.runner.default_reader``)."""
+    from importlib import import_module
+
+    runner = import_module("aiscale.preflight.runner")  # the loaded module, as tests patch it
+    return runner.run_preflight(plan, reader_factory)
 
 
 def _error_code(error: ClientError) -> str:

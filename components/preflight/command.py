@@ -1,7 +1,8 @@
 """`aiscale preflight`: the typer command function (registered by `aiscale.cli`).
 
 Only typer and the standard library are imported at module level, so registering the command
-keeps `aiscale --help` fast; boto3 and the model load when the command runs.
+keeps `aiscale --help` fast; the model loads when the command runs, and each cloud's SDK
+only when that cloud is checked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Optional
 import typer
 
 EXIT_INVALID = 2
-"""Exit code for invalid input or missing AWS credentials."""
+"""Exit code for invalid input, missing credentials or a missing SDK extra."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -23,45 +24,64 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
+def _nothing_to_check(console, loaded, title: str, plan) -> None:
+    reason = f"does not use {title}" if plan is None else f"has no GPU fleet or managed endpoint on {title}"
+    console.print(f"Stack {loaded.project}/{loaded.stack} {reason}: nothing to check.", markup=False)
+
+
 def preflight_command(
     stack: str = typer.Option(..., "--stack", "-s", help="The stack whose Pulumi.<stack>.yaml is read."),
     cwd: Path = typer.Option(Path("."), "--cwd", "-C", help="The Pulumi project folder (with Pulumi.yaml)."),
     catalog_overlay: Optional[Path] = typer.Option(
         None, "--catalog-overlay", metavar="FILE",
         help="A catalog overlay YAML file (docs/catalog.md). Default: the stack's aiscale:catalogOverlay."),
+    cloud: Optional[str] = typer.Option(
+        None, "--cloud", metavar="CLOUD",
+        help="The cloud to check (aws, azure or gcp). Default: every cloud the stack uses."),
 ) -> None:
-    """Read-only AWS checks before `pulumi up`: GPU instance types offered in the region and
-    zones, GPU kind and count, EC2 vCPU quotas (on-demand and spot) and SageMaker endpoint
-    quotas. Exit 0 ok, 1 a failing check, 2 invalid input or no AWS credentials."""
+    """Read-only checks before `pulumi up` that the stack's GPU machine types are offered in its
+    regions and zones and that the quotas cover every fleet at max size: AWS (EC2 vCPU and
+    SageMaker quotas), Azure (VM size SKUs and restrictions, per-family vCPU quotas), GCP
+    (machine and accelerator types per zone, regional GPU quotas). Exit 0 ok, 1 a failing check,
+    2 invalid input, missing credentials or a missing SDK extra."""
     from rich.console import Console
     from rich.markup import escape
 
+    from aiscale import clouds
+    from aiscale.preflight.errors import PreflightCloudError, PreflightCredentialsError
     from aiscale.preflight.findings import exit_code, findings_table, summary
+    from aiscale.preflight.runner import PreflightInputError, load_stack, preflight_clouds, run_cloud
     from aiscale.sdk_extras import missing_sdk_hint
 
-    try:  # boto3 comes with aiscale[aws]
-        from aiscale.preflight.aws import PreflightAwsError, PreflightCredentialsError
-        from aiscale.preflight.runner import PreflightInputError, load_stack_plan, run_preflight
-    except ModuleNotFoundError as error:
-        if (hint := missing_sdk_hint(error, "aiscale preflight")) is None:
-            raise
-        raise _fail(escape(hint)) from None
-
+    available = preflight_clouds()
+    if cloud is not None and cloud not in available:
+        raise _fail(escape(f"--cloud: got {cloud!r}; valid: {', '.join(available)}"))
     console = Console(highlight=False)
     try:
-        loaded = load_stack_plan(cwd, stack, catalog_overlay)
+        loaded = load_stack(cwd, stack, catalog_overlay)
     except PreflightInputError as error:
         raise _fail(escape(str(error))) from None
-    plan = loaded.plan
-    if plan is None or plan.empty:
-        reason = "does not use AWS" if plan is None else "has no GPU fleet or managed endpoint on AWS"
-        console.print(f"Stack {loaded.project}/{loaded.stack} {reason}: nothing to check.", markup=False)
-        raise typer.Exit(0)
-    try:
-        findings = run_preflight(plan)
-    except (PreflightCredentialsError, PreflightAwsError) as error:
-        raise _fail(escape(str(error))) from None
-    console.print(findings_table(findings, title=f"Pre-flight: {loaded.project}/{loaded.stack} "
-                                                 f"on AWS {plan.region}"))
-    console.print(f"Pre-flight: {summary(findings)}", markup=False)
-    raise typer.Exit(exit_code(findings))
+    codes = []
+    for name in (cloud,) if cloud is not None else available:
+        title = clouds.adapter(name).title
+        try:
+            plan = loaded.cloud_plan(name)
+        except PreflightInputError as error:
+            raise _fail(escape(str(error))) from None
+        if plan is None or plan.empty:
+            _nothing_to_check(console, loaded, title, plan)
+            continue
+        try:
+            findings = run_cloud(name, loaded.platform, plan)
+        except ModuleNotFoundError as error:
+            hint = missing_sdk_hint(error, "aiscale preflight")
+            if hint is None:
+                raise
+            raise _fail(escape(f"{hint} (the {title} pre-flight needs it)")) from None
+        except (PreflightCredentialsError, PreflightCloudError) as error:
+            raise _fail(escape(str(error))) from None
+        console.print(findings_table(findings, title=f"Pre-flight: {loaded.project}/{loaded.stack} "
+                                                     f"on {title} {plan.region}"))
+        console.print(f"Pre-flight: {summary(findings)}", markup=False)
+        codes.append(exit_code(findings))
+    raise typer.Exit(max(codes, default=0))

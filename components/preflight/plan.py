@@ -36,7 +36,12 @@ class Fleet:
     max_nodes: int
     """Most instances the fleet may run."""
     capacity: str
-    """"on-demand" or "spot"."""
+    """"on-demand", "spot" or "spot-with-fallback"."""
+    accelerator_type: Optional[str] = None
+    """The cloud's accelerator type attached to the machine (the catalog offering's
+    ``accelerator_type``, e.g. "nvidia-l4"); None where the machine type implies it."""
+    zones: tuple[str, ...] = ()
+    """The fleet's own zones (``node_pools[].zones``); empty: the cloud's zones apply."""
 
     @property
     def label(self) -> str:
@@ -97,7 +102,9 @@ def _fleets(plan: Plan, cloud: str) -> list[Fleet]:
                 offering = plan.offering(kind, item.name, cloud)
                 fleets.append(Fleet(kind=label, name=item.name, instance_type=offering.instance_type,
                                     accelerator=item.accelerator, gpus=offering.gpus, vcpus=offering.vcpus,
-                                    max_nodes=item.max_nodes, capacity=item.capacity))
+                                    max_nodes=item.max_nodes, capacity=item.capacity,
+                                    accelerator_type=getattr(offering, "accelerator_type", None),
+                                    zones=tuple(getattr(item, "zones", None) or ())))
     return fleets
 
 

@@ -1,27 +1,27 @@
-"""The whole pre-flight: read the stack's platform model, make a boto3 session in the model's
-region, ask AWS, run the checks.
+"""The whole pre-flight: read the stack's platform model, then for each cloud checked, its part
+of the plan, asked of the cloud by that cloud's pre-flight module (the adapter's
+``preflight_module``, imported only when the cloud is checked, so each SDK loads lazily). For
+AWS: a boto3 session in the model's region, EC2 and Service Quotas, the checks.
 
 Each step raises an error whose message is fit for the user (exit code 2): `PreflightInputError`
-for the project, stack or model, `PreflightCredentialsError` / `PreflightAwsError` for AWS.
+for the project, stack or model, `PreflightCredentialsError` / `PreflightCloudError`
+(``aiscale.preflight.errors``) for the cloud; a missing SDK raises ``ModuleNotFoundError``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from aiscale.preflight.aws import (
-    CREDENTIALS_HINT,
-    AwsReader,
-    AwsPlan,
-    PreflightCredentialsError,
-    aws_plan,
-    gather_facts,
-)
-from aiscale.preflight.checks import run_checks
+from aiscale.preflight.errors import PreflightCredentialsError
 from aiscale.preflight.findings import Finding
+from aiscale.preflight.plan import CloudPlan
+
+if TYPE_CHECKING:
+    from aiscale.preflight.aws import AwsPlan, AwsReader
 
 PLATFORM_KEY = "aiscale:platform"
 """The stack config key holding the platform model."""
@@ -43,11 +43,46 @@ class StackPlan:
     """The AWS plan; None when the platform does not use AWS."""
 
 
+@dataclass(frozen=True)
+class StackPlatform:
+    """A stack's identity, its validated platform model and the model's resolved plan."""
+
+    project: str
+    """The Pulumi project name."""
+    stack: str
+    """The stack name."""
+    platform: Any
+    """The validated ``aiscale.model.Platform``."""
+    plan: Any
+    """Its resolved ``aiscale.plan.Plan``."""
+
+    def cloud_plan(self, cloud: str) -> Optional[CloudPlan]:
+        """``cloud``'s part of the platform; None when the platform does not use ``cloud``."""
+        from aiscale.catalog import CatalogLookupError
+        from aiscale.preflight.plan import cloud_plan
+
+        try:
+            return cloud_plan(self.platform, cloud, self.plan)
+        except CatalogLookupError as error:  # validation resolves the same offerings first
+            raise PreflightInputError(f"{self.project}/{self.stack}: {error}") from None
+
+
 def load_stack_plan(cwd: Path, stack: str, catalog_overlay: Optional[Path] = None) -> StackPlan:
     """Read `Pulumi.yaml` in `cwd`, the stack's `aiscale:platform` value, validate it with
     `aiscale.model.load_platform` (with the stack's catalog overlay, or `catalog_overlay`, in
     effect) and extract its AWS plan."""
+    from aiscale.preflight.aws import aws_plan
+
+    loaded = load_stack(cwd, stack, catalog_overlay)
+    return StackPlan(project=loaded.project, stack=stack, plan=aws_plan(loaded.platform, loaded.plan))
+
+
+def load_stack(cwd: Path, stack: str, catalog_overlay: Optional[Path] = None) -> StackPlatform:
+    """Read `Pulumi.yaml` in `cwd`, the stack's `aiscale:platform` value and validate it with
+    `aiscale.model.load_platform` (with the stack's catalog overlay, or `catalog_overlay`, in
+    effect); no cloud SDK is imported."""
     from aiscale.catalog import CatalogLookupError
+    from aiscale.plan import make_plan
     from aiscale.catalog.overlay_file import CatalogOverlayError
     from aiscale.catalog.stack_overlay import use_for_project
     from aiscale.model import PlatformValidationError
@@ -75,16 +110,34 @@ def load_stack_plan(cwd: Path, stack: str, catalog_overlay: Optional[Path] = Non
     except PlatformValidationError as error:
         raise PreflightInputError(f"{project.stack_file}: invalid {PLATFORM_KEY}:\n{error}") from None
     try:
-        plan = aws_plan(platform)
+        plan = make_plan(platform)
     except CatalogLookupError as error:  # validation resolves the same offerings first
         raise PreflightInputError(f"{project.stack_file}: {error}") from None
-    return StackPlan(project=project.name, stack=stack, plan=plan)
+    return StackPlatform(project=project.name, stack=stack, platform=platform, plan=plan)
+
+
+def preflight_clouds() -> tuple[str, ...]:
+    """The clouds that have a pre-flight, in the registry's order."""
+    from aiscale import clouds
+
+    return tuple(adapter.name for adapter in clouds.adapters() if adapter.preflight_module)
+
+
+def run_cloud(cloud: str, platform: Any, plan: CloudPlan) -> list[Finding]:
+    """Every finding of ``cloud``'s pre-flight of ``plan``: imports the cloud's pre-flight module
+    (``ModuleNotFoundError`` when its SDK is missing) and runs its ``preflight``."""
+    from aiscale import clouds
+
+    module = import_module(clouds.adapter(cloud).preflight_module)
+    return module.preflight(platform, plan)
 
 
 def aws_session(region: str) -> Any:
     """A boto3 Session for `region` with credentials, or `PreflightCredentialsError`."""
     import boto3
     from botocore.exceptions import BotoCoreError
+
+    from aiscale.preflight.aws import CREDENTIALS_HINT
 
     try:
         session = boto3.Session(region_name=region)
@@ -99,6 +152,8 @@ def aws_session(region: str) -> Any:
 
 def default_reader(region: str) -> AwsReader:
     """An `AwsReader` over a fresh boto3 session in `region`."""
+    from aiscale.preflight.aws import AwsReader
+
     return AwsReader.from_session(aws_session(region), region)
 
 
@@ -106,5 +161,8 @@ def run_preflight(plan: AwsPlan,
                   reader_factory: Optional[Callable[[str], AwsReader]] = None) -> list[Finding]:
     """Every finding for `plan`, asking AWS through `reader_factory(region)` (default:
     `default_reader`, looked up when called)."""
+    from aiscale.preflight.aws import gather_facts
+    from aiscale.preflight.checks import run_checks
+
     reader = (reader_factory or default_reader)(plan.region)
     return run_checks(plan, gather_facts(plan, reader))
