@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from aiscale.preflight.errors import PreflightCloudError, PreflightCredentialsError
-from aiscale.preflight.findings import FAIL, OK, WARN, Finding
+from aiscale.preflight.findings import FAIL, OK, WARN, Finding, quota_finding
 from aiscale.preflight.plan import CloudPlan, Fleet
 
 CLOUD = "azure"
@@ -217,10 +217,6 @@ def _names(values: Iterable[str]) -> str:
     return ", ".join(sorted(values)) or "none"
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _resource(fleet: Fleet) -> str:
     return f"{fleet.label} ({fleet.instance_type}, {fleet.capacity})"
 
@@ -308,15 +304,9 @@ def check_vcpu_quotas(fleets: Sequence[Fleet], skus: Mapping[str, SkuFacts],
                                     f"needs {breakdown}; the location reports no usage named {name!r}, "
                                     f"so its quota was not checked"))
             continue
-        resource = f"{usage.label} ({name})"
-        free = usage.limit - usage.current
-        state = f"the quota is {_number(usage.limit)}, {_number(usage.current)} in use, {_number(free)} free"
-        if free < needed:
-            findings.append(Finding(VCPU_QUOTA_CHECK, resource, FAIL,
-                                    f"needs {breakdown}; {state}. Request an increase (Subscriptions > "
-                                    f"Usage + quotas > {usage.label}) or lower max_nodes"))
-        else:
-            findings.append(Finding(VCPU_QUOTA_CHECK, resource, OK, f"needs {breakdown}; {state}"))
+        findings.append(quota_finding(
+            VCPU_QUOTA_CHECK, f"{usage.label} ({name})", needed, breakdown, usage.limit, usage.current,
+            f"Request an increase (Subscriptions > Usage + quotas > {usage.label})"))
     return findings
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Optional, Sequence
 
 from aiscale.preflight.facts import AwsFacts, InstanceFacts, Quota
-from aiscale.preflight.findings import FAIL, OK, WARN, Finding
+from aiscale.preflight.findings import FAIL, OK, WARN, Finding, number
 from aiscale.preflight.plan import CloudPlan, Fleet, ManagedEndpoint
 from aiscale.preflight.tables import EC2_GPUS, QuotaRef, sagemaker_quota_name, vcpu_quota
 
@@ -30,10 +30,6 @@ def _resource(item: Fleet | ManagedEndpoint) -> str:
     if isinstance(item, Fleet):
         return f"{item.label} ({item.instance_type}, {item.capacity})"
     return f"{item.label} ({item.instance_type})"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def check_region(fleet: Fleet, region: str, region_types: frozenset[str]) -> Finding:
@@ -129,12 +125,12 @@ def check_vcpu_quotas(fleets: Sequence[Fleet], described: Mapping[str, InstanceF
                                     f"needs {breakdown}; the quota could not be read: {why}"))
         elif quota.value < needed:
             findings.append(Finding(VCPU_QUOTA_CHECK, resource, FAIL,
-                                    f"needs {breakdown}; the quota is {_number(quota.value)}. "
+                                    f"needs {breakdown}; the quota is {number(quota.value)}. "
                                     f"Request an increase (Service Quotas > Amazon EC2 > "
                                     f"{ref.name}) or lower max_nodes"))
         else:
             findings.append(Finding(VCPU_QUOTA_CHECK, resource, OK,
-                                    f"needs {breakdown}; the quota is {_number(quota.value)} "
+                                    f"needs {breakdown}; the quota is {number(quota.value)} "
                                     f"(instances already running use part of it)"))
     return findings
 
@@ -164,12 +160,12 @@ def check_sagemaker_quotas(endpoints: Sequence[ManagedEndpoint],
                                     f"{quota.error or 'not read'}"))
         elif quota.value < needed:
             findings.append(Finding(SAGEMAKER_QUOTA_CHECK, name, FAIL,
-                                    f"needs {breakdown}; the quota is {_number(quota.value)}. "
+                                    f"needs {breakdown}; the quota is {number(quota.value)}. "
                                     f"Request an increase (Service Quotas > Amazon SageMaker > "
                                     f"{name}) or lower max_replicas"))
         else:
             findings.append(Finding(SAGEMAKER_QUOTA_CHECK, name, OK,
-                                    f"needs {breakdown}; the quota is {_number(quota.value)}"))
+                                    f"needs {breakdown}; the quota is {number(quota.value)}"))
     return findings
 
 

@@ -38,6 +38,22 @@ class Finding:
             raise ValueError(f"status: got {self.status!r}; valid: {', '.join(STATUSES)}")
 
 
+def number(value: float) -> str:
+    """A count as people write it: ``8``, not ``8.0``; ``0.5`` stays."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def quota_finding(check: str, resource: str, needed: float, breakdown: str, limit: float,
+                  used: float, how_to_raise: str) -> Finding:
+    """FAIL when the free part of a quota (``limit - used``) is below ``needed``, else OK; the
+    detail says what is needed, the quota's state and, when short, ``how_to_raise`` it."""
+    free = limit - used
+    state = f"the quota is {number(limit)}, {number(used)} in use, {number(free)} free"
+    if free < needed:
+        return Finding(check, resource, FAIL, f"needs {breakdown}; {state}. {how_to_raise} or lower max_nodes")
+    return Finding(check, resource, OK, f"needs {breakdown}; {state}")
+
+
 def exit_code(findings: Sequence[Finding]) -> int:
     """1 when any finding failed, else 0 (warnings do not fail)."""
     return EXIT_FAIL if any(f.status == FAIL for f in findings) else EXIT_OK

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from aiscale.preflight.errors import PreflightCloudError, PreflightCredentialsError
-from aiscale.preflight.findings import FAIL, OK, WARN, Finding
+from aiscale.preflight.findings import FAIL, OK, WARN, Finding, quota_finding
 from aiscale.preflight.plan import CloudPlan, Fleet
 
 CLOUD = "gcp"
@@ -196,10 +196,6 @@ def _names(values: Iterable[str]) -> str:
     return ", ".join(sorted(values)) or "none"
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _resource(fleet: Fleet) -> str:
     return f"{fleet.label} ({fleet.instance_type}, {fleet.capacity})"
 
@@ -248,14 +244,8 @@ def check_gpu_quotas(fleets: Sequence[Fleet], quotas: Mapping[str, GpuQuota]) ->
                                     f"needs {breakdown}; the region reports no {metric} quota (0 GPUs). "
                                     f"Request one (IAM & Admin > Quotas > {metric}) or choose another region"))
             continue
-        free = quota.limit - quota.usage
-        state = f"the quota is {_number(quota.limit)}, {_number(quota.usage)} in use, {_number(free)} free"
-        if free < needed:
-            findings.append(Finding(GPU_QUOTA_CHECK, metric, FAIL,
-                                    f"needs {breakdown}; {state}. Request an increase (IAM & Admin > "
-                                    f"Quotas > {metric}) or lower max_nodes"))
-        else:
-            findings.append(Finding(GPU_QUOTA_CHECK, metric, OK, f"needs {breakdown}; {state}"))
+        findings.append(quota_finding(GPU_QUOTA_CHECK, metric, needed, breakdown, quota.limit, quota.usage,
+                                      f"Request an increase (IAM & Admin > Quotas > {metric})"))
     return findings
 
 
