@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional, Sequence
 
-from aiscale.facts import reader, tokens
+from aiscale.facts import cloud_wiring, reader, tokens
 from aiscale.facts.model import NodePoolFacts
 
 from ..context import ResourceView
@@ -23,8 +23,6 @@ MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
                  tokens.GCP_COMPUTE_REGION_INSTANCE_TEMPLATE)
 GCE_AUTOSCALERS = (tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.GCP_COMPUTE_AUTOSCALER)
-CPU_METRICS = ("ASGAverageCPUUtilization", "Percentage CPU")
-"""The CPU-utilisation metrics of AWS target tracking and Azure autoscale rules."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,13 @@ def _node_pools(view, ctx, by_type) -> list[Pool]:
     return out
 
 
+def _cpu_scaled(scalers: Sequence[ResourceView]) -> bool:
+    """True when the group has scalers and CPU utilisation is their only scale-out signal (read
+    by the facts layer, as the wiring pack's WIRE-SCALE-001 reads it)."""
+    signals = [cloud_wiring.scaling_signal(s.canonical, s.props) for s in scalers]
+    return bool(signals) and all(signal is not None and signal.cpu_only for signal in signals)
+
+
 def _asg_pool(view, ctx, by_type):
     group = reader.vm_group(view.canonical, view.props)
     gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
@@ -144,10 +149,8 @@ def _asg_pool(view, ctx, by_type):
     # The group's scaling policies: whatever names it in ``autoscalingGroupName`` with a ``policyType``.
     policies = [p for p in _targets(view, "autoscalingGroupName", [r for rs in by_type.values() for r in rs])
                 if "policyType" in p.props]
-    cpu = bool(policies) and all(get(p.props, "targetTrackingConfiguration.predefinedMetricSpecification."
-                                             "predefinedMetricType") in CPU_METRICS for p in policies)
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto,
-                cpu_scaled=cpu)
+                cpu_scaled=_cpu_scaled(policies))
 
 
 def _gke_nap(view, ctx, by_type):
@@ -168,11 +171,9 @@ def _vmss_pool(view, ctx, by_type):
         high = max(bounds.high.number() or 0.0 for bounds in profiles)
     else:
         low, high = group.size.lenient()
-    rules = [rule for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
-             for profile in (get(s.props, "profiles") or []) for rule in (profile.get("rules") or [])]
-    cpu = bool(rules) and all(get(rule, "metricTrigger.metricName") in CPU_METRICS for rule in rules)
+    scalers = _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles),
-                cpu_scaled=cpu)
+                cpu_scaled=_cpu_scaled(scalers))
 
 
 def _mig_pool(view, ctx, by_type):
@@ -188,9 +189,8 @@ def _mig_pool(view, ctx, by_type):
         low, high = group.size.lenient()
         auto = False
     spot = reader.vm(template.canonical, template.props).spot.get() if template else None
-    policy = get(scalers[0].props, "autoscalingPolicy") or {} if scalers else {}
-    cpu = "cpuUtilization" in policy and not any(policy.get(k) for k in ("loadBalancingUtilization", "metrics"))
-    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto, cpu_scaled=cpu)
+    return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, spot, auto,
+                cpu_scaled=_cpu_scaled(scalers[:1]))
 
 
 def _aml_pool(view, ctx, by_type):
