@@ -14,6 +14,7 @@ latter. An invoke no installed SDK declares gets an empty answer and a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from typing import Any, Callable, Mapping, Optional
@@ -56,6 +57,14 @@ _AZURE_PARENT_NAME_KEYS = ("accountName", "vaultName", "virtualNetworkName", "wo
                            "roleAssignmentName", "actionGroupName", "budgetName")
 
 
+_PROVIDER_PLACE_FIELDS: Mapping[str, Mapping[str, str]] = {
+    "aws": {"region": "aws_region"},
+    "azure-native": {"location": "azure_location"},
+    "gcp": {"region": "gcp_region", "project": "gcp_project"},
+}
+"""An explicit provider's inputs that say where its resources are -> the fact each sets."""
+
+
 def _digest(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
@@ -83,7 +92,8 @@ class FakeCloud(pulumi.runtime.Mocks):
         self._warn = warn
         self._synthesized: set[str] = set()
         self._lock = threading.Lock()
-        self._answers: Optional[dict[str, Answer]] = None
+        self._answers: dict[CloudFacts, dict[str, Answer]] = {}
+        self._provider_places: dict[str, dict[str, str]] = {}
 
     @property
     def synthesized_invokes(self) -> list[str]:
@@ -98,6 +108,21 @@ class FakeCloud(pulumi.runtime.Mocks):
         return CloudFacts(aws_region=self.aws_region, aws_account=AWS_ACCOUNT_ID,
                           azure_location=self.azure_location, azure_subscription=AZURE_SUBSCRIPTION_ID,
                           azure_tenant=AZURE_TENANT_ID, gcp_project=self.gcp_project, gcp_region=self.gcp_region)
+
+    def facts_for(self, provider: Optional[str]) -> CloudFacts:
+        """The facts of a registration or invoke made through ``provider`` (a ``urn::id``
+        reference): an explicit provider's own ``region`` / ``location`` / ``project`` win over
+        the stack's configuration, as they do in the cloud."""
+        place = self._provider_places.get((provider or "").rsplit("::", 1)[-1])
+        return dataclasses.replace(self.facts, **place) if place else self.facts
+
+    def _remember_provider(self, typ: str, resource_id: str, inputs: Mapping[str, Any]) -> None:
+        """Keep where an explicit cloud provider points, by its id."""
+        fields = _PROVIDER_PLACE_FIELDS.get(typ.rsplit(":", 1)[-1], {})
+        place = {field: inputs[key] for key, field in fields.items() if isinstance(inputs.get(key), str)}
+        if place:
+            with self._lock:
+                self._provider_places[resource_id] = place
 
     # -- configuration ---------------------------------------------------------------------
     @property
@@ -127,6 +152,7 @@ class FakeCloud(pulumi.runtime.Mocks):
         if args.resource_id:  # a read or an import keeps the id it was given
             return args.resource_id, inputs
         package = args.typ.split(":", 1)[0]
+        facts = self.facts_for(args.provider)
         builder = {
             "aws": self._aws,
             "azure-native": self._azure,
@@ -134,15 +160,18 @@ class FakeCloud(pulumi.runtime.Mocks):
             "kubernetes": self._kubernetes,
         }.get(package)
         if builder is None:
-            return f"{args.name}-{_digest(args.typ, args.name, length=8)}", inputs
-        resource_id, state = builder(args.typ, args.name, inputs)
+            resource_id = f"{args.name}-{_digest(args.typ, args.name, length=8)}"
+            if args.typ.startswith("pulumi:providers:"):
+                self._remember_provider(args.typ, resource_id, inputs)
+            return resource_id, inputs
+        resource_id, state = builder(args.typ, args.name, inputs, facts)
         if pulumi.runtime.is_dry_run():
             state = unknown_where_unset(args.typ, set(args.inputs), state)
         return resource_id, state
 
-    def _aws(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+    def _aws(self, typ: str, name: str, inputs: dict, facts: CloudFacts) -> tuple[str, dict]:
         module, kind = typ.split(":")[1].split("/")[0], typ.rsplit(":", 1)[1]
-        region, account = self.aws_region, AWS_ACCOUNT_ID
+        region, account = facts.aws_region, AWS_ACCOUNT_ID
         if module == "s3" and kind in ("Bucket", "BucketV2"):
             bucket = _first_str(inputs, "bucket") or f"{name}-{_digest(typ, name, length=7)}"
             inputs.update(bucket=bucket, arn=f"arn:aws:s3:::{bucket}",
@@ -179,7 +208,7 @@ class FakeCloud(pulumi.runtime.Mocks):
             inputs.setdefault("name", resource_id)
         return resource_id, inputs
 
-    def _azure(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+    def _azure(self, typ: str, name: str, inputs: dict, facts: CloudFacts) -> tuple[str, dict]:
         module, kind = typ.split(":")[1].split("/")[0], typ.rsplit(":", 1)[1]
         own_key = f"{kind[0].lower()}{kind[1:]}Name"  # subnetName, keyName, agentPoolName, ...
         physical = _first_str(
@@ -195,7 +224,7 @@ class FakeCloud(pulumi.runtime.Mocks):
             provider = f"Microsoft.{module[0].upper()}{module[1:]}"
             resource_id = f"{sub}/resourceGroups/{group}/providers/{provider}/{kind[0].lower()}{kind[1:]}s/{physical}"
         inputs.setdefault("name", physical)
-        inputs.setdefault("location", self.azure_location)
+        inputs.setdefault("location", facts.azure_location)
         inputs["azureApiVersion"] = "2024-01-01"
         identity = inputs.get("identity")
         if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
@@ -218,20 +247,20 @@ class FakeCloud(pulumi.runtime.Mocks):
         elif kind == "UserAssignedIdentity":
             inputs.update(principalId=AZURE_OBJECT_ID, clientId=AZURE_OBJECT_ID, tenantId=AZURE_TENANT_ID)
         elif kind == "ManagedCluster":
-            inputs.update(fqdn=f"{physical}.privatelink.{self.azure_location}.azmk8s.io",
+            inputs.update(fqdn=f"{physical}.privatelink.{facts.azure_location}.azmk8s.io",
                           oidcIssuerProfile={**inputs.get("oidcIssuerProfile", {}),
-                                             "issuerURL": f"https://{self.azure_location}.oic.prod-aks.azure.com/{AZURE_TENANT_ID}/"},
+                                             "issuerURL": f"https://{facts.azure_location}.oic.prod-aks.azure.com/{AZURE_TENANT_ID}/"},
                           identityProfile={"kubeletidentity": {
                               "objectId": AZURE_OBJECT_ID, "clientId": AZURE_OBJECT_ID,
-                              "resourceId": f"{sub}/resourceGroups/MC_{group}_{physical}_{self.azure_location}/providers"
+                              "resourceId": f"{sub}/resourceGroups/MC_{group}_{physical}_{facts.azure_location}/providers"
                                             f"/Microsoft.ManagedIdentity/userAssignedIdentities/{physical}-agentpool"}})
         return resource_id, inputs
 
-    def _gcp(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+    def _gcp(self, typ: str, name: str, inputs: dict, facts: CloudFacts) -> tuple[str, dict]:
         module, kind = typ.split(":")[1].split("/")[0], typ.rsplit(":", 1)[1]
-        project = _first_str(inputs, "project") or self.gcp_project
+        project = _first_str(inputs, "project") or facts.gcp_project
         physical = _first_str(inputs, "name", "accountId", "serviceId") or f"{name}-{_digest(typ, name, length=7)}"
-        location = _first_str(inputs, "location", "region", "zone") or self.gcp_region
+        location = _first_str(inputs, "location", "region", "zone") or facts.gcp_region
         if module == "kms" and kind == "CryptoKey":
             ring = inputs.get("keyRing") if isinstance(inputs.get("keyRing"), str) else f"projects/{project}/locations/{location}/keyRings/ring"
             resource_id = f"{ring}/cryptoKeys/{physical}"
@@ -259,7 +288,7 @@ class FakeCloud(pulumi.runtime.Mocks):
             inputs.setdefault("uri", f"https://{physical}-{_digest(typ, name, length=10)}-uc.a.run.app")
         return resource_id, inputs
 
-    def _kubernetes(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+    def _kubernetes(self, typ: str, name: str, inputs: dict, facts: CloudFacts) -> tuple[str, dict]:
         metadata = inputs.get("metadata") if isinstance(inputs.get("metadata"), dict) else {}
         physical = metadata.get("name") or f"{name}-{_digest(typ, name, length=8)}"
         namespace = metadata.get("namespace")
@@ -275,12 +304,13 @@ class FakeCloud(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         """Answer an invoke by its SDK's result type, hand-written where realism matters; an
         invoke that no installed SDK declares gets an empty answer and a warning."""
-        hand = self._hand_answers().get(args.token)
+        facts = self.facts_for(args.provider)
+        hand = self._hand_answers(facts).get(args.token)
         signature = sdk_index.invoke_signature(args.token)
         if hand is None and signature is None:
             self._warn(f"invoke {args.token} is not known to the offline fake cloud; it returned an empty result")
             return {}
-        answer = self._synthesized_answer(signature, args.args) if signature is not None else {}
+        answer = self._synthesized_answer(signature, args.args, facts) if signature is not None else {}
         if hand is not None:
             answer.update(hand(args.args))
         else:
@@ -288,17 +318,19 @@ class FakeCloud(pulumi.runtime.Mocks):
                 self._synthesized.add(args.token)
         return answer
 
-    def _synthesized_answer(self, signature: sdk_index.InvokeSignature, arguments: dict) -> dict:
-        place = place_of(signature.token, self.facts, arguments)
+    def _synthesized_answer(self, signature: sdk_index.InvokeSignature, arguments: dict,
+                            facts: CloudFacts) -> dict:
+        place = place_of(signature.token, facts, arguments)
         result_type = signature.result_type()
         if result_type is None:  # a single-value function: the runtime takes the only value
             return {"result": string_for(signature.token.rsplit(":", 1)[1], place)}
         return synthesize(result_type, place, echo=arguments)
 
-    def _hand_answers(self) -> dict[str, Answer]:
-        if self._answers is None:
-            self._answers = {**hand_answers(self.facts), "kubernetes:yaml:decode": _decode_yaml}
-        return self._answers
+    def _hand_answers(self, facts: CloudFacts) -> dict[str, Answer]:
+        with self._lock:
+            if facts not in self._answers:
+                self._answers[facts] = {**hand_answers(facts), "kubernetes:yaml:decode": _decode_yaml}
+            return self._answers[facts]
 
 
 def _storage_endpoints(account: str, routing: Any) -> dict:

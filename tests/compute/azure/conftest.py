@@ -6,21 +6,17 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from aiscale.preview import fake_cloud
 from aiscale.preview.engine import PreviewResult, run_inline
-from tests.compute.azure.helpers import LOCATION, build_platform, identity_as_map
+from tests.compute.azure.helpers import LOCATION, build_platform
 
 
 @pytest.fixture(scope="module")
 def preview() -> Callable[..., PreviewResult]:
     """``preview(platform, cluster=True)``: build ``platform`` on Azure offline, return the result."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fake_cloud.FakeCloud, "_azure", identity_as_map(fake_cloud.FakeCloud._azure))
+    def run(platform: Any, *, cluster: bool = True,
+            program: Optional[Callable[[], None]] = None) -> PreviewResult:
+        return run_inline(program or (lambda: build_platform(platform, cluster=cluster)),
+                          config={"azure-native:location": LOCATION})
 
-        def run(platform: Any, *, cluster: bool = True,
-                program: Optional[Callable[[], None]] = None) -> PreviewResult:
-            return run_inline(program or (lambda: build_platform(platform, cluster=cluster)),
-                              config={"azure-native:location": LOCATION})
-
-        yield run
+    return run
 

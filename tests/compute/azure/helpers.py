@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import pulumi
 
@@ -12,25 +12,6 @@ from aiscale.model import load_platform
 LOCATION = "eastus"
 SUBNET_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net-rg/providers/"
              "Microsoft.Network/virtualNetworks/hub/subnets/aks")
-
-
-def identity_as_map(original: Callable) -> Callable:
-    """Answer ``identity.userAssignedIdentities`` as Azure does: a map keyed by identity id.
-
-    The input is a list of ids, the state a map; the shared fake cloud echoes the list back, which
-    the SDK's output translation rejects. Workaround until the fake cloud does this itself (a
-    no-op once it does).
-    """
-
-    def answer(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
-        resource_id, state = original(self, typ, name, inputs)
-        identity = state.get("identity")
-        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
-            state["identity"] = {**identity, "userAssignedIdentities": {
-                i: {} for i in identity["userAssignedIdentities"] if isinstance(i, str)}}
-        return resource_id, state
-
-    return answer
 
 
 def platform_model(**overrides: Any):

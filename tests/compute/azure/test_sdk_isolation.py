@@ -13,10 +13,8 @@ from tests.conftest import REPO
 def test_azure_build_imports_only_the_azure_sdk():
     script = textwrap.dedent("""
         import json, sys
-        from aiscale.preview import fake_cloud
         from aiscale.preview.engine import run_inline
-        from tests.compute.azure.helpers import LOCATION, build_platform, identity_as_map, platform_model
-        fake_cloud.FakeCloud._azure = identity_as_map(fake_cloud.FakeCloud._azure)
+        from tests.compute.azure.helpers import LOCATION, build_platform, platform_model
         platform = platform_model(
             node_pools=[{"name": "train", "accelerator": "nvidia-t4", "gpus_per_node": 1, "max_nodes": 2}],
             autoscaling_groups=[{"name": "batch", "accelerator": "nvidia-t4", "gpus_per_node": 1,
