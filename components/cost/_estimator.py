@@ -20,18 +20,25 @@ Pricer = Callable[[ResourceRecord, Graph], Optional[Quote]]
 """Prices one resource: a Quote, None when it has nothing to estimate, or raises Unpriced."""
 
 
+def _pricer_tables() -> list[dict[str, Pricer]]:
+    """Every cloud's pricers (each adapter names its pricer module), then the Kubernetes
+    objects' (a LoadBalancer Service is priced on the cloud of its cluster)."""
+    from ._kubernetes import PRICERS as KUBERNETES_PRICERS
+
+    return [*(dict(cloud.cost_pricers()) for cloud in clouds.adapters()), KUBERNETES_PRICERS]
+
+
 def pricers() -> dict[str, Pricer]:
-    """Canonical type token -> pricer, for every resource kind the estimator understands: the
-    pricers of every cloud in the registry (each adapter names its pricer module)."""
+    """Canonical type token -> pricer, for every resource kind the estimator understands."""
     table: dict[str, Pricer] = {}
-    for cloud in clouds.adapters():
-        table.update({canonical_type(token): pricer for token, pricer in cloud.cost_pricers().items()})
+    for pricers_of in _pricer_tables():
+        table.update({canonical_type(token): pricer for token, pricer in pricers_of.items()})
     return table
 
 
 def priced_types() -> tuple[str, ...]:
     """The type tokens the estimator looks at (priced or reported unpriced), sorted."""
-    return tuple(sorted(token for cloud in clouds.adapters() for token in cloud.cost_pricers()))
+    return tuple(sorted(token for pricers_of in _pricer_tables() for token in pricers_of))
 
 
 def estimate(resources: Sequence[ResourceRecord],

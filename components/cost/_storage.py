@@ -14,6 +14,7 @@ from aiscale import catalog
 from aiscale.catalog._services import service_price
 from aiscale.preview.records import ResourceRecord
 
+from ._egress import with_egress
 from ._fleet import Quote, price_text
 from ._model import UsageCharge
 from ._values import Unpriced, is_unknown
@@ -64,7 +65,14 @@ def storage_unit_price(cloud: str, region: str, storage_class: str, service: str
 def bucket_quote(record: ResourceRecord, graph, cloud: str, region: str, storage_class: str,
                  tags, where: str, service: str = "") -> Quote:
     """A bucket: the tagged expected size at its class's price, else the usage's
-    ``storage_gb``; without either, a usage-based charge with its unit price."""
+    ``storage_gb``; without either, a usage-based charge with its unit price. Its internet
+    egress (usage ``monthly_outbound_internet_gb``) is a usage-based charge too."""
+    return with_egress(_stored(record, graph, cloud, region, storage_class, tags, where, service),
+                       record, graph, cloud, region)
+
+
+def _stored(record: ResourceRecord, graph, cloud: str, region: str, storage_class: str,
+            tags, where: str, service: str) -> Quote:
     size = expected_size_gb(tags, where)
     if size is not None:
         return storage_quote(cloud, region, storage_class, size, where, service)

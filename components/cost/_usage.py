@@ -31,8 +31,11 @@ from aiscale.preview.records import ResourceRecord
 USAGE_KEYS = MappingProxyType({
     "storage_gb": "GB stored on average over the month (buckets, log groups, log workspaces)",
     "monthly_data_ingested_gb": "GB of logs ingested per month (log groups, workspaces)",
-    "monthly_data_processed_gb": "GB through a NAT gateway per month",
+    "monthly_data_processed_gb": "GB through a NAT gateway, an AWS classic or an Azure load balancer per month",
     "monthly_requests": "API requests per month (keys)",
+    "monthly_outbound_internet_gb": "GB sent to the internet per month (buckets, NAT gateways, public load balancers)",
+    "processed_bytes_gb": "GB through an AWS network load balancer per month (its capacity units)",
+    "monthly_ingress_data_gb": "GB into a GCP load balancer's forwarding rule per month",
 })
 """Every usage key a pricer reads, with what it measures."""
 

@@ -72,9 +72,10 @@ def test_each_prod_nat_gateway_costs_its_hours_and_lists_data_as_usage_based(pro
     for name in names:
         item = item_named(prod, name, "natGateway")
         assert item.monthly_min == pytest.approx(hourly * HOURS, abs=0.005)
-        (charge,) = item.usage_unknown
-        assert charge.key == "monthly_data_processed_gb"
-        assert charge.unit_price == row("aws", "vpc", "nat-gateway-data-processed", "us-east-1")
+        prices = {charge.key: charge.unit_price for charge in item.usage_unknown}
+        assert prices == {"monthly_data_processed_gb": row("aws", "vpc", "nat-gateway-data-processed", "us-east-1"),
+                          "monthly_outbound_internet_gb": row("aws", "data-transfer", "internet-egress-first-10tb",
+                                                              "us-east-1")}
 
 
 def test_dev_minimum_counts_its_fixed_costs_and_the_pinned_gpu_node(dev):
@@ -213,7 +214,7 @@ def test_dev_models_account_is_priced_from_the_azure_blob_row(dev):
     item = item_named(dev, "acme-ml-azure-models-account")
     price = catalog.storage_price("azure", "eastus", "HOT_LRS")
     assert price is not None and price > 0
-    (charge,) = item.usage
+    (charge,) = [c for c in item.usage if c.key == "storage_gb"]
     assert charge.unit_price == pytest.approx(price) and charge.unit == "GB-month"
     assert "HOT_LRS storage in eastus at" in item.basis
 

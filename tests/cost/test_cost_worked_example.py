@@ -45,4 +45,4 @@ def test_the_worked_example_of_the_docs():
     for name, amount in figures.items():
         assert re.search(rf"`{re.escape(name)}`.*\${amount:,.2f}", page), f"docs/cost.md shows {name} at ${amount:,.2f}"
     assert f"**${cost.monthly_max:,.2f}**" in page
-    assert cost.usage_based == tuple(i.urn for i in cost.items if i.urn.endswith(("::nat", "::data-key")))
+    assert cost.usage_based == tuple(i.urn for i in cost.items if i.urn.endswith(("::nat", "::data-key", "::models")))

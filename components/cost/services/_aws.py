@@ -13,6 +13,7 @@ from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from .. import _charges as charges
+from .._egress import with_egress
 from .._fleet import Quote
 from .._graph import Graph
 from .._values import Unpriced, get, is_unknown
@@ -53,13 +54,15 @@ def eks_cluster(record: ResourceRecord, graph: Graph) -> Quote:
 
 
 def nat_gateway(record: ResourceRecord, graph: Graph) -> Quote:
-    """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``)."""
+    """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``) and
+    the GB it sends to the internet (usage ``monthly_outbound_internet_gb``)."""
     region = _region(record, graph)
     hours = charges.price("aws", "vpc", "nat-gateway", region)
     data = charges.price("aws", "vpc", "nat-gateway-data-processed", region)
-    return charges.with_usage(charges.fixed("NAT gateway", hours),
-                              (charges.usage(record, graph, "monthly_data_processed_gb",
-                                             "data processed", data),))
+    return with_egress(charges.with_usage(charges.fixed("NAT gateway", hours),
+                                          (charges.usage(record, graph, "monthly_data_processed_gb",
+                                                         "data processed", data),)),
+                       record, graph, "aws", region)
 
 
 def elastic_ip(record: ResourceRecord, graph: Graph) -> Quote:

@@ -13,6 +13,7 @@ from aiscale.preview.records import ResourceRecord
 from aiscale.catalog._services import service_price
 
 from .. import _charges as charges
+from .._egress import with_egress
 from .._fleet import ON_DEMAND, Fleet, Quote
 from .._graph import Graph
 from .._values import Unpriced, get, is_unknown
@@ -75,13 +76,15 @@ def aks_control_plane(record: ResourceRecord, graph: Graph) -> Quote:
 
 
 def nat_gateway(record: ResourceRecord, graph: Graph) -> Quote:
-    """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``)."""
+    """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``) and
+    the GB it sends to the internet (usage ``monthly_outbound_internet_gb``)."""
     location = _location(record, graph)
     hours = charges.price("azure", "network", "nat-gateway", location)
     data = charges.price("azure", "network", "nat-gateway-data-processed", location)
-    return charges.with_usage(charges.fixed("NAT gateway", hours),
-                              (charges.usage(record, graph, "monthly_data_processed_gb",
-                                             "data processed", data),))
+    return with_egress(charges.with_usage(charges.fixed("NAT gateway", hours),
+                                          (charges.usage(record, graph, "monthly_data_processed_gb",
+                                                         "data processed", data),)),
+                       record, graph, "azure", location)
 
 
 def public_ip(record: ResourceRecord, graph: Graph) -> Quote:

@@ -12,6 +12,7 @@ from aiscale.preview.records import ResourceRecord
 from aiscale.catalog._services import service_price
 
 from .. import _charges as charges
+from .._egress import with_egress
 from .._fleet import Quote
 from .._graph import Graph
 from .._values import Unpriced, get, is_unknown
@@ -65,7 +66,8 @@ def boot_disks(node_config: object, region: str, low: int, high: int) -> Quote:
 
 def cloud_nat(record: ResourceRecord, graph: Graph) -> Quote:
     """Cloud NAT gateway: $0.0014/h per VM that uses it (0 VMs at the minimum) up to the flat
-    $0.044/h over 32 VMs at the maximum, plus the GB it processes (usage)."""
+    $0.044/h over 32 VMs at the maximum, plus the GB it processes and the GB it sends to the
+    internet (usage ``monthly_data_processed_gb``, ``monthly_outbound_internet_gb``)."""
     region = _region(record, graph, "region")
     per_vm = charges.price("gcp", "cloud-nat", "gateway-per-vm", region)
     cap = charges.price("gcp", "cloud-nat", "gateway-cap-over-32-vms", region)
@@ -73,8 +75,9 @@ def cloud_nat(record: ResourceRecord, graph: Graph) -> Quote:
     basis = (f"Cloud NAT in {region}: {charges.per(per_vm)} per VM using it (none at the "
              f"minimum) up to {charges.per(cap)} over {MAX_NAT_VMS_BILLED} VMs x 730 h")
     quote = Quote(0.0, charges.monthly_of(cap), basis)
-    return charges.with_usage(quote, (charges.usage(record, graph, "monthly_data_processed_gb",
-                                                    "data processed", data),))
+    return with_egress(charges.with_usage(quote, (charges.usage(record, graph, "monthly_data_processed_gb",
+                                                                "data processed", data),)),
+                       record, graph, "gcp", region)
 
 
 def crypto_key(record: ResourceRecord, graph: Graph) -> Quote:
