@@ -144,19 +144,26 @@ def _earlier(service: BalancedService, graph: Graph, same: Callable[[BalancedSer
 
 def _shared_rules(what: str, rules: str, own: int, before: list[BalancedService],
                   count: Callable[[BalancedService], int], first: ServicePrice, extra: ServicePrice) -> Quote:
-    """`own` `rules` added after those of the `before` Services on the same `what`: the first-5
+    """`own` `rules` (singular word) added after those of the `before` Services (earlier in the
+    preview's order) on the same `what`: the first-5
     charge when none came before, plus each rule beyond the first 5 at `extra`'s price."""
     earlier = sum(count(s) for s in before)
     beyond = max(0, earlier + own - max(FIRST_RULES, earlier))
     parts = []
     if not before:
-        parts.append(charges.fixed(f"{what}, first {FIRST_RULES} {rules} (this Service's {own})", first))
+        parts.append(charges.fixed(f"{what}, first {FIRST_RULES} {rules}s (this Service's {_many(own, rules)})",
+                                   first))
     else:
-        parts.append(Quote(0.0, 0.0, f"{own} {rules} on the {what} of Service {before[0].name}, which "
+        parts.append(Quote(0.0, 0.0, f"{_many(own, rules)} on the {what} of Service {before[0].name}, which "
                                      f"carries the first-{FIRST_RULES} charge"))
     if beyond:
         parts.append(charges.fixed(f"{rules} beyond the first {FIRST_RULES}", extra, beyond))
     return combine(parts)
+
+
+def _many(count: int, word: str) -> str:
+    """"1 rule", "5 rules"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _per_gb_usage(record: ResourceRecord, graph: Graph, key: str, what: str, unit_price: float) -> UsageCharge:
@@ -203,7 +210,7 @@ def _azure(service: BalancedService, graph: Graph) -> Quote:
     location = azure_location(service.cluster, graph)
     what = "internal Standard Load Balancer" if service.internal else "Standard Load Balancer"
     before = _earlier(service, graph, lambda o: o.cluster.urn == service.cluster.urn and o.internal == service.internal)
-    rules = _shared_rules(f"cluster's {what}", "rules", service.ports, before, lambda s: s.ports,
+    rules = _shared_rules(f"cluster's {what}", "rule", service.ports, before, lambda s: s.ports,
                           charges.price("azure", "load-balancer", "standard-included-rules", location),
                           charges.price("azure", "load-balancer", "standard-overage-rule", location))
     parts = [rules]
@@ -222,7 +229,7 @@ def _gcp(service: BalancedService, graph: Graph) -> Quote:
     region = gcp_region(service.cluster, graph, "location")
     before = _earlier(service, graph, lambda o: o.cloud == "gcp" and o.cluster.urn == service.cluster.urn)
     kind = "internal passthrough Network Load Balancer" if service.internal else "passthrough Network Load Balancer"
-    rules = _shared_rules(kind, "forwarding rules", service.protocols, before, lambda s: s.protocols,
+    rules = _shared_rules(kind, "forwarding rule", service.protocols, before, lambda s: s.protocols,
                           charges.price("gcp", "load-balancing", "forwarding-rule-first-5", region),
                           charges.price("gcp", "load-balancing", "forwarding-rule-additional", region))
     data = charges.price("gcp", "load-balancing", "inbound-data-processed", region)
