@@ -9,7 +9,8 @@ the cluster's own pricer inputs give the region. What the controller creates:
   ``nlb`` / ``nlb-ip`` / ``external`` or ``spec.loadBalancerClass`` is the AWS Load Balancer
   Controller's; otherwise the in-tree controller's Classic Load Balancer. Each Service gets its
   own load balancer, billed by the hour, plus capacity units (NLB, usage ``processed_bytes_gb``)
-  or data processed (Classic, usage ``monthly_data_processed_gb``).
+  or data processed (Classic, usage ``monthly_data_processed_gb``); an internet-facing one also
+  holds a public IPv4 address per zone of the cluster's subnets, billed by the hour.
 - AKS: a rule (one per port) on the cluster's Standard Load Balancer and, when public, a
   Standard static public IP. The load balancer's first 5 rules cost one hourly charge, which the
   cluster's first such Service carries; each rule beyond 5 is billed by the hour; data processed
@@ -56,6 +57,9 @@ AWS_NLB_TYPES = ("nlb", "nlb-ip", "external")
 Controller); any other value, or none, leaves the in-tree controller's Classic Load Balancer."""
 AWS_NLB_CLASS = "service.k8s.aws/nlb"
 """``spec.loadBalancerClass`` of the AWS Load Balancer Controller (a Network Load Balancer)."""
+
+AWS_SUBNET = "aws:ec2/subnet:Subnet"
+"""The subnets of an EKS cluster, whose zones the load balancer is enabled in."""
 
 FIRST_RULES = 5
 """Rules (Azure) or forwarding rules (GCP) covered by the first hourly charge."""
@@ -171,6 +175,34 @@ def _per_gb_usage(record: ResourceRecord, graph: Graph, key: str, what: str, uni
     return UsageCharge(key=key, what=what, unit="GB", unit_price=unit_price, quantity=quantity, source=source)
 
 
+def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
+    """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
+    subnets are resources of the preview whose zones are known; else None."""
+    urns = cluster.property_dependencies.get("vpcConfig", ())
+    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == canonical_type(AWS_SUBNET)]
+    ids = get(cluster.inputs, "vpcConfig", "subnetIds")
+    if not subnets and isinstance(ids, list):
+        subnets = [r for r in (graph.named_by(i, AWS_SUBNET) for i in ids) if r is not None]
+    zones = {get(s.inputs, "availabilityZone") for s in subnets}
+    if not subnets or any(not isinstance(z, str) or is_unknown(z) for z in zones):
+        return None
+    return len(zones)
+
+
+def _aws_public_addresses(service: BalancedService, graph: Graph, region: str, quote: Quote) -> Quote:
+    """An internet-facing load balancer's public IPv4 addresses, one per zone it is enabled in
+    (the zones of the cluster's subnets), each billed by the hour like any public IPv4 address."""
+    zones = _cluster_zones(service.cluster, graph)
+    if zones is None:
+        missing = ("public IPv4 addresses (one per zone): the zones of the cluster's subnets are not "
+                   "known in the preview")
+        return Quote(quote.monthly_min, quote.monthly_max, quote.basis,
+                     "; ".join(part for part in (quote.unpriced, missing) if part), quote.usage)
+    found = charges.price("aws", "vpc", "public-ipv4-address", region)
+    return combine([quote, charges.fixed("public IPv4 address of the load balancer (one per zone of the "
+                                         "cluster's subnets)", found, zones)])
+
+
 def _aws(service: BalancedService, graph: Graph) -> Quote:
     from ._aws import aws_region
 
@@ -183,8 +215,7 @@ def _aws(service: BalancedService, graph: Graph) -> Quote:
     if kind in AWS_NLB_TYPES or lb_class == AWS_NLB_CLASS:
         said = f"{AWS_TYPE_ANNOTATION}: {kind}" if kind in AWS_NLB_TYPES else f"loadBalancerClass {lb_class}"
         hours = charges.price("aws", "elb", "network-load-balancer", region)
-        quote = charges.fixed(f"network load balancer ({said})", hours,
-                              note="; its public IPv4 addresses (one per zone) are not counted")
+        quote = charges.fixed(f"network load balancer ({said})", hours)
         capacity = service_price("aws", "elb", "network-load-balancer-capacity-unit", region)
         if capacity is None:
             quote = Quote(quote.monthly_min, quote.monthly_max, quote.basis,
@@ -201,7 +232,9 @@ def _aws(service: BalancedService, graph: Graph) -> Quote:
         quote = charges.with_usage(
             charges.fixed(f"Classic Load Balancer of the in-tree controller ({said})", hours),
             (charges.usage(service.record, graph, "monthly_data_processed_gb", "data processed", data),))
-    return quote if service.internal else with_egress(quote, service.record, graph, "aws", region)
+    if service.internal:
+        return quote
+    return with_egress(_aws_public_addresses(service, graph, region, quote), service.record, graph, "aws", region)
 
 
 def _azure(service: BalancedService, graph: Graph) -> Quote:

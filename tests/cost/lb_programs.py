@@ -26,12 +26,15 @@ def _provider(name: str, kubeconfig: pulumi.Output):
 
 
 def aws_program() -> None:
-    """An EKS cluster in us-east-1 (its own region input); an NLB, a Classic LB, an internal
+    """An EKS cluster in us-east-1 (its own region input) on subnets in two zones; an NLB, a Classic LB, an internal
     NLB and a ClusterIP Service on it; a LoadBalancer Service on the default provider."""
+    import pulumi_aws.ec2 as ec2
     import pulumi_aws.eks as eks
 
+    subnets = [ec2.Subnet(f"private-{zone}", vpc_id="vpc-1", cidr_block=cidr, availability_zone=f"us-east-1{zone}")
+               for zone, cidr in (("a", "10.0.0.0/20"), ("b", "10.0.16.0/20"))]
     cluster = eks.Cluster("eks", region="us-east-1", role_arn="arn:aws:iam::1:role/c",
-                          vpc_config={"subnet_ids": ["s-1", "s-2"]})
+                          vpc_config={"subnet_ids": [s.id for s in subnets]})
     k8s = _provider("eks-k8s", cluster.endpoint.apply(lambda e: f"apiVersion: v1\nclusters: [{e}]"))
     _service("public-nlb", k8s, annotations=NLB)
     _service("classic", k8s)

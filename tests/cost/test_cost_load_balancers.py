@@ -50,8 +50,10 @@ def test_an_eks_service_with_the_nlb_annotation_is_a_network_load_balancer_in_th
     item = cost.item(urn_of(aws, "public-nlb"))
     assert item is not None, cost.reason(urn_of(aws, "public-nlb"))
     hourly = row("aws", "elb", "network-load-balancer", "us-east-1")
-    assert item.monthly_min == item.monthly_max == pytest.approx(hourly * HOURS, abs=0.005)
+    addresses = 2 * row("aws", "vpc", "public-ipv4-address", "us-east-1")  # one per zone of the cluster's subnets
+    assert item.monthly_min == item.monthly_max == pytest.approx((hourly + addresses) * HOURS, abs=0.005)
     assert "network load balancer" in item.basis and "in us-east-1" in item.basis
+    assert "2 x public IPv4 address" in item.basis
     charges = {c.key: c.unit_price for c in item.usage_unknown}
     assert charges == {"processed_bytes_gb": row("aws", "elb", "network-load-balancer-capacity-unit", "us-east-1"),
                        "monthly_outbound_internet_gb": row("aws", "data-transfer", "internet-egress-first-10tb",
@@ -61,12 +63,13 @@ def test_an_eks_service_with_the_nlb_annotation_is_a_network_load_balancer_in_th
 
 def test_an_eks_service_without_the_annotation_is_the_in_tree_classic_load_balancer(aws):
     item = priced(aws).item(urn_of(aws, "classic"))
-    assert item.monthly_max == pytest.approx(row("aws", "elb", "classic-load-balancer", "us-east-1") * HOURS, abs=0.005)
+    hourly = row("aws", "elb", "classic-load-balancer", "us-east-1") + 2 * row("aws", "vpc", "public-ipv4-address", "*")
+    assert item.monthly_max == pytest.approx(hourly * HOURS, abs=0.005)
     assert "Classic Load Balancer" in item.basis
     assert {c.key for c in item.usage_unknown} == {"monthly_data_processed_gb", "monthly_outbound_internet_gb"}
 
 
-def test_an_internal_load_balancer_costs_its_hours_but_sends_nothing_to_the_internet(aws):
+def test_an_internal_load_balancer_costs_its_hours_but_has_no_public_address_and_no_egress(aws):
     item = priced(aws).item(urn_of(aws, "internal-nlb"))
     assert item.monthly_max == pytest.approx(row("aws", "elb", "network-load-balancer", "us-east-1") * HOURS, abs=0.005)
     assert "monthly_outbound_internet_gb" not in {c.key for c in item.usage}
@@ -77,7 +80,8 @@ def test_usage_prices_the_capacity_units_and_the_egress(aws):
                                                           "monthly_outbound_internet_gb": 500}}}, "usage.yml")
     cost = priced(aws, usage)
     item = cost.item(urn_of(aws, "public-nlb"))
-    expected = (row("aws", "elb", "network-load-balancer", "us-east-1") * HOURS
+    expected = ((row("aws", "elb", "network-load-balancer", "us-east-1") + 2 * row("aws", "vpc", "public-ipv4-address", "*"))
+                * HOURS
                 + 1000 * row("aws", "elb", "network-load-balancer-capacity-unit", "us-east-1")
                 + 500 * row("aws", "data-transfer", "internet-egress-first-10tb", "us-east-1"))
     assert item.monthly_min == item.monthly_max == pytest.approx(expected, abs=0.01)
@@ -185,9 +189,25 @@ def test_aiscales_public_endpoint_on_eks_is_priced_as_a_network_load_balancer(pr
     assert done.exit_code == 0, done.output
     cost = json.loads((tmp_path / "r.json").read_text())["cost"]
     (item,) = [i for i in cost["items"] if i["urn"].endswith("::acme-ml-aws-chat-service")]
-    assert item["monthly_max"] == pytest.approx(row("aws", "elb", "network-load-balancer", "us-west-2") * HOURS,
-                                                abs=0.005)
+    zones = len(model["clouds"]["aws"]["zones"])  # one public IPv4 address per zone
+    hourly = row("aws", "elb", "network-load-balancer", "us-west-2") + zones * row("aws", "vpc", "public-ipv4-address", "*")
+    assert item["monthly_max"] == pytest.approx(hourly * HOURS, abs=0.005)
     assert "us-west-2" in item["basis"]
     assert {u["key"] for u in item["usage"]} == {"monthly_outbound_internet_gb"}
     # no capacity-unit row in us-west-2: said, not priced at $0
     assert item["urn"] in cost["unpriced"]
+
+
+def test_when_the_zones_of_the_clusters_subnets_are_unknown_the_addresses_are_said_unpriced():
+    from .cost_helpers import record
+
+    cluster = record("aws:eks/cluster:Cluster", "c", {"region": "us-east-1",
+                                                      "vpcConfig": {"subnetIds": ["subnet-1", "subnet-2"]}})
+    provider = record("pulumi:providers:kubernetes", "k", {}, property_dependencies={"kubeconfig": [cluster.urn]})
+    service = record("kubernetes:core/v1:Service", "s", {"metadata": {"annotations": NLB_ANNOTATION},
+                                                         "spec": {"type": "LoadBalancer"}},
+                     provider=f"{provider.urn}::id")
+    cost = estimate([cluster, provider, service], {})
+    item = cost.item(service.urn)
+    assert item.monthly_max == pytest.approx(row("aws", "elb", "network-load-balancer", "us-east-1") * HOURS, abs=0.005)
+    assert "zones of the cluster's subnets are not known" in cost.reason(service.urn)
