@@ -58,9 +58,6 @@ Controller); any other value, or none, leaves the in-tree controller's Classic L
 AWS_NLB_CLASS = "service.k8s.aws/nlb"
 """``spec.loadBalancerClass`` of the AWS Load Balancer Controller (a Network Load Balancer)."""
 
-AWS_SUBNET = "aws:ec2/subnet:Subnet"
-"""The subnets of an EKS cluster, whose zones the load balancer is enabled in."""
-
 FIRST_RULES = 5
 """Rules (Azure) or forwarding rules (GCP) covered by the first hourly charge."""
 
@@ -179,10 +176,10 @@ def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
     """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
     subnets are resources of the preview whose zones are known; else None."""
     urns = cluster.property_dependencies.get("vpcConfig", ())
-    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == canonical_type(AWS_SUBNET)]
+    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == canonical_type(tokens.AWS_EC2_SUBNET)]
     ids = get(cluster.inputs, "vpcConfig", "subnetIds")
     if not subnets and isinstance(ids, list):
-        subnets = [r for r in (graph.named_by(i, AWS_SUBNET) for i in ids) if r is not None]
+        subnets = [r for r in (graph.named_by(i, tokens.AWS_EC2_SUBNET) for i in ids) if r is not None]
     zones = {get(s.inputs, "availabilityZone") for s in subnets}
     if not subnets or any(not isinstance(z, str) or is_unknown(z) for z in zones):
         return None

@@ -93,13 +93,16 @@ def test_the_registry_imports_no_provider_sdk():
 
 def test_each_adapter_names_its_cost_pricer_and_the_estimator_prices_only_those():
     from aiscale.cost import priced_types
+    from aiscale.cost._kubernetes import PRICERS as KUBERNETES_PRICERS
     from aiscale.facts import tokens
 
     by_cloud = {a.name: set(a.cost_pricers()) for a in clouds.adapters()}
     for name, priced in by_cloud.items():
         assert priced and {tokens.cloud_of(token) for token in priced} == {name}
-    assert set(priced_types()) == set().union(*by_cloud.values())
-    assert len(priced_types()) == sum(len(p) for p in by_cloud.values())  # no token priced twice
+    # besides the clouds' own resources: Kubernetes objects priced on their cluster's cloud
+    assert set(KUBERNETES_PRICERS) and {t.split(":")[0] for t in KUBERNETES_PRICERS} == {tokens.K8S_PACKAGE}
+    assert set(priced_types()) == set().union(*by_cloud.values(), KUBERNETES_PRICERS)
+    assert len(priced_types()) == sum(len(p) for p in by_cloud.values()) + len(KUBERNETES_PRICERS)  # none twice
 
 
 def test_each_adapter_names_the_provider_package_its_sdk_declares():
