@@ -12,6 +12,7 @@ from aiscale.cost import estimate, parse_usage
 from aiscale.preview.engine import run_inline
 
 from . import lb_programs
+from tests.conftest import REPO
 from tests.platform.conftest import invoke, project_with, stack_model  # noqa: F401 - a fixture
 
 from .cost_helpers import urn_of
@@ -86,6 +87,8 @@ def test_usage_prices_the_capacity_units_and_the_egress(aws):
                 + 500 * row("aws", "data-transfer", "internet-egress-first-10tb", "us-east-1"))
     assert item.monthly_min == item.monthly_max == pytest.approx(expected, abs=0.01)
     assert item.urn not in cost.usage_based
+    page = (REPO / "docs" / "cost.md").read_text()
+    assert f"| the Service's item | ${expected:,.3f}, rounded half-up to cents | **${item.monthly_max:,.2f}** |" in page
 
 
 def test_a_cluster_ip_service_is_not_priced_nor_listed(aws):
