@@ -98,7 +98,7 @@ def cluster_of(record: ResourceRecord, graph: Graph) -> ResourceRecord:
     if provider is None:
         raise Unpriced("its Kubernetes provider is the default one (the ambient kubeconfig), so no "
                        "cluster of this preview says which cloud and region its load balancer is in")
-    urns = [*provider.dependencies, *(u for urns in provider.property_dependencies.values() for u in urns)]
+    urns = [*provider.dependencies, *(u for keyed in provider.property_dependencies.values() for u in keyed)]
     for urn in urns:
         found = graph.get(urn)
         if found is not None and canonical_type(found.type) in CLUSTER_CLOUDS:
@@ -127,7 +127,7 @@ def balanced_service(record: ResourceRecord, graph: Graph) -> Optional[BalancedS
 
 def _earlier(service: BalancedService, graph: Graph, same: Callable[[BalancedService], bool]
              ) -> list[BalancedService]:
-    """The LoadBalancer Services registered before `service` that `same` accepts."""
+    """The LoadBalancer Services before `service` in the preview's records that `same` accepts."""
     found = []
     for record in graph.records:
         if record.urn == service.record.urn:
@@ -176,7 +176,8 @@ def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
     """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
     subnets are resources of the preview whose zones are known; else None."""
     urns = cluster.property_dependencies.get("vpcConfig", ())
-    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == canonical_type(tokens.AWS_EC2_SUBNET)]
+    subnet = canonical_type(tokens.AWS_EC2_SUBNET)
+    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == subnet]
     ids = get(cluster.inputs, "vpcConfig", "subnetIds")
     if not subnets and isinstance(ids, list):
         subnets = [r for r in (graph.named_by(i, tokens.AWS_EC2_SUBNET) for i in ids) if r is not None]

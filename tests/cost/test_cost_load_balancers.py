@@ -81,7 +81,8 @@ def test_usage_prices_the_capacity_units_and_the_egress(aws):
                                                           "monthly_outbound_internet_gb": 500}}}, "usage.yml")
     cost = priced(aws, usage)
     item = cost.item(urn_of(aws, "public-nlb"))
-    expected = ((row("aws", "elb", "network-load-balancer", "us-east-1") + 2 * row("aws", "vpc", "public-ipv4-address", "*"))
+    expected = ((row("aws", "elb", "network-load-balancer", "us-east-1")
+                 + 2 * row("aws", "vpc", "public-ipv4-address", "*"))
                 * HOURS
                 + 1000 * row("aws", "elb", "network-load-balancer-capacity-unit", "us-east-1")
                 + 500 * row("aws", "data-transfer", "internet-egress-first-10tb", "us-east-1"))
@@ -158,7 +159,8 @@ NLB_ANNOTATION = dict(lb_programs.NLB)
 @pytest.mark.parametrize("entry,message", [
     ({"monthly_outbound_internet_gb": -5},
      "usage.yml: resource_usage.web.monthly_outbound_internet_gb is -5; expected a number >= 0"),
-    ({"processed_bytes_gb": "a lot"}, "usage.yml: resource_usage.web.processed_bytes_gb is 'a lot'; expected a number >= 0"),
+    ({"processed_bytes_gb": "a lot"},
+     "usage.yml: resource_usage.web.processed_bytes_gb is 'a lot'; expected a number >= 0"),
     ({"monthly_egress_gb": 5}, "usage.yml: resource_usage.web.monthly_egress_gb is not a usage key; valid: "),
 ])
 def test_bad_egress_usage_names_the_key_the_value_and_what_is_valid(entry, message):
@@ -193,7 +195,8 @@ def test_aiscales_public_endpoint_on_eks_is_priced_as_a_network_load_balancer(pr
     cost = json.loads((tmp_path / "r.json").read_text())["cost"]
     (item,) = [i for i in cost["items"] if i["urn"].endswith("::acme-ml-aws-chat-service")]
     zones = len(model["clouds"]["aws"]["zones"])  # one public IPv4 address per zone
-    hourly = row("aws", "elb", "network-load-balancer", "us-west-2") + zones * row("aws", "vpc", "public-ipv4-address", "*")
+    hourly = (row("aws", "elb", "network-load-balancer", "us-west-2")
+              + zones * row("aws", "vpc", "public-ipv4-address", "*"))
     assert item["monthly_max"] == pytest.approx(hourly * HOURS, abs=0.005)
     assert "us-west-2" in item["basis"]
     assert {u["key"] for u in item["usage"]} == {"monthly_outbound_internet_gb"}
