@@ -35,7 +35,7 @@ from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
 from aiscale.preview.redaction import redact, secret_texts
-from aiscale.preview.settle import settled
+from aiscale.preview.settle import TrackedOutputs, settled
 from aiscale.preview.stack_refs import StackOutputs, StackReferences
 from aiscale.preview.watchdog import (DEFAULT_STALL_SECONDS, Progress, Stalled, StallLimitError,
                                       run_watched, stall_seconds)
@@ -149,7 +149,7 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     monitor = CaptureMonitor(cloud)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
-    outputs: set = set()
+    outputs = TrackedOutputs()
     outputs_lock = threading.Lock()
     runtime_settings.configure(MockSettings(
         monitor=monitor, monitor_features=features, engine=_CapturingEngine(warnings, monitor.progress),
@@ -173,7 +173,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     records = ordered(monitor.records.values())
     warnings += remote_component_notes(records)
     secrets = secret_texts([*records, *monitor.reads.values()],
-                           program_outputs=failure is not None or bool(warnings))
+                           program_outputs=failure is not None or bool(warnings),
+                           output_futures=outputs.every)
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure

@@ -29,6 +29,23 @@ IDLE_SECONDS = 1.0
 """A wait without any output finishing for this long hands the rest to the runtime."""
 
 
+class TrackedOutputs(set):
+    """The set the runtime tracks a run's pending outputs in (``SETTINGS.outputs``; it adds
+    each output's future when the output is made and removes it when it finishes), which also
+    remembers every future ever added: the run's outputs, for finding the secret values it
+    resolved (:func:`aiscale.preview.redaction.secret_texts`) without walking the heap."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.every: list[asyncio.Future] = []
+        """Every output future the runtime tracked during the run, in the order it was made."""
+
+    def add(self, future: asyncio.Future) -> None:
+        """Track ``future`` (the runtime's call) and remember it."""
+        self.every.append(future)
+        super().add(future)
+
+
 def settled(program: Callable[[], Any], outputs: MutableSet[asyncio.Future], lock: threading.Lock
             ) -> Callable[[], Awaitable[None]]:
     """``program`` followed by :func:`settle` on the run's tracked ``outputs`` (the set and lock

@@ -13,7 +13,8 @@ import pytest
 
 from aiscale.preview import engine
 from aiscale.preview.engine import PreviewError, run_inline
-from aiscale.preview.settle import settle
+from aiscale.preview.redaction import secret_texts
+from aiscale.preview.settle import TrackedOutputs, settle
 
 
 def _run(coroutine_factory):
@@ -140,3 +141,44 @@ def test_an_error_in_an_apply_is_still_the_runs_error():
 
     with pytest.raises(PreviewError, match="ZeroDivisionError"):
         run_inline(program)
+
+
+def test_the_tracked_outputs_remember_every_future_the_runtime_added_after_it_removed_them():
+    tracked = TrackedOutputs()
+    first, second = object(), object()
+    tracked.add(first)
+    tracked.add(second)
+    tracked.discard(first)
+    tracked.remove(second)
+    assert not tracked
+    assert tracked.every == [first, second]
+
+
+def test_secret_texts_read_the_runs_tracked_outputs_instead_of_the_heap():
+    """A secret the program resolved but never registered is found among the run's tracked
+    outputs; given those, the heap is not searched (an output outside them is not seen)."""
+
+    async def scenario():
+        tracked = TrackedOutputs()
+        lock = threading.Lock()
+        registered = pulumi.Output.secret("tracked-secret-value")
+        tracked.add(registered._data)
+        elsewhere = pulumi.Output.secret("untracked-secret-value")
+        await settle({registered._data, elsewhere._data}, lock)
+        return tracked, elsewhere
+
+    tracked, elsewhere = _run(scenario)
+    found = secret_texts([], program_outputs=True, output_futures=tracked.every)
+    assert "tracked-secret-value" in found
+    assert "untracked-secret-value" not in found
+    assert "untracked-secret-value" in secret_texts([], program_outputs=True)  # the heap walk
+    del elsewhere
+
+
+def test_a_warning_quoting_a_secret_the_program_never_registered_is_masked():
+    def program() -> None:
+        secret = pulumi.Output.secret("never-registered-secret")
+        secret.apply(lambda value: pulumi.log.warn(f"the value is {value}"))
+
+    result = run_inline(program)
+    assert result.warnings == ["the value is [secret]"]
