@@ -35,6 +35,7 @@ from aiscale.preview.monitor import STACK_TYPE, CaptureMonitor
 from aiscale.preview.project import Project, load_project
 from aiscale.preview.records import ResourceRecord
 from aiscale.preview.redaction import redact, secret_texts
+from aiscale.preview.settle import TrackedOutputs, settled
 from aiscale.preview.stack_refs import StackOutputs, StackReferences
 from aiscale.preview.watchdog import (DEFAULT_STALL_SECONDS, Progress, Stalled, StallLimitError,
                                       run_watched, stall_seconds)
@@ -148,10 +149,12 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     monitor = CaptureMonitor(cloud)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     runtime_settings.ROOT.set(None)
+    outputs = TrackedOutputs()
+    outputs_lock = threading.Lock()
     runtime_settings.configure(MockSettings(
         monitor=monitor, monitor_features=features, engine=_CapturingEngine(warnings, monitor.progress),
         project=project, stack=stack, dry_run=dry_run, organization="organization",
-        callbacks=None, outputs=set(), lock=threading.Lock(), parallel=None,
+        callbacks=None, outputs=outputs, lock=outputs_lock, parallel=None,
         legacy_apply_enabled=False, root_directory=None, package_refs={}, base_providers_by_ref={},
     ))
     runtime_config.set_all_config(dict(config), list(secret_keys))
@@ -159,7 +162,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     asyncio.set_event_loop(loop)
     failure: Optional[BaseException] = None
     try:
-        loop.run_until_complete(run_watched(run_in_stack(program), monitor.progress, stall_limit))
+        loop.run_until_complete(run_watched(run_in_stack(settled(program, outputs, outputs_lock)),
+                                            monitor.progress, stall_limit))
     except BaseException as error:  # noqa: BLE001 - reported to the user as one message
         failure = error
     finally:
@@ -169,7 +173,8 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     records = ordered(monitor.records.values())
     warnings += remote_component_notes(records)
     secrets = secret_texts([*records, *monitor.reads.values()],
-                           program_outputs=failure is not None or bool(warnings))
+                           program_outputs=failure is not None or bool(warnings),
+                           output_futures=outputs.every)
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure
