@@ -41,6 +41,10 @@ DEFAULT_FLOW_LOG_RETENTION_DAYS = 30
 """Days VPC flow logs are kept in every other environment."""
 INTERNAL_ELB_TAG = ("kubernetes.io/role/internal-elb", "1")
 """Subnet tag that lets the AWS load balancer controller place internal load balancers."""
+PUBLIC_ELB_TAG = ("kubernetes.io/role/elb", "1")
+"""Subnet tag that marks the subnets for internet-facing load balancers (a public endpoint's
+Service), as EKS asks of public subnets ("Amazon EKS VPC and subnet requirements" in the EKS
+user guide)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,7 +180,7 @@ def build(component: pulumi.ComponentResource, args: NetworkBuild) -> AwsNetwork
         zone = zones[index]
         subnet = ec2.Subnet(f"{name}-public-{index}", vpc_id=vpc.id, cidr_block=public_cidrs[index],
                             availability_zone=zone, map_public_ip_on_launch=False,
-                            tags=named(f"public-{index}"), opts=child)
+                            tags=named(f"public-{index}", dict([PUBLIC_ELB_TAG])), opts=child)
         ec2.RouteTableAssociation(f"{name}-public-{index}", subnet_id=subnet.id,
                                   route_table_id=public_table.id, opts=child)
         eip = ec2.Eip(f"{name}-nat-{index}", domain="vpc", tags=named(f"nat-{index}"), opts=child)

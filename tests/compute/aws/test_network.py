@@ -47,6 +47,17 @@ def test_new_network_has_private_subnets_in_three_zones(aws_stack):
     assert all(r.inputs["tags"]["kubernetes.io/role/internal-elb"] == "1" for r in private)
 
 
+def test_public_subnets_are_marked_for_internet_facing_load_balancers_and_private_ones_are_not(aws_stack):
+    """A public endpoint's Service gets an internet-facing load balancer in the subnets tagged
+    kubernetes.io/role/elb; the private subnets (nodes) carry only the internal-elb tag."""
+    subnets = aws_stack().by_type(SUBNET)
+    public = [r for r in subnets if "-public-" in r.name]
+    private = [r for r in subnets if "-private-" in r.name]
+    assert public and all(r.inputs["tags"].get("kubernetes.io/role/elb") == "1" for r in public)
+    assert all("kubernetes.io/role/elb" not in r.inputs["tags"] for r in private)
+    assert all("kubernetes.io/role/internal-elb" not in r.inputs["tags"] for r in public)
+
+
 def test_no_subnet_maps_public_ips(aws_stack):
     subnets = aws_stack().by_type(SUBNET)
     assert subnets and all(r.inputs["mapPublicIpOnLaunch"] is False for r in subnets)
