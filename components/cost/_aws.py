@@ -22,6 +22,11 @@ from ._storage import bucket_quote
 from ._values import Unpriced, is_unknown, known_input, known_str
 from .services._aws import PRICERS as SERVICE_PRICERS
 from .services._aws import root_volumes
+from aiscale.catalog._services import service_price
+from . import _charges as charges
+from . import _kubernetes as lb
+from ._egress import with_egress
+from ._values import canonical_type, get
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
@@ -154,3 +159,83 @@ PRICERS = {
     **SERVICE_PRICERS,
 }
 """Type token -> pricer for AWS compute, managed ML and S3."""
+
+
+# Load balancers of Kubernetes Services on EKS (see aiscale.cost._kubernetes).
+
+KUBERNETES_CLUSTERS = (tokens.AWS_EKS_CLUSTER,)
+"""The managed cluster types whose LoadBalancer Services get an AWS load balancer."""
+AWS_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type"
+"""The annotation that picks the AWS load balancer of a Service."""
+AWS_NLB_TYPES = ("nlb", "nlb-ip", "external")
+"""Its values that create a Network Load Balancer (``external``: the AWS Load Balancer
+Controller); any other value, or none, leaves the in-tree controller's Classic Load Balancer."""
+AWS_NLB_CLASS = "service.k8s.aws/nlb"
+"""``spec.loadBalancerClass`` of the AWS Load Balancer Controller (a Network Load Balancer)."""
+EGRESS_PRICE = ("data-transfer", "internet-egress-first-10tb", "first 10 TB tier")
+"""(service, sku, tier said in the basis) of AWS internet egress."""
+
+
+def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
+    """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
+    subnets are resources of the preview whose zones are known; else None."""
+    urns = cluster.property_dependencies.get("vpcConfig", ())
+    subnet = canonical_type(tokens.AWS_EC2_SUBNET)
+    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == subnet]
+    ids = get(cluster.inputs, "vpcConfig", "subnetIds")
+    if not subnets and isinstance(ids, list):
+        subnets = [r for r in (graph.named_by(i, tokens.AWS_EC2_SUBNET) for i in ids) if r is not None]
+    zones = {get(s.inputs, "availabilityZone") for s in subnets}
+    if not subnets or any(not isinstance(z, str) or is_unknown(z) for z in zones):
+        return None
+    return len(zones)
+
+
+def _aws_public_addresses(service: lb.BalancedService, graph: Graph, region: str, quote: Quote) -> Quote:
+    """An internet-facing load balancer's public IPv4 addresses, one per zone it is enabled in
+    (the zones of the cluster's subnets), each billed by the hour like any public IPv4 address."""
+    zones = _cluster_zones(service.cluster, graph)
+    if zones is None:
+        missing = ("public IPv4 addresses (one per zone): the zones of the cluster's subnets are not "
+                   "known in the preview")
+        return Quote(quote.monthly_min, quote.monthly_max, quote.basis,
+                     "; ".join(part for part in (quote.unpriced, missing) if part), quote.usage)
+    found = charges.price("aws", "vpc", "public-ipv4-address", region)
+    return combine([quote, charges.fixed("public IPv4 address of the load balancer (one per zone of the "
+                                         "cluster's subnets)", found, zones)])
+
+
+def load_balancer_service(service: lb.BalancedService, graph: Graph) -> Quote:
+    region = aws_region(service.cluster, graph)
+    kind = str(service.annotations.get(AWS_TYPE_ANNOTATION, "")).lower()
+    lb_class = get(service.record.inputs, "spec", "loadBalancerClass")
+    if lb_class not in (None, AWS_NLB_CLASS):
+        raise Unpriced(f"spec.loadBalancerClass {lb_class!r} hands the Service to a controller aiscale "
+                       f"does not know (priced: the in-tree controller and {AWS_NLB_CLASS})")
+    if kind in AWS_NLB_TYPES or lb_class == AWS_NLB_CLASS:
+        said = f"{AWS_TYPE_ANNOTATION}: {kind}" if kind in AWS_NLB_TYPES else f"loadBalancerClass {lb_class}"
+        hours = charges.price("aws", "elb", "network-load-balancer", region)
+        quote = charges.fixed(f"network load balancer ({said})", hours)
+        capacity = service_price("aws", "elb", "network-load-balancer-capacity-unit", region)
+        if capacity is None:
+            quote = Quote(quote.monthly_min, quote.monthly_max, quote.basis,
+                          f"capacity units: the catalog has no elb network-load-balancer-capacity-unit "
+                          f"price for aws {region}")
+        else:
+            quote = charges.with_usage(quote, (lb.per_gb_usage(
+                service.record, graph, "processed_bytes_gb",
+                "capacity units (TCP: 1 NLCU-hour per GB processed)", capacity.price_usd),))
+    else:
+        said = f"{AWS_TYPE_ANNOTATION}: {kind}" if kind else f"no {AWS_TYPE_ANNOTATION} annotation"
+        hours = charges.price("aws", "elb", "classic-load-balancer", region)
+        data = charges.price("aws", "elb", "classic-load-balancer-data-processed", region)
+        quote = charges.with_usage(
+            charges.fixed(f"Classic Load Balancer of the in-tree controller ({said})", hours),
+            (charges.usage(service.record, graph, "monthly_data_processed_gb", "data processed", data),))
+    if service.internal:
+        return quote
+    return with_egress(_aws_public_addresses(service, graph, region, quote), service.record, graph, "aws", region)
+
+
+LOAD_BALANCER_SERVICE = load_balancer_service
+"""Prices a LoadBalancer Service on this cloud's cluster (called by ``aiscale.cost._kubernetes``)."""

@@ -21,6 +21,9 @@ from ._storage import bucket_quote
 from ._values import PRICING_ERRORS, Unpriced, canonical_type, get, is_unknown, known_input, known_str, unpriced
 from .services._azure import PRICERS as SERVICE_PRICERS
 from .services._azure import aks_control_plane, os_disks
+from . import _charges as charges
+from . import _kubernetes as lb
+from ._egress import with_egress
 
 
 def azure_location(record: ResourceRecord, graph: Graph, *via: str) -> str:
@@ -165,3 +168,32 @@ PRICERS = {
     **SERVICE_PRICERS,
 }
 """Type token -> pricer for Azure compute, managed ML and storage accounts."""
+
+
+# Load balancers of Kubernetes Services on AKS (see aiscale.cost._kubernetes).
+
+KUBERNETES_CLUSTERS = (tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER,)
+"""The managed cluster types whose LoadBalancer Services get rules on an Azure load balancer."""
+EGRESS_PRICE = ("bandwidth", "internet-egress-first-10tb", "first 10 TB tier")
+"""(service, sku, tier said in the basis) of Azure internet egress."""
+
+
+def load_balancer_service(service: lb.BalancedService, graph: Graph) -> Quote:
+    location = azure_location(service.cluster, graph)
+    what = "internal Standard Load Balancer" if service.internal else "Standard Load Balancer"
+    before = lb.earlier(service, graph, lambda o: o.cluster.urn == service.cluster.urn and o.internal == service.internal)
+    rules = lb.shared_rules(f"cluster's {what}", "rule", service.ports, before, lambda s: s.ports,
+                          charges.price("azure", "load-balancer", "standard-included-rules", location),
+                          charges.price("azure", "load-balancer", "standard-overage-rule", location))
+    parts = [rules]
+    if not service.internal:
+        ip = charges.price("azure", "network", "public-ip-standard-static", location)
+        parts.append(charges.fixed("Standard static public IP (the Service's frontend)", ip))
+    data = charges.price("azure", "load-balancer", "standard-data-processed", location)
+    quote = charges.with_usage(combine(parts), (charges.usage(service.record, graph, "monthly_data_processed_gb",
+                                                              "data processed", data),))
+    return quote if service.internal else with_egress(quote, service.record, graph, "azure", location)
+
+
+LOAD_BALANCER_SERVICE = load_balancer_service
+"""Prices a LoadBalancer Service on this cloud's cluster (called by ``aiscale.cost._kubernetes``)."""

@@ -11,6 +11,9 @@ every resource of the account.
 
 from __future__ import annotations
 
+import importlib
+
+from aiscale import clouds
 from aiscale.catalog._services import service_price
 from aiscale.preview.records import ResourceRecord
 
@@ -21,16 +24,18 @@ from ._graph import Graph
 EGRESS_KEY = "monthly_outbound_internet_gb"
 """The usage key of internet egress (Infracost's ``aws_data_transfer`` key)."""
 
-EGRESS_PRICES = {"aws": ("data-transfer", "internet-egress-first-10tb", "first 10 TB tier"),
-                 "azure": ("bandwidth", "internet-egress-first-10tb", "first 10 TB tier"),
-                 "gcp": ("network", "internet-egress-premium-first-1tb", "Premium tier, first 1 TB")}
-"""Cloud -> (service, sku, tier said in the basis) of its internet egress service price."""
+
+
+def egress_price(cloud: str) -> tuple[str, str, str]:
+    """(service, sku, tier said in the basis) of the cloud's internet egress service price: its
+    cost module's ``EGRESS_PRICE``."""
+    return importlib.import_module(clouds.adapter(cloud).cost_pricer).EGRESS_PRICE
 
 
 def with_egress(quote: Quote, record: ResourceRecord, graph: Graph, cloud: str, region: str) -> Quote:
     """`quote` plus the internet egress of `record` at the cloud's price in `region`; when the
     catalog has no such price, the quote says so in its unpriced reason (never a silent $0)."""
-    service, sku, tier = EGRESS_PRICES[cloud]
+    service, sku, tier = egress_price(cloud)
     found = service_price(cloud, service, sku, region)
     if found is None:
         missing = f"internet egress: the catalog has no {service} {sku} price for {cloud} {region}"

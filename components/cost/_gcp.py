@@ -20,6 +20,9 @@ from ._storage import bucket_quote
 from ._values import Unpriced, count_at, dotted, get, is_unknown, known_input, known_str, require_str
 from .services._gcp import PRICERS as SERVICE_PRICERS
 from .services._gcp import boot_disks
+from . import _charges as charges
+from . import _kubernetes as lb
+from ._egress import with_egress
 
 
 def gcp_location(record: ResourceRecord, graph: Graph, *keys: str) -> str:
@@ -161,3 +164,28 @@ PRICERS = {
     **SERVICE_PRICERS,
 }
 """Type token -> pricer for GCP compute, Cloud Run and Cloud Storage."""
+
+
+# Load balancers of Kubernetes Services on GKE (see aiscale.cost._kubernetes).
+
+KUBERNETES_CLUSTERS = (tokens.GCP_CONTAINER_CLUSTER,)
+"""The managed cluster types whose LoadBalancer Services get a Google Cloud load balancer."""
+EGRESS_PRICE = ("network", "internet-egress-premium-first-1tb", "Premium tier, first 1 TB")
+"""(service, sku, tier said in the basis) of Google Cloud internet egress (Premium tier)."""
+
+
+def load_balancer_service(service: lb.BalancedService, graph: Graph) -> Quote:
+    region = gcp_region(service.cluster, graph, "location")
+    before = lb.earlier(service, graph, lambda o: o.cloud == service.cloud and o.cluster.urn == service.cluster.urn)
+    kind = "internal passthrough Network Load Balancer" if service.internal else "passthrough Network Load Balancer"
+    rules = lb.shared_rules(kind, "forwarding rule", service.protocols, before, lambda s: s.protocols,
+                          charges.price("gcp", "load-balancing", "forwarding-rule-first-5", region),
+                          charges.price("gcp", "load-balancing", "forwarding-rule-additional", region))
+    data = charges.price("gcp", "load-balancing", "inbound-data-processed", region)
+    quote = charges.with_usage(rules, (charges.usage(service.record, graph, "monthly_ingress_data_gb",
+                                                     "inbound data processed", data),))
+    return quote if service.internal else with_egress(quote, service.record, graph, "gcp", region)
+
+
+LOAD_BALANCER_SERVICE = load_balancer_service
+"""Prices a LoadBalancer Service on this cloud's cluster (called by ``aiscale.cost._kubernetes``)."""

@@ -27,16 +27,17 @@ and is not listed; a LoadBalancer Service whose cluster is not found is unpriced
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Callable, Mapping, Optional
 
 from aiscale import clouds
-from aiscale.catalog._services import ServicePrice, service_price
+from aiscale.catalog._services import ServicePrice
 from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from . import _charges as charges
-from ._egress import with_egress
 from ._fleet import Quote, combine
 from ._graph import Graph
 from ._model import UsageCharge
@@ -45,18 +46,17 @@ from ._values import Unpriced, canonical_type, get, is_unknown
 LOAD_BALANCER = "LoadBalancer"
 """The ``spec.type`` of a Service that gets a cloud load balancer."""
 
-CLUSTER_CLOUDS = {canonical_type(tokens.AWS_EKS_CLUSTER): "aws",
-                  canonical_type(tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER): "azure",
-                  canonical_type(tokens.GCP_CONTAINER_CLUSTER): "gcp"}
-"""Managed cluster type -> the cloud whose load balancer its Services get."""
 
-AWS_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type"
-"""The annotation that picks the AWS load balancer of a Service."""
-AWS_NLB_TYPES = ("nlb", "nlb-ip", "external")
-"""Its values that create a Network Load Balancer (``external``: the AWS Load Balancer
-Controller); any other value, or none, leaves the in-tree controller's Classic Load Balancer."""
-AWS_NLB_CLASS = "service.k8s.aws/nlb"
-"""``spec.loadBalancerClass`` of the AWS Load Balancer Controller (a Network Load Balancer)."""
+def _cost_module(cloud: str) -> ModuleType:
+    """The cloud's cost module (its adapter's ``cost_pricer``): its ``KUBERNETES_CLUSTERS`` and
+    ``LOAD_BALANCER_SERVICE``."""
+    return importlib.import_module(clouds.adapter(cloud).cost_pricer)
+
+
+def cluster_clouds() -> dict[str, str]:
+    """Managed cluster type (canonical) -> the cloud whose load balancer its Services get."""
+    return {canonical_type(token): cloud.name for cloud in clouds.adapters()
+            for token in _cost_module(cloud.name).KUBERNETES_CLUSTERS}
 
 FIRST_RULES = 5
 """Rules (Azure) or forwarding rules (GCP) covered by the first hourly charge."""
@@ -99,9 +99,10 @@ def cluster_of(record: ResourceRecord, graph: Graph) -> ResourceRecord:
         raise Unpriced("its Kubernetes provider is the default one (the ambient kubeconfig), so no "
                        "cluster of this preview says which cloud and region its load balancer is in")
     urns = [*provider.dependencies, *(u for keyed in provider.property_dependencies.values() for u in keyed)]
+    managed = cluster_clouds()
     for urn in urns:
         found = graph.get(urn)
-        if found is not None and canonical_type(found.type) in CLUSTER_CLOUDS:
+        if found is not None and canonical_type(found.type) in managed:
             return found
     raise Unpriced(f"its Kubernetes provider {provider.name} is not built from an EKS, AKS or GKE "
                    "cluster of this preview, so no cloud and region for its load balancer is known")
@@ -121,13 +122,14 @@ def balanced_service(record: ResourceRecord, graph: Graph) -> Optional[BalancedS
     ports = ports if isinstance(ports, list) and ports else [{}]
     protocols = {str(p.get("protocol") or "TCP") if isinstance(p, dict) else "TCP" for p in ports}
     cluster = cluster_of(record, graph)
-    return BalancedService(record, cluster, CLUSTER_CLOUDS[canonical_type(cluster.type)],
+    return BalancedService(record, cluster, cluster_clouds()[canonical_type(cluster.type)],
                            annotations, len(ports), len(protocols))
 
 
-def _earlier(service: BalancedService, graph: Graph, same: Callable[[BalancedService], bool]
+def earlier(service: BalancedService, graph: Graph, same: Callable[[BalancedService], bool]
              ) -> list[BalancedService]:
-    """The LoadBalancer Services before `service` in the preview's records that `same` accepts."""
+    """The LoadBalancer Services before `service` in the preview's records that `same` accepts
+    (the Services sharing one cloud load balancer's first-rules charge)."""
     found = []
     for record in graph.records:
         if record.urn == service.record.urn:
@@ -143,7 +145,7 @@ def _earlier(service: BalancedService, graph: Graph, same: Callable[[BalancedSer
     return found
 
 
-def _shared_rules(what: str, rules: str, own: int, before: list[BalancedService],
+def shared_rules(what: str, rules: str, own: int, before: list[BalancedService],
                   count: Callable[[BalancedService], int], first: ServicePrice, extra: ServicePrice) -> Quote:
     """`own` `rules` (singular word) added after those of the `before` Services (earlier in the
     preview's order) on the same `what`: the first-5
@@ -167,109 +169,10 @@ def _many(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _per_gb_usage(record: ResourceRecord, graph: Graph, key: str, what: str, unit_price: float) -> UsageCharge:
+def per_gb_usage(record: ResourceRecord, graph: Graph, key: str, what: str, unit_price: float) -> UsageCharge:
+    """A usage charge of `key` (GB) at `unit_price`, with the quantity the usage gives."""
     quantity, source = graph.usage.quantity(record, key)
     return UsageCharge(key=key, what=what, unit="GB", unit_price=unit_price, quantity=quantity, source=source)
-
-
-def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
-    """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
-    subnets are resources of the preview whose zones are known; else None."""
-    urns = cluster.property_dependencies.get("vpcConfig", ())
-    subnet = canonical_type(tokens.AWS_EC2_SUBNET)
-    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == subnet]
-    ids = get(cluster.inputs, "vpcConfig", "subnetIds")
-    if not subnets and isinstance(ids, list):
-        subnets = [r for r in (graph.named_by(i, tokens.AWS_EC2_SUBNET) for i in ids) if r is not None]
-    zones = {get(s.inputs, "availabilityZone") for s in subnets}
-    if not subnets or any(not isinstance(z, str) or is_unknown(z) for z in zones):
-        return None
-    return len(zones)
-
-
-def _aws_public_addresses(service: BalancedService, graph: Graph, region: str, quote: Quote) -> Quote:
-    """An internet-facing load balancer's public IPv4 addresses, one per zone it is enabled in
-    (the zones of the cluster's subnets), each billed by the hour like any public IPv4 address."""
-    zones = _cluster_zones(service.cluster, graph)
-    if zones is None:
-        missing = ("public IPv4 addresses (one per zone): the zones of the cluster's subnets are not "
-                   "known in the preview")
-        return Quote(quote.monthly_min, quote.monthly_max, quote.basis,
-                     "; ".join(part for part in (quote.unpriced, missing) if part), quote.usage)
-    found = charges.price("aws", "vpc", "public-ipv4-address", region)
-    return combine([quote, charges.fixed("public IPv4 address of the load balancer (one per zone of the "
-                                         "cluster's subnets)", found, zones)])
-
-
-def _aws(service: BalancedService, graph: Graph) -> Quote:
-    from ._aws import aws_region
-
-    region = aws_region(service.cluster, graph)
-    kind = str(service.annotations.get(AWS_TYPE_ANNOTATION, "")).lower()
-    lb_class = get(service.record.inputs, "spec", "loadBalancerClass")
-    if lb_class not in (None, AWS_NLB_CLASS):
-        raise Unpriced(f"spec.loadBalancerClass {lb_class!r} hands the Service to a controller aiscale "
-                       f"does not know (priced: the in-tree controller and {AWS_NLB_CLASS})")
-    if kind in AWS_NLB_TYPES or lb_class == AWS_NLB_CLASS:
-        said = f"{AWS_TYPE_ANNOTATION}: {kind}" if kind in AWS_NLB_TYPES else f"loadBalancerClass {lb_class}"
-        hours = charges.price("aws", "elb", "network-load-balancer", region)
-        quote = charges.fixed(f"network load balancer ({said})", hours)
-        capacity = service_price("aws", "elb", "network-load-balancer-capacity-unit", region)
-        if capacity is None:
-            quote = Quote(quote.monthly_min, quote.monthly_max, quote.basis,
-                          f"capacity units: the catalog has no elb network-load-balancer-capacity-unit "
-                          f"price for aws {region}")
-        else:
-            quote = charges.with_usage(quote, (_per_gb_usage(
-                service.record, graph, "processed_bytes_gb",
-                "capacity units (TCP: 1 NLCU-hour per GB processed)", capacity.price_usd),))
-    else:
-        said = f"{AWS_TYPE_ANNOTATION}: {kind}" if kind else f"no {AWS_TYPE_ANNOTATION} annotation"
-        hours = charges.price("aws", "elb", "classic-load-balancer", region)
-        data = charges.price("aws", "elb", "classic-load-balancer-data-processed", region)
-        quote = charges.with_usage(
-            charges.fixed(f"Classic Load Balancer of the in-tree controller ({said})", hours),
-            (charges.usage(service.record, graph, "monthly_data_processed_gb", "data processed", data),))
-    if service.internal:
-        return quote
-    return with_egress(_aws_public_addresses(service, graph, region, quote), service.record, graph, "aws", region)
-
-
-def _azure(service: BalancedService, graph: Graph) -> Quote:
-    from ._azure import azure_location
-
-    location = azure_location(service.cluster, graph)
-    what = "internal Standard Load Balancer" if service.internal else "Standard Load Balancer"
-    before = _earlier(service, graph, lambda o: o.cluster.urn == service.cluster.urn and o.internal == service.internal)
-    rules = _shared_rules(f"cluster's {what}", "rule", service.ports, before, lambda s: s.ports,
-                          charges.price("azure", "load-balancer", "standard-included-rules", location),
-                          charges.price("azure", "load-balancer", "standard-overage-rule", location))
-    parts = [rules]
-    if not service.internal:
-        ip = charges.price("azure", "network", "public-ip-standard-static", location)
-        parts.append(charges.fixed("Standard static public IP (the Service's frontend)", ip))
-    data = charges.price("azure", "load-balancer", "standard-data-processed", location)
-    quote = charges.with_usage(combine(parts), (charges.usage(service.record, graph, "monthly_data_processed_gb",
-                                                              "data processed", data),))
-    return quote if service.internal else with_egress(quote, service.record, graph, "azure", location)
-
-
-def _gcp(service: BalancedService, graph: Graph) -> Quote:
-    from ._gcp import gcp_region
-
-    region = gcp_region(service.cluster, graph, "location")
-    before = _earlier(service, graph, lambda o: o.cloud == "gcp" and o.cluster.urn == service.cluster.urn)
-    kind = "internal passthrough Network Load Balancer" if service.internal else "passthrough Network Load Balancer"
-    rules = _shared_rules(kind, "forwarding rule", service.protocols, before, lambda s: s.protocols,
-                          charges.price("gcp", "load-balancing", "forwarding-rule-first-5", region),
-                          charges.price("gcp", "load-balancing", "forwarding-rule-additional", region))
-    data = charges.price("gcp", "load-balancing", "inbound-data-processed", region)
-    quote = charges.with_usage(rules, (charges.usage(service.record, graph, "monthly_ingress_data_gb",
-                                                     "inbound data processed", data),))
-    return quote if service.internal else with_egress(quote, service.record, graph, "gcp", region)
-
-
-_BY_CLOUD = {"aws": _aws, "azure": _azure, "gcp": _gcp}
 
 
 def load_balancer_service(record: ResourceRecord, graph: Graph) -> Optional[Quote]:
@@ -278,7 +181,7 @@ def load_balancer_service(record: ResourceRecord, graph: Graph) -> Optional[Quot
     service = balanced_service(record, graph)
     if service is None:
         return None
-    return _BY_CLOUD[service.cloud](service, graph)
+    return _cost_module(service.cloud).LOAD_BALANCER_SERVICE(service, graph)
 
 
 PRICERS = {tokens.K8S_CORE_SERVICE: load_balancer_service}

@@ -105,6 +105,25 @@ def test_each_adapter_names_its_cost_pricer_and_the_estimator_prices_only_those(
     assert len(priced_types()) == sum(len(p) for p in by_cloud.values()) + len(KUBERNETES_PRICERS)  # none twice
 
 
+def test_each_cloud_cost_module_prices_its_clusters_load_balancers_and_egress():
+    """What the neutral Kubernetes and egress pricing asks of a cloud's cost module: the managed
+    cluster types whose Services it prices (of its own provider package), the pricer, and its
+    internet egress price row, which the catalog holds for the cloud."""
+    import importlib
+
+    from aiscale.catalog._services import service_prices
+    from aiscale.facts import tokens
+
+    for cloud in clouds.adapters():
+        module = importlib.import_module(cloud.cost_pricer)
+        assert module.KUBERNETES_CLUSTERS
+        assert {tokens.cloud_of(token) for token in module.KUBERNETES_CLUSTERS} == {cloud.name}
+        assert callable(module.LOAD_BALANCER_SERVICE)
+        service, sku, tier = module.EGRESS_PRICE
+        assert tier and any(row.cloud == cloud.name and row.service == service and row.sku == sku
+                            for row in service_prices())
+
+
 def test_each_adapter_names_the_provider_package_its_sdk_declares():
     """The package is the SDK's plugin name (read from its pulumi-plugin.json, not imported)."""
     import importlib.util
