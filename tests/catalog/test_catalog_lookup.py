@@ -43,7 +43,8 @@ def test_offerings_unlisted_region_or_count_is_empty():
 
 
 def test_regions_and_gpu_counts():
-    assert catalog.regions("azure") == ("centralus", "eastus", "eastus2", "southcentralus", "westus2", "westus3")
+    assert catalog.regions("azure") == ("centralus", "eastus", "eastus2", "southcentralus", "swedencentral",
+                                        "westeurope", "westus2", "westus3")
     assert catalog.regions("aws", "nvidia-l4") == ("eu-central-1", "us-east-1", "us-east-2", "us-west-2")
     assert catalog.regions("azure", "nvidia-l4") == ()
     assert catalog.gpu_counts("gcp", "nvidia-a100-40gb") == (1, 2, 4, 8, 16)

@@ -27,7 +27,8 @@ def test_columns_and_rows():
 
 
 def test_missing_prices_show_a_dash():
-    h100 = catalog.offerings("azure", "nvidia-h100-nvl")  # no spot figure (source placeholder)
+    h100 = catalog.offerings("azure", "nvidia-h100-nvl", "eastus")  # no spot figure (source placeholder)
+    assert h100
     table = offerings_table(h100)
     assert _cells(table, "$/h spot") == ["-"] * len(h100)
     assert "-" not in _cells(table, "$/h on-demand")
