@@ -25,15 +25,15 @@ def _provider(name: str, kubeconfig: pulumi.Output):
     return Provider(name, kubeconfig=kubeconfig)
 
 
-def aws_program() -> None:
-    """An EKS cluster in us-east-1 (its own region input) on subnets in two zones; an NLB, a Classic LB, an internal
+def aws_program(region: str = "us-east-1") -> None:
+    """An EKS cluster in `region` (its own region input) on subnets in two zones; an NLB, a Classic LB, an internal
     NLB and a ClusterIP Service on it; a LoadBalancer Service on the default provider."""
     import pulumi_aws.ec2 as ec2
     import pulumi_aws.eks as eks
 
-    subnets = [ec2.Subnet(f"private-{zone}", vpc_id="vpc-1", cidr_block=cidr, availability_zone=f"us-east-1{zone}")
+    subnets = [ec2.Subnet(f"private-{zone}", vpc_id="vpc-1", cidr_block=cidr, availability_zone=f"{region}{zone}")
                for zone, cidr in (("a", "10.0.0.0/20"), ("b", "10.0.16.0/20"))]
-    cluster = eks.Cluster("eks", region="us-east-1", role_arn="arn:aws:iam::1:role/c",
+    cluster = eks.Cluster("eks", region=region, role_arn="arn:aws:iam::1:role/c",
                           vpc_config={"subnet_ids": [s.id for s in subnets]})
     k8s = _provider("eks-k8s", cluster.endpoint.apply(lambda e: f"apiVersion: v1\nclusters: [{e}]"))
     _service("public-nlb", k8s, annotations=NLB)
@@ -58,11 +58,11 @@ def azure_program() -> None:
     _service("in-cluster", k8s, kind="ClusterIP")
 
 
-def gcp_program() -> None:
-    """A GKE cluster in us-central1 and one public Service on it."""
+def gcp_program(location: str = "us-central1") -> None:
+    """A GKE cluster in `location` (a region) and one public Service on it."""
     import pulumi_gcp.container as container
 
-    cluster = container.Cluster("gke", location="us-central1", initial_node_count=1)
+    cluster = container.Cluster("gke", location=location, initial_node_count=1)
     k8s = _provider("gke-k8s", cluster.endpoint.apply(lambda e: f"apiVersion: v1\nclusters: [{e}]"))
     _service("chat", k8s)
 

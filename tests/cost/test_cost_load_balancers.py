@@ -199,9 +199,65 @@ def test_aiscales_public_endpoint_on_eks_is_priced_as_a_network_load_balancer(pr
               + zones * row("aws", "vpc", "public-ipv4-address", "*"))
     assert item["monthly_max"] == pytest.approx(hourly * HOURS, abs=0.005)
     assert "us-west-2" in item["basis"]
-    assert {u["key"] for u in item["usage"]} == {"monthly_outbound_internet_gb"}
-    # no capacity-unit row in us-west-2: said, not priced at $0
-    assert item["urn"] in cost["unpriced"]
+    unit_prices = {u["key"]: u["unit_price"] for u in item["usage"]}
+    assert unit_prices["monthly_outbound_internet_gb"] == row("aws", "data-transfer", "internet-egress-first-10tb",
+                                                              "us-west-2")
+    capacity = service_price("aws", "elb", "network-load-balancer-capacity-unit", "us-west-2")
+    if capacity is None:  # no public source found for the row yet: said, never priced at $0
+        assert "processed_bytes_gb" not in unit_prices
+        assert item["urn"] in cost["unpriced"]
+    else:
+        assert unit_prices["processed_bytes_gb"] == capacity.price_usd
+        assert item["urn"] not in cost["unpriced"]
+
+
+@pytest.fixture(scope="module")
+def aws_us_west_2():
+    return run_inline(lambda: lb_programs.aws_program("us-west-2"))
+
+
+def test_in_the_dev_stacks_region_a_classic_load_balancer_is_fully_priced_from_its_rows(aws_us_west_2):
+    usage = parse_usage({"resource_usage": {"classic": {"monthly_data_processed_gb": 2000,
+                                                        "monthly_outbound_internet_gb": 300}}}, "usage.yml")
+    cost = priced(aws_us_west_2, usage)
+    item = cost.item(urn_of(aws_us_west_2, "classic"))
+    expected = ((row("aws", "elb", "classic-load-balancer", "us-west-2")
+                 + 2 * row("aws", "vpc", "public-ipv4-address", "us-west-2")) * HOURS
+                + 2000 * row("aws", "elb", "classic-load-balancer-data-processed", "us-west-2")
+                + 300 * row("aws", "data-transfer", "internet-egress-first-10tb", "us-west-2"))
+    assert item.monthly_min == item.monthly_max == pytest.approx(expected, abs=0.01)
+    assert "in us-west-2" in item.basis
+    assert item.urn not in cost.unpriced and item.urn not in cost.usage_based
+
+
+def test_in_the_dev_stacks_region_an_nlb_is_priced_from_its_rows_or_names_the_missing_one(aws_us_west_2):
+    cost = priced(aws_us_west_2)
+    urn = urn_of(aws_us_west_2, "public-nlb")
+    item = cost.item(urn)
+    fixed = (row("aws", "elb", "network-load-balancer", "us-west-2")
+             + 2 * row("aws", "vpc", "public-ipv4-address", "us-west-2")) * HOURS
+    assert item.monthly_max == pytest.approx(fixed, abs=0.005)
+    capacity = service_price("aws", "elb", "network-load-balancer-capacity-unit", "us-west-2")
+    charges = {c.key: c.unit_price for c in item.usage_unknown}
+    if capacity is None:
+        assert "no elb network-load-balancer-capacity-unit price for aws us-west-2" in cost.reason(urn)
+        assert "processed_bytes_gb" not in charges
+    else:
+        assert charges["processed_bytes_gb"] == capacity.price_usd and cost.reason(urn) is None
+
+
+@pytest.mark.parametrize("region", ["us-east4", "europe-west4", "asia-southeast1"])
+def test_a_gke_service_outside_us_central1_is_priced_from_its_own_regions_rows(region):
+    result = run_inline(lambda: lb_programs.gcp_program(region), config={"gcp:project": "p"})
+    cost = priced(result)
+    item = cost.item(urn_of(result, "chat"))
+    assert item is not None, cost.reason(urn_of(result, "chat"))
+    assert item.monthly_max == pytest.approx(
+        row("gcp", "load-balancing", "forwarding-rule-first-5", region) * HOURS, abs=0.005)
+    assert f"in {region}" in item.basis
+    assert {c.key: c.unit_price for c in item.usage_unknown} == {
+        "monthly_ingress_data_gb": row("gcp", "load-balancing", "inbound-data-processed", region),
+        "monthly_outbound_internet_gb": row("gcp", "network", "internet-egress-premium-first-1tb", region)}
 
 
 def test_when_the_zones_of_the_clusters_subnets_are_unknown_the_addresses_are_said_unpriced():
@@ -217,3 +273,53 @@ def test_when_the_zones_of_the_clusters_subnets_are_unknown_the_addresses_are_sa
     item = cost.item(service.urn)
     assert item.monthly_max == pytest.approx(row("aws", "elb", "network-load-balancer", "us-east-1") * HOURS, abs=0.005)
     assert "zones of the cluster's subnets are not known" in cost.reason(service.urn)
+
+
+COVERAGE_ROWS = [("aws", "elb", "network-load-balancer"), ("aws", "elb", "network-load-balancer-capacity-unit"),
+                 ("aws", "elb", "classic-load-balancer"), ("aws", "elb", "classic-load-balancer-data-processed"),
+                 ("aws", "data-transfer", "internet-egress-first-10tb"),
+                 ("azure", "load-balancer", "standard-included-rules"), ("azure", "load-balancer", "standard-overage-rule"),
+                 ("azure", "load-balancer", "standard-data-processed"), ("azure", "bandwidth", "internet-egress-first-10tb"),
+                 ("gcp", "load-balancing", "forwarding-rule-first-5"), ("gcp", "load-balancing", "forwarding-rule-additional"),
+                 ("gcp", "load-balancing", "inbound-data-processed"), ("gcp", "network", "internet-egress-premium-first-1tb")]
+
+
+def _coverage_line(cloud, service, sku):
+    from aiscale.catalog._services import service_prices
+
+    regions = sorted(p.region for p in service_prices() if (p.cloud, p.service, p.sku) == (cloud, service, sku))
+    assert regions, f"no {cloud} {service} {sku} row at all"
+    if regions == ["*"]:
+        have, missing = "every region", "none"
+    else:
+        have = ", ".join(regions)
+        missing = ", ".join(r for r in catalog.regions(cloud) if r not in regions) or "none"
+    return f"| {dict(aws='AWS', azure='Azure', gcp='GCP')[cloud]} `{service} {sku}` | {have} | {missing} |"
+
+
+@pytest.mark.parametrize("key", COVERAGE_ROWS, ids="/".join)
+def test_the_docs_region_coverage_table_matches_the_rows(key):
+    assert _coverage_line(*key) in (REPO / "docs" / "cost.md").read_text()
+
+
+def test_gcp_load_balancing_and_aws_and_gcp_egress_have_a_row_in_every_catalog_region_of_their_cloud():
+    for cloud, service, sku in COVERAGE_ROWS:
+        if cloud == "gcp" or (cloud, service) == ("aws", "data-transfer"):
+            missing = [r for r in catalog.regions(cloud) if service_price(cloud, service, sku, r) is None]
+            assert not missing, f"{cloud} {service} {sku}: no row for {missing}"
+
+
+@pytest.mark.parametrize("cloud,service,sku,region,said", [
+    ("aws", "elb", "network-load-balancer", "eu-west-1", "eu-west-1: $0.0252/h"),
+    ("aws", "elb", "classic-load-balancer", "eu-west-1", "eu-west-1: $0.028/h"),
+    ("aws", "elb", "classic-load-balancer", "us-west-2", "`elb classic-load-balancer` $0.025/h"),
+    ("gcp", "load-balancing", "forwarding-rule-first-5", "us-east4", "asia-southeast1: $0.028/h"),
+    ("gcp", "load-balancing", "forwarding-rule-first-5", "europe-west4", "europe-west4: $0.0275/h"),
+    ("gcp", "load-balancing", "inbound-data-processed", "asia-southeast1", "$0.011/h, $0.009/GB"),
+])
+def test_the_per_region_prices_the_docs_quote_are_the_rows(cloud, service, sku, region, said):
+    import re
+
+    assert said in (REPO / "docs" / "cost.md").read_text()
+    quoted = [float(f) for f in re.findall(r"\$([0-9.]+)", said)]
+    assert row(cloud, service, sku, region) in quoted
