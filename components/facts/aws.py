@@ -26,6 +26,11 @@ from .values import ABSENT, Input, items_at, json_object, known_str, value_at
 CLOUD = "aws"
 
 
+NAME_INPUTS: dict[str, tuple[str, ...]] = {
+    tokens.AWS_S3_BUCKET: ("bucket",),
+}
+"""Inputs holding a resource's own name, besides ``name`` (read by the reference follower)."""
+
 SAGEMAKER_PREFIX = "ml."
 """SageMaker names its instance types after EC2's with this prefix (``ml.g5.xlarge``)."""
 

@@ -51,6 +51,9 @@ _USER_DATA: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingPro
 _AUTOSCALERS: MappingProxyType[str, Callable[[Any], AutoscalerFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.AUTOSCALERS.items()})
 
+_NAME_INPUTS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {token: keys for cloud in _CLOUDS for token, keys in getattr(cloud, "NAME_INPUTS", {}).items()})
+
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
 NODE_POOL_TYPES: tuple[str, ...] = tuple(_NODE_POOLS)
@@ -139,6 +142,12 @@ def autoscaler(type_token: str, inputs: Any) -> Optional[AutoscalerFacts]:
     other kinds."""
     read = _AUTOSCALERS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def name_inputs(type_token: str) -> tuple[str, ...]:
+    """The inputs that hold a resource's own name on its kind besides ``name`` (an S3 bucket's
+    ``bucket``, a storage account's ``accountName``); () for other kinds."""
+    return _NAME_INPUTS.get(canonical_type(type_token), ())
 
 
 def provider_default_tag_keys(provider_inputs: Any) -> set[Any]:
