@@ -160,6 +160,9 @@ class References:
         """Every resource, in registration order (the caller's own objects)."""
         self._nodes = {id(resource): Node.of(resource) for resource in self.resources}
         self._by_urn = {self._nodes[id(r)].urn: r for r in self.resources}
+        self._by_kind: dict[str, list[Any]] = {}
+        for resource in self.resources:
+            self._by_kind.setdefault(self._nodes[id(resource)].kind.lower(), []).append(resource)
         self._names: dict[int, frozenset[str]] = {}
 
     def node(self, resource: Any) -> Node:
@@ -181,6 +184,8 @@ class References:
         """The resources whose type is one of `types` (compared in canonical form, any case),
         in order."""
         wanted = {canonical_type(t).lower() for t in types}
+        if len(wanted) == 1:
+            return list(self._by_kind.get(wanted.pop(), ()))
         return [r for r in self.resources if self.node(r).kind.lower() in wanted]
 
     def _candidates(self, types: Sequence[str], among: Optional[Iterable[Any]]) -> list[Any]:
@@ -234,20 +239,25 @@ class References:
         return found
 
     def source(self, resource: Any, *types: str, among: Optional[Iterable[Any]] = None) -> Any:
-        """The resource of `types` (or of `among`) that `resource` was built from: the first
-        it depends on, else the one whose physical name its inputs mention as a word (a
-        Kubernetes provider's kubeconfig names its cluster); None when none or several are."""
+        """The first resource of `types` (or of `among`) that `resource` depends on (its
+        dependencies, then its inputs' sources), or None."""
         candidates = self._candidates(types, among)
         by_urn = {self.node(c).urn: c for c in candidates}
-        for urn in self.node(resource).upstream():
-            if urn in by_urn:
-                return by_urn[urn]
-        mentioned = words(self.node(resource).inputs)
-        found = [c for c in candidates if physical_names(self.node(c)) & mentioned]
-        return found[0] if len(found) == 1 else None
+        return next((by_urn[urn] for urn in self.node(resource).upstream() if urn in by_urn), None)
 
     def cluster_of(self, resource: Any, *types: str, among: Optional[Iterable[Any]] = None) -> Any:
         """The cluster (of `types`, or of `among`) a Kubernetes object runs on: the one its
-        provider was built from; None on the default provider or a cluster not in the stack."""
+        provider was built from, by dependency, else (dependencies not known, as under
+        ``pulumi preview``) the one cluster whose physical name the provider's kubeconfig
+        mentions as a word. None on the default provider, for a cluster not in the stack, or
+        when several clusters are mentioned."""
         provider = self.provider(resource)
-        return self.source(provider, *types, among=among) if provider is not None else None
+        if provider is None:
+            return None
+        candidates = self._candidates(types, among)
+        found = self.source(provider, among=candidates)
+        if found is not None:
+            return found
+        mentioned = words(self.node(provider).inputs)
+        named = [c for c in candidates if physical_names(self.node(c)) & mentioned]
+        return named[0] if len(named) == 1 else None

@@ -55,7 +55,7 @@ def unserved_hpa_metrics(resources, ctx):
             else:
                 continue
             checked += 1
-            cluster = graph.cluster_of(view)
+            cluster = graph.cluster_urn(view)
             if api == "external" and cluster and graph.clusters[cluster][1].serves_external_metrics:
                 continue
             if not _served(graph, key, adapters, api):

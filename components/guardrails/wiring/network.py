@@ -22,7 +22,7 @@ def _eks_enforces(graph: StackGraph, cluster_urn: str, key: str) -> bool:
             addon = cluster_wiring.addon(view.props)
         except UnknownValue:
             continue
-        if addon.name == "vpc-cni" and graph.owner(view, addon.cluster_name.value, "clusterName") == cluster_urn:
+        if addon.name == "vpc-cni" and graph.owner(view, "clusterName") == cluster_urn:
             if addon.flag("enableNetworkPolicy"):
                 return True
     return _engine_installed(graph, key)
@@ -40,7 +40,7 @@ def unenforced_network_policies(resources, ctx):
     graph = StackGraph(resources)
     by_cluster: dict[str, list] = {}
     for view in graph.of_kind(tokens.K8S_NETWORKING_NETWORK_POLICY):
-        cluster = graph.cluster_of(view)
+        cluster = graph.cluster_urn(view)
         if cluster is not None:
             by_cluster.setdefault(cluster, []).append(view)
     if not by_cluster:

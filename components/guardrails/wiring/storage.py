@@ -28,7 +28,7 @@ def _driver(graph: StackGraph, cluster: str) -> tuple[bool, bool]:
             addon = cluster_wiring.addon(view.props)
         except UnknownValue:
             continue
-        if addon.name in EBS_DRIVERS and graph.owner(view, addon.cluster_name.value, "clusterName") == cluster:
+        if addon.name in EBS_DRIVERS and graph.owner(view, "clusterName") == cluster:
             return True, addon.flag("defaultStorageClass", "enabled")
     releases = graph.on_cluster((tokens.K8S_HELM_SH_RELEASE,), cluster)
     return any(cluster_wiring.chart_name(r.props) in EBS_DRIVERS for r in releases), False
