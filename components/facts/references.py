@@ -138,14 +138,21 @@ def words(value: Any) -> set[str]:
     return found - {""}
 
 
+def named(value: Any, target: Any) -> bool:
+    """True when a string inside `value` (or its last path segment) names `target`."""
+    whole, segments = value_strings(value)
+    return bool((whole | segments) & names(Node.of(target)))
+
+
+def came_from(resource: Any, key: str, target: Any) -> bool:
+    """True when the engine records that input `key` of `resource` came from `target`."""
+    return Node.of(target).urn in Node.of(resource).came_from(key)
+
+
 def refers_to(resource: Any, key: str, target: Any) -> bool:
     """True when input `key` of `resource` refers to `target`: by property dependency, or by a
     string inside the value (or its last path segment) that names the target."""
-    node, wanted = Node.of(resource), Node.of(target)
-    if wanted.urn in node.came_from(key):
-        return True
-    whole, segments = value_strings(node.inputs.get(key))
-    return bool((whole | segments) & names(wanted))
+    return came_from(resource, key, target) or named(Node.of(resource).inputs.get(key), target)
 
 
 def _tiers(node: Node, key: str) -> tuple[set[str], set[str]]:
