@@ -41,14 +41,10 @@ def machine_gpus(cloud: str, machine: str, region: str) -> Optional[int]:
 
 
 def _min_replicas(workload: ResourceRecord, graph: Graph) -> int:
-    name = get(workload.inputs, "metadata", "name")
-    namespace = get(workload.inputs, "metadata", "namespace")
-    for hpa in graph.of_type(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER):
-        ref = get(hpa.inputs, "spec", "scaleTargetRef") or {}
-        if (isinstance(ref, dict) and ref.get("name") == name
-                and get(hpa.inputs, "metadata", "namespace") == namespace):
-            low = get(hpa.inputs, "spec", "minReplicas")
-            return int(low) if isinstance(low, (int, float)) else 1
+    hpa = graph.scaler_of(workload, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER)
+    if hpa is not None:
+        low = get(hpa.inputs, "spec", "minReplicas")
+        return int(low) if isinstance(low, (int, float)) else 1
     replicas = get(workload.inputs, "spec", "replicas")
     return int(replicas) if isinstance(replicas, (int, float)) else 1
 

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from . import reader
+from . import kubernetes, reader
 from .tokens import canonical_type
 from .values import is_unknown, known_str
 
@@ -63,7 +63,10 @@ class Node:
 
     @classmethod
     def of(cls, resource: Any) -> "Node":
-        """The node of a preview ``ResourceRecord`` or a policy ``ResourceView``."""
+        """The node of a preview ``ResourceRecord`` or a policy ``ResourceView`` (a node is
+        its own)."""
+        if isinstance(resource, Node):
+            return resource
         inputs = getattr(resource, "inputs", None)
         if inputs is None:
             inputs = getattr(resource, "props", None) or {}
@@ -152,11 +155,19 @@ def came_from(resource: Any, key: str, target: Any) -> bool:
 def refers_to(resource: Any, key: str, target: Any) -> bool:
     """True when input `key` of `resource` refers to `target`: by property dependency, or by a
     string inside the value (or its last path segment) that names the target."""
-    return came_from(resource, key, target) or named(Node.of(resource).inputs.get(key), target)
+    node = Node.of(resource)
+    if came_from(node, key, target):
+        return True
+    whole, segments = _tiers(node, key)
+    return bool((whole | segments) & names(Node.of(target)))
 
 
 def _tiers(node: Node, key: str) -> tuple[set[str], set[str]]:
-    return value_strings(node.inputs.get(key))
+    """(whole strings, path segments) that input `key` of `node` names things by: its cloud's
+    reading of a composite reference when it has one, else the value's strings."""
+    value = node.inputs.get(key)
+    composite = reader.referenced_names(node.kind, key, value)
+    return (set(composite), set()) if composite is not None else value_strings(value)
 
 
 class References:
@@ -251,6 +262,17 @@ class References:
         candidates = self._candidates(types, among)
         by_urn = {self.node(c).urn: c for c in candidates}
         return next((by_urn[urn] for urn in self.node(resource).upstream() if urn in by_urn), None)
+
+    def scaler_of(self, workload: Any, *types: str) -> Any:
+        """The HorizontalPodAutoscaler of `types` that scales a Kubernetes `workload`: the
+        first whose ``spec`` came from it or whose ``scaleTargetRef`` names it (same name,
+        kind and namespace); None when none does."""
+        node = self.node(workload)
+        for autoscaler in self.of_type(*types):
+            scaler = self.node(autoscaler)
+            if node.urn in scaler.came_from("spec") or kubernetes.scales(scaler.inputs, node.kind, node.inputs, node.name):
+                return autoscaler
+        return None
 
     def cluster_of(self, resource: Any, *types: str, among: Optional[Iterable[Any]] = None) -> Any:
         """The cluster (of `types`, or of `among`) a Kubernetes object runs on: the one its
