@@ -182,6 +182,7 @@ class References:
         for resource in self.resources:
             self._by_kind.setdefault(self._nodes[id(resource)].kind.lower(), []).append(resource)
         self._names: dict[int, frozenset[str]] = {}
+        self._words: dict[int, frozenset[str]] = {}
 
     def node(self, resource: Any) -> Node:
         """The follower's reading of `resource` (one of this stack's, or any other)."""
@@ -287,6 +288,8 @@ class References:
         found = self.source(provider, among=candidates)
         if found is not None:
             return found
-        mentioned = words(self.node(provider).inputs)
+        if id(provider) not in self._words:
+            self._words[id(provider)] = frozenset(words(self.node(provider).inputs))
+        mentioned = self._words[id(provider)]
         named = [c for c in candidates if physical_names(self.node(c)) & mentioned]
         return named[0] if len(named) == 1 else None

@@ -31,12 +31,6 @@ class StackGraph(References):
         super().__init__(views)
         self.views = list(views)
         """Every resource of the stack."""
-        self.by_urn = {view.urn: view for view in self.views}
-        """URN -> resource."""
-
-    def of_kind(self, *kinds: str) -> list[ResourceView]:
-        """The resources whose canonical token is one of `kinds`."""
-        return [view for view in self.views if view.canonical in kinds]
 
     @cached_property
     def clusters(self) -> dict[str, tuple[ResourceView, Any]]:
@@ -76,7 +70,7 @@ class StackGraph(References):
     def on_cluster(self, kinds: Iterable[str], key: str) -> list[ResourceView]:
         """The Kubernetes objects of `kinds` whose cluster key is `key`."""
         kinds = tuple(kinds)
-        return [view for view in self.of_kind(*kinds) if self.cluster_key(view) == key]
+        return [view for view in self.of_type(*kinds) if self.cluster_key(view) == key]
 
 
 K8S_WORKLOADS = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET, tokens.K8S_APPS_DAEMON_SET,

@@ -21,7 +21,7 @@ def cpu_scaling_from_zero(resources, ctx):
     CPU only, Azure autoscale settings with a minimum of 0 and CPU-only scale-out rules."""
     graph = StackGraph(resources)
     found, checked = [], 0
-    for view in graph.of_kind(tokens.AWS_AUTOSCALING_POLICY, tokens.GCP_COMPUTE_AUTOSCALER,
+    for view in graph.of_type(tokens.AWS_AUTOSCALING_POLICY, tokens.GCP_COMPUTE_AUTOSCALER,
                               tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.AZURE_MONITOR_AUTOSCALE_SETTING):
         try:
             signal = cloud_wiring.scaling_signal(view.type, view.props)

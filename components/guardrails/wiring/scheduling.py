@@ -23,7 +23,7 @@ def _pools(graph: StackGraph, ctx) -> tuple[list, set]:
     are known (the name: the pool's own, else its resource's), {cluster URN (or None) of a pool
     whose inputs are not known})."""
     out, unknown = [], set()
-    for view in graph.of_kind(*POOL_KINDS):
+    for view in graph.of_type(*POOL_KINDS):
         try:
             offers = scheduling.pool_offers(view.type, view.props)
         except UnknownValue:
@@ -80,7 +80,7 @@ def unschedulable_gpu_pods(resources, ctx):
     graph = StackGraph(resources)
     pools, unknown = _pools(graph, ctx)
     found, checked = [], 0
-    for view in graph.of_kind(*K8S_WORKLOADS):
+    for view in graph.of_type(*K8S_WORKLOADS):
         try:
             pod = scheduling.pod(view.canonical, view.props)
         except UnknownValue:

@@ -23,7 +23,7 @@ def _version_at_least(version, minimum: str) -> bool:
 
 def _driver(graph: StackGraph, cluster: str) -> tuple[bool, bool]:
     """(the EBS CSI driver runs on the cluster, its add-on creates a default StorageClass)."""
-    for view in graph.of_kind(tokens.AWS_EKS_ADDON):
+    for view in graph.of_type(tokens.AWS_EKS_ADDON):
         try:
             addon = cluster_wiring.addon(view.props)
         except UnknownValue:

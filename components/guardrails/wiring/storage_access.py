@@ -24,10 +24,10 @@ def _account_refs(graph: StackGraph, view) -> set[str]:
 
 def _federated_clusters(graph: StackGraph, identity_urn: str) -> set[str]:
     """Clusters whose OIDC issuer a federated credential of the identity trusts."""
-    identity = [graph.by_urn[identity_urn]]
+    identity = [graph.get(identity_urn)]
     clusters = [view for view, _ in graph.clusters.values()]
     found = set()
-    for credential in graph.of_kind(tokens.AZURE_MANAGEDIDENTITY_FEDERATED_IDENTITY_CREDENTIAL):
+    for credential in graph.of_type(tokens.AZURE_MANAGEDIDENTITY_FEDERATED_IDENTITY_CREDENTIAL):
         if graph.linked(credential, "resourceName", among=identity) or graph.source(credential, among=identity):
             issuer = graph.linked(credential, "issuer", among=clusters)
             if issuer is not None:
@@ -41,16 +41,16 @@ def readers(graph: StackGraph, view, account: str) -> set[str]:
     pod on the cluster that names the account's endpoint."""
     refs = _account_refs(graph, view)
     found: set[str] = set()
-    for assignment in graph.of_kind(tokens.AZURE_AUTHORIZATION_ROLE_ASSIGNMENT):
+    for assignment in graph.of_type(tokens.AZURE_AUTHORIZATION_ROLE_ASSIGNMENT):
         scope_deps = set(graph.node(assignment).came_from("scope"))
         if not (scope_deps & refs or _mentions(str(known_str(assignment.props.get("scope")) or ""), account)):
             continue
         for principal in graph.node(assignment).came_from("principalId"):
             if principal in graph.clusters:
                 found.add(principal)
-            elif principal in graph.by_urn and graph.by_urn[principal].canonical == tokens.AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY:
+            elif principal in {i.urn for i in graph.of_type(tokens.AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY)}:
                 found |= _federated_clusters(graph, principal)
-    for workload in graph.of_kind(*K8S_WORKLOADS):
+    for workload in graph.of_type(*K8S_WORKLOADS):
         if account and f"{account}.blob.core." in str(workload.props.get("spec", "")).lower():
             cluster = graph.cluster_urn(workload)
             if cluster is not None:
@@ -63,18 +63,18 @@ def _node_subnets(graph: StackGraph, cluster_urn: str) -> tuple[set[str], set[st
     view, wiring = graph.clusters[cluster_urn]
     ids = {s.lower() for s in wiring.node_subnets}
     urns = set(graph.node(view).came_from("agentPoolProfiles"))
-    for pool in graph.of_kind(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL):
+    for pool in graph.of_type(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL):
         if graph.owner(pool, "resourceName") == cluster_urn:
             subnet = known_str(pool.props.get("vnetSubnetID"))
             if subnet:
                 ids.add(subnet.lower())
             urns |= set(graph.node(pool).came_from("vnetSubnetID"))
-    return ids, {urn for urn in urns if graph.by_urn.get(urn) is not None
-                 and graph.by_urn[urn].canonical == tokens.AZURE_NETWORK_SUBNET}
+    subnets = {subnet.urn for subnet in graph.of_type(tokens.AZURE_NETWORK_SUBNET)}
+    return ids, urns & subnets
 
 
 def _private_endpoint(graph: StackGraph, view, account: str) -> bool:
-    for endpoint in graph.of_kind(tokens.AZURE_NETWORK_PRIVATE_ENDPOINT):
+    for endpoint in graph.of_type(tokens.AZURE_NETWORK_PRIVATE_ENDPOINT):
         if view.urn in graph.node(endpoint).came_from("privateLinkServiceConnections"):
             return True
         for connection in endpoint.props.get("privateLinkServiceConnections") or []:
@@ -89,7 +89,7 @@ def storage_firewall_denies_pods(resources, ctx):
     cluster whose pods read them nor a private endpoint."""
     graph = StackGraph(resources)
     found, checked = [], 0
-    for view in graph.of_kind(tokens.AZURE_STORAGE_STORAGE_ACCOUNT):
+    for view in graph.of_type(tokens.AZURE_STORAGE_STORAGE_ACCOUNT):
         try:
             firewall = cloud_wiring.storage_firewall(view.props)
         except UnknownValue:
