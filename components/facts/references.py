@@ -38,6 +38,13 @@ REFERENCE_FIELDS: tuple[str, ...] = ("id", "name", "selfLink", "selfLinkUnique",
 _WORD_BREAKS = re.compile(r"[\s\"'_:/]+")
 
 
+def provider_urn_of(reference: Any) -> Optional[str]:
+    """The provider's URN in a provider reference as the engine sends it (``urn::id``), or None."""
+    if not isinstance(reference, str) or "::" not in reference:
+        return None
+    return reference.rsplit("::", 1)[0]
+
+
 @dataclass(frozen=True)
 class Node:
     """One resource as the follower reads it, whatever object it came from."""
@@ -71,10 +78,7 @@ class Node:
         if inputs is None:
             inputs = getattr(resource, "props", None) or {}
         record = getattr(resource, "record", None) or resource
-        provider_urn = getattr(resource, "provider_urn", None)
-        reference = getattr(resource, "provider", None)
-        if provider_urn is None and isinstance(reference, str) and "::" in reference:
-            provider_urn = reference.rsplit("::", 1)[0]
+        provider_urn = getattr(resource, "provider_urn", None) or provider_urn_of(getattr(resource, "provider", None))
         return cls(urn=resource.urn, kind=canonical_type(resource.type), name=resource.name,
                    inputs=inputs, outputs=getattr(record, "outputs", None) or {},
                    id=known_str(getattr(record, "id", None)),
