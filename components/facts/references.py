@@ -195,8 +195,10 @@ class References:
     def names(self, resource: Any) -> frozenset[str]:
         """Every string that names `resource` (see :func:`names`)."""
         key = id(resource)
+        if key not in self._nodes:
+            return names(Node.of(resource))  # not one of this stack's: nothing to cache
         if key not in self._names:
-            self._names[key] = names(self.node(resource))
+            self._names[key] = names(self._nodes[key])
         return self._names[key]
 
     def get(self, urn: Optional[str]) -> Any:
