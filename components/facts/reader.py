@@ -57,6 +57,9 @@ _NAME_INPUTS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 _REFERENCE_READERS: MappingProxyType[str, Mapping[str, Callable[[Any], tuple[str, ...]]]] = MappingProxyType(
     {token: readers for cloud in _CLOUDS for token, readers in getattr(cloud, "REFERENCE_READERS", {}).items()})
 
+_ID_COLLECTIONS: MappingProxyType[str, str] = MappingProxyType(
+    {token: collection for cloud in _CLOUDS for token, collection in getattr(cloud, "ID_COLLECTIONS", {}).items()})
+
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
 NODE_POOL_TYPES: tuple[str, ...] = tuple(_NODE_POOLS)
@@ -151,6 +154,12 @@ def name_inputs(type_token: str) -> tuple[str, ...]:
     """The inputs that hold a resource's own name on its kind besides ``name`` (an S3 bucket's
     ``bucket``, a storage account's ``accountName``); () for other kinds."""
     return _NAME_INPUTS.get(canonical_type(type_token), ())
+
+
+def id_collection(type_token: str) -> Optional[str]:
+    """The collection segment a resource id names a kind by (a storage account's
+    ``storageAccounts``); None for kinds without one."""
+    return _ID_COLLECTIONS.get(canonical_type(type_token))
 
 
 def referenced_names(type_token: str, key: str, value: Any) -> Optional[tuple[str, ...]]:

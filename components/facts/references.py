@@ -151,6 +151,23 @@ def named(value: Any, target: Any) -> bool:
     return bool((whole | segments) & names(Node.of(target)))
 
 
+def within(value: Any, target: Any) -> bool:
+    """True when a string inside `value` is a resource id of `target` or of one of its
+    sub-resources: it holds ``/<collection>/<name>`` (the kind's id collection and one of the
+    target's names, in any case) followed by ``/`` or its end. False for kinds without an id
+    collection."""
+    node = Node.of(target)
+    collection = reader.id_collection(node.kind)
+    if collection is None:
+        return False
+    wanted = {f"/{collection}/{name}".lower() for name in names(node)}
+    whole, _ = value_strings(value)
+    for text in (text.lower().rstrip("/") for text in whole):
+        if any(text.endswith(path) or f"{path}/" in text for path in wanted):
+            return True
+    return False
+
+
 def came_from(resource: Any, key: str, target: Any) -> bool:
     """True when the engine records that input `key` of `resource` came from `target`."""
     return Node.of(target).urn in Node.of(resource).came_from(key)

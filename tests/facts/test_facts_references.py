@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from aiscale.facts import tokens
-from aiscale.facts.references import References, came_from, named, refers_to
+from aiscale.facts.references import References, came_from, named, refers_to, within
 from aiscale.guardrails.context import ResourceView
 from aiscale.preview.records import UNKNOWN, ResourceRecord
 
@@ -131,6 +131,17 @@ def test_a_sagemaker_scaling_target_names_its_endpoint_inside_its_resource_id():
     variant_named_like_it = record(tokens.AWS_APPAUTOSCALING_TARGET, "u", {"resourceId": "endpoint/other/variant/chat-ep"})
     refs = References([endpoint, named_variant, variant_named_like_it])
     assert refs.pointing_at(endpoint, "resourceId", tokens.AWS_APPAUTOSCALING_TARGET) == [named_variant]
+
+
+def test_an_azure_resource_id_names_its_account_and_a_sub_resource_s_id_too():
+    account = view(tokens.AZURE_STORAGE_STORAGE_ACCOUNT, "store", {"accountName": "acmemodels"})
+    base = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts"
+    assert within(f"{base}/acmemodels", account)
+    assert within(f"{base}/ACMEMODELS/blobServices/default/containers/weights", account)
+    assert not within(f"{base}/acmemodels2/blobServices/default", account), "a longer name is another account"
+    assert not within("acmemodels", account), "a bare name is not an id"
+    bucket = view(tokens.AWS_S3_BUCKET, "b", {"bucket": "acmemodels"})
+    assert not within(f"{base}/acmemodels", bucket), "a kind without an id collection"
 
 
 def test_records_and_views_of_the_same_stack_are_followed_alike():

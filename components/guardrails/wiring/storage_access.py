@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from aiscale.facts import cloud_wiring, tokens
 from aiscale.facts import azure as azure_facts
+from aiscale.facts.references import within
 from aiscale.facts.values import UnknownValue, known_str
 
 from ..registry import NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
-
-
-def _mentions(text: str, account: str) -> bool:
-    text = text.lower()
-    return bool(account) and (f"/storageaccounts/{account}/" in text or text.endswith(f"/storageaccounts/{account}"))
 
 
 def _account_refs(graph: StackGraph, view) -> set[str]:
@@ -43,7 +39,7 @@ def readers(graph: StackGraph, view, account: str) -> set[str]:
     found: set[str] = set()
     for assignment in graph.of_type(tokens.AZURE_AUTHORIZATION_ROLE_ASSIGNMENT):
         scope_deps = set(graph.node(assignment).came_from("scope"))
-        if not (scope_deps & refs or _mentions(str(known_str(assignment.props.get("scope")) or ""), account)):
+        if not (scope_deps & refs or within(assignment.props.get("scope"), view)):
             continue
         for principal in graph.node(assignment).came_from("principalId"):
             if principal in graph.clusters:
@@ -73,13 +69,13 @@ def _node_subnets(graph: StackGraph, cluster_urn: str) -> tuple[set[str], set[st
     return ids, urns & subnets
 
 
-def _private_endpoint(graph: StackGraph, view, account: str) -> bool:
+def _private_endpoint(graph: StackGraph, view) -> bool:
     for endpoint in graph.of_type(tokens.AZURE_NETWORK_PRIVATE_ENDPOINT):
         if view.urn in graph.node(endpoint).came_from("privateLinkServiceConnections"):
             return True
         for connection in endpoint.props.get("privateLinkServiceConnections") or []:
             target = known_str(connection.get("privateLinkServiceId")) if isinstance(connection, dict) else None
-            if _mentions(target or "", account):
+            if within(target, view):
                 return True
     return False
 
@@ -99,7 +95,7 @@ def storage_firewall_denies_pods(resources, ctx):
             continue
         for cluster in sorted(readers(graph, view, account)):
             checked += 1
-            if _private_endpoint(graph, view, account):
+            if _private_endpoint(graph, view):
                 continue
             ids, urns = _node_subnets(graph, cluster)
             rule_urns = set(graph.node(view).came_from("networkRuleSet"))
