@@ -116,22 +116,23 @@ def names(node: Node) -> frozenset[str]:
     return physical_names(node) | {node.name}
 
 
+def known_strings(value: Any) -> list[str]:
+    """Every known, non-empty string inside `value` (at any depth), in order."""
+    if isinstance(value, str):
+        return [value] if value and not is_unknown(value) else []
+    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
+    return [text for item in items for text in known_strings(item)]
+
+
+def _segment(text: str) -> set[str]:
+    """The last segment of a path-like string ({} for a plain one)."""
+    return {text.rstrip("/").rsplit("/", 1)[-1]} - {text} if "/" in text else set()
+
+
 def value_strings(value: Any) -> tuple[set[str], set[str]]:
     """(whole strings, last path segments) of every known string inside `value`."""
-    whole: set[str] = set()
-    segments: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if item and not is_unknown(item):
-                whole.add(item)
-                if "/" in item:
-                    segments.add(item.rstrip("/").rsplit("/", 1)[-1])
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+    whole = set(known_strings(value))
+    segments = {segment for text in whole for segment in _segment(text)}
     return whole, segments - whole
 
 
@@ -263,6 +264,20 @@ class References:
             if found:
                 return None  # ambiguous: several candidates carry the name
         return None
+
+    def all_linked(self, resource: Any, key: str, *types: str, among: Optional[Iterable[Any]] = None) -> list[Any]:
+        """Every resource of `types` (or of `among`) that input `key` of `resource` refers to
+        (a cluster's subnets): those its property dependencies name, in order; when none do,
+        the one each string inside the value names (an ambiguous string adds nothing)."""
+        candidates = self._candidates(types, among)
+        node = self.node(resource)
+        by_urn = {self.node(c).urn: c for c in candidates}
+        found = [by_urn[urn] for urn in node.came_from(key) if urn in by_urn]
+        if not found:
+            for text in known_strings(node.inputs.get(key)):
+                found.append(self._one_named(candidates, {text}, _segment(text)))
+        unique = {id(r): r for r in found if r is not None}
+        return list(unique.values())
 
     def pointing_at(self, target: Any, key: str, *types: str, among: Optional[Iterable[Any]] = None) -> list[Any]:
         """The resources of `types` (or of `among`) whose input `key` refers to `target`

@@ -12,6 +12,7 @@ from aiscale.guardrails.context import ResourceView
 from aiscale.preview.records import UNKNOWN, ResourceRecord
 
 STACK = "urn:pulumi:dev::p::"
+SUBNET = "aws:ec2/subnet:Subnet"
 
 
 def urn(token: str, name: str) -> str:
@@ -142,6 +143,19 @@ def test_an_azure_resource_id_names_its_account_and_a_sub_resource_s_id_too():
     assert not within("acmemodels", account), "a bare name is not an id"
     bucket = view(tokens.AWS_S3_BUCKET, "b", {"bucket": "acmemodels"})
     assert not within(f"{base}/acmemodels", bucket), "a kind without an id collection"
+
+
+def test_every_subnet_a_cluster_names_by_dependency_else_by_id():
+    one = record(SUBNET, "a", id="subnet-1")
+    two = record(SUBNET, "b", id="subnet-2")
+    three = record(SUBNET, "c", id="subnet-3")
+    by_ids = record(tokens.AWS_EKS_CLUSTER, "eks", {"vpcConfig": {"subnetIds": ["subnet-2", "subnet-1", "subnet-gone"],
+                                                                 "securityGroupIds": ["sg-1"]}})
+    by_deps = record(tokens.AWS_EKS_CLUSTER, "eks2", {"vpcConfig": {"subnetIds": [UNKNOWN, UNKNOWN]}},
+                     deps={"vpcConfig": [three.urn, one.urn]})
+    refs = References([one, two, three, by_ids, by_deps])
+    assert refs.all_linked(by_ids, "vpcConfig", SUBNET) == [two, one]
+    assert refs.all_linked(by_deps, "vpcConfig", SUBNET) == [three, one]
 
 
 def test_records_and_views_of_the_same_stack_are_followed_alike():
