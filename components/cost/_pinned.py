@@ -13,7 +13,6 @@ is short.
 from __future__ import annotations
 
 import math
-import re
 from typing import Optional
 
 from aiscale import catalog
@@ -42,44 +41,22 @@ def machine_gpus(cloud: str, machine: str, region: str) -> Optional[int]:
 
 
 def _min_replicas(workload: ResourceRecord, graph: Graph) -> int:
-    name = get(workload.inputs, "metadata", "name")
-    namespace = get(workload.inputs, "metadata", "namespace")
-    for hpa in graph.of_type(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER):
-        ref = get(hpa.inputs, "spec", "scaleTargetRef") or {}
-        if (isinstance(ref, dict) and ref.get("name") == name
-                and get(hpa.inputs, "metadata", "namespace") == namespace):
-            low = get(hpa.inputs, "spec", "minReplicas")
-            return int(low) if isinstance(low, (int, float)) else 1
+    hpa = graph.scaler_of(workload, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER)
+    if hpa is not None:
+        low = get(hpa.inputs, "spec", "minReplicas")
+        return int(low) if isinstance(low, (int, float)) else 1
     replicas = get(workload.inputs, "spec", "replicas")
     return int(replicas) if isinstance(replicas, (int, float)) else 1
 
 
-def _words(value: object) -> set[str]:
-    """The words of every string inside `value` (kubeconfig text split on spaces, quotes, '_',
-    ':' and '/'), so a cluster name matches whole, never as part of a longer name."""
-    if isinstance(value, str):
-        return set(re.split(r"[\s\"'_:/]+", value))
-    if isinstance(value, dict):
-        return set().union(*map(_words, value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*map(_words, value)) if value else set()
-    return set()
-
-
 def _runs_on(workload: ResourceRecord, cluster: Optional[ResourceRecord], graph: Graph) -> bool:
-    """Whether `workload` runs on `cluster`: its Kubernetes provider depends on that cluster, or
-    (when the provider's dependencies are not known, as under ``pulumi preview``) its inputs
-    name the cluster. A workload on the default provider, or a pool whose cluster is not in the
-    preview, cannot be told apart: it counts."""
-    provider = graph.provider(workload)
-    if cluster is None or provider is None:
+    """Whether `workload` runs on `cluster`: the cluster its Kubernetes provider was built from
+    (by dependency, or, when those are not known as under ``pulumi preview``, by the name its
+    kubeconfig mentions). A workload on the default provider, or a pool whose cluster is not in
+    the preview, cannot be told apart: it counts."""
+    if cluster is None or graph.provider(workload) is None:
         return True
-    clusters = [urn for urn in provider.dependencies
-                if (found := graph.get(urn)) is not None and found.type in _CLUSTERS]
-    if clusters:
-        return cluster.urn in clusters
-    names = {cluster.inputs.get(key) for key in ("name", "resourceName")} - {None}
-    return bool({n for n in names if isinstance(n, str)} & _words(provider.inputs))
+    return graph.cluster_of(workload, *_CLUSTERS) is cluster
 
 
 def _pinning(pool: ResourceRecord, graph: Graph) -> list[tuple[str, int, float]]:

@@ -6,7 +6,9 @@
 - ``aiscale.facts.model``: the facts as frozen dataclasses (node pools, VMs, VM groups,
   buckets, model endpoints);
 - ``aiscale.facts.reader``: type token + inputs -> facts, dispatched to one module per cloud
-  (``aws``, ``azure``, ``gcp``, ``kubernetes``).
+  (``aws``, ``azure``, ``gcp``, ``kubernetes``);
+- ``aiscale.facts.references``: the one reference follower (which resource of the stack another
+  one names), for cost and every pack.
 
 Importing this package loads nothing else (no catalog, no provider SDK).
 """

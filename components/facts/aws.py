@@ -26,6 +26,36 @@ from .values import ABSENT, Input, items_at, json_object, known_str, value_at
 CLOUD = "aws"
 
 
+NAME_INPUTS: dict[str, tuple[str, ...]] = {
+    tokens.AWS_S3_BUCKET: ("bucket",),
+}
+"""Inputs holding a resource's own name, besides ``name`` (read by the reference follower)."""
+
+SAGEMAKER_VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+"""The scalable dimension of a SageMaker endpoint variant's instance count."""
+
+
+def scaled_variant(resource_id: Any) -> Optional[tuple[str, str]]:
+    """(endpoint name, variant name) an Application Auto Scaling target's ``resourceId``
+    (``endpoint/<endpoint>/variant/<variant>``) scales; None for other or unknown ids."""
+    text = known_str(resource_id)
+    parts = text.split("/") if text else []
+    if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant" and parts[1] and parts[3]:
+        return parts[1], parts[3]
+    return None
+
+
+def _scaled_endpoint(resource_id: Any) -> tuple[str, ...]:
+    found = scaled_variant(resource_id)
+    return (found[0],) if found is not None else ()
+
+
+REFERENCE_READERS: dict[str, dict[str, Callable[[Any], tuple[str, ...]]]] = {
+    tokens.AWS_APPAUTOSCALING_TARGET: {"resourceId": _scaled_endpoint},
+}
+"""Kind -> input -> the names a composite reference in that input holds (the reference
+follower reads these instead of the value's plain strings)."""
+
 SAGEMAKER_PREFIX = "ml."
 """SageMaker names its instance types after EC2's with this prefix (``ml.g5.xlarge``)."""
 

@@ -27,6 +27,20 @@ from .model import (
 from .values import ABSENT, Input, items_at, known_str, value_at
 
 CLOUD = "azure"
+NAME_INPUTS: dict[str, tuple[str, ...]] = {
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: ("accountName",),
+    tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER: ("resourceName",),
+    tokens.AZURE_RESOURCES_RESOURCE_GROUP: ("resourceGroupName",),
+}
+"""Inputs holding a resource's own name (azure-native names it per kind), read by the reference
+follower."""
+
+ID_COLLECTIONS: dict[str, str] = {
+    tokens.AZURE_STORAGE_STORAGE_ACCOUNT: "storageAccounts",
+}
+"""Kind -> the collection segment of its resource id (``.../storageAccounts/<name>``): an id of
+the resource, or of one of its sub-resources (a container's scope), names it there."""
+
 AKS_NETWORK_POLICY_ENGINES = ("azure", "calico", "cilium")
 """AKS ``networkProfile.networkPolicy`` values that enforce NetworkPolicies."""
 

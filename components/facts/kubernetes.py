@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from . import tokens
 from .gpu import GPU_RESOURCE
 from .model import EndpointFacts, Reading
-from .values import ABSENT, Input, UnknownValue, as_number, is_unknown, items_at, value_at
+from .values import ABSENT, Input, UnknownValue, as_number, dig, is_unknown, items_at, value_at
 
 CLOUD = "kubernetes"
 
@@ -86,6 +86,23 @@ def inference_service(inputs: Any) -> list[EndpointFacts]:
     return [EndpointFacts(CLOUD, tokens.K8S_SERVING_INFERENCE_SERVICE, ABSENT, ABSENT, ABSENT,
                           Reading(()), Reading.of(lambda: _kserve_replicas(inputs)),
                           Reading.of(lambda: _kserve_gpus(inputs)), managed=False)]
+
+
+def _known(inputs: Any, *path: str) -> Optional[str]:
+    value = dig(inputs, *path)
+    return value if isinstance(value, str) and value and not is_unknown(value) else None
+
+
+def scales(autoscaler_inputs: Any, kind: str, inputs: Any, name: str) -> bool:
+    """True when a HorizontalPodAutoscaler's ``spec.scaleTargetRef`` names the object of `kind`
+    (a type token) and `inputs`: the same name (its ``metadata.name``, else `name`, the logical
+    name), a kind that is absent or the same, and the same namespace where both state one (an
+    unset namespace is the provider's default, which is not read here)."""
+    ref_name = _known(autoscaler_inputs, "spec", "scaleTargetRef", "name")
+    ref_kind = dig(autoscaler_inputs, "spec", "scaleTargetRef", "kind")
+    spaces = {dig(autoscaler_inputs, "metadata", "namespace"), dig(inputs, "metadata", "namespace")} - {None}
+    return (ref_name is not None and ref_name == (_known(inputs, "metadata", "name") or name)
+            and ref_kind in (None, kind.rsplit(":", 1)[-1]) and len(spaces) <= 1)
 
 
 ENDPOINTS: dict[str, Callable[[Any], list[EndpointFacts]]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from types import MappingProxyType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from aiscale import clouds
 
@@ -50,6 +50,15 @@ _USER_DATA: MappingProxyType[str, Callable[[Any], tuple[Any, ...]]] = MappingPro
 
 _AUTOSCALERS: MappingProxyType[str, Callable[[Any], AutoscalerFacts]] = MappingProxyType(
     {token: read for cloud in _CLOUDS for token, read in cloud.AUTOSCALERS.items()})
+
+_NAME_INPUTS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {token: keys for cloud in _CLOUDS for token, keys in getattr(cloud, "NAME_INPUTS", {}).items()})
+
+_REFERENCE_READERS: MappingProxyType[str, Mapping[str, Callable[[Any], tuple[str, ...]]]] = MappingProxyType(
+    {token: readers for cloud in _CLOUDS for token, readers in getattr(cloud, "REFERENCE_READERS", {}).items()})
+
+_ID_COLLECTIONS: MappingProxyType[str, str] = MappingProxyType(
+    {token: collection for cloud in _CLOUDS for token, collection in getattr(cloud, "ID_COLLECTIONS", {}).items()})
 
 MACHINE_TYPES: tuple[str, ...] = tuple(_MACHINES)
 """Canonical tokens whose inputs name machine types or accelerators."""
@@ -139,6 +148,25 @@ def autoscaler(type_token: str, inputs: Any) -> Optional[AutoscalerFacts]:
     other kinds."""
     read = _AUTOSCALERS.get(canonical_type(type_token))
     return read(inputs) if read is not None else None
+
+
+def name_inputs(type_token: str) -> tuple[str, ...]:
+    """The inputs that hold a resource's own name on its kind besides ``name`` (an S3 bucket's
+    ``bucket``, a storage account's ``accountName``); () for other kinds."""
+    return _NAME_INPUTS.get(canonical_type(type_token), ())
+
+
+def id_collection(type_token: str) -> Optional[str]:
+    """The collection segment a resource id names a kind by (a storage account's
+    ``storageAccounts``); None for kinds without one."""
+    return _ID_COLLECTIONS.get(canonical_type(type_token))
+
+
+def referenced_names(type_token: str, key: str, value: Any) -> Optional[tuple[str, ...]]:
+    """The names a composite reference in input `key` holds (a SageMaker scaling target's
+    ``resourceId`` -> its endpoint's name); None where the input is a plain reference."""
+    read = _REFERENCE_READERS.get(canonical_type(type_token), {}).get(key)
+    return read(value) if read is not None else None
 
 
 def provider_default_tag_keys(provider_inputs: Any) -> set[Any]:

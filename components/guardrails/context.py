@@ -82,7 +82,8 @@ class ResourceView:
     dependencies: tuple[str, ...] = ()
     """URNs this resource depends on."""
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """For each input key, the URNs its value came from."""
+    """For each input key, the URNs its value came from (followed by
+    :class:`aiscale.facts.references.References`, never read by a rule itself)."""
     provider_type: Optional[str] = None
     """The provider resource's type token (``pulumi:providers:aws``), if known."""
     provider_urn: Optional[str] = None
@@ -96,13 +97,6 @@ class ResourceView:
     def canonical(self) -> str:
         """The canonical type token (props.canonical_type)."""
         return canonical_type(self.type)
-
-    def depends_on(self, urn: str, key: Optional[str] = None) -> bool:
-        """True when input `key` (or any input, or the resource itself) came from `urn`."""
-        if key is not None:
-            return urn in self.property_dependencies.get(key, ())
-        return urn in self.dependencies or any(
-            urn in urns for urns in self.property_dependencies.values())
 
 
 @dataclass(frozen=True)

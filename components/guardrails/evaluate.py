@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from aiscale.facts.references import provider_urn_of
+
 from .catalogue import checks_for_pack
 from .context import Context, Estimator, GpuLookup, ResourceView, catalog_lookup, default_estimator, resolve_environment
 from .props import plain
@@ -38,19 +40,13 @@ def check_config(check: Check, config: Mapping[str, Any]) -> dict[str, Any]:
     return check.merged_config(entry if isinstance(entry, Mapping) else None)
 
 
-def _provider_urn(reference: Any) -> Optional[str]:
-    if not isinstance(reference, str) or "::" not in reference:
-        return None
-    return reference.rsplit("::", 1)[0]
-
-
 def views_from_records(records: Iterable[Any]) -> list[ResourceView]:
     """ResourceViews of the custom resources among `records` (components and the stack skipped)."""
     records = [r for r in records if getattr(r, "custom", True)]
     by_urn = {r.urn: r for r in records}
     views = []
     for r in records:
-        provider_urn = _provider_urn(getattr(r, "provider", None))
+        provider_urn = provider_urn_of(getattr(r, "provider", None))
         provider = by_urn.get(provider_urn) if provider_urn else None
         deps = getattr(r, "property_dependencies", None) or {}
         views.append(ResourceView(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from aiscale.facts import aws as aws_facts
 from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
@@ -137,10 +138,9 @@ def root_volumes(template: Optional[ResourceRecord], disk_size: object, region: 
 
 def _scaling_bounds(endpoint: ResourceRecord, graph: Graph, variant: str,
                     initial: int) -> tuple[int, int, str]:
-    names = {str(v) for v in (endpoint.inputs.get("name"), endpoint.name) if isinstance(v, str)}
-    for target in graph.of_type(_APPAUTOSCALING_TARGET):
-        resource_id = target.inputs.get("resourceId")
-        if isinstance(resource_id, str) and any(resource_id == f"endpoint/{n}/variant/{variant}" for n in names):
+    for target in graph.pointing_at(endpoint, "resourceId", _APPAUTOSCALING_TARGET):
+        scaled = aws_facts.scaled_variant(target.inputs.get("resourceId"))
+        if scaled is not None and scaled[1] == variant:
             low, high = target.inputs.get("minCapacity"), target.inputs.get("maxCapacity")
             if isinstance(low, (int, float)) and isinstance(high, (int, float)):
                 return int(low), int(high), f" (bounds from scaling target {target.name})"

@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from aiscale.facts import aws as aws_facts
 from aiscale.facts import reader, tokens
+from aiscale.facts.references import References
 from aiscale.facts.kubernetes import DEFAULT_REPLICAS, container_gpus  # noqa: F401 - re-exported
 
 from ..context import ResourceView
 from ..props import UnknownValue, get, get_number
 from .machines import facts
 
-SM_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+SM_DIMENSION = aws_facts.SAGEMAKER_VARIANT_DIMENSION
 K8S_SCALABLE = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET)
 
 
@@ -48,13 +50,12 @@ def _gpus(requests, ctx) -> Optional[float]:
     return max(known) if known else (0.0 if found else None)
 
 
-def _sagemaker(resources, by_type, ctx) -> list[Endpoint]:
+def _sagemaker(refs: References, ctx) -> list[Endpoint]:
     out = []
-    targets = [t for t in by_type.get(tokens.AWS_APPAUTOSCALING_TARGET, []) if get(t.props, "scalableDimension") == SM_DIMENSION]
-    endpoints = by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT, [])
-    for config in by_type.get(tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION, []):
-        users = [e.urn for e in endpoints if e.depends_on(config.urn, "endpointConfigName")]
-        scaler = next((t for t in targets if any(t.depends_on(u, "resourceId") for u in users)), None)
+    targets = [t for t in refs.of_type(tokens.AWS_APPAUTOSCALING_TARGET) if get(t.props, "scalableDimension") == SM_DIMENSION]
+    for config in refs.of_type(tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION):
+        users = refs.pointing_at(config, "endpointConfigName", tokens.AWS_SAGEMAKER_ENDPOINT)
+        scaler = next((t for user in users for t in refs.pointing_at(user, "resourceId", among=targets)), None)
         for variant in reader.endpoints(config.canonical, config.props):
             gpus = _gpus(variant.machines.get(), ctx)
             low, high = variant.replicas.get()
@@ -71,16 +72,7 @@ def _sagemaker(resources, by_type, ctx) -> list[Endpoint]:
     return out
 
 
-def _hpa_for(view, hpas) -> Optional[ResourceView]:
-    name = get(view.props, "metadata.name") or view.name
-    for hpa in hpas:
-        ref = get(hpa.props, "spec.scaleTargetRef") or {}
-        if hpa.depends_on(view.urn, "spec") or (get(ref, "name") == name and get(ref, "kind") in (None, view.type.split(":")[-1])):
-            return hpa
-    return None
-
-
-def _endpoint(view, found, by_type, ctx) -> Optional[Endpoint]:
+def _endpoint(view, found, refs: References, ctx) -> Optional[Endpoint]:
     """The endpoint of one resource's facts; a Kubernetes workload counts only with GPUs, and
     its HorizontalPodAutoscaler's bounds win over its own replicas."""
     gpus = found.gpus_per_replica.get()
@@ -89,7 +81,7 @@ def _endpoint(view, found, by_type, ctx) -> Optional[Endpoint]:
     if view.canonical in K8S_SCALABLE:
         if not gpus:
             return None
-        hpa = _hpa_for(view, by_type.get(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER, []))
+        hpa = refs.scaler_of(view, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER)
         if hpa is not None:
             low = get_number(hpa.props, "spec.minReplicas")
             return Endpoint(hpa.urn, view.name, tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER,
@@ -101,19 +93,17 @@ def _endpoint(view, found, by_type, ctx) -> Optional[Endpoint]:
 
 def endpoints(resources: Sequence[ResourceView], ctx) -> list[Endpoint]:
     """Every model endpoint the stack declares, in resource order (SageMaker first)."""
-    by_type: dict[str, list[ResourceView]] = {}
-    for r in resources:
-        by_type.setdefault(r.canonical, []).append(r)
+    refs = References(resources)
     out: list[Endpoint] = []
     try:
-        out.extend(_sagemaker(resources, by_type, ctx))
+        out.extend(_sagemaker(refs, ctx))
     except UnknownValue:
         pass  # an unknown input: SageMaker bounds cannot be judged during this preview
     for r in resources:
         if r.canonical == tokens.AWS_SAGEMAKER_ENDPOINT_CONFIGURATION:
             continue  # its variants were judged with their scaling targets above
         try:
-            found = [_endpoint(r, facts_of, by_type, ctx) for facts_of in reader.endpoints(r.canonical, r.props)]
+            found = [_endpoint(r, facts_of, refs, ctx) for facts_of in reader.endpoints(r.canonical, r.props)]
         except UnknownValue:
             continue
         out.extend(e for e in found if e is not None)

@@ -2,7 +2,7 @@
 
 A pool's machine type can live on another resource (an ASG's launch template, a managed instance
 group's template) and its bounds too (a GCE autoscaler, an Azure autoscale setting): those links
-are followed through property dependencies, so pool rules are stack rules.
+are followed by the facts layer's reference follower, so pool rules are stack rules.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Optional, Sequence
 
 from aiscale.facts import cloud_wiring, reader, tokens
 from aiscale.facts.model import NodePoolFacts
+from aiscale.facts.references import References
 
 from ..context import ResourceView
-from ..props import UnknownValue, get, is_unknown
+from ..props import UnknownValue, get
 from .machines import facts, machines
 
 MIGS = (tokens.GCP_COMPUTE_REGION_INSTANCE_GROUP_MANAGER,
@@ -82,29 +83,11 @@ def _summarise(found) -> tuple[Optional[float], tuple[str, ...]]:
     return gpus, accelerators
 
 
-def _linked(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -> Optional[ResourceView]:
-    """The candidate `view` refers to through input `key` (dependency, or name/id text)."""
-    value = view.props.get(key)
-    text = value if isinstance(value, str) and not is_unknown(value) else ""
-    for c in candidates:
-        if view.depends_on(c.urn, key):
-            return c
-    for c in candidates:
-        if text and text in (c.name, str(c.props.get("name") or "")):
-            return c
-    return None
-
-
-def _targets(view: ResourceView, key: str, candidates: Sequence[ResourceView]) -> list[ResourceView]:
-    """The candidates whose input `key` refers to `view` (e.g. autoscalers of a group)."""
-    return [c for c in candidates if c.depends_on(view.urn, key)]
-
-
 def _gpu_of(pool: NodePoolFacts, ctx) -> tuple[Optional[float], tuple[str, ...]]:
     return _summarise([facts(m, ctx.lookup) for m in pool.machines.get()])
 
 
-def _node_pool(view, ctx, by_type, pool: NodePoolFacts, name: str, zones: float = 1.0) -> Pool:
+def _node_pool(view, ctx, refs, pool: NodePoolFacts, name: str, zones: float = 1.0) -> Pool:
     """A Kubernetes node pool from its facts (EKS node group, AKS agent pool, GKE node pool)."""
     gpus, accs = _gpu_of(pool, ctx)
     bounds = pool.bounds.get()
@@ -113,19 +96,19 @@ def _node_pool(view, ctx, by_type, pool: NodePoolFacts, name: str, zones: float 
     if auto is None:  # only the range says whether the pool scales
         auto = None if low is None or high is None else high > low
     if pool.launch_template_key is not None and not pool.machine_list.items():
-        lt = _linked(view, pool.launch_template_key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+        lt = refs.linked(view, pool.launch_template_key, tokens.AWS_EC2_LAUNCH_TEMPLATE)
         gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
     return Pool(view.urn, name, view.canonical, gpus, accs, low, high, pool.spot.get(), auto,
                 pool.taints.get(), system=pool.system.get())
 
 
-def _node_pools(view, ctx, by_type) -> list[Pool]:
+def _node_pools(view, ctx, refs) -> list[Pool]:
     """The node pools a resource declares (one, or an AKS cluster's inline pools)."""
     out = []
     for index, pool in enumerate(reader.node_pools(view.canonical, view.props)):
         name = f"{view.name}/{pool.name.known() or index}" if pool.name.path else view.name
         zones = pool.zones()[0] if pool.bounds.get().per_zone else 1
-        out.append(_node_pool(view, ctx, by_type, pool, name, float(zones)))
+        out.append(_node_pool(view, ctx, refs, pool, name, float(zones)))
     return out
 
 
@@ -136,52 +119,50 @@ def _cpu_scaled(scalers: Sequence[ResourceView]) -> bool:
     return bool(signals) and all(signal is not None and signal.cpu_only for signal in signals)
 
 
-def _asg_pool(view, ctx, by_type):
+def _asg_pool(view, ctx, refs):
     group = reader.vm_group(view.canonical, view.props)
     gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
     key = next((k for k in group.template_keys if get(view.props, k) is not None), group.template_keys[-1])
-    lt = _linked(view, key, by_type.get(tokens.AWS_EC2_LAUNCH_TEMPLATE, []))
+    lt = refs.linked(view, key, tokens.AWS_EC2_LAUNCH_TEMPLATE)
     if not group.machines.get():
         gpus, accs = _gpu_facts(lt.canonical, lt.props, ctx) if lt else (None, ())
     spot_lt = bool(lt) and reader.vm(lt.canonical, lt.props).spot.get()
     low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
     # The group's scaling policies: whatever names it in ``autoscalingGroupName`` with a ``policyType``.
-    policies = [p for p in _targets(view, "autoscalingGroupName", [r for rs in by_type.values() for r in rs])
+    policies = [p for p in refs.pointing_at(view, "autoscalingGroupName", among=refs.resources)
                 if "policyType" in p.props]
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto,
                 cpu_scaled=_cpu_scaled(policies))
 
 
-def _gke_nap(view, ctx, by_type):
+def _gke_nap(view, ctx, refs):
     gpus, accs = _gpu_facts(tokens.GCP_CONTAINER_CLUSTER, view.props, ctx)
     if not gpus:
         return None
     return Pool(view.urn, view.name, view.canonical, 1.0, accs, 0.0, gpus, None, True)
 
 
-def _vmss_pool(view, ctx, by_type):
+def _vmss_pool(view, ctx, refs):
     group = reader.vm_group(view.canonical, view.props)
     gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
-    settings = [reader.autoscaler(s.canonical, s.props)
-                for s in _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))]
+    scalers = refs.pointing_at(view, "targetResourceUri", tokens.AZURE_MONITOR_AUTOSCALE_SETTING)
+    settings = [reader.autoscaler(s.canonical, s.props) for s in scalers]
     profiles = [bounds for s in settings if s.enabled.get() for bounds in s.profiles.get()]
     if profiles:
         low = min(bounds.low.number() or 0.0 for bounds in profiles)
         high = max(bounds.high.number() or 0.0 for bounds in profiles)
     else:
         low, high = group.size.lenient()
-    scalers = _targets(view, "targetResourceUri", by_type.get(tokens.AZURE_MONITOR_AUTOSCALE_SETTING, []))
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get(), bool(profiles),
                 cpu_scaled=_cpu_scaled(scalers))
 
 
-def _mig_pool(view, ctx, by_type):
+def _mig_pool(view, ctx, refs):
     group = reader.vm_group(view.canonical, view.props)
-    templates = [t for kind in GCE_TEMPLATES for t in by_type.get(kind, [])]
-    template = _linked(view, group.template_keys[0], templates)
+    template = refs.linked(view, group.template_keys[0], *GCE_TEMPLATES)
     gpus, accs = _gpu_facts(template.canonical, template.props, ctx) if template else (None, ())
-    scalers = [s for kind in GCE_AUTOSCALERS for s in _targets(view, "target", by_type.get(kind, []))]
+    scalers = refs.pointing_at(view, "target", *GCE_AUTOSCALERS)
     if scalers:
         bounds, = reader.autoscaler(scalers[0].canonical, scalers[0].props).profiles.get()
         low, high, auto = bounds.low.number(), bounds.high.number(), True
@@ -193,7 +174,7 @@ def _mig_pool(view, ctx, by_type):
                 cpu_scaled=_cpu_scaled(scalers[:1]))
 
 
-def _aml_pool(view, ctx, by_type):
+def _aml_pool(view, ctx, refs):
     group = reader.vm_group(view.canonical, view.props)
     if not group.applies.get():
         return None
@@ -209,22 +190,20 @@ _EXTRACTORS = MappingProxyType({tokens.AWS_AUTOSCALING_GROUP: _asg_pool, tokens.
 
 def pools(resources: Sequence[ResourceView], ctx) -> list[Pool]:
     """Every pool the stack declares, GPU or not, in resource order."""
-    by_type: dict[str, list[ResourceView]] = {}
-    for r in resources:
-        by_type.setdefault(r.canonical, []).append(r)
+    refs = References(resources)
     out: list[Pool] = []
     for r in resources:
         try:
-            out.extend(_pools_of(r, ctx, by_type))
+            out.extend(_pools_of(r, ctx, refs))
         except UnknownValue:
             continue  # inputs not known during preview: this resource cannot be judged yet
     return out
 
 
-def _pools_of(r: ResourceView, ctx, by_type) -> list[Pool]:
+def _pools_of(r: ResourceView, ctx, refs) -> list[Pool]:
     if r.canonical in reader.NODE_POOL_TYPES:
-        return _node_pools(r, ctx, by_type)
+        return _node_pools(r, ctx, refs)
     if r.canonical in _EXTRACTORS:
-        pool = _EXTRACTORS[r.canonical](r, ctx, by_type)
+        pool = _EXTRACTORS[r.canonical](r, ctx, refs)
         return [pool] if pool is not None else []
     return []

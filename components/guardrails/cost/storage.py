@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from aiscale.facts import reader, tokens
+from aiscale.facts.references import refers_to
 
 from .. import schema
-from ..props import UnknownValue, is_unknown, items
+from ..props import UnknownValue, items
 from ..registry import Check, NotApplicable, Violation
 
 GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
@@ -13,14 +14,6 @@ GCE_TEMPLATES = (tokens.GCP_COMPUTE_INSTANCE_TEMPLATE,
 EXPENSIVE_DISKS = ("io1", "io2", "gp2", "pd-extreme", "hyperdisk-extreme", "UltraSSD_LRS", "PremiumV2_LRS")
 """Disk classes refused in non-prod by default: provisioned-IOPS and extreme tiers, and gp2 (gp3 is
 cheaper for the same baseline)."""
-
-
-def _refers(view, target, key: str, name_key: str) -> bool:
-    if view.depends_on(target.urn, key):
-        return True
-    value = view.props.get(key)
-    return isinstance(value, str) and not is_unknown(value) and value in (
-        target.name, target.props.get(name_key))
 
 
 def _has_rules(view, path: str) -> bool:
@@ -48,12 +41,12 @@ def lifecycle_rules(resources, ctx):
     az_rules = [r for r in resources if r.canonical == tokens.AZURE_STORAGE_MANAGEMENT_POLICY and _has_rules(r, "policy.rules")]
     for b in buckets:
         if b.canonical == tokens.AWS_S3_BUCKET:
-            ok = _has_own_rules(b) or any(_refers(r, b, "bucket", "bucket") for r in s3_rules)
+            ok = _has_own_rules(b) or any(refers_to(r, "bucket", b) for r in s3_rules)
             fix = "add a BucketLifecycleConfiguration"
         elif b.canonical == tokens.GCP_STORAGE_BUCKET:
             ok, fix = _has_own_rules(b), "add lifecycleRules"
         else:
-            ok = any(_refers(r, b, "accountName", "accountName") for r in az_rules)
+            ok = any(refers_to(r, "accountName", b) for r in az_rules)
             fix = "add a ManagementPolicy with rules"
         if not ok:
             out.append(Violation(b.urn, f"bucket '{b.name}' has no lifecycle rules; {fix} (expire, tier, abort uploads)"))

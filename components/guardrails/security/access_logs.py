@@ -5,6 +5,7 @@ from customer-managed keys)."""
 from __future__ import annotations
 
 from aiscale.facts import tokens
+from aiscale.facts.references import came_from, named, refers_to
 
 from ..props import is_set, is_unknown
 from ..registry import Check, NotApplicable, Violation
@@ -15,16 +16,7 @@ _GCS_LOG_DOCS = "https://cloud.google.com/storage/docs/access-logs"
 
 def covers(sub, bucket) -> bool:
     """True when a bucket sub-resource (public access block, SSE, logging) belongs to `bucket`."""
-    if sub.depends_on(bucket.urn, "bucket") or sub.parent == bucket.urn:
-        return True
-    target = sub.props.get("bucket")
-    return isinstance(target, str) and not is_unknown(target) and target in (
-        bucket.props.get("bucket"), bucket.name)
-
-
-def _same_name(value, name) -> bool:
-    """True when both are the same known, non-empty name."""
-    return isinstance(value, str) and bool(value) and not is_unknown(value) and value == name
+    return sub.parent == bucket.urn or refers_to(sub, "bucket", bucket)
 
 
 def _gcs_log_bucket(view):
@@ -47,13 +39,11 @@ def s3_log_targets(resources) -> set:
     loggings = [r for r in resources if r.canonical == tokens.AWS_S3_BUCKET_LOGGING]
 
     def receives(bucket) -> bool:
-        name = bucket.props.get("bucket")
-        if any(lg.depends_on(bucket.urn, "targetBucket") or _same_name(lg.props.get("targetBucket"), name)
-               for lg in loggings):
+        if any(refers_to(lg, "targetBucket", bucket) for lg in loggings):
             return True
         return any(other.urn != bucket.urn and (
-            other.depends_on(bucket.urn, "logging") or other.depends_on(bucket.urn, "loggings")
-            or any(_same_name(target, name) for target in _inline_s3_targets(other))) for other in buckets)
+            came_from(other, "logging", bucket) or came_from(other, "loggings", bucket)
+            or any(named(target, bucket) for target in _inline_s3_targets(other))) for other in buckets)
 
     return {b.urn for b in buckets if receives(b)}
 
@@ -63,9 +53,8 @@ def gcs_log_targets(resources) -> set:
     buckets = [r for r in resources if r.canonical == tokens.GCP_STORAGE_BUCKET]
 
     def receives(bucket) -> bool:
-        name = bucket.props.get("name")
         return any(other.urn != bucket.urn and (
-            other.depends_on(bucket.urn, "logging") or _same_name(_gcs_log_bucket(other), name))
+            came_from(other, "logging", bucket) or named(_gcs_log_bucket(other), bucket))
             for other in buckets)
 
     return {b.urn for b in buckets if receives(b)}

@@ -4,9 +4,10 @@ CloudWatch log groups."""
 from __future__ import annotations
 
 from aiscale.facts import tokens
+from aiscale.facts.references import refers_to
 
 from .. import schema
-from ..props import UnknownValue, as_bool, as_number, get, get_number, is_set, is_unknown, items, lower
+from ..props import UnknownValue, as_bool, as_number, get, get_number, is_set, items, lower
 from ..registry import Check, NotApplicable, Violation
 
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
@@ -59,10 +60,7 @@ def no_open_ingress(resource_type, props, ctx):
 
 
 def _flow_log_covers(flow, vpc) -> bool:
-    if flow.depends_on(vpc.urn, "vpcId"):
-        return True
-    vpc_id = flow.props.get("vpcId")
-    return isinstance(vpc_id, str) and not is_unknown(vpc_id) and vpc_id in (vpc.props.get("id"), vpc.name)
+    return refers_to(flow, "vpcId", vpc)
 
 
 def vpc_flow_logs(resources, ctx):

@@ -7,8 +7,9 @@ S3 and Azure configure versioning in a separate resource (``BucketVersioning``,
 from __future__ import annotations
 
 from aiscale.facts import reader, tokens
+from aiscale.facts.references import refers_to
 
-from ..props import UnknownValue, get, get_bool, is_unknown
+from ..props import UnknownValue, get, get_bool
 from ..registry import Check, NotApplicable, Violation
 from .access_logs import covers as _pab_covers
 
@@ -30,11 +31,7 @@ def _legacy_inline(bucket):
 
 def _covers_account(props_view, account) -> bool:
     """True when a BlobServiceProperties belongs to the storage account `account`."""
-    if props_view.depends_on(account.urn, "accountName") or props_view.parent == account.urn:
-        return True
-    name = props_view.props.get("accountName")
-    return isinstance(name, str) and not is_unknown(name) and name in (
-        account.props.get("accountName"), account.name)
+    return props_view.parent == account.urn or refers_to(props_view, "accountName", account)
 
 
 def _blob_service_problem(view):

@@ -5,6 +5,8 @@ A Kubernetes object runs on the cluster its provider was built from: the provide
 (``pulumi:providers:kubernetes``) depends on the cluster (its kubeconfig comes from the
 cluster's outputs). A node pool, add-on or agent pool names its cluster by an input
 (``clusterName``, ``cluster``, ``resourceName``) that depends on the cluster or equals its name.
+Both references are followed by the facts layer's one follower
+(:class:`aiscale.facts.references.References`), the cost estimate's too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import cached_property
 from typing import Any, Iterable, Optional, Sequence
 
 from aiscale.facts import cluster_wiring, tokens
+from aiscale.facts.references import References
 from aiscale.facts.values import UnknownValue
 
 from ..context import ResourceView
@@ -21,18 +24,13 @@ DEFAULT_PROVIDER = "default"
 """The cluster key of Kubernetes objects on the default provider (the ambient kubeconfig)."""
 
 
-class StackGraph:
+class StackGraph(References):
     """The resources of one stack, indexed for cross-resource checks."""
 
     def __init__(self, views: Sequence[ResourceView]) -> None:
+        super().__init__(views)
         self.views = list(views)
         """Every resource of the stack."""
-        self.by_urn = {view.urn: view for view in self.views}
-        """URN -> resource."""
-
-    def of_kind(self, *kinds: str) -> list[ResourceView]:
-        """The resources whose canonical token is one of `kinds`."""
-        return [view for view in self.views if view.canonical in kinds]
 
     @cached_property
     def clusters(self) -> dict[str, tuple[ResourceView, Any]]:
@@ -48,42 +46,31 @@ class StackGraph:
                 found[view.urn] = (view, wiring)
         return found
 
-    def cluster_of(self, view: ResourceView) -> Optional[str]:
+    def _cluster_views(self) -> list[ResourceView]:
+        return [view for view, _ in self.clusters.values()]
+
+    def cluster_urn(self, view: ResourceView) -> Optional[str]:
         """The URN of the cluster a Kubernetes object runs on, or None when its provider does
         not come from a cluster of this stack."""
-        provider = self.by_urn.get(view.provider_urn or "")
-        if provider is None:
-            return None
-        return next((urn for urn in _depends_on(provider) if urn in self.clusters), None)
+        found = self.cluster_of(view, among=self._cluster_views())
+        return found.urn if found is not None else None
 
     def cluster_key(self, view: ResourceView) -> str:
         """A key shared by the Kubernetes objects of one cluster: its URN, else the provider's
         URN, else DEFAULT_PROVIDER."""
-        return self.cluster_of(view) or view.provider_urn or DEFAULT_PROVIDER
+        return self.cluster_urn(view) or view.provider_urn or DEFAULT_PROVIDER
 
-    def owner(self, view: ResourceView, name: Any, key: str) -> Optional[str]:
-        """The cluster a pool or add-on belongs to: the cluster its input `key` (whose value is
-        `name`) depends on, else the cluster of that name; None when neither is found."""
-        for urn in view.property_dependencies.get(key, ()):
-            if urn in self.clusters:
-                return urn
-        if isinstance(name, str) and name:
-            for urn, (_, wiring) in self.clusters.items():
-                if wiring.name == name:
-                    return urn
-        return next((urn for urn in view.dependencies if urn in self.clusters), None)
+    def owner(self, view: ResourceView, key: str) -> Optional[str]:
+        """The cluster a pool or add-on belongs to: the one its input `key` refers to, else the
+        first it depends on; None when neither is found."""
+        clusters = self._cluster_views()
+        found = self.linked(view, key, among=clusters) or self.source(view, among=clusters)
+        return found.urn if found is not None else None
 
     def on_cluster(self, kinds: Iterable[str], key: str) -> list[ResourceView]:
         """The Kubernetes objects of `kinds` whose cluster key is `key`."""
         kinds = tuple(kinds)
-        return [view for view in self.of_kind(*kinds) if self.cluster_key(view) == key]
-
-
-def _depends_on(view: ResourceView) -> list[str]:
-    urns = list(view.dependencies)
-    for values in view.property_dependencies.values():
-        urns += list(values)
-    return urns
+        return [view for view in self.of_type(*kinds) if self.cluster_key(view) == key]
 
 
 K8S_WORKLOADS = (tokens.K8S_APPS_DEPLOYMENT, tokens.K8S_APPS_STATEFUL_SET, tokens.K8S_APPS_DAEMON_SET,

@@ -41,7 +41,7 @@ def unserved_hpa_metrics(resources, ctx):
     external = list(ctx.config.get("external_metrics_adapters", list(EXTERNAL_ADAPTERS)))
     graph = StackGraph(resources)
     found, checked = [], 0
-    for view in graph.of_kind(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER):
+    for view in graph.of_type(tokens.K8S_AUTOSCALING_HORIZONTAL_POD_AUTOSCALER):
         try:
             metrics = cluster_wiring.hpa_metric_types(view.props)
         except UnknownValue:
@@ -55,11 +55,11 @@ def unserved_hpa_metrics(resources, ctx):
             else:
                 continue
             checked += 1
-            cluster = graph.cluster_of(view)
+            cluster = graph.cluster_urn(view)
             if api == "external" and cluster and graph.clusters[cluster][1].serves_external_metrics:
                 continue
             if not _served(graph, key, adapters, api):
-                where = f"cluster '{graph.by_urn[cluster].name}'" if cluster else "its cluster"
+                where = f"cluster '{graph.get(cluster).name}'" if cluster else "its cluster"
                 found.append(Violation(view.urn, (
                     f"HPA '{view.name}' scales on the {kind} metric '{name}', but {where} runs no "
                     f"{api} metrics adapter ({', '.join(adapters)}): the HPA never gets the metric and "

@@ -17,12 +17,12 @@ ENFORCING_CHARTS = ("calico", "tigera-operator", "cilium", "antrea")
 
 def _eks_enforces(graph: StackGraph, cluster_urn: str, key: str) -> bool:
     """vpc-cni with ``enableNetworkPolicy: "true"``, or a policy engine installed by Helm."""
-    for view in graph.of_kind(tokens.AWS_EKS_ADDON):
+    for view in graph.of_type(tokens.AWS_EKS_ADDON):
         try:
             addon = cluster_wiring.addon(view.props)
         except UnknownValue:
             continue
-        if addon.name == "vpc-cni" and graph.owner(view, addon.cluster_name.value, "clusterName") == cluster_urn:
+        if addon.name == "vpc-cni" and graph.owner(view, "clusterName") == cluster_urn:
             if addon.flag("enableNetworkPolicy"):
                 return True
     return _engine_installed(graph, key)
@@ -39,8 +39,8 @@ def unenforced_network_policies(resources, ctx):
     policy engine)."""
     graph = StackGraph(resources)
     by_cluster: dict[str, list] = {}
-    for view in graph.of_kind(tokens.K8S_NETWORKING_NETWORK_POLICY):
-        cluster = graph.cluster_of(view)
+    for view in graph.of_type(tokens.K8S_NETWORKING_NETWORK_POLICY):
+        cluster = graph.cluster_urn(view)
         if cluster is not None:
             by_cluster.setdefault(cluster, []).append(view)
     if not by_cluster:

@@ -12,12 +12,8 @@ from .graph import StackGraph
 
 def _asg_minimum(graph: StackGraph, signal: cloud_wiring.ScalingSignal, policy) -> tuple:
     """(the Auto Scaling group a policy scales, its minSize) or (None, None)."""
-    for group in graph.of_kind(tokens.AWS_AUTOSCALING_GROUP):
-        linked = group.urn in policy.property_dependencies.get("autoscalingGroupName", ())
-        named = signal.target.value is not None and signal.target.value == group.props.get("name")
-        if linked or named:
-            return group, Input.at(group.props, "minSize").number()
-    return None, None
+    group = graph.linked(policy, signal.target.where, tokens.AWS_AUTOSCALING_GROUP)
+    return (group, Input.at(group.props, "minSize").number()) if group is not None else (None, None)
 
 
 def cpu_scaling_from_zero(resources, ctx):
@@ -25,7 +21,7 @@ def cpu_scaling_from_zero(resources, ctx):
     CPU only, Azure autoscale settings with a minimum of 0 and CPU-only scale-out rules."""
     graph = StackGraph(resources)
     found, checked = [], 0
-    for view in graph.of_kind(tokens.AWS_AUTOSCALING_POLICY, tokens.GCP_COMPUTE_AUTOSCALER,
+    for view in graph.of_type(tokens.AWS_AUTOSCALING_POLICY, tokens.GCP_COMPUTE_AUTOSCALER,
                               tokens.GCP_COMPUTE_REGION_AUTOSCALER, tokens.AZURE_MONITOR_AUTOSCALE_SETTING):
         try:
             signal = cloud_wiring.scaling_signal(view.type, view.props)

@@ -23,18 +23,18 @@ def _pools(graph: StackGraph, ctx) -> tuple[list, set]:
     are known (the name: the pool's own, else its resource's), {cluster URN (or None) of a pool
     whose inputs are not known})."""
     out, unknown = [], set()
-    for view in graph.of_kind(*POOL_KINDS):
+    for view in graph.of_type(*POOL_KINDS):
         try:
             offers = scheduling.pool_offers(view.type, view.props)
         except UnknownValue:
             unknown.add(view.urn if view.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER
-                        else graph.owner(view, None, _CLUSTER_KEYS[view.canonical]))
+                        else graph.owner(view, _CLUSTER_KEYS[view.canonical]))
             continue
         for offer in offers:
             if view.canonical == tokens.AZURE_CONTAINERSERVICE_MANAGED_CLUSTER:
                 cluster = view.urn
             else:
-                cluster = graph.owner(view, offer.cluster_key.value, _CLUSTER_KEYS[view.canonical])
+                cluster = graph.owner(view, _CLUSTER_KEYS[view.canonical])
             out.append((cluster, offer.name or view.name, offer, _gpus_per_node(offer, ctx)))
     return out, unknown
 
@@ -80,14 +80,14 @@ def unschedulable_gpu_pods(resources, ctx):
     graph = StackGraph(resources)
     pools, unknown = _pools(graph, ctx)
     found, checked = [], 0
-    for view in graph.of_kind(*K8S_WORKLOADS):
+    for view in graph.of_type(*K8S_WORKLOADS):
         try:
             pod = scheduling.pod(view.canonical, view.props)
         except UnknownValue:
             continue
         if pod is None or pod.gpus <= 0:
             continue
-        cluster = graph.cluster_of(view)
+        cluster = graph.cluster_urn(view)
         if cluster is not None and _provisions_nodes(graph, cluster):
             continue  # the cluster makes a node for the pod itself
         if cluster in unknown or (cluster is None and unknown):

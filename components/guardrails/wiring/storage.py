@@ -23,12 +23,12 @@ def _version_at_least(version, minimum: str) -> bool:
 
 def _driver(graph: StackGraph, cluster: str) -> tuple[bool, bool]:
     """(the EBS CSI driver runs on the cluster, its add-on creates a default StorageClass)."""
-    for view in graph.of_kind(tokens.AWS_EKS_ADDON):
+    for view in graph.of_type(tokens.AWS_EKS_ADDON):
         try:
             addon = cluster_wiring.addon(view.props)
         except UnknownValue:
             continue
-        if addon.name in EBS_DRIVERS and graph.owner(view, addon.cluster_name.value, "clusterName") == cluster:
+        if addon.name in EBS_DRIVERS and graph.owner(view, "clusterName") == cluster:
             return True, addon.flag("defaultStorageClass", "enabled")
     releases = graph.on_cluster((tokens.K8S_HELM_SH_RELEASE,), cluster)
     return any(cluster_wiring.chart_name(r.props) in EBS_DRIVERS for r in releases), False

@@ -5,34 +5,29 @@ from __future__ import annotations
 
 from aiscale.facts import cloud_wiring, tokens
 from aiscale.facts import azure as azure_facts
+from aiscale.facts.references import within
 from aiscale.facts.values import UnknownValue, known_str
 
 from ..registry import NotApplicable, Violation
 from .graph import K8S_WORKLOADS, StackGraph
 
 
-def _mentions(text: str, account: str) -> bool:
-    text = text.lower()
-    return bool(account) and (f"/storageaccounts/{account}/" in text or text.endswith(f"/storageaccounts/{account}"))
-
-
-def _account_refs(graph: StackGraph, view, account: str) -> set[str]:
+def _account_refs(graph: StackGraph, view) -> set[str]:
     """The account's URN and the URNs of its blob containers."""
-    refs = {view.urn}
-    for container in graph.of_kind(tokens.AZURE_STORAGE_BLOB_CONTAINER):
-        if view.urn in container.property_dependencies.get("accountName", ()) or \
-                (account and str(known_str(container.props.get("accountName")) or "").lower() == account):
-            refs.add(container.urn)
-    return refs
+    return {view.urn} | {container.urn for container in
+                          graph.pointing_at(view, "accountName", tokens.AZURE_STORAGE_BLOB_CONTAINER)}
 
 
 def _federated_clusters(graph: StackGraph, identity_urn: str) -> set[str]:
     """Clusters whose OIDC issuer a federated credential of the identity trusts."""
+    identity = [graph.get(identity_urn)]
+    clusters = [view for view, _ in graph.clusters.values()]
     found = set()
-    for credential in graph.of_kind(tokens.AZURE_MANAGEDIDENTITY_FEDERATED_IDENTITY_CREDENTIAL):
-        if identity_urn in credential.property_dependencies.get("resourceName", ()) or \
-                identity_urn in credential.dependencies:
-            found |= {urn for urn in credential.property_dependencies.get("issuer", ()) if urn in graph.clusters}
+    for credential in graph.of_type(tokens.AZURE_MANAGEDIDENTITY_FEDERATED_IDENTITY_CREDENTIAL):
+        if graph.linked(credential, "resourceName", among=identity) or graph.source(credential, among=identity):
+            issuer = graph.linked(credential, "issuer", among=clusters)
+            if issuer is not None:
+                found.add(issuer.urn)
     return found
 
 
@@ -40,20 +35,20 @@ def readers(graph: StackGraph, view, account: str) -> set[str]:
     """URNs of the AKS clusters whose pods read the account: by a role assignment on it (or one
     of its containers) for the cluster's own identity or an identity federated with it, or by a
     pod on the cluster that names the account's endpoint."""
-    refs = _account_refs(graph, view, account)
+    refs = _account_refs(graph, view)
     found: set[str] = set()
-    for assignment in graph.of_kind(tokens.AZURE_AUTHORIZATION_ROLE_ASSIGNMENT):
-        scope_deps = set(assignment.property_dependencies.get("scope", ()))
-        if not (scope_deps & refs or _mentions(str(known_str(assignment.props.get("scope")) or ""), account)):
+    for assignment in graph.of_type(tokens.AZURE_AUTHORIZATION_ROLE_ASSIGNMENT):
+        scope_deps = set(graph.node(assignment).came_from("scope"))
+        if not (scope_deps & refs or within(assignment.props.get("scope"), view)):
             continue
-        for principal in assignment.property_dependencies.get("principalId", ()):
+        for principal in graph.node(assignment).came_from("principalId"):
             if principal in graph.clusters:
                 found.add(principal)
-            elif principal in graph.by_urn and graph.by_urn[principal].canonical == tokens.AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY:
+            elif principal in {i.urn for i in graph.of_type(tokens.AZURE_MANAGEDIDENTITY_USER_ASSIGNED_IDENTITY)}:
                 found |= _federated_clusters(graph, principal)
-    for workload in graph.of_kind(*K8S_WORKLOADS):
+    for workload in graph.of_type(*K8S_WORKLOADS):
         if account and f"{account}.blob.core." in str(workload.props.get("spec", "")).lower():
-            cluster = graph.cluster_of(workload)
+            cluster = graph.cluster_urn(workload)
             if cluster is not None:
                 found.add(cluster)
     return {urn for urn in found if graph.clusters[urn][1].cloud == azure_facts.CLOUD}
@@ -63,24 +58,24 @@ def _node_subnets(graph: StackGraph, cluster_urn: str) -> tuple[set[str], set[st
     """(subnet ids, subnet URNs) the cluster's nodes run in."""
     view, wiring = graph.clusters[cluster_urn]
     ids = {s.lower() for s in wiring.node_subnets}
-    urns = set(view.property_dependencies.get("agentPoolProfiles", ()))
-    for pool in graph.of_kind(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL):
-        if graph.owner(pool, pool.props.get("resourceName"), "resourceName") == cluster_urn:
+    urns = set(graph.node(view).came_from("agentPoolProfiles"))
+    for pool in graph.of_type(tokens.AZURE_CONTAINERSERVICE_AGENT_POOL):
+        if graph.owner(pool, "resourceName") == cluster_urn:
             subnet = known_str(pool.props.get("vnetSubnetID"))
             if subnet:
                 ids.add(subnet.lower())
-            urns |= set(pool.property_dependencies.get("vnetSubnetID", ()))
-    return ids, {urn for urn in urns if graph.by_urn.get(urn) is not None
-                 and graph.by_urn[urn].canonical == tokens.AZURE_NETWORK_SUBNET}
+            urns |= set(graph.node(pool).came_from("vnetSubnetID"))
+    subnets = {subnet.urn for subnet in graph.of_type(tokens.AZURE_NETWORK_SUBNET)}
+    return ids, urns & subnets
 
 
-def _private_endpoint(graph: StackGraph, view, account: str) -> bool:
-    for endpoint in graph.of_kind(tokens.AZURE_NETWORK_PRIVATE_ENDPOINT):
-        if view.urn in endpoint.property_dependencies.get("privateLinkServiceConnections", ()):
+def _private_endpoint(graph: StackGraph, view) -> bool:
+    for endpoint in graph.of_type(tokens.AZURE_NETWORK_PRIVATE_ENDPOINT):
+        if view.urn in graph.node(endpoint).came_from("privateLinkServiceConnections"):
             return True
         for connection in endpoint.props.get("privateLinkServiceConnections") or []:
             target = known_str(connection.get("privateLinkServiceId")) if isinstance(connection, dict) else None
-            if _mentions(target or "", account):
+            if within(target, view):
                 return True
     return False
 
@@ -90,7 +85,7 @@ def storage_firewall_denies_pods(resources, ctx):
     cluster whose pods read them nor a private endpoint."""
     graph = StackGraph(resources)
     found, checked = [], 0
-    for view in graph.of_kind(tokens.AZURE_STORAGE_STORAGE_ACCOUNT):
+    for view in graph.of_type(tokens.AZURE_STORAGE_STORAGE_ACCOUNT):
         try:
             firewall = cloud_wiring.storage_firewall(view.props)
         except UnknownValue:
@@ -100,10 +95,10 @@ def storage_firewall_denies_pods(resources, ctx):
             continue
         for cluster in sorted(readers(graph, view, account)):
             checked += 1
-            if _private_endpoint(graph, view, account):
+            if _private_endpoint(graph, view):
                 continue
             ids, urns = _node_subnets(graph, cluster)
-            rule_urns = set(view.property_dependencies.get("networkRuleSet", ()))
+            rule_urns = set(graph.node(view).came_from("networkRuleSet"))
             if not firewall.public_network_disabled and (ids & set(firewall.allowed_subnets) or urns & rule_urns):
                 continue
             name = graph.clusters[cluster][0].name
