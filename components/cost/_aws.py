@@ -26,7 +26,7 @@ from aiscale.catalog._services import service_price
 from . import _charges as charges
 from . import _kubernetes as lb
 from ._egress import with_egress
-from ._values import canonical_type, get
+from ._values import get
 
 
 ASG_DEFAULT_ON_DEMAND_PERCENT = 100
@@ -179,12 +179,7 @@ EGRESS_PRICE = ("data-transfer", "internet-egress-first-10tb", "first 10 TB tier
 def _cluster_zones(cluster: ResourceRecord, graph: Graph) -> Optional[int]:
     """The number of zones of an EKS cluster's subnets (``vpcConfig.subnetIds``), when the
     subnets are resources of the preview whose zones are known; else None."""
-    urns = cluster.property_dependencies.get("vpcConfig", ())
-    subnet = canonical_type(tokens.AWS_EC2_SUBNET)
-    subnets = [r for r in (graph.get(u) for u in urns) if r is not None and canonical_type(r.type) == subnet]
-    ids = get(cluster.inputs, "vpcConfig", "subnetIds")
-    if not subnets and isinstance(ids, list):
-        subnets = [r for r in (graph.named_by(i, tokens.AWS_EC2_SUBNET) for i in ids) if r is not None]
+    subnets = graph.all_linked(cluster, "vpcConfig", tokens.AWS_EC2_SUBNET)
     zones = {get(s.inputs, "availabilityZone") for s in subnets}
     if not subnets or any(not isinstance(z, str) or is_unknown(z) for z in zones):
         return None

@@ -98,12 +98,9 @@ def cluster_of(record: ResourceRecord, graph: Graph) -> ResourceRecord:
     if provider is None:
         raise Unpriced("its Kubernetes provider is the default one (the ambient kubeconfig), so no "
                        "cluster of this preview says which cloud and region its load balancer is in")
-    urns = [*provider.dependencies, *(u for keyed in provider.property_dependencies.values() for u in keyed)]
-    managed = cluster_clouds()
-    for urn in urns:
-        found = graph.get(urn)
-        if found is not None and canonical_type(found.type) in managed:
-            return found
+    found = graph.source(provider, *cluster_clouds())
+    if found is not None:
+        return found
     raise Unpriced(f"its Kubernetes provider {provider.name} is not built from an EKS, AKS or GKE "
                    "cluster of this preview, so no cloud and region for its load balancer is known")
 
