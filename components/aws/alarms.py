@@ -89,7 +89,7 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     alarms: dict[str, Any] = {}
     for served in endpoints:
         endpoint, live = served["endpoint"], served["component"]
-        endpoint_name = live.details["endpoint_name"]
+        endpoint_name = live.built.endpoint_name  # a SageMakerEndpoint
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         alarms[f"alert:{endpoint.name}:latency"] = latency_alarm(
             f"{args.name}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
@@ -116,10 +116,10 @@ def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsB
     Returns the ServiceAccount annotations, the Alertmanager receiver settings (``sns_configs``
     with SigV4 in the scope's region) and the role and policy.
     """
-    scope, cluster = args.scope, args.cluster
+    scope, cluster = args.scope, args.cluster.built  # an AwsCluster
     name = args.name
     opts = pulumi.ResourceOptions(parent=component)
-    trust = pulumi.Output.all(cluster.details["oidc_provider_arn"], cluster.details["oidc_provider_url"]).apply(
+    trust = pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_provider_url).apply(
         lambda v: json.dumps(pod_trust_policy(v[0], v[1], namespace, service_account)))
     role = iam.Role(f"{name}-alertmanager-role", assume_role_policy=trust,
                     description="Alertmanager of the platform's cluster: publish alerts to its topic",

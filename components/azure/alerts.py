@@ -64,7 +64,7 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     alerts: dict[str, Any] = {}
     for served in endpoints:
         endpoint = served["endpoint"]
-        endpoint_id = served["component"].details["resources"]["endpoint"].id
+        endpoint_id = served["component"].built.endpoint_id  # an AzureMlEndpoint
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         deployment = {"deployment": [DEPLOYMENT]}
         alerts[f"alert:{endpoint.name}:latency"] = _alert(

@@ -109,7 +109,7 @@ class CloudAdapter(ABC):
     """Annotation -> value (lower-case), any one of which makes a ``LoadBalancer`` Service
     internal on the cloud's Kubernetes (read by the guardrails' public load balancer check)."""
     cluster_identity_details: ClassVar[tuple[str, ...]] = ()
-    """Keys of ``KubernetesCluster.details`` that pod identity needs."""
+    """Fields of the cloud's built cluster (``KubernetesCluster.built``) that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None
     """Most notifications one budget may have, or None for no limit."""
     provider_package: ClassVar[str]

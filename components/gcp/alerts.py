@@ -66,7 +66,7 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     seconds, percent = args.latency_threshold_seconds, args.error_threshold_percent
     policies: dict[str, Any] = {}
     for served in endpoints:
-        endpoint, service = served["endpoint"], served["component"].details["service_name"]
+        endpoint, service = served["endpoint"], served["component"].built.service_name  # a CloudRunEndpoint
         base = f"{display_prefix(scope)} {endpoint.name}"
         latency = service.apply(lambda s: {"display_name": f"p95 latency above {seconds:g} s", "condition_threshold": {
             "filter": _service_filter(s, LATENCY_METRIC), "comparison": "COMPARISON_GT",

@@ -17,7 +17,8 @@ import pulumi
 import pulumi_gcp.projects as projects
 import pulumi_gcp.serviceaccount as serviceaccount
 
-from aiscale.gcp.endpoint_identity import ACCOUNT_ID_MAX, SERVICE_ACCOUNT_ANNOTATION, WORKLOAD_IDENTITY_USER
+from aiscale.gcp.endpoint_identity import (ACCOUNT_ID_MAX, SERVICE_ACCOUNT_ANNOTATION, WORKLOAD_IDENTITY_USER,
+                                           workload_pool)
 from aiscale.naming import stable_suffix
 from aiscale.operations_spec import OperationsBuild
 
@@ -45,8 +46,7 @@ def build(component: pulumi.ComponentResource, args: OperationsBuild, namespace:
         opts=child)
     viewer = projects.IAMMember(f"{name}-metrics-viewer", project=scope.gcp_project,
                                 role=MONITORING_VIEWER, member=account.member, opts=child)
-    pool = (getattr(args.cluster, "details", None) or {}).get("workload_pool") \
-        or f"{scope.gcp_project}.svc.id.goog"
+    pool = workload_pool(args.cluster, scope.gcp_project)
     binding = serviceaccount.IAMMember(
         f"{name}-metrics-workload-identity", service_account_id=account.name,
         role=WORKLOAD_IDENTITY_USER,

@@ -175,11 +175,11 @@ def _receiver(component: Any, args: OperationsBuild, target: NotificationTarget)
     receiver: dict[str, Any] = {}
     annotations: dict[str, Any] = {}
     resources: dict[str, Any] = {}
-    details = getattr(args.cluster, "details", None) or {}
+    built = getattr(args.cluster, "built", None)
     adapter = clouds.adapter(args.scope.cloud)
     alertmanager_identity = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
-    identity_keys = adapter.cluster_identity_details
-    if alertmanager_identity is not None and identity_keys and details.get(identity_keys[0]) is not None:
+    identity_fields = adapter.cluster_identity_details
+    if alertmanager_identity is not None and identity_fields and getattr(built, identity_fields[0], None) is not None:
         identity = alertmanager_identity(component, args, target, NAMESPACE, ALERTMANAGER_ACCOUNT)
         receiver.update(identity["receiver"])
         annotations, resources = identity["service_account_annotations"], identity["resources"]
