@@ -29,8 +29,7 @@ import pulumi
 from aiscale._docs import documented
 from aiscale import clouds, servers
 from aiscale.catalog import Offering
-from aiscale.endpoint_spec import (DEFAULT_METRIC, DEFAULT_METRICS_NAMESPACE, RUNTIMES, BuiltEndpoint,
-                                   EndpointBuild)
+from aiscale.endpoint_spec import DEFAULT_METRIC, RUNTIMES, BuiltEndpoint, EndpointBuild
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
 from aiscale.network import Network
