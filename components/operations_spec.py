@@ -35,7 +35,7 @@ class ServedEndpoint(TypedDict):
     endpoint: Any
     """The model's endpoint (``aiscale.model.Endpoint``): its name and runtime."""
     component: Any
-    """The ``ModelEndpoint`` declared for it on this cloud (its ``details`` name the
+    """The ``ModelEndpoint`` declared for it on this cloud (its ``built`` names the
     underlying SageMaker endpoint, Azure ML endpoint, Cloud Run service or namespace)."""
 
 
