@@ -26,7 +26,7 @@ from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
 from aiscale.aws.budget import TopicTarget, resource_prefix
 from aiscale.aws.sagemaker import VARIANT
-from aiscale.operations_spec import OperationsBuild, ServedEndpoint
+from aiscale.operations_spec import AlertmanagerIdentity, OperationsBuild, ServedEndpoint
 
 NAMESPACE = "AWS/SageMaker"
 """The CloudWatch namespace of SageMaker endpoint invocation metrics."""
@@ -110,7 +110,7 @@ def publish_policy(topic_arn: str, key_arn: str) -> dict[str, Any]:
 
 
 def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsBuild, target: TopicTarget,
-                          namespace: str, service_account: str) -> dict[str, Any]:
+                          namespace: str, service_account: str) -> AlertmanagerIdentity:
     """An IRSA role for Alertmanager's service account that may publish to the topic only.
 
     Returns the ServiceAccount annotations, the Alertmanager receiver settings (``sns_configs``
@@ -130,5 +130,5 @@ def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsB
     receiver = {"sns_configs": [{"topic_arn": target.topic_arn, "send_resolved": True,
                                  "sigv4": {"region": scope.region},
                                  "subject": f"[{scope.platform} {scope.environment}] {{{{ .CommonLabels.alertname }}}}"}]}
-    return {"service_account_annotations": {ROLE_ANNOTATION: role.arn}, "receiver": receiver,
-            "resources": {"alertmanager_role": role, "alertmanager_policy": policy}}
+    return AlertmanagerIdentity(service_account_annotations={ROLE_ANNOTATION: role.arn}, receiver=receiver,
+                                resources={"alertmanager_role": role, "alertmanager_policy": policy})

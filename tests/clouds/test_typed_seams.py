@@ -24,7 +24,8 @@ from aiscale.endpoint_spec import (DEFAULT_METRIC, DEFAULT_METRICS_NAMESPACE, NO
                                    EndpointBuild, PodIdentity)
 from aiscale.model_endpoint import builder_module
 from aiscale.network_spec import BuiltNetwork, NetworkBuild
-from aiscale.operations_spec import BuiltBudget, NotificationTarget, OperationsBuild
+from aiscale.operations_spec import (AlertmanagerIdentity, BuiltBudget, MetricsReader, NotificationTarget,
+                                    OperationsBuild, WorkloadIdentity)
 from aiscale.pool_args import ExistingCluster
 from aiscale.vm_group_spec import BuiltVmGroup, VmGroupBuild
 from tests.conftest import REPO
@@ -72,6 +73,26 @@ def test_operations_builders_read_the_build_and_return_typed_results(cloud):
     assert (budget["args"], budget["target"], budget["return"]) == (OperationsBuild, target["return"], BuiltBudget)
     alerts = typing.get_type_hints(clouds.adapter(cloud).builder("alerts").endpoint_alerts)
     assert (alerts["args"], alerts["target"]) == (OperationsBuild, target["return"])
+
+
+def test_observability_identities_are_typed():
+    """Alertmanager's identity (where the cloud's alerts declare one) and the metrics reader
+    (where the cloud has one) return typed values that ``aiscale.kubernetes.observability`` reads."""
+    seen = []
+    for cloud in clouds.names():
+        adapter = clouds.adapter(cloud)
+        alertmanager = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
+        if alertmanager is not None:
+            hints = typing.get_type_hints(alertmanager)
+            assert (hints["args"], hints["return"]) == (OperationsBuild, AlertmanagerIdentity), cloud
+            seen.append("alertmanager")
+        if "metrics_reader" in adapter.builders:
+            hints = typing.get_type_hints(adapter.builder("metrics_reader").build)
+            assert hints["args"] is OperationsBuild and issubclass(hints["return"], MetricsReader), cloud
+            seen.append("metrics_reader")
+    assert {"alertmanager", "metrics_reader"} <= set(seen), "some cloud declares each identity"
+    for kind in (AlertmanagerIdentity, MetricsReader):
+        assert issubclass(kind, WorkloadIdentity) and kind.__dataclass_params__.frozen
 
 
 def test_operations_resolves_omitted_arguments_into_its_build():
