@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 import pulumi_aws.iam as iam
@@ -20,6 +20,9 @@ import pulumi_aws.iam as iam
 from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
 from aiscale.endpoint_spec import EndpointBuild, PodIdentity
+
+if TYPE_CHECKING:
+    from aiscale.aws.cluster import AwsCluster
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 """The ServiceAccount annotation that binds it to an IAM role."""
@@ -59,7 +62,8 @@ def model_read_document(store: Any, endpoint: Any, region: str) -> pulumi.Output
 def build(component: pulumi.ComponentResource, args: EndpointBuild, namespace: str,
           service_account: str) -> EksPodIdentity:
     """Declare the pod role and its read policy; return the ServiceAccount annotation."""
-    scope, endpoint, cluster = args.scope, args.endpoint, args.cluster.built
+    scope, endpoint = args.scope, args.endpoint
+    cluster: AwsCluster = args.cluster.built
     name = args.name
     child = pulumi.ResourceOptions(parent=component)
     trust = pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_provider_url).apply(

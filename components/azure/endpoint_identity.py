@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -20,6 +20,9 @@ import pulumi_azure_native.managedidentity as managedidentity
 
 from aiscale.azure import naming
 from aiscale.endpoint_spec import EndpointBuild, PodIdentity
+
+if TYPE_CHECKING:
+    from aiscale.azure.cluster import AzureCluster
 
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 """Built-in role "Storage Blob Data Reader": read and list blobs."""
@@ -75,7 +78,8 @@ def identity_name(scope: Any, endpoint: Any, role: str) -> str:
 def build(component: pulumi.ComponentResource, args: EndpointBuild, namespace: str,
           service_account: str) -> AksPodIdentity:
     """Declare the identity, its federated credential and its read grant."""
-    scope, endpoint, cluster = args.scope, args.endpoint, args.cluster.built
+    scope, endpoint = args.scope, args.endpoint
+    cluster: AzureCluster = args.cluster.built
     name = args.name
     child = pulumi.ResourceOptions(parent=component)
     identity = managedidentity.UserAssignedIdentity(
