@@ -193,6 +193,15 @@ def test_model_endpoint_resolves_its_args_into_the_build():
         build.store = None  # type: ignore[misc]
 
 
+def test_every_model_endpoint_argument_is_a_field_of_the_build():
+    """The face resolves each ``ModelEndpointArgs`` key into the same-named ``EndpointBuild``
+    field, so an argument added to one and not the other fails here, not in a user's program."""
+    from aiscale.model_endpoint import ModelEndpointArgs
+
+    arguments = set(ModelEndpointArgs.__required_keys__) | set(ModelEndpointArgs.__optional_keys__)
+    assert arguments == {f.name for f in dataclasses.fields(EndpointBuild)} - {"name"}
+
+
 def test_kubernetes_endpoint_details_put_the_identity_fields_in_place_of_identity():
     from aiscale.aws.endpoint_identity import EksPodIdentity
     from aiscale.kubernetes.serving import KubernetesEndpoint
