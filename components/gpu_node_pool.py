@@ -21,7 +21,7 @@ from aiscale._docs import documented
 from aiscale.gpu_nodes import (ACCELERATOR_LABEL, GPU_PRESENT_LABEL, GPU_TAINT, BuiltPool, PoolBuild, node_labels,
                                node_taints)
 from aiscale.inheritance import ChildOptions
-from aiscale.pool_args import ExistingCluster, GpuNodePoolArgs, resolve_args
+from aiscale.pool_args import GpuNodePoolArgs, PoolSpec, resolve_args
 
 __all__ = ["GpuNodePool", "GpuNodePoolArgs", "PlacedPoolArgs", "ACCELERATOR_LABEL", "GPU_PRESENT_LABEL",
            "GPU_TAINT", "node_labels", "node_taints"]
@@ -51,17 +51,18 @@ def _is_placed(args: Any) -> bool:
     return isinstance(args, Mapping) and "scope" in args
 
 
-def _placed_from_plain(name: str, args: Mapping[str, Any], component: pulumi.Resource,
-                       spec: Any) -> dict[str, Any]:
-    """The builder's arguments for a plain-args pool: a scope parented on ``component``."""
+def _placed_from_plain(component: pulumi.Resource, spec: PoolSpec) -> dict[str, Any]:
+    """The builder's arguments for a plain-args pool (resolved into ``spec``): a scope parented
+    on ``component``."""
     from aiscale.platform import resource_tags
     from aiscale.scope import CloudScope
 
-    scope = CloudScope(cloud=args["cloud"], platform=spec.platform.name,
-                       environment=spec.platform.environment, region=args["region"],
+    cluster = spec.cluster
+    scope = CloudScope(cloud=cluster.cloud, platform=spec.platform.name,
+                       environment=spec.platform.environment, region=cluster.region,
                        parent=component, provider=None, tags=resource_tags(spec.platform),
-                       gcp_project=args.get("gcp_project"))
-    return {"scope": scope, "cluster": ExistingCluster.from_args(args), "pool": spec.pool,
+                       gcp_project=spec.gcp_project)
+    return {"scope": scope, "cluster": cluster, "pool": spec.pool,
             "offering": spec.offering, "machine_offerings": spec.machine_offerings, "zones": spec.zones}
 
 
@@ -82,7 +83,7 @@ class GpuNodePool(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         spec = None if _is_placed(args) else resolve_args(name, args)  # bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        placed = dict(args) if spec is None else _placed_from_plain(name, args, self, spec)
+        placed = dict(args) if spec is None else _placed_from_plain(self, spec)
         build = PoolBuild(name=name, scope=placed["scope"], cluster=placed["cluster"], pool=placed["pool"],
                           offering=placed["offering"], machine_offerings=tuple(placed.get("machine_offerings") or ()),
                           zones=tuple(placed.get("zones") or ()), inherited=ChildOptions().with_options(opts))

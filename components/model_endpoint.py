@@ -14,6 +14,7 @@ No ``from __future__ import annotations``: the annotations stay real types, as i
 faces.
 """
 
+import dataclasses
 import importlib
 from collections.abc import Mapping
 from typing import Any, Optional, TypedDict
@@ -28,6 +29,7 @@ import pulumi
 from aiscale._docs import documented
 from aiscale import clouds, servers
 from aiscale.catalog import Offering
+from aiscale.endpoint_spec import DEFAULT_METRIC, RUNTIMES, BuiltEndpoint, EndpointBuild
 from aiscale.kubernetes_cluster import KubernetesCluster
 from aiscale.model import Endpoint, NodePool
 from aiscale.network import Network
@@ -38,23 +40,15 @@ from aiscale.scope import CloudScope
 __all__ = ["ModelEndpoint", "ModelEndpointArgs", "RUNTIMES", "DEFAULT_METRIC", "model_uri"]
 
 TYPE_TOKEN = "aiscale:index:ModelEndpoint"
-RUNTIMES = ("kubernetes", "managed")
-"""Where an endpoint runs: on the cloud's Kubernetes cluster, or on its managed service."""
 CLOUDS = clouds.names()
 """The clouds an endpoint can be declared on."""
 MANAGED_BUILDERS = {a.name: f"aiscale.{a.name}.{a.builders['managed_endpoint']}" for a in clouds.adapters()}
 """The module that builds a ``managed`` endpoint, per cloud."""
 KUBERNETES_BUILDER = "aiscale.kubernetes.serving"
 """The module that builds a ``kubernetes`` endpoint on every cloud."""
-DEFAULT_METRIC = servers.served_metric_name(servers.SERVERS["vllm"].metric)
-"""The per-pod custom metric the HorizontalPodAutoscaler reads for the default server: vLLM's
-in-flight request gauge ``vllm:num_requests_running``, served by prometheus-adapter as
-``vllm_num_requests_running`` (other servers: ``aiscale.servers``)."""
-DEFAULT_METRICS_NAMESPACE = "monitoring"
-"""The namespace whose pods (Prometheus) may scrape the endpoint through its NetworkPolicy."""
-OIDC_DETAIL = {a.name: a.cluster_identity_details for a in clouds.adapters()}
-"""Keys of ``KubernetesCluster.details`` the pod identity needs, per cloud (GKE falls back to
-``<project>.svc.id.goog`` when ``workload_pool`` is absent)."""
+OIDC_FIELDS = {a.name: a.cluster_identity_details for a in clouds.adapters()}
+"""Fields of ``KubernetesCluster.built`` the pod identity needs, per cloud (GKE falls back to
+``<project>.svc.id.goog`` when ``workload_pool`` is None)."""
 
 
 class ModelEndpointArgs(TypedDict, total=False):
@@ -96,16 +90,10 @@ class ModelEndpointArgs(TypedDict, total=False):
     scrape the endpoint. Omitted: ``monitoring``."""
 
 
-def _missing(args: Mapping[str, Any], key: str) -> bool:
-    return args.get(key) is None
-
-
-def _problems(args: Mapping[str, Any]) -> list[str]:
+def _problems(args: EndpointBuild) -> list[str]:
     """Every problem with ``args`` (not with the endpoint: the model validated that)."""
-    known = set(ModelEndpointArgs.__required_keys__) | set(ModelEndpointArgs.__optional_keys__)
-    problems = [f"{key}: unknown field; valid: {', '.join(sorted(known))}"
-                for key in sorted(set(args) - known)]
-    scope, endpoint = args.get("scope"), args.get("endpoint")
+    problems = []
+    scope, endpoint = args.scope, args.endpoint
     cloud = getattr(scope, "cloud", None)
     if scope is None or cloud not in CLOUDS:
         problems.append(f"scope: got {scope!r}; valid: a CloudScope whose cloud is one of "
@@ -117,17 +105,17 @@ def _problems(args: Mapping[str, Any]) -> list[str]:
     if runtime not in RUNTIMES:
         problems.append(f"endpoint.runtime: got {runtime!r}; valid: {', '.join(RUNTIMES)}")
         return problems
-    if getattr(endpoint, "model", None) is not None and _missing(args, "store"):
+    if getattr(endpoint, "model", None) is not None and args.store is None:
         problems.append(f"store: got None; valid: the ObjectStore of bucket "
                         f"{endpoint.model.bucket!r} on {cloud} (endpoint.model is set)")
     if runtime == "kubernetes":
-        problems.extend(_kubernetes_problems(args, cloud, endpoint))
-    elif cloud in CLOUDS and clouds.adapter(cloud).managed_needs_offering and _missing(args, "offering"):
+        problems.extend(_kubernetes_problems(args, cloud))
+    elif cloud in CLOUDS and clouds.adapter(cloud).managed_needs_offering and args.offering is None:
         problems.append(f"offering: got None; valid: the catalog offering for "
                         f"{endpoint.accelerator} x{endpoint.gpus_per_replica} on {cloud} "
                         "(runtime managed)")
     managed = clouds.adapter(cloud) if cloud in CLOUDS else None
-    if runtime == "managed" and managed is not None and managed.managed_needs_network and _missing(args, "network"):
+    if runtime == "managed" and managed is not None and managed.managed_needs_network and args.network is None:
         problems.append(f"network: got None; valid: the {cloud} Network ({managed.managed_service} runs "
                         "in its private subnets)")
     for field, meaning in (managed.scope_fields.items() if managed is not None and scope is not None else ()):
@@ -136,18 +124,18 @@ def _problems(args: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _kubernetes_problems(args: Mapping[str, Any], cloud: Any, endpoint: Any) -> list[str]:
+def _kubernetes_problems(args: EndpointBuild, cloud: Any) -> list[str]:
     problems = []
-    cluster, pool = args.get("cluster"), args.get("pool")
+    cluster, pool, endpoint = args.cluster, args.pool, args.endpoint
     if cluster is None or getattr(cluster, "kubernetes_provider", None) is None:
         problems.append(f"cluster: got {cluster!r}; valid: the KubernetesCluster on {cloud} "
                         "(runtime kubernetes)")
     elif endpoint.model is not None:
-        details = getattr(cluster, "details", None) or {}
-        for key in OIDC_DETAIL.get(cloud, ()):
-            if details.get(key) is None:
-                problems.append(f"cluster.details[{key!r}]: got None; valid: the cluster's "
-                                f"{key} (pod identity on {cloud} needs it)")
+        built = getattr(cluster, "built", None)
+        for field in OIDC_FIELDS.get(cloud, ()):
+            if getattr(built, field, None) is None:
+                problems.append(f"cluster.built.{field}: got None; valid: the cluster's "
+                                f"{field} (pod identity on {cloud} needs it)")
     if pool is None:
         problems.append(f"pool: got None; valid: a node pool with accelerator "
                         f"{endpoint.accelerator} on {cloud} (runtime kubernetes)")
@@ -157,15 +145,29 @@ def _kubernetes_problems(args: Mapping[str, Any], cloud: Any, endpoint: Any) -> 
     return problems
 
 
-def check_args(name: str, args: Any) -> None:
-    """Raise one ValueError listing every problem with ``args``; nothing is registered."""
+def resolve(name: str, args: Any) -> EndpointBuild:
+    """``args`` checked and resolved into the builders' :class:`EndpointBuild` (omitted fields
+    get their defaults). Raise one ValueError listing every problem; nothing is registered."""
     if not isinstance(args, Mapping):
         raise ValueError(f"ModelEndpoint {name!r}: args: got {args!r}; valid: a "
                          "ModelEndpointArgs mapping")
-    problems = _problems(args)
+    known = set(ModelEndpointArgs.__required_keys__) | set(ModelEndpointArgs.__optional_keys__)
+    problems = [f"{key}: unknown field; valid: {', '.join(sorted(known))}"
+                for key in sorted(set(args) - known)]
+    given = {key: value for key, value in args.items() if key in known and value is not None}
+    build = EndpointBuild(name=name, **{"scope": None, "endpoint": None, **given})
+    problems.extend(_problems(build))
     if problems:
         listing = "\n".join(f"  - ModelEndpointArgs.{problem}" for problem in problems)
         raise ValueError(f"invalid arguments for ModelEndpoint {name!r}:\n{listing}")
+    if "autoscaling_metric" not in given:
+        build = dataclasses.replace(build, autoscaling_metric=default_metric(build.endpoint))
+    return build
+
+
+def check_args(name: str, args: Any) -> None:
+    """Raise one ValueError listing every problem with ``args``; nothing is registered."""
+    resolve(name, args)
 
 
 def default_metric(endpoint: Any) -> str:
@@ -188,19 +190,25 @@ class ModelEndpoint(pulumi.ComponentResource):
     url: pulumi.Output[str]
     """Where to call it: ``http://<service>.<namespace>.svc.cluster.local:<port>`` (kubernetes),
     the SageMaker invocation URL, the Azure ML scoring URI or the Cloud Run URL."""
-    details: dict
-    """Runtime-specific outputs (namespace, service account, identity, endpoint names) and
-    ``resources``: the underlying resources by role (the escape hatch)."""
 
     def __init__(self, name: str, args: ModelEndpointArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        check_args(name, args)  # before super().__init__: bad args register nothing
+        build = resolve(name, args)  # before super().__init__: bad args register nothing
         super().__init__(TYPE_TOKEN, name, None, opts)
-        resolved = {"autoscaling_metric": default_metric(args["endpoint"]),
-                    "metrics_namespace": DEFAULT_METRICS_NAMESPACE, **args, "name": name}
-        endpoint, cloud = resolved["endpoint"], resolved["scope"].cloud
-        builder = importlib.import_module(builder_module(endpoint.runtime, cloud))
-        built = builder.build(self, resolved)
-        self.url = pulumi.Output.from_input(built.pop("url"))
-        self.details = built
+        builder = importlib.import_module(builder_module(build.endpoint.runtime, build.scope.cloud))
+        self._built: BuiltEndpoint = builder.build(self, build)
+        self.url = pulumi.Output.from_input(self._built.url)
         self.register_outputs({"url": self.url})
+
+    @property
+    def built(self) -> BuiltEndpoint:
+        """What the runtime's builder declared: the URL, the underlying names (a subclass of
+        :class:`~aiscale.endpoint_spec.BuiltEndpoint` per runtime: ``KubernetesEndpoint``,
+        ``SageMakerEndpoint``, ``AzureMlEndpoint``, ``CloudRunEndpoint``) and the resources by role."""
+        return self._built
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Runtime-specific outputs (namespace, service account, identity, endpoint names) and
+        ``resources``: the underlying resources by role (the escape hatch)."""
+        return self._built.as_details()

@@ -35,7 +35,7 @@ class ServedEndpoint(TypedDict):
     endpoint: Any
     """The model's endpoint (``aiscale.model.Endpoint``): its name and runtime."""
     component: Any
-    """The ``ModelEndpoint`` declared for it on this cloud (its ``details`` name the
+    """The ``ModelEndpoint`` declared for it on this cloud (its ``built`` names the
     underlying SageMaker endpoint, Azure ML endpoint, Cloud Run service or namespace)."""
 
 
@@ -120,3 +120,32 @@ class BuiltObservability:
     """What collects the cluster's metrics (for ``Operations.details``)."""
     metrics_namespace: str
     """The namespace whose Prometheus scrapes serving pods."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkloadIdentity:
+    """A cloud identity for one of the cluster's observability workloads (Alertmanager, the
+    Managed Prometheus query frontend)."""
+
+    service_account_annotations: Mapping[str, pulumi.Input[str]]
+    """Annotations of the workload's Kubernetes ServiceAccount that bind it to the identity."""
+    resources: Mapping[str, Any] = field(default_factory=dict)
+    """The declared resources by role (role and policy, service account and grants)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertmanagerIdentity(WorkloadIdentity):
+    """What a cloud's ``alertmanager_identity`` (its alerts module, where the cloud has one)
+    returns: the identity, and the receiver settings that publish with it."""
+
+    receiver: Mapping[str, Any]
+    """Alertmanager receiver settings (e.g. ``sns_configs``) merged into the cluster's receiver."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricsReader(WorkloadIdentity):
+    """What a cloud's ``metrics_reader`` builder returns: the identity of the query frontend
+    that reads the cloud's managed Prometheus."""
+
+    args: tuple[str, ...] = ()
+    """Extra command-line arguments of the query frontend (e.g. its project)."""

@@ -11,8 +11,8 @@ reads these annotations as real types.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypedDict
+from dataclasses import dataclass, field
+from typing import Any, Optional, TypedDict
 
 try:
     from typing import Required  # Python 3.11+
@@ -128,22 +128,27 @@ class ExistingCluster:
 
     cluster_name: pulumi.Input[str]
     """The cluster's name in the cloud."""
-    details: dict[str, Any]
-    """The cloud-specific values the cloud's node pool builder reads."""
     cloud: str = ""
-    """The cluster's cloud (whose node pool builder turns ``details`` into its node target)."""
+    """The cluster's cloud (whose node pool builder turns this into its node target)."""
+    region: Optional[str] = None
+    """The pool's region (the cluster's location when the cloud's arguments name none)."""
+    cluster_args: Mapping[str, Any] = field(default_factory=dict)
+    """The cloud's existing-cluster arguments that were given (its adapter's
+    ``existing_cluster_args``: node role and subnets, resource group, location...), passed by
+    keyword to its node pool builder's typed ``existing_target``."""
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> "ExistingCluster":
         """The cluster that ``args`` name, on ``args['cloud']``."""
-        name = args["cluster_name"]
-        return cls(cluster_name=name, details=clouds.adapter(args["cloud"]).existing_cluster_details(name, args),
-                   cloud=args["cloud"])
+        cloud = args["cloud"]
+        given = {key: args[key] for key in clouds.adapter(cloud).existing_cluster_args if args.get(key) is not None}
+        return cls(cluster_name=args["cluster_name"], cloud=cloud, region=args.get("region"), cluster_args=given)
 
     @property
     def node_target(self) -> Any:
         """What the cloud's node pool builder reads of this cluster (its ``existing_target``)."""
-        return clouds.adapter(self.cloud).builder("node_pool").existing_target(self.details)
+        return clouds.adapter(self.cloud).builder("node_pool").existing_target(
+            self.cluster_name, self.region, **self.cluster_args)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,10 @@ class PoolSpec:
     """Every machine the pool may use, ``offering`` first."""
     zones: tuple[str, ...] = ()
     """The pool's zones in the region."""
+    cluster: Optional[ExistingCluster] = None
+    """The existing cluster the pool joins: its cloud, region and the cloud's cluster arguments."""
+    gcp_project: Optional[str] = None
+    """The project to declare in, where the cloud has projects (``gcp_project``); else None."""
 
 
 def _model(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -222,4 +231,5 @@ def resolve_args(name: str, args: Any) -> PoolSpec:
         raise ValueError(f"invalid arguments for GpuNodePool {name!r}:\n"
                          f"  - GpuNodePoolArgs.accelerator: {error}") from None
     return PoolSpec(platform=platform, pool=pool, offering=offerings[0], machine_offerings=offerings,
-                    zones=pool_zones(args["cloud"], pool, args["region"]))
+                    zones=pool_zones(args["cloud"], pool, args["region"]), cluster=ExistingCluster.from_args(args),
+                    gcp_project=args.get("gcp_project"))

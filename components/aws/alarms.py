@@ -16,7 +16,7 @@ only publish to that topic and use its key.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
@@ -25,8 +25,11 @@ import pulumi_aws.iam as iam
 from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
 from aiscale.aws.budget import TopicTarget, resource_prefix
-from aiscale.aws.sagemaker import VARIANT
-from aiscale.operations_spec import OperationsBuild, ServedEndpoint
+from aiscale.aws.sagemaker import VARIANT, SageMakerEndpoint
+from aiscale.operations_spec import AlertmanagerIdentity, OperationsBuild, ServedEndpoint
+
+if TYPE_CHECKING:
+    from aiscale.aws.cluster import AwsCluster
 
 NAMESPACE = "AWS/SageMaker"
 """The CloudWatch namespace of SageMaker endpoint invocation metrics."""
@@ -88,8 +91,9 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     topic = target.topic_arn
     alarms: dict[str, Any] = {}
     for served in endpoints:
-        endpoint, live = served["endpoint"], served["component"]
-        endpoint_name = live.details["endpoint_name"]
+        endpoint = served["endpoint"]
+        live: SageMakerEndpoint = served["component"].built
+        endpoint_name = live.endpoint_name
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         alarms[f"alert:{endpoint.name}:latency"] = latency_alarm(
             f"{args.name}-{endpoint.name}-latency", f"{base}-latency", endpoint_name,
@@ -110,16 +114,17 @@ def publish_policy(topic_arn: str, key_arn: str) -> dict[str, Any]:
 
 
 def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsBuild, target: TopicTarget,
-                          namespace: str, service_account: str) -> dict[str, Any]:
+                          namespace: str, service_account: str) -> AlertmanagerIdentity:
     """An IRSA role for Alertmanager's service account that may publish to the topic only.
 
     Returns the ServiceAccount annotations, the Alertmanager receiver settings (``sns_configs``
     with SigV4 in the scope's region) and the role and policy.
     """
-    scope, cluster = args.scope, args.cluster
+    scope = args.scope
+    cluster: AwsCluster = args.cluster.built
     name = args.name
     opts = pulumi.ResourceOptions(parent=component)
-    trust = pulumi.Output.all(cluster.details["oidc_provider_arn"], cluster.details["oidc_provider_url"]).apply(
+    trust = pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_provider_url).apply(
         lambda v: json.dumps(pod_trust_policy(v[0], v[1], namespace, service_account)))
     role = iam.Role(f"{name}-alertmanager-role", assume_role_policy=trust,
                     description="Alertmanager of the platform's cluster: publish alerts to its topic",
@@ -130,5 +135,5 @@ def alertmanager_identity(component: pulumi.ComponentResource, args: OperationsB
     receiver = {"sns_configs": [{"topic_arn": target.topic_arn, "send_resolved": True,
                                  "sigv4": {"region": scope.region},
                                  "subject": f"[{scope.platform} {scope.environment}] {{{{ .CommonLabels.alertname }}}}"}]}
-    return {"service_account_annotations": {ROLE_ANNOTATION: role.arn}, "receiver": receiver,
-            "resources": {"alertmanager_role": role, "alertmanager_policy": policy}}
+    return AlertmanagerIdentity(service_account_annotations={ROLE_ANNOTATION: role.arn}, receiver=receiver,
+                                resources={"alertmanager_role": role, "alertmanager_policy": policy})

@@ -11,16 +11,29 @@ key through S3 only (``kms:ViaService``). The ServiceAccount carries
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 import pulumi_aws.iam as iam
 
 from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, pod_trust_policy
+from aiscale.endpoint_spec import EndpointBuild, PodIdentity
+
+if TYPE_CHECKING:
+    from aiscale.aws.cluster import AwsCluster
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 """The ServiceAccount annotation that binds it to an IAM role."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EksPodIdentity(PodIdentity):
+    """The pods' IAM role (resources by role: ``role``, ``model_read_policy``)."""
+
+    role_arn: pulumi.Output[str]
+    """The role the endpoint's ServiceAccount assumes."""
 
 
 def model_read_policy(bucket_arn: str, path: str, key_arn: Optional[str], region: str) -> dict:
@@ -46,20 +59,20 @@ def model_read_document(store: Any, endpoint: Any, region: str) -> pulumi.Output
         lambda values: json.dumps(model_read_policy(values[0], endpoint.model.path, values[1], region)))
 
 
-def build(component: pulumi.ComponentResource, args: dict, namespace: str,
-          service_account: str) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild, namespace: str,
+          service_account: str) -> EksPodIdentity:
     """Declare the pod role and its read policy; return the ServiceAccount annotation."""
-    scope, endpoint, cluster = args["scope"], args["endpoint"], args["cluster"]
-    name = args["name"]
+    scope, endpoint = args.scope, args.endpoint
+    cluster: AwsCluster = args.cluster.built
+    name = args.name
     child = pulumi.ResourceOptions(parent=component)
-    trust = pulumi.Output.all(cluster.details["oidc_provider_arn"],
-                              cluster.details["oidc_provider_url"]).apply(
+    trust = pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_provider_url).apply(
         lambda values: json.dumps(pod_trust_policy(values[0], values[1], namespace, service_account)))
     role = iam.Role(f"{name}-pod-role", assume_role_policy=trust, tags=naming.aws_tags(scope.tags),
                     description=f"Pods of model endpoint {endpoint.name}: read its model",
                     opts=child)
     policy = iam.RolePolicy(f"{name}-model-read", role=role.id,
-                            policy=model_read_document(args["store"], endpoint, scope.region),
+                            policy=model_read_document(args.store, endpoint, scope.region),
                             opts=child)
-    return {"service_account_annotations": {ROLE_ANNOTATION: role.arn}, "pod_labels": {},
-            "role_arn": role.arn, "resources": {"role": role, "model_read_policy": policy}}
+    return EksPodIdentity(service_account_annotations={ROLE_ANNOTATION: role.arn}, role_arn=role.arn,
+                          resources={"role": role, "model_read_policy": policy})

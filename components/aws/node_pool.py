@@ -21,7 +21,7 @@ shared pool) and ``launch_template``, facts ``instance_type(s)``, ``capacity_typ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws.eks as eks
@@ -56,10 +56,11 @@ class EksNodeTarget:
     only their subnets; None when unknown (an existing cluster)."""
 
 
-def existing_target(details: Mapping[str, Any]) -> EksNodeTarget:
-    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
-    return EksNodeTarget(name=details["name"], node_role_arn=details["node_role_arn"],
-                         subnet_ids=details["subnet_ids"])
+def existing_target(cluster_name: str, region: str, *, node_role_arn: pulumi.Input[str],
+                    subnet_ids: pulumi.Input[list[str]]) -> EksNodeTarget:
+    """The node target of the existing cluster ``cluster_name`` in ``region``, from its
+    ``GpuNodePoolArgs`` (this cloud's ``existing_cluster_args``)."""
+    return EksNodeTarget(name=cluster_name, node_role_arn=node_role_arn, subnet_ids=subnet_ids)
 
 
 def eks_taints(taints: list[dict[str, str]]) -> list[dict[str, str]]:

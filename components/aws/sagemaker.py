@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
@@ -28,6 +29,7 @@ from aiscale.aws import naming
 from aiscale.aws._iam import POLICY_VERSION, partition_of, service_trust_policy
 from aiscale.aws.endpoint_identity import model_read_policy
 from aiscale.catalog import sagemaker_instance_type
+from aiscale.endpoint_spec import BuiltEndpoint, EndpointBuild
 
 VARIANT = "primary"
 """The one production variant of every endpoint."""
@@ -50,6 +52,18 @@ VPC_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermissi
                "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
                "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups")
 """What SageMaker needs to attach the endpoint to the VPC (describe calls cannot be scoped)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SageMakerEndpoint(BuiltEndpoint):
+    """What the SageMaker builder returns (resources by role: ``execution_role``,
+    ``execution_policy``, ``security_group``, ``model``, ``endpoint_configuration``,
+    ``endpoint``, ``scaling_target``, ``scaling_policy``)."""
+
+    endpoint_name: pulumi.Output[str]
+    """The SageMaker endpoint's name (the ``EndpointName`` dimension of its metrics)."""
+    instance_type: str
+    """The ``ml.`` instance type of the production variant."""
 
 
 def invocations_target(target_concurrency: int, latency: float = MEAN_LATENCY_SECONDS) -> float:
@@ -101,8 +115,8 @@ def _model_data(uri: pulumi.Output, path: str) -> dict[str, Any]:
             s3_uri=prefix, s3_data_type="S3Prefix", compression_type="None")])}
 
 
-def _role(name: str, args: dict, tags: dict, child: pulumi.ResourceOptions) -> tuple:
-    scope, endpoint, store = args["scope"], args["endpoint"], args.get("store")
+def _role(name: str, args: EndpointBuild, tags: dict, child: pulumi.ResourceOptions) -> tuple:
+    scope, endpoint, store = args.scope, args.endpoint, args.store
     image = endpoint.image_for(scope.cloud)
     role = iam.Role(f"{name}-execution-role", tags=tags, opts=child,
                     assume_role_policy=json.dumps(service_trust_policy("sagemaker.amazonaws.com")),
@@ -137,15 +151,15 @@ def _autoscaling(name: str, endpoint: Any, endpoint_name: pulumi.Output, child: 
     return {"scaling_target": target, "scaling_policy": policy}
 
 
-def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild) -> SageMakerEndpoint:
     """Declare the SageMaker model, endpoint configuration, endpoint and autoscaling."""
     from aiscale.store_spec import model_uri
 
-    scope, endpoint, network = args["scope"], args["endpoint"], args["network"]
-    name = args["name"]
+    scope, endpoint, network, store = args.scope, args.endpoint, args.network, args.store
+    name = args.name
     child = pulumi.ResourceOptions(parent=component)
     tags = naming.aws_tags(scope.tags)
-    instance_type = sagemaker_instance_type(args["offering"])
+    instance_type = sagemaker_instance_type(args.offering)
     image = endpoint.image_for(scope.cloud)
     if not ECR_IMAGE.match(image):
         pulumi.log.warn(f"{name}: SageMaker pulls images from Amazon ECR only: push or mirror "
@@ -159,7 +173,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     container: dict[str, Any] = {"image": image}
     environment = dict(endpoint.env)
     if endpoint.model is not None:
-        container.update(_model_data(model_uri(args["store"], endpoint), endpoint.model.path))
+        container.update(_model_data(model_uri(store, endpoint), endpoint.model.path))
         environment["MODEL_PATH"] = MODEL_DIR
     if environment:
         container["environment"] = environment
@@ -168,7 +182,6 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         primary_container=sagemaker.ModelPrimaryContainerArgs(**container),
         vpc_config=sagemaker.ModelVpcConfigArgs(subnets=network.subnet_ids, security_group_ids=[group.id]),
         opts=pulumi.ResourceOptions(parent=component, depends_on=[role_policy]))
-    store = args.get("store")
     key = store.resources.get("key") if store is not None else None
     config = sagemaker.EndpointConfiguration(
         f"{name}-config",  # no name: every change creates a new configuration
@@ -186,5 +199,4 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     resources = {"execution_role": role, "execution_policy": role_policy, "security_group": group,
                  "model": model, "endpoint_configuration": config, "endpoint": live,
                  **_autoscaling(name, endpoint, live.name, child)}
-    return {"url": url, "endpoint_name": live.name, "instance_type": instance_type,
-            "resources": resources}
+    return SageMakerEndpoint(url=url, endpoint_name=live.name, instance_type=instance_type, resources=resources)

@@ -19,7 +19,7 @@ import pulumi_azure_native.monitor as monitor
 
 from aiscale.azure import naming
 from aiscale.azure.budget import ActionGroupTarget, resource_prefix
-from aiscale.azure.ml_endpoint import DEPLOYMENT, ENDPOINT_METRICS
+from aiscale.azure.ml_endpoint import DEPLOYMENT, ENDPOINT_METRICS, AzureMlEndpoint
 from aiscale.operations_spec import OperationsBuild, ServedEndpoint
 
 LATENCY_METRIC, REQUESTS_METRIC = "RequestLatency_P95", "RequestsPerMinute"
@@ -64,7 +64,8 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     alerts: dict[str, Any] = {}
     for served in endpoints:
         endpoint = served["endpoint"]
-        endpoint_id = served["component"].details["resources"]["endpoint"].id
+        live: AzureMlEndpoint = served["component"].built
+        endpoint_id = live.endpoint_id
         base = f"{resource_prefix(scope)}-{endpoint.name}"
         deployment = {"deployment": [DEPLOYMENT]}
         alerts[f"alert:{endpoint.name}:latency"] = _alert(

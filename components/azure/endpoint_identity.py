@@ -11,13 +11,18 @@ ServiceAccount carries ``azure.workload.identity/client-id`` and the pods the la
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.managedidentity as managedidentity
 
 from aiscale.azure import naming
+from aiscale.endpoint_spec import EndpointBuild, PodIdentity
+
+if TYPE_CHECKING:
+    from aiscale.azure.cluster import AzureCluster
 
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 """Built-in role "Storage Blob Data Reader": read and list blobs."""
@@ -27,6 +32,15 @@ CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 USE_LABEL = "azure.workload.identity/use"
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("8d0c1f3e-2b7a-4c56-9e41-7a3f0d2c5b18")
 """Namespace for deterministic role-assignment names (Azure wants a GUID; uuid5 keeps it stable)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AksPodIdentity(PodIdentity):
+    """The pods' managed identity (resources by role: ``identity``, ``federated_credential``,
+    ``model_read``)."""
+
+    client_id: pulumi.Output[str]
+    """The managed identity's client id (the ServiceAccount's annotation)."""
 
 
 def role_assignment_name(scope: Any, endpoint: Any, purpose: str) -> str:
@@ -61,11 +75,12 @@ def identity_name(scope: Any, endpoint: Any, role: str) -> str:
     return f"{scope.platform}-{scope.environment}-{endpoint.name}-{role}"
 
 
-def build(component: pulumi.ComponentResource, args: dict, namespace: str,
-          service_account: str) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild, namespace: str,
+          service_account: str) -> AksPodIdentity:
     """Declare the identity, its federated credential and its read grant."""
-    scope, endpoint, cluster = args["scope"], args["endpoint"], args["cluster"]
-    name = args["name"]
+    scope, endpoint = args.scope, args.endpoint
+    cluster: AzureCluster = args.cluster.built
+    name = args.name
     child = pulumi.ResourceOptions(parent=component)
     identity = managedidentity.UserAssignedIdentity(
         f"{name}-identity", resource_group_name=scope.resource_group_name, location=scope.region,
@@ -75,12 +90,12 @@ def build(component: pulumi.ComponentResource, args: dict, namespace: str,
         f"{name}-federation", resource_group_name=scope.resource_group_name,
         resource_name_=identity.name,
         federated_identity_credential_resource_name=f"{namespace}-{service_account}",
-        issuer=cluster.details["oidc_issuer_url"],
+        issuer=cluster.oidc_issuer_url,
         subject=f"system:serviceaccount:{namespace}:{service_account}",
         audiences=[TOKEN_AUDIENCE], opts=child)
-    reader = model_reader(component, f"{name}-model-read", scope, endpoint, args["store"],
+    reader = model_reader(component, f"{name}-model-read", scope, endpoint, args.store,
                           identity.principal_id, "pods-model-read")
-    return {"service_account_annotations": {CLIENT_ID_ANNOTATION: identity.client_id},
-            "pod_labels": {USE_LABEL: "true"}, "client_id": identity.client_id,
-            "resources": {"identity": identity, "federated_credential": federation,
-                          "model_read": reader}}
+    return AksPodIdentity(service_account_annotations={CLIENT_ID_ANNOTATION: identity.client_id},
+                          pod_labels={USE_LABEL: "true"}, client_id=identity.client_id,
+                          resources={"identity": identity, "federated_credential": federation,
+                                     "model_read": reader})

@@ -23,7 +23,8 @@ traffic once with ``az ml online-endpoint update --traffic primary=100`` (docs/e
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import pulumi
 import pulumi_azure_native.applicationinsights as applicationinsights
@@ -36,6 +37,7 @@ import pulumi_azure_native.storage as storage
 
 from aiscale.azure import naming
 from aiscale.azure.endpoint_identity import model_reader
+from aiscale.endpoint_spec import BuiltEndpoint, EndpointBuild
 
 DEPLOYMENT = "primary"
 """The one deployment of every endpoint."""
@@ -53,6 +55,24 @@ SKU_BY_ENVIRONMENT = {"prod": "Standard_ZRS"}
 DEFAULT_VAULT_SOFT_DELETE_DAYS, PROD_VAULT_SOFT_DELETE_DAYS = 7, 90
 ENDPOINT_METRICS = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 """Metric namespace of online endpoints (RequestsPerMinute, RequestLatency, ...)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureMlEndpoint(BuiltEndpoint):
+    """What the Azure Machine Learning builder returns (resources by role: ``workspace`` and
+    what it needs, ``environment``, ``model``, ``endpoint``, ``model_read``, ``deployment``,
+    ``autoscale``)."""
+
+    endpoint_name: pulumi.Output[str]
+    """The online endpoint's name (known once the endpoint exists)."""
+    endpoint_id: pulumi.Output[str]
+    """The online endpoint's resource id (the scope of its metric alerts)."""
+    workspace_name: pulumi.Output[str]
+    """The Azure ML workspace holding the endpoint."""
+    deployment_name: str
+    """The endpoint's one deployment, ``primary``."""
+    request_headers: Mapping[str, str]
+    """Headers a caller sends to reach the deployment (no traffic split is declared)."""
 
 
 def cut_name(readable: str, limit: int, *identity: str) -> str:
@@ -191,13 +211,13 @@ def _autoscale(name: str, scope: Any, endpoint: Any, live: ml.OnlineEndpoint,
         opts=child)
 
 
-def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild) -> AzureMlEndpoint:
     """Declare the workspace, endpoint, deployment and autoscale setting under ``component``."""
     from aiscale.store_spec import model_uri
 
-    scope, endpoint, store = args["scope"], args["endpoint"], args.get("store")
+    scope, endpoint, store = args.scope, args.endpoint, args.store
     store = store if endpoint.model is not None else None
-    name = args["name"]
+    name = args.name
     tags = naming.azure_tags(scope.tags)
     child = pulumi.ResourceOptions(parent=component)
     stateful = scope.stateful(component)
@@ -227,7 +247,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         location=scope.region, tags=tags,
         sku=ml.SkuArgs(name="Default", capacity=max(1, endpoint.min_replicas)),
         properties=ml.ManagedOnlineDeploymentArgs(
-            endpoint_compute_type="Managed", instance_type=args["offering"].instance_type,
+            endpoint_compute_type="Managed", instance_type=args.offering.instance_type,
             environment_id=resources["environment"].id,
             model=resources["model"].id if store is not None else None,
             environment_variables=environment, app_insights_enabled=True,
@@ -244,8 +264,6 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     # The scoring URI Azure reports, or its documented form before the endpoint exists.
     url = live.properties.apply(lambda p: getattr(p, "scoring_uri", None)
                                 or f"https://{endpoint_name}.{scope.region}.inference.ml.azure.com/score")
-    return {"url": url, "endpoint_name": live.id.apply(lambda _: endpoint_name),
-            "workspace_name": workspace.name,
-            "deployment_name": DEPLOYMENT,
-            "request_headers": {"azureml-model-deployment": DEPLOYMENT},
-            "resources": resources}
+    return AzureMlEndpoint(url=url, endpoint_name=live.id.apply(lambda _: endpoint_name), endpoint_id=live.id,
+                           workspace_name=workspace.name, deployment_name=DEPLOYMENT,
+                           request_headers={"azureml-model-deployment": DEPLOYMENT}, resources=resources)

@@ -28,7 +28,7 @@ Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name`` (the AKS agent poo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_azure_native.containerservice as containerservice
@@ -60,10 +60,12 @@ class AksNodeTarget:
     """The subnet of the nodes; None: AKS's default for the cluster (existing clusters only)."""
 
 
-def existing_target(details: Mapping[str, Any]) -> AksNodeTarget:
-    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
-    return AksNodeTarget(cluster_name=details["cluster"].name, resource_group_name=details["resource_group_name"],
-                         nodes_subnet_id=details.get("nodes_subnet_id"))
+def existing_target(cluster_name: str, region: str, *, resource_group_name: pulumi.Input[str],
+                    nodes_subnet_id: Optional[pulumi.Input[str]] = None) -> AksNodeTarget:
+    """The node target of the existing cluster ``cluster_name`` in ``region``, from its
+    ``GpuNodePoolArgs`` (this cloud's ``existing_cluster_args``)."""
+    return AksNodeTarget(cluster_name=cluster_name, resource_group_name=resource_group_name,
+                         nodes_subnet_id=nodes_subnet_id)
 
 
 def taint_strings(pool: Any) -> list[str]:

@@ -66,10 +66,6 @@ class AwsAdapter(CloudAdapter):
         """The S3 bucket name."""
         return naming.s3_bucket_name(platform, environment, bucket, seed)
 
-    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
-        """The EKS node group builder reads the node role and subnets."""
-        return {"name": name, "node_role_arn": args["node_role_arn"], "subnet_ids": args["subnet_ids"]}
-
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """AWS tag rules (``aiscale.aws.naming.aws_tags``)."""
         return naming.aws_tags(tags)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping
 
 from aiscale.azure import naming
-from aiscale.clouds.base import CloudAdapter, NamedCluster
+from aiscale.clouds.base import CloudAdapter
 
 
 class AzureAdapter(CloudAdapter):
@@ -49,11 +49,6 @@ class AzureAdapter(CloudAdapter):
     def bucket_name(self, platform: str, environment: str, bucket: str, seed: str = "") -> str:
         """``<storage account>/<blob container>``."""
         return f"{naming.azure_storage_account_name(platform, environment, bucket, seed)}/{naming.azure_container_name(bucket)}"
-
-    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
-        """The AKS agent pool builder reads the resource group and the nodes' subnet."""
-        return {"cluster": NamedCluster(name), "resource_group_name": args["resource_group_name"],
-                "nodes_subnet_id": args.get("nodes_subnet_id")}
 
     def sanitise_tags(self, tags: Mapping[str, str]) -> dict[str, str]:
         """Azure tag rules (``aiscale.azure.naming.azure_tags``)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Optional
 
@@ -22,14 +21,6 @@ from aiscale.clouds._regions import RegionTable, region_table
 #: The capabilities every adapter builds, by the name the neutral code dispatches on.
 CAPABILITIES = ("network", "cluster", "node_pool", "vm_group", "storage", "managed_endpoint",
                 "endpoint_identity", "budget", "alerts", "provider")
-
-
-@dataclass(frozen=True)
-class NamedCluster:
-    """A stand-in for an existing cluster resource whose node pool builders read only its ``name``."""
-
-    name: str
-    """The cluster's name in the cloud."""
 
 
 class CloudAdapter(ABC):
@@ -86,7 +77,8 @@ class CloudAdapter(ABC):
     dcgm_hostname_label: ClassVar[Optional[str]] = None
     """The label that holds the node name in the DCGM series when it is not ``node``."""
     existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
-    """``GpuNodePoolArgs`` fields that describe an existing cluster on this cloud only."""
+    """``GpuNodePoolArgs`` fields that describe an existing cluster on this cloud only: the
+    keyword arguments of its node pool builder's ``existing_target``."""
     required_existing_cluster_args: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """Of those, the ones the cloud cannot do without, with what they are."""
     model_paths: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -109,7 +101,7 @@ class CloudAdapter(ABC):
     """Annotation -> value (lower-case), any one of which makes a ``LoadBalancer`` Service
     internal on the cloud's Kubernetes (read by the guardrails' public load balancer check)."""
     cluster_identity_details: ClassVar[tuple[str, ...]] = ()
-    """Keys of ``KubernetesCluster.details`` that pod identity needs."""
+    """Fields of the cloud's built cluster (``KubernetesCluster.built``) that pod identity needs."""
     max_budget_notifications: ClassVar[Optional[int]] = None
     """Most notifications one budget may have, or None for no limit."""
     provider_package: ClassVar[str]
@@ -153,10 +145,6 @@ class CloudAdapter(ABC):
     def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """The model's ``clouds.<name>`` entry for a ``GpuNodePool`` given plain arguments."""
         return {self.region_field: args.get("region")}
-
-    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
-        """What the cloud's node pool builder reads of an existing cluster named ``name``."""
-        return {"cluster": NamedCluster(name)}
 
     def budget_problems(self, args: Mapping[str, Any]) -> list[str]:
         """Problems with ``OperationsArgs`` that only this cloud's budgets have (none by default)."""

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from aiscale.gcp import naming
-from aiscale.clouds.base import CloudAdapter, NamedCluster
+from aiscale.clouds.base import CloudAdapter
 
 GCP_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
 """A GCP label key: 1-63 lowercase letters, digits, '_' or '-', starting with a letter."""
@@ -60,11 +60,6 @@ class GcpAdapter(CloudAdapter):
     def model_settings(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """GKE pools need the project as well as the region."""
         return {"project": args.get("gcp_project"), "region": args.get("region")}
-
-    def existing_cluster_details(self, name: str, args: Mapping[str, Any]) -> dict[str, Any]:
-        """The GKE node pool builder reads the cluster's location and the nodes' account."""
-        return {"cluster": NamedCluster(name), "location": args.get("cluster_location") or args["region"],
-                "node_service_account_email": args.get("node_service_account_email")}
 
     def check_existing_network(self, ctx: Any, existing: Any) -> None:
         """An existing subnetwork must be in the configured region."""

@@ -16,7 +16,7 @@ Every policy notifies the platform's channels.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_gcp.monitoring as monitoring
@@ -24,6 +24,9 @@ import pulumi_gcp.monitoring as monitoring
 from aiscale.gcp import naming
 from aiscale.gcp.budget import ChannelTarget, display_prefix
 from aiscale.operations_spec import OperationsBuild, ServedEndpoint
+
+if TYPE_CHECKING:
+    from aiscale.gcp.cloud_run import CloudRunEndpoint
 
 RUN_RESOURCE = "cloud_run_revision"
 """The monitored resource of Cloud Run request metrics."""
@@ -66,7 +69,9 @@ def endpoint_alerts(component: pulumi.ComponentResource, args: OperationsBuild, 
     seconds, percent = args.latency_threshold_seconds, args.error_threshold_percent
     policies: dict[str, Any] = {}
     for served in endpoints:
-        endpoint, service = served["endpoint"], served["component"].details["service_name"]
+        endpoint = served["endpoint"]
+        run: CloudRunEndpoint = served["component"].built
+        service = run.service_name
         base = f"{display_prefix(scope)} {endpoint.name}"
         latency = service.apply(lambda s: {"display_name": f"p95 latency above {seconds:g} s", "condition_threshold": {
             "filter": _service_filter(s, LATENCY_METRIC), "comparison": "COMPARISON_GT",

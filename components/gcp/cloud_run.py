@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_gcp.cloudrunv2 as cloudrunv2
 
+from aiscale.endpoint_spec import BuiltEndpoint, EndpointBuild
 from aiscale.gcp import naming
 from aiscale.gcp.endpoint_identity import bucket_viewer, endpoint_account
 
@@ -36,6 +38,17 @@ STARTUP_PERIOD_SECONDS, STARTUP_FAILURES = 10, 60
 SERVICE_NAME_MAX = 49
 """Cloud Run service names: up to 49 lowercase letters, digits and '-', starting with a letter."""
 INTERNAL, ALL = "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_ALL"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudRunEndpoint(BuiltEndpoint):
+    """What the Cloud Run builder returns (resources by role: ``service_account``,
+    ``model_read``, ``service``, ``public_invoker``)."""
+
+    service_name: pulumi.Output[str]
+    """The Cloud Run service's name (the ``service_name`` label of its metrics)."""
+    service_account: pulumi.Output[str]
+    """The email of the service account the service runs as."""
 
 
 def service_name(scope: Any, endpoint: Any) -> str:
@@ -86,20 +99,20 @@ def _container(endpoint: Any, uri: Any, image: str) -> cloudrunv2.ServiceTemplat
     )
 
 
-def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild) -> CloudRunEndpoint:
     """Declare the service, its service account and bucket grant (and public invoker if public)."""
     from aiscale.store_spec import model_uri
 
-    scope, endpoint = args["scope"], args["endpoint"]
-    name = args["name"]
+    scope, endpoint = args.scope, args.endpoint
+    name = args.name
     child = pulumi.ResourceOptions(parent=component)
     accelerator = _accelerator(endpoint)
     account = endpoint_account(component, name, scope, endpoint, "run")
     resources: dict[str, Any] = {"service_account": account}
     uri = None
     if endpoint.model is not None:
-        resources["model_read"] = bucket_viewer(component, name, args["store"], account)
-        uri = model_uri(args["store"], endpoint)
+        resources["model_read"] = bucket_viewer(component, name, args.store, account)
+        uri = model_uri(args.store, endpoint)
     service = cloudrunv2.Service(
         f"{name}-service",
         name=service_name(scope, endpoint),
@@ -124,5 +137,5 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         resources["public_invoker"] = cloudrunv2.ServiceIamMember(
             f"{name}-public-invoker", name=service.name, location=scope.region,
             project=scope.gcp_project, role="roles/run.invoker", member="allUsers", opts=child)
-    return {"url": service.uri, "service_name": service.name,
-            "service_account": account.email, "resources": resources}
+    return CloudRunEndpoint(url=service.uri, service_name=service.name, service_account=account.email,
+                            resources=resources)

@@ -11,12 +11,14 @@ encrypted with the bucket's Cloud KMS key needs no key grant: Cloud Storage decr
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp.serviceaccount as serviceaccount
 import pulumi_gcp.storage as storage
 
+from aiscale.endpoint_spec import EndpointBuild, PodIdentity
 from aiscale.naming import stable_suffix
 
 ACCOUNT_ID_MAX = 30
@@ -24,6 +26,15 @@ ACCOUNT_ID_MAX = 30
 SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account"
 OBJECT_VIEWER = "roles/storage.objectViewer"
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GkePodIdentity(PodIdentity):
+    """The pods' Google service account (resources by role: ``google_service_account``,
+    ``model_read``, ``workload_identity``)."""
+
+    google_service_account: pulumi.Output[str]
+    """The Google service account's email (the ServiceAccount's annotation)."""
 
 
 def account_id(scope: Any, endpoint: Any, role: str) -> str:
@@ -55,25 +66,26 @@ def bucket_viewer(parent: pulumi.Resource, name: str, store: Any,
                                    opts=pulumi.ResourceOptions(parent=parent))
 
 
-def workload_pool(args: dict) -> pulumi.Input[str]:
-    """The cluster's workload pool, or ``<project>.svc.id.goog`` when its details lack it."""
-    found = (args["cluster"].details or {}).get("workload_pool")
-    return found if found is not None else f"{args['scope'].gcp_project}.svc.id.goog"
+def workload_pool(cluster: Any, project: Optional[str]) -> pulumi.Input[str]:
+    """The workload pool of ``cluster`` (a ``KubernetesCluster``, whose ``built`` is a
+    ``GcpCluster``), or ``<project>.svc.id.goog`` when it names none."""
+    found = cluster.built.workload_pool if cluster is not None else None
+    return found if found is not None else f"{project}.svc.id.goog"
 
 
-def build(component: pulumi.ComponentResource, args: dict, namespace: str,
-          service_account: str) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild, namespace: str,
+          service_account: str) -> GkePodIdentity:
     """Declare the Google service account, its bucket grant and the workload identity binding."""
-    scope, endpoint = args["scope"], args["endpoint"]
-    name = args["name"]
+    scope, endpoint = args.scope, args.endpoint
+    name = args.name
     account = endpoint_account(component, name, scope, endpoint, "pods")
-    viewer = bucket_viewer(component, name, args["store"], account)
-    member = pulumi.Output.concat("serviceAccount:", workload_pool(args),
+    viewer = bucket_viewer(component, name, args.store, account)
+    member = pulumi.Output.concat("serviceAccount:", workload_pool(args.cluster, scope.gcp_project),
                                   f"[{namespace}/{service_account}]")
     binding = serviceaccount.IAMMember(f"{name}-workload-identity", service_account_id=account.name,
                                        role=WORKLOAD_IDENTITY_USER, member=member,
                                        opts=pulumi.ResourceOptions(parent=component))
-    return {"service_account_annotations": {SERVICE_ACCOUNT_ANNOTATION: account.email},
-            "pod_labels": {}, "google_service_account": account.email,
-            "resources": {"google_service_account": account, "model_read": viewer,
-                          "workload_identity": binding}}
+    return GkePodIdentity(service_account_annotations={SERVICE_ACCOUNT_ANNOTATION: account.email},
+                          google_service_account=account.email,
+                          resources={"google_service_account": account, "model_read": viewer,
+                                     "workload_identity": binding})

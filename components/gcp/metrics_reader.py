@@ -17,9 +17,10 @@ import pulumi
 import pulumi_gcp.projects as projects
 import pulumi_gcp.serviceaccount as serviceaccount
 
-from aiscale.gcp.endpoint_identity import ACCOUNT_ID_MAX, SERVICE_ACCOUNT_ANNOTATION, WORKLOAD_IDENTITY_USER
+from aiscale.gcp.endpoint_identity import (ACCOUNT_ID_MAX, SERVICE_ACCOUNT_ANNOTATION, WORKLOAD_IDENTITY_USER,
+                                           workload_pool)
 from aiscale.naming import stable_suffix
-from aiscale.operations_spec import OperationsBuild
+from aiscale.operations_spec import MetricsReader, OperationsBuild
 
 MONITORING_VIEWER = "roles/monitoring.viewer"
 """Read access to Cloud Monitoring, Managed Service for Prometheus' store."""
@@ -33,7 +34,7 @@ def account_id(scope: Any) -> str:
 
 
 def build(component: pulumi.ComponentResource, args: OperationsBuild, namespace: str,
-          service_account: str) -> dict[str, Any]:
+          service_account: str) -> MetricsReader:
     """Declare the Google service account, its metrics grant and its workload identity
     binding; return the frontend's ServiceAccount annotations and arguments."""
     scope, name = args.scope, args.name
@@ -45,14 +46,13 @@ def build(component: pulumi.ComponentResource, args: OperationsBuild, namespace:
         opts=child)
     viewer = projects.IAMMember(f"{name}-metrics-viewer", project=scope.gcp_project,
                                 role=MONITORING_VIEWER, member=account.member, opts=child)
-    pool = (getattr(args.cluster, "details", None) or {}).get("workload_pool") \
-        or f"{scope.gcp_project}.svc.id.goog"
+    pool = workload_pool(args.cluster, scope.gcp_project)
     binding = serviceaccount.IAMMember(
         f"{name}-metrics-workload-identity", service_account_id=account.name,
         role=WORKLOAD_IDENTITY_USER,
         member=pulumi.Output.concat("serviceAccount:", pool, f"[{namespace}/{service_account}]"),
         opts=child)
-    return {"service_account_annotations": {SERVICE_ACCOUNT_ANNOTATION: account.email},
-            "args": [f"--query.project-id={scope.gcp_project}"],
-            "resources": {"metrics_reader_account": account, "metrics_viewer": viewer,
-                          "metrics_workload_identity": binding}}
+    return MetricsReader(service_account_annotations={SERVICE_ACCOUNT_ANNOTATION: account.email},
+                         args=(f"--query.project-id={scope.gcp_project}",),
+                         resources={"metrics_reader_account": account, "metrics_viewer": viewer,
+                                    "metrics_workload_identity": binding})

@@ -30,7 +30,7 @@ Reads a ``PoolBuild``; returns a ``BuiltPool``: ``pool_name``, resources ``node_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp.container as container
@@ -66,10 +66,14 @@ class GkeNodeTarget:
     """The node account's role grants, which the pool waits for."""
 
 
-def existing_target(details: Mapping[str, Any]) -> GkeNodeTarget:
-    """The node target of an existing cluster, from the adapter's ``existing_cluster_details``."""
-    return GkeNodeTarget(cluster_name=details["cluster"].name, location=details["location"],
-                         node_service_account_email=details.get("node_service_account_email"))
+def existing_target(cluster_name: str, region: str, *, gcp_project: Optional[str] = None,
+                    cluster_location: Optional[str] = None,
+                    node_service_account_email: Optional[pulumi.Input[str]] = None) -> GkeNodeTarget:
+    """The node target of the existing cluster ``cluster_name``, from its ``GpuNodePoolArgs``
+    (this cloud's ``existing_cluster_args``): located at ``cluster_location``, else ``region``.
+    ``gcp_project`` is the scope's (the node pool is declared in it)."""
+    return GkeNodeTarget(cluster_name=cluster_name, location=cluster_location or region,
+                         node_service_account_email=node_service_account_email)
 
 
 def _check(pool: Any, offering: Any) -> None:

@@ -175,14 +175,14 @@ def _receiver(component: Any, args: OperationsBuild, target: NotificationTarget)
     receiver: dict[str, Any] = {}
     annotations: dict[str, Any] = {}
     resources: dict[str, Any] = {}
-    details = getattr(args.cluster, "details", None) or {}
+    built = getattr(args.cluster, "built", None)
     adapter = clouds.adapter(args.scope.cloud)
     alertmanager_identity = getattr(adapter.builder("alerts"), "alertmanager_identity", None)
-    identity_keys = adapter.cluster_identity_details
-    if alertmanager_identity is not None and identity_keys and details.get(identity_keys[0]) is not None:
+    identity_fields = adapter.cluster_identity_details
+    if alertmanager_identity is not None and identity_fields and getattr(built, identity_fields[0], None) is not None:
         identity = alertmanager_identity(component, args, target, NAMESPACE, ALERTMANAGER_ACCOUNT)
-        receiver.update(identity["receiver"])
-        annotations, resources = identity["service_account_annotations"], identity["resources"]
+        receiver.update(identity.receiver)
+        annotations, resources = dict(identity.service_account_annotations), dict(identity.resources)
     if args.webhook_url:
         receiver["webhook_configs"] = [{"url": pulumi.Output.secret(args.webhook_url), "send_resolved": True}]
     if not receiver:
@@ -287,7 +287,7 @@ def _gmp_frontend(component: Any, args: OperationsBuild, provider: Any,
     metadata = meta.ObjectMetaArgs(name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels)
     account = core.ServiceAccount(f"{name}-gmp-frontend-sa", opts=opts, metadata=meta.ObjectMetaArgs(
         name=GMP_FRONTEND, namespace=NAMESPACE, labels=labels,
-        annotations=reader["service_account_annotations"]), automount_service_account_token=False)
+        annotations=dict(reader.service_account_annotations)), automount_service_account_token=False)
     probe = lambda path: core.ProbeArgs(http_get=core.HTTPGetActionArgs(path=path, port="web"))  # noqa: E731
     deployment = apps.Deployment(f"{name}-gmp-frontend", metadata=metadata, opts=opts, spec=apps.DeploymentSpecArgs(
         replicas=2, selector=meta.LabelSelectorArgs(match_labels={"app.kubernetes.io/name": GMP_FRONTEND}),
@@ -300,7 +300,7 @@ def _gmp_frontend(component: Any, args: OperationsBuild, provider: Any,
                 seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault")),
             containers=[core.ContainerArgs(
                 name="frontend", image=GMP_FRONTEND_IMAGE,
-                args=[f"--web.listen-address=:{PROMETHEUS_PORT}", *reader["args"]],
+                args=[f"--web.listen-address=:{PROMETHEUS_PORT}", *reader.args],
                 ports=[core.ContainerPortArgs(name="web", container_port=PROMETHEUS_PORT)],
                 resources=core.ResourceRequirementsArgs(requests={"cpu": "50m", "memory": "64Mi"},
                                                         limits={"memory": "256Mi"}),
@@ -311,7 +311,7 @@ def _gmp_frontend(component: Any, args: OperationsBuild, provider: Any,
     service = core.Service(f"{name}-gmp-frontend-service", metadata=metadata, opts=opts, spec=core.ServiceSpecArgs(
         selector={"app.kubernetes.io/name": GMP_FRONTEND},
         ports=[core.ServicePortArgs(name="web", port=PROMETHEUS_PORT, target_port="web")]))
-    return {**reader["resources"], "gmp_frontend_account": account, "gmp_frontend": deployment,
+    return {**reader.resources, "gmp_frontend_account": account, "gmp_frontend": deployment,
             "gmp_frontend_service": service}
 
 

@@ -15,6 +15,7 @@ declares prometheus-adapter on every cluster aiscale builds; see docs/endpoints.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -27,6 +28,7 @@ import pulumi_kubernetes.policy.v1 as policy
 
 from aiscale import clouds, servers
 from aiscale import naming
+from aiscale.endpoint_spec import NO_POD_IDENTITY, BuiltEndpoint, EndpointBuild, PodIdentity
 from aiscale.kubernetes import _serving_pod as pod
 
 NAMESPACE_PREFIX = "aiscale-"
@@ -39,6 +41,32 @@ SCALE_DOWN_WINDOW_SECONDS = 300
 """The autoscaler scales down only after the metric stayed low this long."""
 DEPLOY_TIMEOUT = "45m"
 """How long Pulumi waits for replicas: a GPU node may have to start and a model to download."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class KubernetesEndpoint(BuiltEndpoint):
+    """What the ``kubernetes`` runtime returns, on every cloud (resources by role: ``namespace``,
+    ``service_account``, ``deployment``, ``service``, ``autoscaler``, ``disruption_budget``,
+    ``network_policy`` and the pod identity's)."""
+
+    namespace: pulumi.Output[str]
+    """The endpoint's namespace, ``aiscale-<endpoint>``."""
+    service_name: pulumi.Output[str]
+    """The Service in front of the replicas."""
+    service_account: pulumi.Output[str]
+    """The pods' Kubernetes ServiceAccount."""
+    autoscaling_metric: str
+    """The per-pod custom metric the HorizontalPodAutoscaler reads."""
+    identity: PodIdentity = NO_POD_IDENTITY
+    """The pods' cloud identity (a cloud's subclass), or none when the image carries its model."""
+
+    def as_details(self) -> dict[str, Any]:
+        """The escape hatch: the names above with the identity's own fields in place of
+        ``identity`` (``role_arn``, ``client_id`` or ``google_service_account``), then
+        ``resources``."""
+        names = {f.name: getattr(self, f.name) for f in fields(self)
+                 if f.name not in ("url", "resources", "identity")}
+        return {**names, **self.identity.extras(), "resources": dict(self.resources)}
 
 
 def namespace_name(endpoint: Any) -> str:
@@ -67,11 +95,11 @@ def _metadata(name: Any, namespace: Any, labels: dict[str, str], **extra: Any) -
     return meta.ObjectMetaArgs(name=name, namespace=namespace, labels=labels, **extra)
 
 
-def _identity(component: Any, args: dict, namespace: str, service_account: str) -> dict:
+def _identity(component: Any, args: EndpointBuild, namespace: str, service_account: str) -> PodIdentity:
     """The cloud identity of the pods, or none when the image carries its model."""
-    if args["endpoint"].model is None:
-        return {"service_account_annotations": {}, "pod_labels": {}, "resources": {}}
-    module = clouds.adapter(args["scope"].cloud).builder("endpoint_identity")
+    if not args.has_model:
+        return NO_POD_IDENTITY
+    module = clouds.adapter(args.scope.cloud).builder("endpoint_identity")
     return module.build(component, args, namespace, service_account)
 
 
@@ -122,13 +150,13 @@ def ingress_rules(endpoint: Any, metrics_namespace: str) -> list[networking.Netw
     return [networking.NetworkPolicyIngressRuleArgs(from_=peers, ports=ports)] + metrics
 
 
-def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
+def build(component: pulumi.ComponentResource, args: EndpointBuild) -> KubernetesEndpoint:
     """Declare the endpoint's Kubernetes resources under ``component``; return its outputs."""
     from aiscale.store_spec import model_uri
 
-    scope, endpoint, pool = args["scope"], args["endpoint"], args["pool"]
-    name = args["name"]
-    k8s = pulumi.ResourceOptions(parent=component, provider=args["cluster"].kubernetes_provider)
+    scope, endpoint, pool, store = args.scope, args.endpoint, args.pool, args.store
+    name = args.name
+    k8s = pulumi.ResourceOptions(parent=component, provider=args.cluster.kubernetes_provider)
     labels = {**kube_labels(scope.tags), **selector_labels(endpoint),
               "app.kubernetes.io/managed-by": "aiscale"}
     resources: dict[str, Any] = {}
@@ -138,13 +166,13 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         opts=k8s)
     ns = namespace.metadata.apply(lambda m: m.name)
     identity = _identity(component, args, namespace_name(endpoint), endpoint.name)
-    resources.update(identity["resources"])
+    resources.update(identity.resources)
     resources["service_account"] = account = core.ServiceAccount(
         f"{name}-sa", metadata=_metadata(endpoint.name, ns, labels,
-                                         annotations=identity["service_account_annotations"]),
+                                         annotations=dict(identity.service_account_annotations)),
         automount_service_account_token=False, opts=k8s)
 
-    uri = model_uri(args["store"], endpoint) if endpoint.model is not None else None
+    uri = model_uri(store, endpoint) if args.has_model else None
     selector = selector_labels(endpoint)
     resources["deployment"] = deployment = apps.Deployment(
         f"{name}-deployment",
@@ -157,10 +185,10 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
             revision_history_limit=5,
             progress_deadline_seconds=3600,
             template=core.PodTemplateSpecArgs(
-                metadata=meta.ObjectMetaArgs(labels={**labels, **identity["pod_labels"]}),
-                spec=pod.pod_spec(scope.cloud, endpoint, pool, args.get("offering"), uri,
+                metadata=meta.ObjectMetaArgs(labels={**labels, **identity.pod_labels}),
+                spec=pod.pod_spec(scope.cloud, endpoint, pool, args.offering, uri,
                                   account.metadata.apply(lambda m: m.name),
-                                  args["store"].bucket_url if endpoint.model is not None else None))),
+                                  store.bucket_url if args.has_model else None))),
         opts=pulumi.ResourceOptions.merge(k8s, pulumi.ResourceOptions(
             custom_timeouts=pulumi.CustomTimeouts(create=DEPLOY_TIMEOUT, update=DEPLOY_TIMEOUT))))
 
@@ -177,7 +205,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
     resources["autoscaler"] = autoscaling.HorizontalPodAutoscaler(
         f"{name}-hpa", metadata=_metadata(endpoint.name, ns, labels),
         spec=autoscaler_spec(endpoint, deployment.metadata.apply(lambda m: m.name),
-                             args["autoscaling_metric"]),
+                             args.autoscaling_metric),
         opts=k8s)
     resources["disruption_budget"] = policy.PodDisruptionBudget(
         f"{name}-pdb", metadata=_metadata(endpoint.name, ns, labels),
@@ -189,7 +217,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         f"{name}-netpol", metadata=_metadata(endpoint.name, ns, labels),
         spec=networking.NetworkPolicySpecArgs(
             pod_selector=meta.LabelSelectorArgs(match_labels=selector), policy_types=["Ingress"],
-            ingress=ingress_rules(endpoint, args["metrics_namespace"])),
+            ingress=ingress_rules(endpoint, args.metrics_namespace)),
         opts=k8s)
 
     url = pulumi.Output.all(service.metadata.apply(lambda m: m.name), ns).apply(
@@ -205,9 +233,7 @@ def build(component: pulumi.ComponentResource, args: dict) -> dict[str, Any]:
         pulumi.log.warn(f"{name}: min_replicas 0 on runtime kubernetes keeps 1 replica (a "
                         "HorizontalPodAutoscaler cannot scale to zero; use KEDA for that)",
                         resource=component)
-    return {"url": url, "namespace": ns, "service_name": service.metadata.apply(lambda m: m.name),
-            "service_account": account.metadata.apply(lambda m: m.name),
-            "autoscaling_metric": args["autoscaling_metric"],
-            **{k: v for k, v in identity.items() if k not in ("resources", "pod_labels",
-                                                              "service_account_annotations")},
-            "resources": resources}
+    return KubernetesEndpoint(url=url, namespace=ns, service_name=service.metadata.apply(lambda m: m.name),
+                              service_account=account.metadata.apply(lambda m: m.name),
+                              autoscaling_metric=args.autoscaling_metric, identity=identity,
+                              resources=resources)

@@ -1,7 +1,8 @@
 """Programs for the endpoint tests: a one-cloud platform, its scope, store, cluster and pool.
 
 By default the cluster is a stand-in with the documented ``KubernetesCluster`` attributes (a
-real ``pulumi_kubernetes.Provider``, ``cluster_name`` and the OIDC ``details``): a preview stays
+real ``pulumi_kubernetes.Provider``, ``cluster_name`` and a ``built`` holding the cloud's OIDC
+values, as ``KubernetesCluster.built`` does): a preview stays
 small and fast for the table-driven tests. ``real=True`` builds the cloud's real Network and
 KubernetesCluster instead (test_real_clusters.py). The model, catalog offering, scope and
 ObjectStore are always real.
@@ -89,14 +90,15 @@ def store_for(scope: Any, model: Any) -> ObjectStore:
         "tags": scope.tags, "protect": scope.protect}, scope.options())
 
 
-def cluster_stub(cloud: str, scope: Any, details: Optional[dict] = None) -> Any:
-    """A stand-in KubernetesCluster: a real Kubernetes provider and the documented details."""
+def cluster_stub(cloud: str, scope: Any, identity: Optional[dict] = None) -> Any:
+    """A stand-in KubernetesCluster: a real Kubernetes provider and, in ``built``, the pod
+    identity fields of the cloud's built cluster (``OIDC[cloud]`` unless ``identity`` is given)."""
     import pulumi_kubernetes as k8s
 
     provider = k8s.Provider("acme-k8s", kubeconfig="apiVersion: v1\nkind: Config\n",
                             opts=pulumi.ResourceOptions(parent=scope.parent))
     return SimpleNamespace(kubernetes_provider=provider, cluster_name="acme-ml-dev",
-                           details=OIDC[cloud] if details is None else details)
+                           built=SimpleNamespace(**(OIDC[cloud] if identity is None else identity)))
 
 
 def real_cluster(scope: Any) -> Any:

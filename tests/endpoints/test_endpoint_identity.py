@@ -3,6 +3,8 @@ service account, and able to read only the model's bucket."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from aiscale.aws.endpoint_identity import model_read_policy
@@ -91,7 +93,7 @@ def test_gcp_workload_identity_and_bucket_viewer(endpoint_preview):
 
 def test_gcp_workload_pool_falls_back_to_the_project(endpoint_preview):
     def without_pool(args):
-        args["cluster"].details = {}
+        args["cluster"].built = SimpleNamespace(workload_pool=None)
         return args
 
     binding = endpoint_preview("gcp", extra=without_pool).one("gcp:serviceaccount/iAMMember:IAMMember")

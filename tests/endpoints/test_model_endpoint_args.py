@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from aiscale.model_endpoint import builder_module, check_args
@@ -29,8 +31,8 @@ def _other_pool(args):
     return {**args, "pool": pool}
 
 
-def _no_details(args):
-    args["cluster"].details = {}
+def _no_identity(args):
+    args["cluster"].built = SimpleNamespace()
     return args
 
 
@@ -45,9 +47,9 @@ CASES = [
     ("aws", {}, _drop("endpoint"), "ModelEndpointArgs.endpoint: got None", "no endpoint"),
     ("azure", {}, _other_pool, "ModelEndpointArgs.pool: got 'batch' with accelerator 'nvidia-a100-80gb'",
      "the wrong pool for the accelerator"),
-    ("aws", {}, _no_details, "ModelEndpointArgs.cluster.details['oidc_provider_arn']",
+    ("aws", {}, _no_identity, "ModelEndpointArgs.cluster.built.oidc_provider_arn: got None",
      "IRSA needs the OIDC provider"),
-    ("azure", {}, _no_details, "ModelEndpointArgs.cluster.details['oidc_issuer_url']",
+    ("azure", {}, _no_identity, "ModelEndpointArgs.cluster.built.oidc_issuer_url: got None",
      "AKS workload identity needs the issuer"),
     ("aws", {"runtime": "managed"}, _drop("offering"), "ModelEndpointArgs.offering: got None",
      "SageMaker needs the instance type"),

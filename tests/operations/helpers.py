@@ -2,7 +2,7 @@
 
 The platform model, scope, object store and ModelEndpoints are real; the cluster and the GPU
 node pools are light stand-ins with the documented attributes (a real Kubernetes provider, the
-cluster name and OIDC details; a pool name), unless ``real=True`` builds the cloud's real
+cluster name and, in ``built``, its OIDC values; a pool name), unless ``real=True`` builds the cloud's real
 Network, KubernetesCluster and GpuNodePools.
 """
 
@@ -70,13 +70,14 @@ def open_scope(cloud: str, model: Any) -> Any:
 
 
 def stand_in_cluster(cloud: str, scope: Any) -> Any:
-    """A KubernetesCluster stand-in: a real Kubernetes provider and the documented details."""
+    """A KubernetesCluster stand-in: a real Kubernetes provider and, in ``built``, the cloud's
+    pod identity fields (as ``KubernetesCluster.built`` holds them)."""
     import pulumi_kubernetes as k8s
 
     provider = k8s.Provider("acme-k8s", kubeconfig="apiVersion: v1\nkind: Config\n",
                             opts=pulumi.ResourceOptions(parent=scope.parent))
     return SimpleNamespace(kubernetes_provider=provider, cluster_name=pulumi.Output.from_input(CLUSTER_NAME),
-                           details=dict(OIDC[cloud]))
+                           built=SimpleNamespace(**OIDC[cloud]))
 
 
 def _real_compute(scope: Any, model: Any) -> tuple[Any, dict[str, Any]]:
