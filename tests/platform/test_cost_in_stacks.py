@@ -58,3 +58,38 @@ def test_dev_has_no_finding_at_all_and_prod_none_either(dev_run):
     found = [("dev", v) for v in report["policies"]["violations"]] + [("prod", v.to_report()) for v in prod.violations]
     assert found == [] and prod.exit_code == 0
     assert {"security", "cost", "wiring"} <= {run.name for run in prod.packs}
+
+
+class _Recording(dict):
+    """The service price table, remembering every key the estimate looked up and found."""
+
+    def __init__(self, table):
+        super().__init__(table)
+        self.found: set = set()
+
+    def get(self, key, default=None):
+        value = super().get(key, default)
+        if value is not None:
+            self.found.add(key)
+        return value
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_service_price_the_bundled_stacks_use_was_checked_against_a_source(stack, request, monkeypatch):
+    """Cost truth for the stacks a user previews first: each service price row their estimate
+    reads is marked verified (or verified against a third-party copy) in the sources file;
+    an unverified row reaching dev or prod fails here."""
+    from aiscale.catalog import _services
+    from aiscale.catalog._data import _read_rows
+    from aiscale.cost import estimate
+
+    result = request.getfixturevalue(stack)
+    recording = _Recording(_services._table())
+    monkeypatch.setattr(_services, "_table", lambda: recording)
+    estimate(result.resources, result.config)
+    assert len(recording.found) >= 10, recording.found
+    checked = {(r["cloud"], r["service"], r["sku"], r["region"]): r["checked"]
+               for r in _read_rows(_services.SERVICE_PRICES_SOURCES_FILE)}
+    unchecked = {key: checked[key] for key in recording.found
+                 if not checked[key].startswith(("verified:", "verified (third-party):"))}
+    assert not unchecked
