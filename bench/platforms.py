@@ -42,7 +42,8 @@ def units_for(target_resources: int) -> int:
 
 
 def platform_model(units: int, *, name: str = "bench", environment: str = "dev") -> dict[str, Any]:
-    """The `aiscale:platform` value of a three-cloud platform of `units` units."""
+    """The `aiscale:platform` value of a three-cloud platform of `units` units. Its groups keep
+    one machine (a CPU-scaled group cannot start from zero, and the model refuses it)."""
     fleet = {"accelerator": ACCELERATOR, "gpus_per_node": 1, "min_nodes": 0, "max_nodes": 2,
              "capacity": "spot"}
     return {
@@ -51,7 +52,7 @@ def platform_model(units: int, *, name: str = "bench", environment: str = "dev")
         "tags": {"team": "bench", "cost-center": "cc-0000"},
         "clouds": CLOUDS,
         "node_pools": [{"name": f"pool{i:04d}", **fleet} for i in range(units + 1)],
-        "autoscaling_groups": [{"name": f"group{i:04d}", **fleet} for i in range(units)],
+        "autoscaling_groups": [{"name": f"group{i:04d}", **fleet, "min_nodes": 1} for i in range(units)],
         "buckets": [{"name": f"bucket{i:04d}", "lifecycle": {"cool_after_days": 30}}
                     for i in range(units)],
         "endpoints": [{"name": f"serve{i:04d}", "image": "vllm/vllm-openai:v0.6.3",
