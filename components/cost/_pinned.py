@@ -13,7 +13,8 @@ is short.
 from __future__ import annotations
 
 import math
-from typing import Optional
+from dataclasses import dataclass
+from typing import Mapping, Optional
 
 from aiscale import catalog
 from aiscale.facts import kubernetes, tokens
@@ -49,36 +50,63 @@ def _min_replicas(workload: ResourceRecord, graph: Graph) -> int:
     return int(replicas) if isinstance(replicas, (int, float)) else 1
 
 
-def _runs_on(workload: ResourceRecord, cluster: Optional[ResourceRecord], graph: Graph) -> bool:
+@dataclass(frozen=True)
+class _GpuWorkload:
+    """A workload whose pods request GPUs and select nodes by label, read once per estimate."""
+
+    name: str
+    selector: Mapping[str, str]
+    gpus: float
+    min_replicas: int
+    on_default_provider: bool
+    """Its Kubernetes provider is not in the preview (the ambient kubeconfig): it counts on any
+    pool, since its cluster cannot be told."""
+    cluster: Optional[ResourceRecord]
+    """The cluster its Kubernetes provider was built from (None when it is not in the preview)."""
+
+
+def _gpu_workloads(graph: Graph) -> tuple[_GpuWorkload, ...]:
+    """Every GPU workload of the preview, read once per estimate (each pool then only matches
+    labels, so pricing stays linear in the numbers of pools and workloads)."""
+    if "gpu_workloads" not in graph.memo:
+        found = []
+        for workload in graph.of_type(*_WORKLOADS):
+            try:
+                spec = kubernetes.pod_spec(tokens.canonical_type(workload.type), workload.inputs)
+                gpus = kubernetes.container_gpus(spec) if isinstance(spec, dict) else 0
+            except PRICING_ERRORS:  # not known during preview: it pins nothing we can count
+                continue
+            selector = spec.get("nodeSelector") if isinstance(spec, dict) else None
+            if not gpus or not isinstance(selector, dict) or not selector:
+                continue
+            default = graph.provider(workload) is None
+            cluster = None if default else graph.cluster_of(workload, *_CLUSTERS)
+            found.append(_GpuWorkload(workload.name, selector, gpus, _min_replicas(workload, graph),
+                                      default, cluster))
+        graph.memo["gpu_workloads"] = tuple(found)
+    return graph.memo["gpu_workloads"]
+
+
+def _runs_on(workload: _GpuWorkload, cluster: Optional[ResourceRecord]) -> bool:
     """Whether `workload` runs on `cluster`: the cluster its Kubernetes provider was built from
     (by dependency, or, when those are not known as under ``pulumi preview``, by the name its
     kubeconfig mentions). A workload on the default provider, or a pool whose cluster is not in
     the preview, cannot be told apart: it counts."""
-    if cluster is None or graph.provider(workload) is None:
-        return True
-    return graph.cluster_of(workload, *_CLUSTERS) is cluster
+    return cluster is None or workload.on_default_provider or workload.cluster is cluster
 
 
 def _pinning(pool: ResourceRecord, graph: Graph) -> list[tuple[str, int, float]]:
-    """(workload name, min replicas, GPUs per pod) of each GPU workload that lands on `pool`."""
+    """(workload name, min replicas, GPUs per pod) of each GPU workload that lands on `pool`:
+    its node selector's labels are all on the pool's nodes and it runs on the pool's cluster
+    (:func:`_runs_on`)."""
     kind = canonical_type(pool.type)
     labels = get(pool.inputs, *_POOL_LABELS.get(kind, ("labels",)))
     if not isinstance(labels, dict) or labels.get(CAPACITY_ROLE_LABEL) == "fallback":
         return []  # a fallback half runs only while spot is short: its spot half holds the pins
     cluster = graph.linked(pool, _POOL_CLUSTER_KEY.get(kind, "cluster"), *_CLUSTERS)
-    found = []
-    for workload in graph.of_type(*_WORKLOADS):
-        try:
-            spec = kubernetes.pod_spec(tokens.canonical_type(workload.type), workload.inputs)
-            gpus = kubernetes.container_gpus(spec) if isinstance(spec, dict) else 0
-        except PRICING_ERRORS:  # not known during preview: it pins nothing we can count
-            continue
-        selector = spec.get("nodeSelector") if isinstance(spec, dict) else None
-        if not gpus or not isinstance(selector, dict) or not selector:
-            continue
-        if all(labels.get(k) == v for k, v in selector.items()) and _runs_on(workload, cluster, graph):
-            found.append((workload.name, _min_replicas(workload, graph), gpus))
-    return found
+    return [(w.name, w.min_replicas, w.gpus) for w in _gpu_workloads(graph)
+            if all(labels.get(k) == v for k, v in w.selector.items())
+            and _runs_on(w, cluster)]
 
 
 def pinned_nodes(pool: ResourceRecord, graph: Graph, low: int, high: int,

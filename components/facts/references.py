@@ -205,6 +205,11 @@ class References:
             self._by_kind.setdefault(self._nodes[id(resource)].kind.lower(), []).append(resource)
         self._names: dict[int, frozenset[str]] = {}
         self._words: dict[int, frozenset[str]] = {}
+        self._of_types: dict[frozenset[str], tuple[Any, ...]] = {}
+        self._mentions: dict[tuple[int, str], frozenset[str]] = {}
+        self.memo: dict[str, Any] = {}
+        """What a reader derives from the whole stack once (e.g. its scaling policies, its GPU
+        workloads), by the derivation's name: stack-wide readings stay linear in its size."""
 
     def node(self, resource: Any) -> Node:
         """The follower's reading of `resource` (one of this stack's, or any other)."""
@@ -226,10 +231,14 @@ class References:
     def of_type(self, *types: str) -> list[Any]:
         """The resources whose type is one of `types` (compared in canonical form, any case),
         in order."""
-        wanted = {canonical_type(t).lower() for t in types}
+        wanted = frozenset(canonical_type(t).lower() for t in types)
         if len(wanted) == 1:
-            return list(self._by_kind.get(wanted.pop(), ()))
-        return [r for r in self.resources if self.node(r).kind.lower() in wanted]
+            return list(self._by_kind.get(next(iter(wanted)), ()))
+        found = self._of_types.get(wanted)
+        if found is None:  # several kinds, merged in registration order once per set of kinds
+            found = tuple(r for r in self.resources if self._nodes[id(r)].kind.lower() in wanted)
+            self._of_types[wanted] = found
+        return list(found)
 
     def _candidates(self, types: Sequence[str], among: Optional[Iterable[Any]]) -> list[Any]:
         return list(among) if among is not None else self.of_type(*types)
@@ -279,6 +288,18 @@ class References:
         unique = {id(r): r for r in found if r is not None}
         return list(unique.values())
 
+    def _mentioned(self, resource: Any, node: Node, key: str) -> frozenset[str]:
+        """Every string (whole or path segment) input `key` of `resource` names things by, read
+        once per resource and key: a stack check asks it of every resource for every target."""
+        cache_key = (id(resource), key)
+        found = self._mentions.get(cache_key) if id(resource) in self._nodes else None
+        if found is None:
+            whole, segments = _tiers(node, key)
+            found = frozenset(whole | segments)
+            if id(resource) in self._nodes:
+                self._mentions[cache_key] = found
+        return found
+
     def pointing_at(self, target: Any, key: str, *types: str, among: Optional[Iterable[Any]] = None) -> list[Any]:
         """The resources of `types` (or of `among`) whose input `key` refers to `target`
         (autoscalers of a group, containers of an account), in order."""
@@ -290,8 +311,7 @@ class References:
             if wanted in node.came_from(key):
                 found.append(candidate)
                 continue
-            whole, segments = _tiers(node, key)
-            if (whole | segments) & target_names:
+            if self._mentioned(candidate, node, key) & target_names:
                 found.append(candidate)
         return found
 

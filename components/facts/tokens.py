@@ -13,6 +13,7 @@ To read a new resource kind, add its token here first, then use the constant eve
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from types import MappingProxyType
 
 # pulumi-aws
@@ -172,8 +173,10 @@ _AWS_V2 = re.compile(r"^aws:([A-Za-z0-9]+)/([A-Za-z0-9]+)V2:([A-Za-z0-9]+)V2$")
 _K8S = re.compile(r"^kubernetes:([A-Za-z0-9.]+)/(v[0-9A-Za-z]+):([A-Za-z]+)$")
 
 
+@lru_cache(maxsize=4096)
 def canonical_type(token: str) -> str:
-    """The version-free form of a type token, used to match rules to resources.
+    """The version-free form of a type token, used to match rules to resources (a pure function
+    of the token, remembered: checks and pricers ask it of every resource many times).
 
     ``aws:s3/bucketV2:BucketV2`` -> ``aws:s3/bucket:Bucket``;
     ``azure-native:storage/v20230101:StorageAccount`` -> ``azure-native:storage:StorageAccount``;

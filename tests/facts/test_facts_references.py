@@ -234,3 +234,44 @@ def test_a_dependency_of_another_input_is_not_this_input_s_reference():
 def test_types_are_compared_in_canonical_form(token):
     bucket = record(token, "b", {"bucket": "x"})
     assert References([bucket]).of_type(tokens.AWS_S3_BUCKET) == [bucket]
+
+
+# --- stack-wide readings stay linear in the stack's size ---------------------------------------
+
+class _CountingTuple(tuple):
+    """A stack's resources that count how often they are walked whole."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_several_kinds_are_listed_in_order_and_the_stack_is_walked_once_per_set_of_kinds():
+    clusters = [record(tokens.AWS_EKS_CLUSTER, "eks", id="a"), record(tokens.GCP_CONTAINER_CLUSTER, "gke", id="b")]
+    others = [record(SUBNET, f"s{i}") for i in range(5)]
+    refs = References([others[0], clusters[0], *others[1:], clusters[1]])
+    refs.resources = _CountingTuple(refs.resources)
+    _CountingTuple.walks = 0
+    for _ in range(50):  # a pricer or check asks once per resource it looks at
+        assert refs.of_type(tokens.AWS_EKS_CLUSTER, tokens.GCP_CONTAINER_CLUSTER) == clusters
+    assert _CountingTuple.walks == 1
+    assert refs.of_type(tokens.GCP_CONTAINER_CLUSTER, SUBNET) == [*others, clusters[1]]
+    assert _CountingTuple.walks == 2
+
+
+def test_what_an_input_names_is_read_once_per_resource_however_many_targets_ask(monkeypatch):
+    from aiscale.facts import references
+
+    groups = [record(tokens.AWS_AUTOSCALING_GROUP, f"g{i}", {"name": f"group-{i}"}) for i in range(20)]
+    policies = [record(tokens.AWS_AUTOSCALING_POLICY, f"p{i}", {"autoscalingGroupName": f"group-{i}",
+                                                               "policyType": "TargetTrackingScaling"})
+                for i in range(20)]
+    refs = References([*groups, *policies])
+    reads = []
+    real = references._tiers
+    monkeypatch.setattr(references, "_tiers", lambda node, key: reads.append((node.urn, key)) or real(node, key))
+    for index, group in enumerate(groups):
+        assert refs.pointing_at(group, "autoscalingGroupName", among=policies) == [policies[index]]
+    assert len(reads) == len(policies) == len(set(reads))

@@ -119,6 +119,14 @@ def _cpu_scaled(scalers: Sequence[ResourceView]) -> bool:
     return bool(signals) and all(signal is not None and signal.cpu_only for signal in signals)
 
 
+def _scaling_policies(refs) -> list:
+    """The stack's resources with a ``policyType`` (scaling policies of any kind), found once
+    per stack: every group looks its own up among them."""
+    if "scaling_policies" not in refs.memo:
+        refs.memo["scaling_policies"] = [r for r in refs.resources if "policyType" in r.props]
+    return refs.memo["scaling_policies"]
+
+
 def _asg_pool(view, ctx, refs):
     group = reader.vm_group(view.canonical, view.props)
     gpus, accs = _summarise([facts(m, ctx.lookup) for m in group.machines.get()])
@@ -130,8 +138,7 @@ def _asg_pool(view, ctx, refs):
     low, high = group.size.lenient()
     auto = None if low is None or high is None else high > low
     # The group's scaling policies: whatever names it in ``autoscalingGroupName`` with a ``policyType``.
-    policies = [p for p in refs.pointing_at(view, "autoscalingGroupName", among=refs.resources)
-                if "policyType" in p.props]
+    policies = refs.pointing_at(view, "autoscalingGroupName", among=_scaling_policies(refs))
     return Pool(view.urn, view.name, view.canonical, gpus, accs, low, high, group.spot.get() or spot_lt, auto,
                 cpu_scaled=_cpu_scaled(policies))
 
