@@ -180,9 +180,15 @@ class CloudAdapter(ABC):
         offering's own machine type)."""
         return offering.instance_type
 
+    def cost_module(self) -> Any:
+        """This cloud's :attr:`cost_pricer` module, imported now: its ``PRICERS``, and what the
+        neutral pricing asks of each cloud (``KUBERNETES_CLUSTERS``, ``LOAD_BALANCER_SERVICE``,
+        ``EGRESS_PRICE``)."""
+        return importlib.import_module(self.cost_pricer)
+
     def cost_pricers(self) -> Mapping[str, Any]:
         """Type token -> pricer of this cloud's resources (its :attr:`cost_pricer` module, imported now)."""
-        return importlib.import_module(self.cost_pricer).PRICERS
+        return self.cost_module().PRICERS
 
     def builder(self, capability: str) -> Any:
         """The module that builds ``capability`` on this cloud, imported now (with its SDK)."""

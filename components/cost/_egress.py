@@ -11,8 +11,6 @@ every resource of the account.
 
 from __future__ import annotations
 
-import importlib
-
 from aiscale import clouds
 from aiscale.catalog._services import service_price
 from aiscale.preview.records import ResourceRecord
@@ -29,7 +27,7 @@ EGRESS_KEY = "monthly_outbound_internet_gb"
 def egress_price(cloud: str) -> tuple[str, str, str]:
     """(service, sku, tier said in the basis) of the cloud's internet egress service price: its
     cost module's ``EGRESS_PRICE``."""
-    return importlib.import_module(clouds.adapter(cloud).cost_pricer).EGRESS_PRICE
+    return clouds.adapter(cloud).cost_module().EGRESS_PRICE
 
 
 def with_egress(quote: Quote, record: ResourceRecord, graph: Graph, cloud: str, region: str) -> Quote:

@@ -27,9 +27,9 @@ and is not listed; a LoadBalancer Service whose cluster is not found is unpriced
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from types import ModuleType
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Callable, Mapping, Optional
 
 from aiscale import clouds
@@ -47,16 +47,12 @@ LOAD_BALANCER = "LoadBalancer"
 """The ``spec.type`` of a Service that gets a cloud load balancer."""
 
 
-def _cost_module(cloud: str) -> ModuleType:
-    """The cloud's cost module (its adapter's ``cost_pricer``): its ``KUBERNETES_CLUSTERS`` and
-    ``LOAD_BALANCER_SERVICE``."""
-    return importlib.import_module(clouds.adapter(cloud).cost_pricer)
-
-
-def cluster_clouds() -> dict[str, str]:
-    """Managed cluster type (canonical) -> the cloud whose load balancer its Services get."""
-    return {canonical_type(token): cloud.name for cloud in clouds.adapters()
-            for token in _cost_module(cloud.name).KUBERNETES_CLUSTERS}
+@lru_cache(maxsize=1)
+def cluster_clouds() -> Mapping[str, str]:
+    """Managed cluster type (canonical) -> the cloud whose load balancer its Services get (each
+    cloud's cost module names its ``KUBERNETES_CLUSTERS``)."""
+    return MappingProxyType({canonical_type(token): cloud.name for cloud in clouds.adapters()
+                             for token in cloud.cost_module().KUBERNETES_CLUSTERS})
 
 FIRST_RULES = 5
 """Rules (Azure) or forwarding rules (GCP) covered by the first hourly charge."""
@@ -178,7 +174,7 @@ def load_balancer_service(record: ResourceRecord, graph: Graph) -> Optional[Quot
     service = balanced_service(record, graph)
     if service is None:
         return None
-    return _cost_module(service.cloud).LOAD_BALANCER_SERVICE(service, graph)
+    return clouds.adapter(service.cloud).cost_module().LOAD_BALANCER_SERVICE(service, graph)
 
 
 PRICERS = {tokens.K8S_CORE_SERVICE: load_balancer_service}

@@ -109,13 +109,11 @@ def test_each_cloud_cost_module_prices_its_clusters_load_balancers_and_egress():
     """What the neutral Kubernetes and egress pricing asks of a cloud's cost module: the managed
     cluster types whose Services it prices (of its own provider package), the pricer, and its
     internet egress price row, which the catalog holds for the cloud."""
-    import importlib
-
     from aiscale.catalog._services import service_prices
     from aiscale.facts import tokens
 
     for cloud in clouds.adapters():
-        module = importlib.import_module(cloud.cost_pricer)
+        module = cloud.cost_module()
         assert module.KUBERNETES_CLUSTERS
         assert {tokens.cloud_of(token) for token in module.KUBERNETES_CLUSTERS} == {cloud.name}
         assert callable(module.LOAD_BALANCER_SERVICE)
