@@ -14,9 +14,9 @@ from aiscale.facts import tokens
 from aiscale.preview.records import ResourceRecord
 
 from .. import _charges as charges
-from .._egress import with_egress
 from .._fleet import Quote
 from .._graph import Graph
+from ._gateway import hourly_nat_gateway
 from .._values import Unpriced, get, is_unknown
 
 EKS_DEFAULT_SUPPORT = "EXTENDED"
@@ -57,13 +57,7 @@ def eks_cluster(record: ResourceRecord, graph: Graph) -> Quote:
 def nat_gateway(record: ResourceRecord, graph: Graph) -> Quote:
     """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``) and
     the GB it sends to the internet (usage ``monthly_outbound_internet_gb``)."""
-    region = _region(record, graph)
-    hours = charges.price("aws", "vpc", "nat-gateway", region)
-    data = charges.price("aws", "vpc", "nat-gateway-data-processed", region)
-    return with_egress(charges.with_usage(charges.fixed("NAT gateway", hours),
-                                          (charges.usage(record, graph, "monthly_data_processed_gb",
-                                                         "data processed", data),)),
-                       record, graph, "aws", region)
+    return hourly_nat_gateway(record, graph, "aws", "vpc", _region(record, graph))
 
 
 def elastic_ip(record: ResourceRecord, graph: Graph) -> Quote:

@@ -13,9 +13,9 @@ from aiscale.preview.records import ResourceRecord
 from aiscale.catalog._services import service_price
 
 from .. import _charges as charges
-from .._egress import with_egress
 from .._fleet import ON_DEMAND, Fleet, Quote
 from .._graph import Graph
+from ._gateway import hourly_nat_gateway
 from .._values import Unpriced, get, is_unknown
 
 AKS_TIERS = {"free": "cluster-free-tier", "standard": "cluster-standard-tier",
@@ -78,13 +78,7 @@ def aks_control_plane(record: ResourceRecord, graph: Graph) -> Quote:
 def nat_gateway(record: ResourceRecord, graph: Graph) -> Quote:
     """NAT gateway: hours, plus the GB it processes (usage ``monthly_data_processed_gb``) and
     the GB it sends to the internet (usage ``monthly_outbound_internet_gb``)."""
-    location = _location(record, graph)
-    hours = charges.price("azure", "network", "nat-gateway", location)
-    data = charges.price("azure", "network", "nat-gateway-data-processed", location)
-    return with_egress(charges.with_usage(charges.fixed("NAT gateway", hours),
-                                          (charges.usage(record, graph, "monthly_data_processed_gb",
-                                                         "data processed", data),)),
-                       record, graph, "azure", location)
+    return hourly_nat_gateway(record, graph, "azure", "network", _location(record, graph))
 
 
 def public_ip(record: ResourceRecord, graph: Graph) -> Quote:
