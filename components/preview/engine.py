@@ -173,8 +173,7 @@ def _run_collected(program: Callable[[], Any], project: str, stack: str, config:
     records = ordered(monitor.records.values())
     warnings += remote_component_notes(records)
     secrets = secret_texts([*records, *monitor.reads.values()],
-                           program_outputs=failure is not None or bool(warnings),
-                           output_futures=outputs.every)
+                           program_outputs=outputs.every if failure is not None or warnings else None)
     if failure is not None:
         if isinstance(failure, KeyboardInterrupt):
             raise failure

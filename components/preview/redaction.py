@@ -8,7 +8,6 @@ replaced by ``[secret]`` (:func:`redact`).
 
 from __future__ import annotations
 
-import gc
 from typing import Any, Iterable, Optional
 
 from aiscale.preview.records import UNKNOWN, ResourceRecord
@@ -59,17 +58,10 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-def _resolved_secret_outputs(futures: Optional[Iterable[Any]] = None) -> Iterable[Any]:
-    """The value of every secret output that resolved: of the output ``futures`` the run
-    tracked (``aiscale.preview.settle.TrackedOutputs.every``), or, without them, of every
-    ``pulumi.Output`` alive in this process (a walk of the whole heap)."""
-    if futures is None:
-        from pulumi import Output
-
-        futures = (getattr(candidate, "_data", None) for candidate in gc.get_objects()
-                   if isinstance(candidate, Output))
+def _resolved_secret_outputs(futures: Iterable[Any]) -> Iterable[Any]:
+    """The value of every secret output among the output `futures` that resolved."""
     for data in futures:
-        if data is None or not data.done() or data.cancelled() or data.exception() is not None:
+        if not data.done() or data.cancelled() or data.exception() is not None:
             continue
         resolved = data.result()
         if getattr(resolved, "is_secret", False):
@@ -106,12 +98,12 @@ def _secret_leaves(value: Any, public: set[str]) -> list[str]:
     return [text for text in _texts(value) if text not in public]
 
 
-def secret_texts(records: Iterable[ResourceRecord], program_outputs: bool = False,
-                 output_futures: Optional[Iterable[Any]] = None) -> list[str]:
+def secret_texts(records: Iterable[ResourceRecord],
+                 program_outputs: Optional[Iterable[Any]] = None) -> list[str]:
     """The text of every secret value of ``records`` (longest first), for :func:`redact`; with
-    ``program_outputs``, also of every secret output the program resolved but never registered
-    (a value it only warned about, or put in an error's message, before it failed): those of
-    ``output_futures`` (the run's tracked outputs) when given, else of every output alive."""
+    ``program_outputs`` (the futures of the run's outputs, ``TrackedOutputs.every``), also of
+    every secret output the program resolved but never registered (a value it only warned
+    about, or put in an error's message, before it failed)."""
     records = list(records)
     places = [(record, input_secret_pointers(record), set(record.secret_outputs)) for record in records]
     public: set[str] = set()
@@ -124,8 +116,8 @@ def secret_texts(records: Iterable[ResourceRecord], program_outputs: bool = Fals
             found.update(_secret_leaves(_resolve(record.inputs, where), public))
         for where in outputs_at:
             found.update(_secret_leaves(_resolve(record.outputs, where), public))
-    if program_outputs:
-        for value in _resolved_secret_outputs(output_futures):
+    if program_outputs is not None:
+        for value in _resolved_secret_outputs(program_outputs):
             found.update(_secret_leaves(value, public))
     return sorted((text for text in found if len(text) >= MIN_REDACTED_CHARS
                    and text not in (UNKNOWN, *NEVER_REDACTED, *REPORT_MARKERS)),
